@@ -1,0 +1,1 @@
+"""Marriage registration service (婚姻登记)."""

@@ -1,0 +1,1 @@
+"""Data files shipped with the marriage service (the work calendar)."""

@@ -1,0 +1,1 @@
+"""Marriage domain: the legal rules as plain dataclasses and functions (no I/O frameworks)."""

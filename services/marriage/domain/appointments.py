@@ -1,0 +1,66 @@
+"""Opening hours and booking capacity of a registry, day by day (预约, rules.md §1.10).
+
+Rest days are closed except rush dates (2·14, 5·20, 5·21, 七夕) and dates an administrator adds;
+those open with extended hours and a multiple of the usual capacity, on any day of the week.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from servicekit.errors import exhausted, invalid, precondition
+
+from marriage.domain.calendar import WorkCalendar
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    opens: dt.time
+    closes: dt.time
+    capacity: int  # bookings per ordinary working day
+    rush_opens: dt.time
+    rush_closes: dt.time
+    rush_multiplier: int = 2
+
+    def __post_init__(self) -> None:
+        if not (self.opens < self.closes and self.rush_opens < self.rush_closes):
+            raise invalid("INVALID_OPENING_HOURS", "办公时间的开始时间须早于结束时间", "hours")
+        if self.capacity < 1 or self.rush_multiplier < 1:
+            raise invalid("INVALID_CAPACITY", "每日预约名额和热门日倍数须为正整数", "capacity")
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: dt.date
+    opens: dt.time | None
+    closes: dt.time | None
+    capacity: int
+    rush: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.capacity > 0
+
+
+def day_plan(office: OfficeHours, day: dt.date, cal: WorkCalendar,
+             special_dates: Collection[dt.date] = ()) -> DayPlan:
+    """Hours and capacity of ``office`` on ``day``."""
+    if day in special_dates or day in cal.rush_dates(day.year):
+        return DayPlan(day, office.rush_opens, office.rush_closes, office.capacity * office.rush_multiplier, True)
+    if cal.is_rest_day(day):
+        return DayPlan(day, None, None, 0, False)
+    return DayPlan(day, office.opens, office.closes, office.capacity, False)
+
+
+def check_capacity(booked: int, capacity: int) -> None:
+    """Refuse a booking once every place of the day is taken."""
+    if booked >= capacity:
+        raise exhausted("CAPACITY_EXHAUSTED", "当日预约名额已满，请选择其他日期", capacity=str(capacity))
+
+
+def check_bookable(plan: DayPlan, booked: int) -> None:
+    """A booking is possible on an open day with a place left."""
+    if not plan.is_open:
+        raise precondition("OFFICE_CLOSED", f"{plan.day} 为休息日，婚姻登记机关不办公", day=plan.day.isoformat())
+    check_capacity(booked, plan.capacity)

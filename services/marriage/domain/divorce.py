@@ -1,0 +1,150 @@
+"""Divorce by agreement with the 30-day cooling-off (民法典 1076–1078; rules.md §1.5).
+
+Day counting (民发〔2020〕116号): a period starts the day after acceptance; when its last day is a
+rest day it ends on the next working day. The issue period starts the day after the cooling-off end.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from servicekit.errors import DomainError, ErrorKind, Violation, invalid, precondition
+
+from marriage.domain.calendar import WorkCalendar
+from marriage.domain.events import (
+    DivorceApplied,
+    DivorceLapsed,
+    DivorceRefused,
+    DivorceRegistered,
+    DivorceWithdrawn,
+    DomainEvent,
+)
+from marriage.domain.marriages import Marriage
+
+COOLING_OFF = dt.timedelta(days=30)
+ISSUE_PERIOD = dt.timedelta(days=30)
+
+
+class DivorceState(StrEnum):
+    COOLING_OFF = "COOLING_OFF"
+    AWAITING_ISSUE = "AWAITING_ISSUE"
+    WITHDRAWN = "WITHDRAWN"
+    DEEMED_WITHDRAWN = "DEEMED_WITHDRAWN"
+    DIVORCED = "DIVORCED"
+    REFUSED = "REFUSED"
+
+
+@dataclass(frozen=True)
+class DivorceAgreement:
+    """The written agreement the registry requires before accepting (rules.md §1.5)."""
+
+    children: str  # custody and support, or a statement that there are no minor children
+    property: str
+    debts: str
+    voluntary: bool
+
+    def __post_init__(self) -> None:
+        missing = [name for name in ("children", "property", "debts") if not getattr(self, name).strip()]
+        if not self.voluntary:
+            missing.append("voluntary")
+        if missing:
+            raise DomainError("AGREEMENT_INCOMPLETE", "离婚协议须载明双方自愿离婚的意思表示及子女抚养、财产和债务处理",
+                              ErrorKind.INVALID_ARGUMENT,
+                              [Violation(f"agreement.{name}", "离婚协议缺少此项内容") for name in missing])
+
+
+def divorce_periods(accepted: dt.date, cal: WorkCalendar) -> tuple[dt.date, dt.date]:
+    """(last day of cooling-off, last day to register the divorce), both rolled past rest days."""
+    cooling_off_end = cal.roll_to_working_day(accepted + COOLING_OFF)
+    return cooling_off_end, cal.roll_to_working_day(cooling_off_end + ISSUE_PERIOD)
+
+
+@dataclass
+class DivorceApplication:
+    id: str
+    marriage_id: str
+    party_keys: tuple[str, str]
+    office_code: str
+    accepted_on: dt.date
+    cooling_off_end: dt.date
+    issue_deadline: dt.date
+    agreement: DivorceAgreement
+    outcome: DivorceState | None = None  # set once the application is closed; open states are derived
+    closed_on: dt.date | None = None
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+    @classmethod
+    def accept(cls, id: str, marriage: Marriage, office_code: str, accepted_on: dt.date,
+               agreement: DivorceAgreement, cal: WorkCalendar) -> DivorceApplication:
+        marriage.require_current()
+        cooling_off_end, issue_deadline = divorce_periods(accepted_on, cal)
+        application = cls(id, marriage.id, marriage.party_keys, office_code, accepted_on, cooling_off_end,
+                          issue_deadline, agreement)
+        application.events.append(
+            DivorceApplied(id, marriage.id, office_code, accepted_on, cooling_off_end, issue_deadline))
+        return application
+
+    def state_on(self, today: dt.date) -> DivorceState:
+        if self.outcome is not None:
+            return self.outcome
+        if today <= self.cooling_off_end:
+            return DivorceState.COOLING_OFF
+        if today <= self.issue_deadline:
+            return DivorceState.AWAITING_ISSUE
+        return DivorceState.DEEMED_WITHDRAWN
+
+    def _require_open(self, today: dt.date) -> None:
+        if self.outcome is not None:
+            raise precondition("APPLICATION_CLOSED", f"该离婚申请已办结（{self.outcome}）", state=str(self.outcome))
+        if today > self.issue_deadline:
+            raise precondition("APPLICATION_LAPSED", f"双方未在 {self.issue_deadline} 前申请发给离婚证，视为撤回离婚登记申请",
+                               issue_deadline=self.issue_deadline.isoformat())
+
+    def withdraw(self, party_key: str, today: dt.date) -> None:
+        """Either party alone may withdraw, but only during the cooling-off."""
+        if party_key not in self.party_keys:
+            raise invalid("NOT_A_PARTY", "撤回人不是该离婚申请的当事人", "party")
+        self._require_open(today)
+        if today > self.cooling_off_end:
+            raise precondition("COOLING_OFF_ENDED", f"离婚冷静期已于 {self.cooling_off_end} 届满，不能再撤回申请",
+                               cooling_off_end=self.cooling_off_end.isoformat())
+        self._close(DivorceState.WITHDRAWN, today)
+        self.events.append(DivorceWithdrawn(self.id, self.marriage_id, today, party_key))
+
+    def _require_issue_period(self, today: dt.date, office_code: str) -> None:
+        self._require_open(today)
+        if today <= self.cooling_off_end:
+            raise precondition("COOLING_OFF_NOT_ELAPSED", f"离婚冷静期至 {self.cooling_off_end} 届满，届满后方可申请发给离婚证",
+                               cooling_off_end=self.cooling_off_end.isoformat())
+        if office_code != self.office_code:
+            raise precondition("NOT_AT_ACCEPTING_OFFICE", "须到受理离婚申请的婚姻登记机关办理",
+                               accepting_office=self.office_code)
+
+    def register(self, today: dt.date, office_code: str, both_present: bool, certificate_number: str) -> None:
+        """Issue the divorce certificate (both parties in person, at the accepting registry)."""
+        self._require_issue_period(today, office_code)
+        if not both_present:
+            raise precondition("BOTH_PARTIES_REQUIRED", "须双方当事人共同到场申请发给离婚证")
+        self._close(DivorceState.DIVORCED, today)
+        self.events.append(DivorceRegistered(self.id, self.marriage_id, certificate_number, office_code, today))
+
+    def refuse(self, today: dt.date, office_code: str, reason: str) -> None:
+        """The review finds the requirements unmet; the parties are told why."""
+        self._require_issue_period(today, office_code)
+        if not reason.strip():
+            raise invalid("REFUSAL_REASON_REQUIRED", "不予登记须说明理由", "reason")
+        self._close(DivorceState.REFUSED, today)
+        self.events.append(DivorceRefused(self.id, self.marriage_id, today, reason.strip()))
+
+    def lapse_if_due(self, today: dt.date) -> bool:
+        """For the daily sweep: close an application whose issue period has passed."""
+        if self.outcome is not None or today <= self.issue_deadline:
+            return False
+        lapsed_on = self.issue_deadline + dt.timedelta(days=1)
+        self._close(DivorceState.DEEMED_WITHDRAWN, lapsed_on)
+        self.events.append(DivorceLapsed(self.id, self.marriage_id, lapsed_on))
+        return True
+
+    def _close(self, outcome: DivorceState, on: dt.date) -> None:
+        self.outcome, self.closed_on = outcome, on

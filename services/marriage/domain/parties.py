@@ -1,0 +1,106 @@
+"""The two parties of a registration and how they are identified at the window (rules.md §1.3)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from servicekit.errors import invalid
+from servicekit.identifiers import parse_resident_id
+
+Sex = Literal["M", "F"]
+
+MAX_NAME_LENGTH = 50
+MAINLAND_NATIONALITY = "CHN"
+_NATIONALITY = re.compile(r"[A-Z]{3}")  # GB/T 2659 (ISO 3166-1 alpha-3)
+_DOCUMENT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
+
+
+class IdType(StrEnum):
+    RESIDENT_ID = "RESIDENT_ID"
+    PASSPORT = "PASSPORT"
+    HK_MACAO_PERMIT = "HK_MACAO_PERMIT"
+    TAIWAN_PERMIT = "TAIWAN_PERMIT"
+
+
+@dataclass(frozen=True)
+class Party:
+    id_type: IdType
+    id_number: str  # canonical: 18-character resident ID, or the document number upper-cased
+    name: str
+    sex: Sex
+    birth_date: dt.date
+    nationality: str
+
+    @property
+    def key(self) -> str:
+        """Identity of a person across records: the same document type and number."""
+        return party_key(self.id_type, self.id_number)
+
+
+def party_key(id_type: IdType, id_number: str) -> str:
+    return f"{id_type}:{id_number}"
+
+
+def _compact(raw: str) -> str:
+    """Full-width characters folded (IME input) and all whitespace removed."""
+    return "".join(unicodedata.normalize("NFKC", raw).split())
+
+
+def _checked_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise invalid("NAME_REQUIRED", "姓名不能为空", "name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise invalid("NAME_TOO_LONG", f"姓名不能超过{MAX_NAME_LENGTH}个字符", "name")
+    return name
+
+
+def _checked_sex(sex: str | None) -> Sex | None:
+    if sex is None:
+        return None
+    if sex not in ("M", "F"):
+        raise invalid("INVALID_SEX", "性别只能是男（M）或女（F）", "sex")
+    return sex
+
+
+def _mainland_party(id_number: str, name: str, nationality: str, sex: Sex | None,
+                    birth_date: dt.date | None) -> Party:
+    resident = parse_resident_id(id_number, "id_number")
+    if sex is not None and sex != resident.sex:
+        raise invalid("ID_DATA_MISMATCH", "录入的性别与身份证号码不一致", "sex")
+    if birth_date is not None and birth_date != resident.birth_date:
+        raise invalid("ID_DATA_MISMATCH", "录入的出生日期与身份证号码不一致", "birth_date")
+    return Party(IdType.RESIDENT_ID, resident.number, name, resident.sex, resident.birth_date,
+                 nationality or MAINLAND_NATIONALITY)
+
+
+def _document_party(id_type: IdType, id_number: str, name: str, nationality: str, sex: Sex | None,
+                    birth_date: dt.date | None) -> Party:
+    number = _compact(id_number).upper()
+    if not _DOCUMENT_NUMBER.fullmatch(number):
+        raise invalid("INVALID_ID_NUMBER", "证件号码应为5至20位字母或数字", "id_number")
+    if sex is None:
+        raise invalid("SEX_REQUIRED", "非居民身份证件须录入性别", "sex")
+    if birth_date is None:
+        raise invalid("BIRTH_DATE_REQUIRED", "非居民身份证件须录入出生日期", "birth_date")
+    if not nationality:
+        raise invalid("NATIONALITY_REQUIRED", "非居民身份证件须录入国籍（地区）", "nationality")
+    return Party(id_type, number, name, sex, birth_date, nationality)
+
+
+def make_party(id_type: IdType, id_number: str, name: str, nationality: str, sex: str | None = None,
+               birth_date: dt.date | None = None) -> Party:
+    """A checked party. For resident IDs sex and birth date come from the number (entered values must
+    agree); passports and permits carry no such facts, so they must be entered."""
+    checked_name = _checked_name(name)
+    checked_sex = _checked_sex(sex)
+    code = _compact(nationality).upper()
+    if code and not _NATIONALITY.fullmatch(code):
+        raise invalid("INVALID_NATIONALITY", "国籍应为三位字母代码（GB/T 2659），如 CHN", "nationality")
+    if id_type is IdType.RESIDENT_ID:
+        return _mainland_party(id_number, checked_name, code, checked_sex, birth_date)
+    return _document_party(id_type, id_number, checked_name, code, checked_sex, birth_date)

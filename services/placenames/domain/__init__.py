@@ -1,0 +1,1 @@
+"""Division rules as plain Python (rules.md §3.3)."""

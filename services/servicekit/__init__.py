@@ -1,0 +1,1 @@
+"""Shared mechanism for every Civic service: no business rules live here."""

@@ -1,0 +1,147 @@
+"""Durable pull consumers with idempotent handlers, bounded redelivery and a dead-letter table.
+
+A handler runs inside the same transaction that records the event id in `processed_events`, so a
+redelivered event has no second effect. A handler that keeps failing is retried with back-off up to
+`max_deliver` times; then the event goes to `dead_letters`, visible and replayable, and the others
+flow on.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit import context
+from servicekit.db import Database
+from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
+from servicekit.logging import get_logger
+from servicekit.tables import KitTables
+
+log = get_logger(__name__)
+
+Handler = Callable[[AsyncSession, Event], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer named `<svc>--<purpose>` reading one subject filter."""
+
+    durable: str
+    filter_subject: str
+    handler: Handler
+    max_deliver: int = 5
+    backoff_s: tuple[float, ...] = field(default=(0.5, 2.0, 5.0, 15.0))
+    ack_wait_s: float = 30.0
+
+
+def to_event(msg: Msg) -> Event:
+    headers = dict(msg.headers or {})
+    return Event(
+        id=headers.get(H_MSG_ID, ""), subject=msg.subject, type=headers.get(H_TYPE, ""),
+        payload=msg.data, headers=headers, stream_seq=msg.metadata.sequence.stream,
+    )
+
+
+class EventConsumer:
+    def __init__(self, js: JetStreamContext, db: Database, tables: KitTables, spec: ConsumerSpec) -> None:
+        self._js = js
+        self._db = db
+        self._tables = tables
+        self.spec = spec
+
+    async def provision(self) -> None:
+        """Create or update the durable consumer explicitly (never implicitly by subscribing)."""
+        await self._js.add_consumer(STREAM, ConsumerConfig(
+            durable_name=self.spec.durable,
+            filter_subject=self.spec.filter_subject,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.spec.ack_wait_s,
+            # JetStream's own cap sits one above ours, so the dead-letter path always runs first.
+            max_deliver=self.spec.max_deliver + 1,
+            max_ack_pending=1000,
+        ))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                sub = await self._js.pull_subscribe_bind(self.spec.durable, stream=STREAM)
+                while not stop.is_set():
+                    try:
+                        msgs = await sub.fetch(batch=100, timeout=1.0)
+                    except NatsTimeout:
+                        continue
+                    for msg in msgs:
+                        await self.handle(msg)
+            except Exception as exc:  # noqa: BLE001 - NATS or database away: back off and retry
+                log.warning("consumer_error", consumer=self.spec.durable, error=repr(exc))
+                try:
+                    await asyncio.wait_for(stop.wait(), 1.0)
+                except asyncio.TimeoutError:
+                    pass
+
+    async def handle(self, msg: Msg) -> None:
+        event = to_event(msg)
+        attempt = msg.metadata.num_delivered
+        try:
+            applied = await self.apply(event)
+            await msg.ack()
+            log.info("event_handled", consumer=self.spec.durable, event_id=event.id, applied=applied)
+        except Exception as exc:  # noqa: BLE001 - every failure is either retried or dead-lettered
+            if attempt >= self.spec.max_deliver:
+                await self._dead_letter(event, repr(exc), attempt)
+                await msg.term()
+                log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=repr(exc))
+            else:
+                delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
+                await msg.nak(delay=delay)
+                log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
+                            error=repr(exc))
+
+    async def apply(self, event: Event) -> bool:
+        """Run the handler once per event id; False when the event had already been applied."""
+        token = context.bind(context.RequestContext(
+            request_id=event.headers.get(H_REQUEST_ID, "") or event.id, method=f"event:{event.subject}"))
+        try:
+            async with self._db.transaction() as session:
+                first = (await session.execute(
+                    pg_insert(self._tables.processed_events)
+                    .values(consumer=self.spec.durable, event_id=event.id)
+                    .on_conflict_do_nothing()
+                    .returning(self._tables.processed_events.c.event_id))).first()
+                if first is None:
+                    return False
+                await self.spec.handler(session, event)
+                return True
+        finally:
+            context.reset(token)
+
+    async def _dead_letter(self, event: Event, error: str, attempts: int) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(insert(self._tables.dead_letters).values(
+                consumer=self.spec.durable, event_id=event.id, subject=event.subject, payload=event.payload,
+                headers=event.headers, error=error[:4000], attempts=attempts))
+
+    async def replay_dead_letters(self) -> int:
+        """Apply every unreplayed dead letter of this consumer again (after a fix); once each."""
+        dl = self._tables.dead_letters
+        async with self._db.transaction() as session:
+            rows = (await session.execute(select(dl).where(
+                dl.c.consumer == self.spec.durable, dl.c.replayed_at.is_(None)).order_by(dl.c.id))).all()
+        replayed = 0
+        for row in rows:
+            event = Event(id=row.event_id, subject=row.subject, type=row.headers.get(H_TYPE, ""),
+                          payload=row.payload, headers=row.headers)
+            await self.apply(event)
+            async with self._db.transaction() as session:
+                await session.execute(update(dl).where(dl.c.id == row.id).values(replayed_at=func.now()))
+            replayed += 1
+        return replayed

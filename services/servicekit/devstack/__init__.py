@@ -1,0 +1,1 @@
+"""Development stack: embedded PostgreSQL and NATS, and the `make run` supervisor."""

@@ -1,0 +1,70 @@
+"""Alembic plumbing shared by every service: `python -m <svc> migrate` runs the service's own
+migrations, with the version table in the service's own schema."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from alembic.operations import Operations
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from servicekit.db import sqlalchemy_url
+from servicekit.tables import AUDIT_APPEND_ONLY_SQL, kit_tables
+
+
+def alembic_config(migrations_dir: Path, database_url: str, schema: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.set_main_option("sqlalchemy.url", database_url)
+    cfg.attributes["schema"] = schema
+    return cfg
+
+
+def upgrade(migrations_dir: Path, database_url: str, schema: str, revision: str = "head") -> None:
+    """Bring the service's schema to `revision`. Safe to run twice; serialised by an advisory lock."""
+    command.upgrade(alembic_config(migrations_dir, database_url, schema), revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py (online mode, async engine)."""
+    cfg = context.config
+    schema = cfg.attributes.get("schema") or target_metadata.schema
+    url = cfg.get_main_option("sqlalchemy.url")
+
+    def do_run(connection: Connection) -> None:
+        # One migrator at a time per schema, even when several pods start together.
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": f"migrate:{schema}"})
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            transaction_per_migration=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(sqlalchemy_url(url))
+        async with engine.begin() as conn:
+            await conn.run_sync(do_run)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def create_kit_tables(op: Operations, schema: str) -> None:
+    """For a service's first migration: the kit's tables (outbox, processed events, dead letters,
+    audit, idempotency), created from the same definitions the code uses."""
+    metadata = MetaData(schema=schema)
+    tables = kit_tables(metadata)
+    bind = op.get_bind()
+    for table in (tables.outbox, tables.processed_events, tables.dead_letters, tables.audit_log, tables.idempotency):
+        table.create(bind)
+    for statement in AUDIT_APPEND_ONLY_SQL:
+        op.execute(statement.format(schema=schema))

@@ -1,0 +1,178 @@
+"""Personal information handling (design.md §5): masking for display and logs, encryption at rest.
+
+ID numbers are stored encrypted, looked up by a keyed hash and shown masked (``4201**********1234``)
+unless a registrar needs the whole number; they are never logged unmasked. This module gives the
+pieces for that: :func:`mask_id`, :func:`mask_text` (scrubs free text such as log lines and JSON
+bodies), :func:`mask_name` and :class:`PiiCipher`. No I/O; keys come from settings.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+__all__ = [
+    "PiiCipher",
+    "PiiDecryptionError",
+    "generate_key",
+    "mask_id",
+    "mask_name",
+    "mask_text",
+]
+
+# --------------------------------------------------------------------------------------------
+# Masking
+# --------------------------------------------------------------------------------------------
+
+_KEEP = 4  # characters kept visible at each end of an ID number
+_MIN_PARTLY_SHOWN = 15  # shorter values are hidden completely: 4 + 4 would reveal most of them
+
+_MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+# 18 characters: address, separator?, birth date 18xx–20xx, same separator?, sequence, check.
+# The check character is not verified: a mistyped number is still someone's personal data.
+_ID18 = (
+    r"(?<![0-9])[0-9]{6}(?P<sep18>[ -]?)(?:18|19|20)[0-9]{2}" + _MONTH_DAY
+    + r"(?P=sep18)[0-9]{3}(?:[0-9](?![0-9])|[Xx])"
+)
+# 15 digits (legacy): address, separator?, YYMMDD, same separator?, sequence.
+_ID15 = r"(?<![0-9])[0-9]{6}(?P<sep15>[ -]?)[0-9]{2}" + _MONTH_DAY + r"(?P=sep15)[0-9]{3}(?![0-9])"
+_ID_IN_TEXT = re.compile(f"{_ID18}|{_ID15}")
+
+_NAME_SEPARATORS = frozenset(" ·•・")
+# Common two-character surnames (复姓): the whole surname stays visible, as in "欧阳**".
+_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 "
+    "百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 淳于 单于 濮阳 拓跋 第五 左丘 东郭 公羊 司空 "
+    "亓官 司寇 仉督 子车 颛孙 巫马 公西 漆雕 乐正 壤驷 公良 宰父 谷梁 段干 南门 羊舌 梁丘 东门".split()
+)
+
+
+def mask_id(number: str) -> str:
+    """Mask an ID number for display, keeping the length and the first and last 4 characters.
+
+    Values shorter than a 15-digit ID are starred completely, so a short or truncated value never
+    shows more than it hides; longer odd values still show at most 4 + 4 characters.
+    """
+    if len(number) < _MIN_PARTLY_SHOWN:
+        return "*" * len(number)
+    return number[:_KEEP] + "*" * (len(number) - 2 * _KEEP) + number[-_KEEP:]
+
+
+def mask_text(text: str) -> str:
+    """Mask every resident ID number embedded in free text (log lines, JSON, error messages).
+
+    Matches on the shape of an ID — 6 digits, a plausible birth date, sequence and check, bounded
+    by non-digits, optionally grouped with spaces or hyphens — so phone numbers and certificate
+    numbers pass through unchanged while IDs with a wrong check digit are still masked.
+    """
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def _is_cjk(ch: str) -> bool:
+    """CJK unified ideographs (basic block and extension A), i.e. a Chinese-character name."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _star_after(name: str, keep: int) -> str:
+    """Keep ``keep`` leading characters, star the rest but leave separators (·, space) visible."""
+    tail = "".join(ch if ch in _NAME_SEPARATORS else "*" for ch in name[keep:])
+    return name[:keep] + tail
+
+
+def mask_name(name: str) -> str:
+    """Mask a person's name for lists and logs: keep the surname (Chinese) or the first letter.
+
+    A one-character value is starred completely; a compound surname is kept only when a given
+    name follows it, so the mask never shows the whole value.
+    """
+    name = name.strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    keep = 1
+    if _is_cjk(name[0]) and name[:2] in _COMPOUND_SURNAMES and len(name) > 2:
+        keep = 2
+    return _star_after(name, keep)
+
+
+# --------------------------------------------------------------------------------------------
+# Encryption at rest and keyed look-up hashes
+# --------------------------------------------------------------------------------------------
+
+_KEY_BYTES = 32
+_NONCE_BYTES = 12
+_VERSION = b"\x01"  # first byte of every blob, so the key can be rotated with a new version
+_TAG_BYTES = 16
+
+
+class PiiDecryptionError(ValueError):
+    """A blob that is not ours, was tampered with, or was written with another key."""
+
+
+def generate_key() -> str:
+    """A fresh random 32-byte key, base64-encoded, for settings and secrets."""
+    return base64.b64encode(os.urandom(_KEY_BYTES)).decode("ascii")
+
+
+def _decode_key(value: str, name: str) -> bytes:
+    """Strict base64 decoding: a mangled secret must fail at start-up, not corrupt data."""
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"{name} is not valid base64") from None
+
+
+class PiiCipher:
+    """AES-256-GCM for stored personal data plus HMAC-SHA256 digests for equality look-ups.
+
+    Blob layout: version byte ``0x01`` | 12-byte random nonce | ciphertext and tag. The version
+    byte is also authenticated as associated data, so it cannot be swapped. The digest key is
+    separate from the encryption key: a unique index on digests reveals nothing about the
+    ciphertexts, and either key can be rotated on its own.
+    """
+
+    def __init__(self, enc_key: bytes, hash_key: bytes) -> None:
+        if len(enc_key) != _KEY_BYTES or len(hash_key) != _KEY_BYTES:
+            raise ValueError("PiiCipher keys must be exactly 32 bytes each")
+        if hmac.compare_digest(enc_key, hash_key):
+            raise ValueError("PiiCipher needs different keys for encryption and hashing")
+        self._aead = AESGCM(bytes(enc_key))
+        self._hash_key = bytes(hash_key)
+
+    @classmethod
+    def from_base64(cls, enc_b64: str, hash_b64: str) -> PiiCipher:
+        """Build from the base64 strings kept in settings (see :func:`generate_key`)."""
+        return cls(_decode_key(enc_b64, "enc_key"), _decode_key(hash_b64, "hash_key"))
+
+    def __repr__(self) -> str:
+        return "PiiCipher(<keys hidden>)"
+
+    def encrypt(self, plain: str) -> bytes:
+        """Encrypt with a fresh random nonce: the same value gives a different blob every time."""
+        nonce = os.urandom(_NONCE_BYTES)
+        return _VERSION + nonce + self._aead.encrypt(nonce, plain.encode("utf-8"), _VERSION)
+
+    def decrypt(self, blob: bytes) -> str:
+        """Decrypt a blob from :meth:`encrypt`; any tampering raises :class:`PiiDecryptionError`."""
+        if len(blob) < 1 + _NONCE_BYTES + _TAG_BYTES:
+            raise PiiDecryptionError("encrypted value is too short")
+        version, nonce, sealed = blob[:1], blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
+        if version != _VERSION:
+            raise PiiDecryptionError(f"unknown encryption version {version.hex()}")
+        try:
+            return self._aead.decrypt(nonce, sealed, _VERSION).decode("utf-8")
+        except InvalidTag:
+            raise PiiDecryptionError("encrypted value failed authentication") from None
+
+    def digest(self, value: str) -> bytes:
+        """Keyed hash of a value for look-ups and unique constraints.
+
+        The caller passes the canonical form (e.g. ``parse_resident_id(...).number``), so that
+        ``x`` and ``X`` or a 15-digit and 18-digit spelling of the same number hash alike.
+        """
+        return hmac.new(self._hash_key, value.encode("utf-8"), hashlib.sha256).digest()

@@ -1,0 +1,179 @@
+"""The service runtime: grpc.aio server, health, reflection, relay, consumers, graceful shutdown.
+
+Every service's bootstrap builds a `ServiceSpec` and hands it to `ServiceRuntime`; this file is the
+only place that knows how the pieces are started and stopped.
+"""
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+import grpc
+import nats
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from servicekit.caller_token import CallerVerifier
+from servicekit.clock import Clock, SystemClock
+from servicekit.consumer import ConsumerSpec, EventConsumer
+from servicekit.db import Database
+from servicekit.events import ensure_stream
+from servicekit.interceptors import (
+    CallerAuthInterceptor,
+    ErrorInterceptor,
+    LoggingInterceptor,
+    RequestContextInterceptor,
+)
+from servicekit.logging import get_logger
+from servicekit.pii import PiiCipher
+from servicekit.relay import OutboxRelay
+from servicekit.settings import ServiceSettings
+from servicekit.tables import KitTables
+from servicekit.uow import UnitOfWorkFactory
+
+log = get_logger(__name__)
+HEALTH_INTERVAL_S = 1.0
+
+
+@dataclass
+class Infrastructure:
+    """The concrete objects a service's use cases are built from."""
+
+    settings: ServiceSettings
+    db: Database
+    nc: NATS
+    js: JetStreamContext
+    clock: Clock
+    cipher: PiiCipher
+    uow: UnitOfWorkFactory
+
+
+Registrar = Callable[[grpc.aio.Server, Infrastructure], list[str]]
+Background = Callable[[Infrastructure, asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    schema: str
+    tables: KitTables
+    register: Registrar
+    consumers: Callable[[Infrastructure], list[ConsumerSpec]] = lambda infra: []
+    background: list[Background] = field(default_factory=list)
+
+
+async def connect_nats(url: str, name: str, wait_s: float = 30.0) -> NATS:
+    """Connect, retrying while NATS starts; afterwards reconnect forever."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while True:
+        try:
+            return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                                      connect_timeout=2, allow_reconnect=True)
+        except Exception:  # noqa: BLE001 - retried until the deadline
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
+class ServiceRuntime:
+    def __init__(self, spec: ServiceSpec, settings: ServiceSettings, clock: Clock | None = None) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.port = 0
+        self.infra: Infrastructure | None = None
+        self._server: grpc.aio.Server | None = None
+        self._health = health.aio.HealthServicer()
+        self._services: list[str] = []
+        self._stop = asyncio.Event()
+        self._draining = False
+        self._tasks: list[asyncio.Task] = []
+        self.consumers: list[EventConsumer] = []
+        self.relay: OutboxRelay | None = None
+
+    async def start(self) -> int:
+        s = self.settings
+        db = Database(s.database_url, self.spec.schema, s.db_pool_size)
+        nc = await connect_nats(s.nats_url, self.spec.name)
+        js = nc.jetstream()
+        await ensure_stream(js)
+        cipher = PiiCipher.from_base64(s.pii_key.get_secret_value(), s.pii_hash_key.get_secret_value())
+        uow = UnitOfWorkFactory(db, self.spec.tables, self.spec.name, self.clock)
+        self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)
+
+        server = grpc.aio.server(interceptors=[
+            RequestContextInterceptor(), LoggingInterceptor(), ErrorInterceptor(self.spec.name),
+            CallerAuthInterceptor(CallerVerifier(s.caller_public_key)),
+        ], options=[("grpc.so_reuseport", 0)])
+        self._services = self.spec.register(server, infra)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        reflection.enable_server_reflection(
+            [*self._services, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+             reflection.SERVICE_NAME], server)
+        self.port = server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
+        await server.start()
+        self._server = server
+
+        self.relay = OutboxRelay(db.url, self.spec.schema, js, s.fault)
+        self.consumers = [EventConsumer(js, db, self.spec.tables, c) for c in self.spec.consumers(infra)]
+        for consumer in self.consumers:
+            await consumer.provision()
+        self._spawn(self.relay.run(self._stop))
+        for consumer in self.consumers:
+            self._spawn(consumer.run(self._stop))
+        for job in self.spec.background:
+            self._spawn(job(infra, self._stop))
+        self._spawn(self._watch_health())
+        await self._set_health(await self._dependencies_ok())
+        log.info("service_started", port=self.port)
+        return self.port
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coro))
+
+    async def _dependencies_ok(self) -> bool:
+        assert self.infra is not None
+        return self.infra.nc.is_connected and await self.infra.db.ping()
+
+    async def _set_health(self, ok: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if ok and not self._draining \
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        for name in ["", *self._services]:
+            await self._health.set(name, status)
+
+    async def _watch_health(self) -> None:
+        while not self._stop.is_set():
+            await self._set_health(await self._dependencies_ok())
+            try:
+                await asyncio.wait_for(self._stop.wait(), HEALTH_INTERVAL_S)
+            except asyncio.TimeoutError:
+                pass
+
+    async def stop(self, drain_s: float | None = None) -> None:
+        """Drain: answer NOT_SERVING, wait for traffic to move, finish in-flight calls, then close."""
+        self._draining = True
+        await self._set_health(False)
+        await asyncio.sleep(self.settings.drain_seconds if drain_s is None else drain_s)
+        if self._server is not None:
+            await self._server.stop(grace=10)
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.infra is not None:
+            await self.infra.nc.drain() if self.infra.nc.is_connected else await self.infra.nc.close()
+            await self.infra.db.dispose()
+        log.info("service_stopped")
+
+    async def serve_forever(self) -> None:
+        """Run until SIGTERM or SIGINT, then shut down gracefully."""
+        await self.start()
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        await stopping.wait()
+        log.info("service_stopping")
+        await self.stop()

@@ -1,0 +1,32 @@
+"""Settings from environment variables: one class per service, derived from ServiceSettings."""
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs. Secrets have no defaults: a missing key stops the start."""
+
+    model_config = SettingsConfigDict(env_prefix="CIVIC_", extra="ignore", frozen=True)
+
+    service_name: ClassVar[str] = "service"
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
+    nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
+    grpc_host: str = "0.0.0.0"
+    grpc_port: int = 50051
+    log_level: str = "INFO"
+    # AES-256-GCM key and HMAC-SHA256 key for resident ID numbers (base64, 32 bytes each).
+    pii_key: SecretStr
+    pii_hash_key: SecretStr
+    # The gateway's Ed25519 public key (PEM): services verify the signed caller token with it.
+    caller_public_key: str
+    # Seconds to answer NOT_SERVING before stopping, so load balancers move traffic away.
+    drain_seconds: float = 5.0
+    db_pool_size: int = 10
+    # Fault-injection point for the fault tests; never set in production.
+    fault: str = ""
