@@ -22,6 +22,8 @@ proto: install
 	$(PY) -m servicekit.protogen
 
 lint: install
+	rm -rf build/buf-deps
+	$(PY) -c 'import shutil, servicekit.protogen as p; [shutil.copytree(p.googleapis_include() / "google" / d, "build/buf-deps/google/" + d, ignore=lambda _, names: [n for n in names if n.endswith((".py", ".pyi")) or n == "__pycache__"]) for d in ("api", "type", "rpc")]'
 	$(VENV)/bin/buf lint
 
 bench: install

@@ -14,17 +14,20 @@ def _mask_value(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, dict):
-        return {k: _mask_value(v) for k, v in value.items()}
+        return {_mask_value(k) if isinstance(k, str) else k: _mask_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_mask_value(v) for v in value]
-    if isinstance(value, (int, float, bool)) or value is None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        masked = mask_text(str(value))  # an 18/15-digit ID kept as a number is still an ID
+        return value if masked == str(value) else masked
+    if isinstance(value, (float, bool)) or value is None:
         return value
     return mask_text(str(value))
 
 
 def mask_pii(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     """structlog processor: masks ID numbers in keys' values at any depth (also in tracebacks)."""
-    return {key: _mask_value(value) for key, value in event_dict.items()}
+    return _mask_value(event_dict)
 
 
 def _shared_processors() -> list[Any]:

@@ -47,7 +47,8 @@ def day_plan(office: OfficeHours, day: dt.date, cal: WorkCalendar,
              special_dates: Collection[dt.date] = ()) -> DayPlan:
     """Hours and capacity of ``office`` on ``day``."""
     if day in special_dates or day in cal.rush_dates(day.year):
-        return DayPlan(day, office.rush_opens, office.rush_closes, office.capacity * office.rush_multiplier, True)
+        capacity = office.capacity * office.rush_multiplier
+        return DayPlan(day, office.rush_opens, office.rush_closes, capacity, True)
     if cal.is_rest_day(day):
         return DayPlan(day, None, None, 0, False)
     return DayPlan(day, office.opens, office.closes, office.capacity, False)
@@ -62,5 +63,6 @@ def check_capacity(booked: int, capacity: int) -> None:
 def check_bookable(plan: DayPlan, booked: int) -> None:
     """A booking is possible on an open day with a place left."""
     if not plan.is_open:
-        raise precondition("OFFICE_CLOSED", f"{plan.day} 为休息日，婚姻登记机关不办公", day=plan.day.isoformat())
+        raise precondition("OFFICE_CLOSED", f"{plan.day} 为休息日，婚姻登记机关不办公",
+                           day=plan.day.isoformat())
     check_capacity(booked, plan.capacity)

@@ -46,7 +46,8 @@ def format_certificate_number(kind: CertificateKind, office_code: str, year: int
 def parse_certificate_number(text: str, field_name: str = "certificate_number") -> CertificateNumber:
     match = _NUMBER.fullmatch(text.strip().upper())
     if match is None or int(match[4]) == 0:
-        raise invalid("INVALID_CERTIFICATE_NUMBER", f"证书字号 {text} 格式应如 J421281-2023-000123", field_name)
+        raise invalid("INVALID_CERTIFICATE_NUMBER", f"证书字号 {text} 格式应如 J421281-2023-000123",
+                      field_name)
     return CertificateNumber(CertificateKind(match[1]), match[2], int(match[3]), int(match[4]))
 
 

@@ -45,7 +45,8 @@ class Correction:
         if corrected == original:
             raise invalid("NO_CHANGE", "更正后的值与原值相同", "corrected")
         correction = cls(
-            id, record, _required(field_name, "FIELD_REQUIRED", "须指明更正的字段", "field"), original, corrected,
+            id, record, _required(field_name, "FIELD_REQUIRED", "须指明更正的字段", "field"),
+            original, corrected,
             _required(reason, "REASON_REQUIRED", "须说明更正理由", "reason"),
             _required(evidence_ref, "EVIDENCE_REQUIRED", "须录入更正依据（证明材料编号）", "evidence_ref"),
             proposed_by,

@@ -7,7 +7,12 @@ from enum import StrEnum
 
 from servicekit.errors import invalid, precondition
 
-from marriage.domain.events import CounselingCaseClosed, CounselingCaseOpened, CounselingSessionHeld, DomainEvent
+from marriage.domain.events import (
+    CounselingCaseClosed,
+    CounselingCaseOpened,
+    CounselingSessionHeld,
+    DomainEvent,
+)
 
 
 class CounselingOutcome(StrEnum):
@@ -43,7 +48,8 @@ class CounselingCase:
 
     def _require_open(self) -> None:
         if self.outcome is not None:
-            raise precondition("CASE_CLOSED", f"该辅导个案已于 {self.closed_on} 结案", outcome=str(self.outcome))
+            raise precondition("CASE_CLOSED", f"该辅导个案已于 {self.closed_on} 结案",
+                               outcome=str(self.outcome))
 
     def _require_not_before_receipt(self, day: dt.date, field_name: str) -> None:
         if day < self.received_on:

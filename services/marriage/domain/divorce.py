@@ -49,7 +49,8 @@ class DivorceAgreement:
         if not self.voluntary:
             missing.append("voluntary")
         if missing:
-            raise DomainError("AGREEMENT_INCOMPLETE", "离婚协议须载明双方自愿离婚的意思表示及子女抚养、财产和债务处理",
+            raise DomainError("AGREEMENT_INCOMPLETE",
+                              "离婚协议须载明双方自愿离婚的意思表示及子女抚养、财产和债务处理",
                               ErrorKind.INVALID_ARGUMENT,
                               [Violation(f"agreement.{name}", "离婚协议缺少此项内容") for name in missing])
 
@@ -96,9 +97,11 @@ class DivorceApplication:
 
     def _require_open(self, today: dt.date) -> None:
         if self.outcome is not None:
-            raise precondition("APPLICATION_CLOSED", f"该离婚申请已办结（{self.outcome}）", state=str(self.outcome))
+            raise precondition("APPLICATION_CLOSED", f"该离婚申请已办结（{self.outcome}）",
+                               state=str(self.outcome))
         if today > self.issue_deadline:
-            raise precondition("APPLICATION_LAPSED", f"双方未在 {self.issue_deadline} 前申请发给离婚证，视为撤回离婚登记申请",
+            raise precondition("APPLICATION_LAPSED",
+                               f"双方未在 {self.issue_deadline} 前申请发给离婚证，视为撤回离婚登记申请",
                                issue_deadline=self.issue_deadline.isoformat())
 
     def withdraw(self, party_key: str, today: dt.date) -> None:
@@ -107,7 +110,8 @@ class DivorceApplication:
             raise invalid("NOT_A_PARTY", "撤回人不是该离婚申请的当事人", "party")
         self._require_open(today)
         if today > self.cooling_off_end:
-            raise precondition("COOLING_OFF_ENDED", f"离婚冷静期已于 {self.cooling_off_end} 届满，不能再撤回申请",
+            raise precondition("COOLING_OFF_ENDED",
+                               f"离婚冷静期已于 {self.cooling_off_end} 届满，不能再撤回申请",
                                cooling_off_end=self.cooling_off_end.isoformat())
         self._close(DivorceState.WITHDRAWN, today)
         self.events.append(DivorceWithdrawn(self.id, self.marriage_id, today, party_key))
@@ -115,7 +119,8 @@ class DivorceApplication:
     def _require_issue_period(self, today: dt.date, office_code: str) -> None:
         self._require_open(today)
         if today <= self.cooling_off_end:
-            raise precondition("COOLING_OFF_NOT_ELAPSED", f"离婚冷静期至 {self.cooling_off_end} 届满，届满后方可申请发给离婚证",
+            raise precondition("COOLING_OFF_NOT_ELAPSED",
+                               f"离婚冷静期至 {self.cooling_off_end} 届满，届满后方可申请发给离婚证",
                                cooling_off_end=self.cooling_off_end.isoformat())
         if office_code != self.office_code:
             raise precondition("NOT_AT_ACCEPTING_OFFICE", "须到受理离婚申请的婚姻登记机关办理",
@@ -127,7 +132,8 @@ class DivorceApplication:
         if not both_present:
             raise precondition("BOTH_PARTIES_REQUIRED", "须双方当事人共同到场申请发给离婚证")
         self._close(DivorceState.DIVORCED, today)
-        self.events.append(DivorceRegistered(self.id, self.marriage_id, certificate_number, office_code, today))
+        self.events.append(
+            DivorceRegistered(self.id, self.marriage_id, certificate_number, office_code, today))
 
     def refuse(self, today: dt.date, office_code: str, reason: str) -> None:
         """The review finds the requirements unmet; the parties are told why."""

@@ -25,8 +25,9 @@ _DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d
 _ID15 = re.compile(r"\d{15}")
 _ID18 = re.compile(r"\d{17}[\dX]")
 _FIELD_LABELS = {
-    "certificate_number": "证书字号", "register_date": "登记日期", "kind": "登记类别", "man_id": "男方身份证号码",
-    "man_name": "男方姓名", "woman_id": "女方身份证号码", "woman_name": "女方姓名", "office_code": "登记机关代码",
+    "certificate_number": "证书字号", "register_date": "登记日期", "kind": "登记类别",
+    "man_id": "男方身份证号码", "man_name": "男方姓名",
+    "woman_id": "女方身份证号码", "woman_name": "女方姓名", "office_code": "登记机关代码",
 }
 INFORMATIONAL = frozenset({"ID_UPGRADED_15"})
 
@@ -53,13 +54,17 @@ class ArchiveRow:
     woman_name: str = ""
     office_code: str = ""
 
+    def __post_init__(self) -> None:
+        for f in fields(self):  # blank cells are missing values
+            object.__setattr__(self, f.name, getattr(self, f.name).strip())
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> ArchiveRow:
         """From a CSV/JSON/XLSX row; XLSX cells may hold dates, absent cells ``None``."""
         def text(value: object) -> str:
             if isinstance(value, dt.datetime):
                 value = value.date()
-            return value.isoformat() if isinstance(value, dt.date) else str(value or "").strip()
+            return value.isoformat() if isinstance(value, dt.date) else str(value or "")
         return cls(**{f.name: text(data.get(f.name)) for f in fields(cls)})
 
 
@@ -127,7 +132,9 @@ def _party_defects(field: str, raw: str, sex: Sex, register_date: dt.date | None
     if resident.birth_date > register_date:
         return [*defects, Defect("IMPOSSIBLE_DATE", field, "出生日期晚于登记日期")]
     minimum = legal_age_at(register_date, sex)
-    if kind is ArchiveKind.MARRIAGE and minimum is not None and age_on(resident.birth_date, register_date) < minimum:
+    if kind is not ArchiveKind.MARRIAGE or minimum is None:
+        return defects
+    if age_on(resident.birth_date, register_date) < minimum:
         defects.append(Defect("BELOW_LEGAL_AGE_AT_TIME", field, f"登记时未达当时法定婚龄{minimum}周岁"))
     return defects
 
@@ -164,10 +171,10 @@ class DuplicateTracker:
         self._certificates: set[int] = set()
         self._couple_dates: set[int] = set()
         self._rows = array("Q")  # per marriage/divorce with both parties known: row number
-        self._dates = array("l")  # date ordinal
+        self._dates = array("i")  # date ordinal
         self._kinds = array("b")  # 0 divorce, 1 marriage: a same-day divorce ends before a remarriage
         self._people = array("Q")  # man, woman hashes at 2i, 2i+1
-        self._buckets = [array("L") for _ in range(self._BUCKETS)]  # entry 2i+side, by person hash
+        self._buckets = [array("I") for _ in range(self._BUCKETS)]  # entry 2i+side, by person hash
 
     def observe(self, row_no: int, row: ArchiveRow) -> list[Defect]:
         """Defects of ``row`` as a repeat of an earlier row (a repeated certificate is reported alone)."""
@@ -223,5 +230,6 @@ class DuplicateTracker:
                 continue
             if open_spouses - {spouse}:
                 field = "woman_id" if entry & 1 else "man_id"
-                yield self._rows[row], Defect("OVERLAPPING_MARRIAGE", field, "此前的婚姻登记没有在该日期前解除的离婚记录")
+                yield self._rows[row], Defect("OVERLAPPING_MARRIAGE", field,
+                                              "此前的婚姻登记没有在该日期前解除的离婚记录")
             open_spouses.add(spouse)

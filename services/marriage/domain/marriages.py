@@ -61,7 +61,8 @@ class Marriage:
                  currently_married: Collection[str]) -> Marriage:
         check_marriage(parties, declarations, register_date, currently_married)
         marriage = cls(id, certificate_number, office_code, register_date, parties)
-        marriage.events.append(MarriageRegistered(id, certificate_number, office_code, register_date, parties))
+        marriage.events.append(
+            MarriageRegistered(id, certificate_number, office_code, register_date, parties))
         return marriage
 
     @property
@@ -106,8 +107,8 @@ class Marriage:
         """Identity fraud (被结婚) found by a court, procuratorate or the police voids the registration."""
         if self.state is MarriageState.REVOKED:
             raise precondition("ALREADY_REVOKED", "该婚姻登记已被撤销")
-        ref = _required(document_ref, "DOCUMENT_REF_REQUIRED", "须录入司法建议书、检察建议书或公安认定文书编号",
-                        "document_ref")
+        ref = _required(document_ref, "DOCUMENT_REF_REQUIRED",
+                        "须录入司法建议书、检察建议书或公安认定文书编号", "document_ref")
         self.state, self.ended_on = MarriageState.REVOKED, revoked_on
         self.events.append(RegistrationRevoked(self.id, revoked_on, str(authority), ref))
 

@@ -5,24 +5,11 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from servicekit.identifiers import resident_id_check_digit
-
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.parties import IdType, Party, make_party
+from marriage_ids import resident_id
 
-IdMaker = Callable[..., str]
 PartyMaker = Callable[..., Party]
-
-
-def resident_id(birth: dt.date, sex: str, address: str = "421281", sequence: str = "01") -> str:
-    """A valid 18-character resident ID: the 17th digit's parity gives the sex."""
-    first17 = f"{address}{birth:%Y%m%d}{sequence}{1 if sex == 'M' else 2}"
-    return first17 + resident_id_check_digit(first17)
-
-
-@pytest.fixture
-def make_id() -> IdMaker:
-    return resident_id
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 import datetime as dt
 
 import pytest
-from servicekit.errors import DomainError, ErrorKind
-
 from marriage.domain.eligibility import Declarations, check_marriage, legal_age_at
+from servicekit.errors import DomainError, ErrorKind
 
 DAY = dt.date(2024, 6, 3)
 BOTH = Declarations(no_spouse=True, no_prohibited_kinship=True)
@@ -68,7 +67,8 @@ def test_same_person_twice_is_refused_before_sex_and_age(person):
 
 
 def test_two_men_are_refused_before_age(person):
-    parties = (person(dt.date(1995, 1, 1), "M", sequence="01"), person(dt.date(2010, 1, 1), "M", sequence="02"))
+    parties = (person(dt.date(1995, 1, 1), "M", sequence="01"),
+               person(dt.date(2010, 1, 1), "M", sequence="02"))
     assert refusal(parties).reason == "PARTIES_NOT_MALE_AND_FEMALE"
 
 

@@ -1,0 +1,233 @@
+"""HTTP ↔ protobuf for one route: path variables, query parameters and the body → the request
+message; the response message → proto3 JSON (lowerCamelCase, unset scalars shown)."""
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any, Iterable
+
+from google.protobuf import json_format
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from google.protobuf.message import Message
+
+from gateway import jsonshape
+from gateway.problems import Violation, bad_request
+from gateway.routes import Route
+
+F = FieldDescriptor
+REQUEST_ID_FIELD = "request_id"
+MAX_REQUEST_ID = 200
+_SCALAR_WKT = {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask",
+               *jsonshape.WRAPPED}
+
+# protobuf renamed the option in 5.26 (including_default_value_fields → …_with_no_presence).
+_PRINT_DEFAULTS = ("always_print_fields_with_no_presence"
+                   if "always_print_fields_with_no_presence" in inspect.signature(json_format.MessageToDict).parameters
+                   else "including_default_value_fields")
+
+
+def to_json_dict(message: Message) -> dict[str, Any]:
+    return json_format.MessageToDict(message, **{_PRINT_DEFAULTS: True})
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def response_json(route: Route, message: Message) -> bytes:
+    rendered = to_json_dict(message)
+    if route.response_body:
+        rendered = rendered.get(route.method.output_type.fields_by_name[route.response_body].json_name)
+    return dumps(rendered)
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def parse_json(raw: bytes, where: str = "") -> Any:
+    """Strict JSON (UTF-8, no NaN, no duplicate keys) or a 400 problem saying where it broke."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constants, object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError as exc:
+        raise bad_request("MALFORMED_JSON", "请求体不是有效的 UTF-8 文本",
+                          [Violation(where, f"第 {exc.start} 个字节处编码无效")]) from exc
+    except json.JSONDecodeError as exc:
+        raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON",
+                          [Violation(where, f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")]) from exc
+    except ValueError as exc:
+        raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON", [Violation(where, str(exc))]) from exc
+
+
+def build_request(route: Route, path_values: dict[tuple[str, ...], str], query: Iterable[tuple[str, str]],
+                  body: Any, idempotency_key: str = "", where: str = "") -> Message:
+    """The request message, or a 400 problem listing every bad field."""
+    message = route.request_class()
+    violations = _apply_body(route, message, body, where)
+    violations += _apply_params(route, message, path_values, query)
+    if violations:
+        raise bad_request("INVALID_ARGUMENT", "请求中有字段无效", violations)
+    if idempotency_key:
+        apply_idempotency_key(message, idempotency_key)
+    return message
+
+
+def check_idempotency_key(key: str) -> str:
+    if len(key) > MAX_REQUEST_ID or not key.isprintable():
+        raise bad_request("INVALID_IDEMPOTENCY_KEY", f"Idempotency-Key 须为不超过 {MAX_REQUEST_ID} 个可打印字符",
+                          [Violation("Idempotency-Key", "格式无效")])
+    return key
+
+
+def apply_idempotency_key(message: Message, key: str) -> None:
+    """`Idempotency-Key` fills the request's `request_id` when the request has one and left it empty."""
+    field = message.DESCRIPTOR.fields_by_name.get(REQUEST_ID_FIELD)
+    if field is not None and field.type == F.TYPE_STRING and not field.is_repeated \
+            and not getattr(message, REQUEST_ID_FIELD):
+        setattr(message, REQUEST_ID_FIELD, key)
+
+
+def _apply_body(route: Route, message: Message, body: Any, where: str) -> list[Violation]:
+    if not route.body:
+        return []
+    if route.body == "*":
+        violations = _prefixed(jsonshape.check_message(message.DESCRIPTOR, body), where)
+        document = body
+    else:
+        field = route.body_field
+        assert field is not None
+        violations = _prefixed(jsonshape.check_field(field, body, ""), where)
+        document = {field.json_name: body}
+    if violations:
+        return violations
+    return _parse_into(document, message, where)
+
+
+def _prefixed(violations: list[Violation], where: str) -> list[Violation]:
+    if not where:
+        return violations
+    return [Violation(jsonshape.join(where, v.field) if not v.field.startswith("[") else where + v.field,
+                      v.description) for v in violations]
+
+
+def _parse_into(document: Any, message: Message, where: str) -> list[Violation]:
+    """json_format does the actual parse; what it still rejects (after our checks) is reported."""
+    try:
+        json_format.ParseDict(document, message)
+    except json_format.ParseError as exc:
+        return [Violation(where, f"无法解析：{exc}")]
+    return []
+
+
+def _apply_params(route: Route, message: Message, path_values: dict[tuple[str, ...], str],
+                  query: Iterable[tuple[str, str]]) -> list[Violation]:
+    violations: list[Violation] = []
+    for field_path, text in path_values.items():
+        violations += _set_param(message, _chain(message.DESCRIPTOR, field_path), [text], ".".join(field_path))
+    grouped: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+    for name, text in query:
+        try:
+            chain = _resolve_query_name(message.DESCRIPTOR, name)
+        except LookupError:
+            violations.append(Violation(name, "未知的查询参数"))
+            continue
+        canonical = tuple(f.name for f in chain)
+        grouped.setdefault(canonical, (name, []))[1].append(text)
+    bound = route.bound_fields()
+    for canonical, (name, texts) in grouped.items():
+        if any(canonical[:n] in bound for n in range(1, len(canonical) + 1)):
+            violations.append(Violation(name, "该字段由路径或请求体给出，不能作为查询参数"))
+            continue
+        violations += _set_param(message, _chain(message.DESCRIPTOR, canonical), texts, name)
+    return violations
+
+
+def _chain(message: Descriptor, path: tuple[str, ...]) -> list[FieldDescriptor]:
+    chain, current = [], message
+    for name in path:
+        field = current.fields_by_name[name]
+        chain.append(field)
+        current = field.message_type
+    return chain
+
+
+def _resolve_query_name(message: Descriptor, name: str) -> list[FieldDescriptor]:
+    chain: list[FieldDescriptor] = []
+    current: Descriptor | None = message
+    for part in name.split("."):
+        if current is None or current.full_name in _SCALAR_WKT:
+            raise LookupError(name)
+        field = jsonshape.field_lookup(current).get(part)
+        if field is None:
+            raise LookupError(name)
+        if chain and chain[-1].is_repeated:
+            raise LookupError(name)
+        chain.append(field)
+        current = field.message_type if field.type == F.TYPE_MESSAGE else None
+    return chain
+
+
+def _set_param(message: Message, chain: list[FieldDescriptor], texts: list[str], name: str) -> list[Violation]:
+    leaf = chain[-1]
+    if leaf.type == F.TYPE_MESSAGE and leaf.message_type.full_name not in _SCALAR_WKT:
+        return [Violation(name, "该字段是对象，须用“字段.子字段”形式给出各子字段")]
+    if not leaf.is_repeated and len(texts) > 1:
+        return [Violation(name, "该参数只能给出一次")]
+    values = [_from_text(leaf, text) for text in texts]
+    value: Any = values if leaf.is_repeated else values[0]
+    problems = jsonshape.check_field(leaf, value, name)
+    if problems:
+        return problems
+    parent = message
+    for field in chain[:-1]:
+        parent = getattr(parent, field.name)
+    return _parse_into({leaf.json_name: value}, parent, name)
+
+
+def _from_text(field: FieldDescriptor, text: str) -> Any:
+    """A query or path string → the JSON value the proto3 mapping expects for the field."""
+    kind = field.type
+    if kind == F.TYPE_MESSAGE:
+        kind = jsonshape.WRAPPED.get(field.message_type.full_name, F.TYPE_STRING)
+    if kind == F.TYPE_BOOL:
+        return {"true": True, "1": True, "false": False, "0": False}.get(text.lower(), text)
+    if kind in (F.TYPE_DOUBLE, F.TYPE_FLOAT):
+        try:
+            return text if text in ("NaN", "Infinity", "-Infinity") else float(text)
+        except ValueError:
+            return text
+    if kind == F.TYPE_ENUM and text.lstrip("-").isdigit():
+        return int(text)
+    return text
+
+
+def json_field_path(message: Descriptor, proto_path: str) -> str:
+    """`parties[0].id_number` (how services name fields) → `parties[0].idNumber` (how clients do)."""
+    parts = []
+    current: Descriptor | None = message
+    for segment in proto_path.split("."):
+        name, bracket, rest = segment.partition("[")
+        field = jsonshape.field_lookup(current).get(name) if current is not None else None
+        if field is None:
+            parts.append(segment)
+            current = None
+            continue
+        parts.append(field.json_name + (bracket + rest if bracket else ""))
+        current = field.message_type if field.type == F.TYPE_MESSAGE else None
+        if current is not None and current.GetOptions().map_entry:
+            current = current.fields_by_name["value"].message_type
+    return ".".join(parts)
+
+
+def problem_renamer(route: Route):  # noqa: ANN201 - Callable[[str], str]
+    return lambda path: json_field_path(route.method.input_type, path)
+

@@ -1,0 +1,3 @@
+from servicekit.devstack.supervisor import main
+
+main()

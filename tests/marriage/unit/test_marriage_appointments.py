@@ -1,0 +1,59 @@
+import datetime as dt
+
+import pytest
+from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, check_capacity, day_plan
+from servicekit.errors import DomainError, ErrorKind
+
+D, T = dt.date, dt.time
+OFFICE = OfficeHours(T(8, 30), T(17, 0), 40, T(7, 30), T(19, 0), rush_multiplier=3)
+
+
+def test_ordinary_working_day(cal):
+    assert day_plan(OFFICE, D(2024, 6, 12), cal) == DayPlan(D(2024, 6, 12), T(8, 30), T(17, 0), 40, False)
+
+
+@pytest.mark.parametrize("day", [D(2024, 6, 15), D(2024, 10, 1)])
+def test_weekends_and_holidays_are_closed(cal, day):
+    plan = day_plan(OFFICE, day, cal)
+    assert (plan.is_open, plan.capacity, plan.opens) == (False, 0, None)
+
+
+def test_make_up_working_saturday_is_an_ordinary_day(cal):
+    assert day_plan(OFFICE, D(2024, 10, 12), cal).capacity == 40
+
+
+@pytest.mark.parametrize("day", [
+    D(2024, 5, 20),  # 5·20, Monday
+    D(2024, 2, 14),  # 2·14 inside the Spring Festival holiday
+    D(2027, 8, 8),  # 七夕 on a Sunday
+])
+def test_rush_dates_open_longer_with_more_places(cal, day):
+    assert day_plan(OFFICE, day, cal) == DayPlan(day, T(7, 30), T(19, 0), 120, True)
+
+
+def test_administrator_added_date_is_a_rush_date(cal):
+    assert day_plan(OFFICE, D(2024, 6, 16), cal, {D(2024, 6, 16)}).rush
+
+
+def test_last_place_can_be_booked_then_the_day_is_full():
+    check_capacity(39, 40)
+    with pytest.raises(DomainError) as caught:
+        check_capacity(40, 40)
+    assert (caught.value.reason, caught.value.kind) == ("CAPACITY_EXHAUSTED", ErrorKind.RESOURCE_EXHAUSTED)
+
+
+def test_closed_day_cannot_be_booked(cal):
+    with pytest.raises(DomainError) as caught:
+        check_bookable(day_plan(OFFICE, D(2024, 10, 1), cal), 0)
+    assert caught.value.reason == "OFFICE_CLOSED"
+    check_bookable(day_plan(OFFICE, D(2024, 5, 20), cal), 119)
+
+
+@pytest.mark.parametrize(("hours", "reason"), [
+    ((T(17, 0), T(8, 30), 40, T(7, 30), T(19, 0)), "INVALID_OPENING_HOURS"),
+    ((T(8, 30), T(17, 0), 0, T(7, 30), T(19, 0)), "INVALID_CAPACITY"),
+])
+def test_office_hours_are_checked(hours, reason):
+    with pytest.raises(DomainError) as caught:
+        OfficeHours(*hours)
+    assert caught.value.reason == reason

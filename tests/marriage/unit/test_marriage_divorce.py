@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+from marriage.domain.divorce import DivorceAgreement, DivorceApplication, DivorceState, divorce_periods
+from marriage.domain.eligibility import Declarations
+from marriage.domain.events import DivorceApplied, DivorceLapsed, DivorceRegistered, DivorceWithdrawn
+from marriage.domain.marriages import Marriage
+from servicekit.errors import DomainError, ErrorKind
+
+D = dt.date
+ACCEPTED = D(2024, 6, 3)  # day 30 = 2024-07-03 (Wed), day 60 = 2024-08-02 (Fri): no rolling
+OFFICE = "421281"
+AGREEMENT = DivorceAgreement(children="女儿随母亲生活，父亲每月支付抚养费", property="房屋归男方",
+                             debts="无共同债务", voluntary=True)
+
+
+def day(n: int) -> dt.date:
+    return ACCEPTED + dt.timedelta(days=n)
+
+
+def refusal(call, *args):
+    with pytest.raises(DomainError) as caught:
+        call(*args)
+    return caught.value
+
+
+@pytest.fixture
+def marriage(person):
+    parties = (person(D(1990, 1, 1), "M", "张三"), person(D(1992, 1, 1), "F", "李四"))
+    return Marriage.register("m1", "J421281-2015-000001", OFFICE, D(2015, 5, 20), parties,
+                             Declarations(True, True), set())
+
+
+@pytest.fixture
+def application(marriage, cal):
+    return DivorceApplication.accept("d1", marriage, OFFICE, ACCEPTED, AGREEMENT, cal)
+
+
+def test_cooling_off_counts_from_the_day_after_acceptance(cal):
+    assert divorce_periods(D(2024, 1, 1), cal) == (D(2024, 1, 31), D(2024, 3, 1))
+
+
+def test_period_ending_on_a_weekend_ends_on_monday(cal):
+    cooling_off_end, deadline = divorce_periods(D(2024, 6, 6), cal)  # day 30 = Saturday 2024-07-06
+    assert (cooling_off_end, deadline) == (D(2024, 7, 8), D(2024, 8, 7))
+
+
+def test_period_ending_on_national_day_ends_after_the_holiday(cal):
+    assert divorce_periods(D(2024, 9, 1), cal) == (D(2024, 10, 8), D(2024, 11, 7))
+
+
+def test_period_ending_on_a_make_up_working_day_does_not_roll(cal):
+    assert divorce_periods(D(2024, 9, 12), cal) == (D(2024, 10, 12), D(2024, 11, 11))
+
+
+def test_issue_period_ending_in_spring_festival_rolls_to_the_make_up_sunday(cal):
+    assert divorce_periods(D(2023, 12, 12), cal) == (D(2024, 1, 11), D(2024, 2, 18))
+
+
+def test_acceptance_records_the_periods(application):
+    assert (application.cooling_off_end, application.issue_deadline) == (day(30), day(60))
+    assert application.events == [DivorceApplied("d1", "m1", OFFICE, ACCEPTED, day(30), day(60))]
+
+
+@pytest.mark.parametrize(("n", "state"), [
+    (30, DivorceState.COOLING_OFF),
+    (31, DivorceState.AWAITING_ISSUE),
+    (60, DivorceState.AWAITING_ISSUE),
+    (61, DivorceState.DEEMED_WITHDRAWN),
+])
+def test_state_on_each_boundary_day(application, n, state):
+    assert application.state_on(day(n)) is state
+
+
+def test_either_party_alone_may_withdraw_on_day_30(application, marriage):
+    application.withdraw(marriage.parties[1].key, day(30))
+    assert application.state_on(day(31)) is DivorceState.WITHDRAWN
+    assert application.events[-1] == DivorceWithdrawn("d1", "m1", day(30), marriage.parties[1].key)
+
+
+def test_withdrawal_on_day_31_is_refused(application, marriage):
+    assert refusal(application.withdraw, marriage.parties[0].key, day(31)).reason == "COOLING_OFF_ENDED"
+
+
+def test_withdrawal_after_the_issue_period_is_refused_as_lapsed(application, marriage):
+    assert refusal(application.withdraw, marriage.parties[0].key, day(61)).reason == "APPLICATION_LAPSED"
+
+
+def test_only_a_party_may_withdraw(application):
+    assert refusal(application.withdraw, "RESIDENT_ID:x", day(1)).reason == "NOT_A_PARTY"
+
+
+def test_registration_on_day_30_is_refused(application):
+    error = refusal(application.register, day(30), OFFICE, True, "L421281-2024-000001")
+    assert (error.reason, error.kind) == ("COOLING_OFF_NOT_ELAPSED", ErrorKind.FAILED_PRECONDITION)
+
+
+@pytest.mark.parametrize("n", [31, 60])
+def test_registration_on_days_31_and_60(application, n):
+    application.register(day(n), OFFICE, True, "L421281-2024-000001")
+    assert application.state_on(day(n)) is DivorceState.DIVORCED
+    assert application.events[-1] == DivorceRegistered("d1", "m1", "L421281-2024-000001", OFFICE, day(n))
+
+
+def test_registration_on_day_61_is_refused(application):
+    assert refusal(application.register, day(61), OFFICE, True, "L").reason == "APPLICATION_LAPSED"
+
+
+def test_registration_at_another_office_is_refused(application):
+    assert refusal(application.register, day(40), "421202", True, "L").reason == "NOT_AT_ACCEPTING_OFFICE"
+
+
+def test_registration_needs_both_parties(application):
+    assert refusal(application.register, day(40), OFFICE, False, "L").reason == "BOTH_PARTIES_REQUIRED"
+
+
+def test_a_closed_application_cannot_be_registered_again(application):
+    application.register(day(40), OFFICE, True, "L421281-2024-000001")
+    assert refusal(application.register, day(41), OFFICE, True, "L").reason == "APPLICATION_CLOSED"
+
+
+def test_refusal_after_review(application):
+    assert refusal(application.refuse, day(40), OFFICE, " ").reason == "REFUSAL_REASON_REQUIRED"
+    application.refuse(day(40), OFFICE, "一方不具有完全民事行为能力")
+    assert application.state_on(day(40)) is DivorceState.REFUSED
+
+
+def test_sweep_lapses_only_after_day_60(application):
+    assert application.lapse_if_due(day(60)) is False
+    assert application.lapse_if_due(day(61)) is True
+    assert application.lapse_if_due(day(62)) is False
+    assert (application.outcome, application.closed_on) == (DivorceState.DEEMED_WITHDRAWN, day(61))
+    assert application.events[-1] == DivorceLapsed("d1", "m1", day(61))
+
+
+def test_sweep_leaves_a_withdrawn_application_alone(application, marriage):
+    application.withdraw(marriage.parties[0].key, day(3))
+    assert application.lapse_if_due(day(90)) is False
+    assert application.state_on(day(90)) is DivorceState.WITHDRAWN
+
+
+def test_no_application_for_a_marriage_already_ended(marriage, cal):
+    marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
+    error = refusal(DivorceApplication.accept, "d2", marriage, OFFICE, ACCEPTED, AGREEMENT, cal)
+    assert error.reason == "MARRIAGE_NOT_CURRENT"
+
+
+def test_agreement_must_be_complete():
+    with pytest.raises(DomainError) as caught:
+        DivorceAgreement(children="", property="房屋归女方", debts=" ", voluntary=False)
+    assert (caught.value.reason, caught.value.kind) == ("AGREEMENT_INCOMPLETE", ErrorKind.INVALID_ARGUMENT)
+    assert [v.field for v in caught.value.violations] == [
+        "agreement.children", "agreement.debts", "agreement.voluntary"]

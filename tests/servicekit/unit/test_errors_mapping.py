@@ -1,0 +1,120 @@
+"""Typed domain errors → gRPC status + google.rpc.ErrorInfo / BadRequest (design.md §3)."""
+from __future__ import annotations
+
+import grpc
+import pytest
+from google.rpc import code_pb2, error_details_pb2
+
+from kit_rpc_fakes import Context, Details, rich_status, run_chain
+from servicekit import errors
+from servicekit.errors import DomainError, ErrorKind, Violation
+from servicekit.interceptors import ErrorInterceptor, to_status
+
+DOMAIN = "civic.placenames"
+
+
+def unpack(status) -> tuple[error_details_pb2.ErrorInfo | None, error_details_pb2.BadRequest | None]:
+    info = bad = None
+    for detail in rich_status(status).details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+    return info, bad
+
+
+@pytest.mark.parametrize("kind", list(ErrorKind))
+def test_every_kind_maps_to_the_status_code_of_the_same_name(kind: ErrorKind) -> None:
+    status = to_status(DomainError("SOME_REASON", "出错了", kind), DOMAIN)
+    assert status.code == getattr(grpc.StatusCode, kind.value)
+    assert rich_status(status).code == getattr(code_pb2, kind.value)
+    assert status.details == "出错了"
+
+
+@pytest.mark.parametrize(("factory", "code"), [
+    (errors.not_found, grpc.StatusCode.NOT_FOUND),
+    (errors.already_exists, grpc.StatusCode.ALREADY_EXISTS),
+    (errors.precondition, grpc.StatusCode.FAILED_PRECONDITION),
+    (errors.permission_denied, grpc.StatusCode.PERMISSION_DENIED),
+    (errors.exhausted, grpc.StatusCode.RESOURCE_EXHAUSTED),
+])
+def test_helpers_give_reason_domain_and_metadata(factory, code: grpc.StatusCode) -> None:
+    status = to_status(factory("DIVISION_NOT_FOUND", "区划 421281 不存在", code="421281"), DOMAIN)
+    info, bad = unpack(status)
+    assert status.code == code
+    assert info is not None and info.reason == "DIVISION_NOT_FOUND" and info.domain == DOMAIN
+    assert dict(info.metadata) == {"code": "421281"}
+    assert bad is None  # no field violations, no BadRequest
+
+
+def test_unauthenticated_helper() -> None:
+    status = to_status(errors.unauthenticated("CALLER_TOKEN_MISSING", "缺少调用方凭证"), DOMAIN)
+    info, _ = unpack(status)
+    assert status.code == grpc.StatusCode.UNAUTHENTICATED and info.reason == "CALLER_TOKEN_MISSING"
+
+
+def test_invalid_with_field_carries_a_field_violation() -> None:
+    status = to_status(errors.invalid("INVALID_DIVISION_CODE", "区划代码应为6位或12位数字", "parent_code"), DOMAIN)
+    info, bad = unpack(status)
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert info.reason == "INVALID_DIVISION_CODE" and info.domain == DOMAIN
+    assert bad is not None
+    assert [(v.field, v.description) for v in bad.field_violations] == [("parent_code", "区划代码应为6位或12位数字")]
+
+
+def test_invalid_without_field_has_no_bad_request() -> None:
+    status = to_status(errors.invalid("BAD", "不对"), DOMAIN)
+    _, bad = unpack(status)
+    assert status.code == grpc.StatusCode.INVALID_ARGUMENT and bad is None
+
+
+def test_several_violations_keep_their_order() -> None:
+    err = DomainError("PARTIES_INVALID", "当事人信息有误", ErrorKind.INVALID_ARGUMENT,
+                      [Violation("party_a.id_number", "校验码错误"), Violation("party_b.birth_date", "未满法定婚龄")])
+    _, bad = unpack(to_status(err, "civic.marriage"))
+    assert [v.field for v in bad.field_violations] == ["party_a.id_number", "party_b.birth_date"]
+    assert bad.field_violations[1].description == "未满法定婚龄"
+
+
+async def test_interceptor_aborts_with_the_mapped_status() -> None:
+    ctx = Context()
+
+    async def handler() -> None:
+        raise errors.not_found("DIVISION_NOT_FOUND", "区划不存在", code="429999")
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, handler)
+    info, _ = unpack(ctx.aborted)
+    assert ctx.aborted.code == grpc.StatusCode.NOT_FOUND
+    assert info.reason == "DIVISION_NOT_FOUND" and info.domain == "civic.placenames"
+
+
+async def test_interceptor_hides_unexpected_errors_behind_internal() -> None:
+    ctx = Context()
+
+    async def handler() -> None:
+        raise RuntimeError("password=hunter2 at db 10.0.0.5")
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, handler)
+    assert ctx.aborted.code == grpc.StatusCode.INTERNAL
+    assert "hunter2" not in ctx.aborted.details and "10.0.0.5" not in ctx.aborted.details
+    assert rich_status(ctx.aborted).code == code_pb2.INTERNAL
+
+
+async def test_interceptor_passes_results_and_aborts_through() -> None:
+    async def ok() -> str:
+        return "result"
+
+    assert await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), Context(), ok) == "result"
+
+    ctx = Context()
+
+    async def aborted() -> None:
+        raise grpc.aio.AbortError()
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, aborted)
+    assert ctx.aborted is None  # not re-mapped to INTERNAL

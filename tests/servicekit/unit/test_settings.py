@@ -1,0 +1,81 @@
+"""Settings from environment variables (design.md §6): the names ops set, and no default secrets."""
+from __future__ import annotations
+
+import pydantic
+import pytest
+
+from servicekit.pii import generate_key
+from servicekit.settings import ServiceSettings
+
+ENV = {
+    "DATABASE_URL": "postgresql://civic@db.internal:5432/civic",
+    "NATS_URL": "nats://nats.internal:4222",
+    "CIVIC_PII_KEY": generate_key(),
+    "CIVIC_PII_HASH_KEY": generate_key(),
+    "CIVIC_CALLER_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n",
+}
+ALL_NAMES = [*ENV, "CIVIC_DATABASE_URL", "CIVIC_NATS_URL", "CIVIC_ENVIRONMENT", "CIVIC_GRPC_PORT",
+             "CIVIC_GRPC_HOST", "CIVIC_FAULT", "CIVIC_DRAIN_SECONDS", "CIVIC_LOG_LEVEL", "CIVIC_DB_POOL_SIZE"]
+
+
+class DemoSettings(ServiceSettings):
+    grpc_port: int = 50099
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ALL_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_reads_the_documented_names(env: pytest.MonkeyPatch) -> None:
+    s = DemoSettings()
+    assert s.database_url == ENV["DATABASE_URL"]
+    assert s.nats_url == ENV["NATS_URL"]
+    assert s.pii_key.get_secret_value() == ENV["CIVIC_PII_KEY"]
+    assert s.pii_hash_key.get_secret_value() == ENV["CIVIC_PII_HASH_KEY"]
+    assert s.caller_public_key == ENV["CIVIC_CALLER_PUBLIC_KEY"]
+    assert s.grpc_port == 50099 and s.environment == "development" and s.fault == ""
+
+
+def test_civic_prefixed_urls_and_other_knobs(env: pytest.MonkeyPatch) -> None:
+    env.delenv("DATABASE_URL")
+    env.delenv("NATS_URL")
+    env.setenv("CIVIC_DATABASE_URL", "postgresql://other/civic")
+    env.setenv("CIVIC_NATS_URL", "nats://other:4222")
+    env.setenv("CIVIC_GRPC_PORT", "6001")
+    env.setenv("CIVIC_ENVIRONMENT", "production")
+    env.setenv("CIVIC_FAULT", "relay.before_publish")
+    env.setenv("CIVIC_DRAIN_SECONDS", "0.5")
+    s = DemoSettings()
+    assert (s.database_url, s.nats_url) == ("postgresql://other/civic", "nats://other:4222")
+    assert s.grpc_port == 6001 and s.environment == "production"
+    assert s.fault == "relay.before_publish" and s.drain_seconds == 0.5
+
+
+@pytest.mark.parametrize("missing", list(ENV))
+def test_missing_required_value_stops_the_start(env: pytest.MonkeyPatch, missing: str) -> None:
+    env.delenv(missing)
+    with pytest.raises(pydantic.ValidationError):
+        DemoSettings()
+
+
+def test_unknown_environment_is_refused(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CIVIC_ENVIRONMENT", "staging")
+    with pytest.raises(pydantic.ValidationError):
+        DemoSettings()
+
+
+def test_secrets_do_not_show_in_repr(env: pytest.MonkeyPatch) -> None:
+    s = DemoSettings()
+    assert ENV["CIVIC_PII_KEY"] not in repr(s) and ENV["CIVIC_PII_HASH_KEY"] not in repr(s)
+    assert ENV["CIVIC_PII_KEY"] not in str(s.model_dump())
+
+
+def test_settings_are_frozen(env: pytest.MonkeyPatch) -> None:
+    s = DemoSettings()
+    with pytest.raises(pydantic.ValidationError):
+        s.grpc_port = 1  # type: ignore[misc]
