@@ -107,4 +107,7 @@ AUDIT_APPEND_ONLY_SQL = (
     BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON {schema}.audit_log
     FOR EACH ROW EXECUTE FUNCTION {schema}.audit_log_append_only()""",
+    # Row triggers do not fire on TRUNCATE, which would empty the trail in one statement.
+    """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON {schema}.audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.audit_log_append_only()""",
 )

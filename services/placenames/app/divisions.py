@@ -42,7 +42,7 @@ async def create(uow: UnitOfWork, cmd: CreateDivision) -> Division:
     expected_parent = parent_code(code)
     parent = await repo.get(expected_parent) if expected_parent else None
     division = new_division(code, cmd.name, parent, cmd.parent_code, cmd.effective_date, cmd.source,
-                            await repo.get(code))
+                            cmd.reason, await repo.get(code))
     await repo.add(division)
     _record(uow, division, division.history[0], "division.create")
     return division

@@ -131,7 +131,7 @@ def require_reason(reason: str) -> str:
 
 
 def new_division(code: str, name: str, parent: Division | None, declared_parent: str, effective: dt.date,
-                 source: str, existing: Division | None) -> Division:
+                 source: str, reason: str, existing: Division | None) -> Division:
     """Validate and create a division. `existing` is any division ever recorded under the code."""
     code = validate_division_code(code)
     if existing is not None:
@@ -148,7 +148,7 @@ def new_division(code: str, name: str, parent: Division | None, declared_parent:
         if not parent.in_force_on(effective):
             raise precondition("PARENT_NOT_ACTIVE", f"上级区划 {expected_parent} 在 {effective} 未生效")
     return Division(code=code, level=level, parent_code=expected_parent, source=source.strip(),
-                    history=[Change(ChangeKind.CREATED, effective, check_name(name))])
+                    history=[Change(ChangeKind.CREATED, effective, check_name(name), reason=require_reason(reason))])
 
 
 def parse_date(raw: str, field_name: str, default: dt.date) -> dt.date:

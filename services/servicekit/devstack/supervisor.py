@@ -115,7 +115,7 @@ def http_port() -> int:
             return free_port()
 
 
-def start(stack: Stack) -> str:
+def start(stack: Stack) -> tuple[str, dict[str, str]]:
     (DATA / "logs").mkdir(parents=True, exist_ok=True)
     secrets, token_key = load_secrets(DATA / "secrets.json")
     database_url = os.environ.get("DATABASE_URL")
@@ -150,35 +150,38 @@ def start(stack: Stack) -> str:
     url = f"http://127.0.0.1:{port}"
     wait_for_port(port, 60)
     wait_http_ready(f"{url}/readyz")
-    return url
+    return url, backends
 
 
 def print_banner(url: str) -> None:
-    try:
-        from gateway.accounts.demo import DEMO_ACCOUNTS
-    except ImportError:
-        DEMO_ACCOUNTS = []  # noqa: N806
+    from gateway.accounts.bootstrap import demo_logins
+
     print(f"\nCivic is ready: {url}   (API docs: {url}/docs, OpenAPI: {url}/openapi.json)")
     print(f"data: {DATA}   logs: {DATA / 'logs'}")
-    if DEMO_ACCOUNTS:
-        print("demo logins (development only):")
-        for account in DEMO_ACCOUNTS:
-            print(f"  {account.username:<22} {account.password:<20} {', '.join(account.roles)}")
+    print("demo logins (development only):")
+    for login in demo_logins():
+        print(f"  {login.kind:<6} {login.name:<22} {login.secret:<28} {', '.join(login.grants)}  {login.label}")
     print("Ctrl-C stops everything.\n", flush=True)
+
+
+def write_state(url: str, stack: Stack, backends: dict[str, str]) -> None:
+    """`.civic/run.json`: where the running suite is (for benchmarks and end-to-end tests)."""
+    state = {"url": url, "backends": backends, "pids": {name: proc.pid for name, proc in stack.children},
+             "database_url": stack.pg.url if stack.pg else os.environ.get("DATABASE_URL", ""),
+             "nats_url": stack.nats.url if stack.nats else os.environ.get("NATS_URL", "")}
+    (DATA / "run.json").write_text(json.dumps(state, indent=2))
 
 
 def run() -> int:
     stack = Stack()
-    stopping = False
 
-    def on_signal(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def on_signal(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        url = start(stack)
+        url, backends = start(stack)
+        write_state(url, stack, backends)
         print_banner(url)
         while True:
             for name, proc in stack.children:
@@ -191,6 +194,7 @@ def run() -> int:
     finally:
         print("stopping…", flush=True)
         stack.stop()
+        (DATA / "run.json").unlink(missing_ok=True)
 
 
 def main() -> None:

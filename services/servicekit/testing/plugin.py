@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 from typing import AsyncIterator, Callable
@@ -43,10 +45,14 @@ class Infra:
 
 
 @pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Infra:
-    servers = Infra(tmp_path_factory.mktemp("civic"))
+def infra() -> Infra:
+    # Not under pytest's basetemp: every new pytest run chmods /tmp/pytest-of-<user> back to 0700,
+    # which (as root) locks out PostgreSQL running as the `pgserver` user in a concurrent run.
+    tmp = Path(tempfile.mkdtemp(prefix="civic-test-"))
+    servers = Infra(tmp)
     yield servers
     servers.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

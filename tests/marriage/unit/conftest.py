@@ -5,9 +5,10 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.parties import IdType, Party, make_party
-from marriage_ids import resident_id
+from tests.marriage.unit.marriage_ids import resident_id
 
 PartyMaker = Callable[..., Party]
 

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 from marriage.domain.history import ArchiveRow, Defect, DuplicateTracker, parse_archive_date, validate_row
-from marriage_ids import resident_id
+from tests.marriage.unit.marriage_ids import resident_id
 from servicekit.identifiers import resident_id_check_digit
 
 D = dt.date

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from marriage.domain.parties import IdType, make_party
-from marriage_ids import resident_id
+from tests.marriage.unit.marriage_ids import resident_id
 from servicekit.errors import DomainError, ErrorKind
 
 

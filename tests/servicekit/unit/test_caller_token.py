@@ -9,7 +9,7 @@ import pytest
 from civic.placenames.v1 import divisions_pb2
 from cryptography.hazmat.primitives import serialization
 
-from kit_rpc_fakes import Context, Details, rich_status, run_chain
+from tests.servicekit.unit.kit_rpc_fakes import Context, Details, rich_status, run_chain
 from servicekit import context
 from servicekit.caller_token import AUDIENCE, ISSUER, METADATA_KEY, CallerSigner, CallerVerifier, generate_keypair
 from servicekit.context import Caller

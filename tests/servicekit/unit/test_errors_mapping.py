@@ -5,7 +5,7 @@ import grpc
 import pytest
 from google.rpc import code_pb2, error_details_pb2
 
-from kit_rpc_fakes import Context, Details, rich_status, run_chain
+from tests.servicekit.unit.kit_rpc_fakes import Context, Details, rich_status, run_chain
 from servicekit import errors
 from servicekit.errors import DomainError, ErrorKind, Violation
 from servicekit.interceptors import ErrorInterceptor, to_status

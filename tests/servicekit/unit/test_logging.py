@@ -5,10 +5,11 @@ import io
 import json
 import logging
 
+import grpc
 import pytest
 import structlog
 
-from kit_rpc_fakes import Context, Details, run_chain
+from tests.servicekit.unit.kit_rpc_fakes import Context, Details, run_chain
 from servicekit.interceptors import LoggingInterceptor, RequestContextInterceptor
 from servicekit.logging import configure_logging, get_logger
 
@@ -119,7 +120,7 @@ async def test_rpc_lines_carry_request_id_method_status_and_duration(out: io.Str
     failing_ctx = Context()
 
     async def failing() -> None:
-        failing_ctx.set_code(__import__("grpc").StatusCode.NOT_FOUND)
+        failing_ctx.set_code(grpc.StatusCode.NOT_FOUND)
         raise RuntimeError("not there")
 
     with pytest.raises(RuntimeError):

@@ -1,0 +1,68 @@
+"""The whole suite started as `make run` starts it (the supervisor), with its own data folder and
+its own embedded PostgreSQL and NATS."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class RunningSuite:
+    def __init__(self, proc: subprocess.Popen, data: Path, output: Path) -> None:
+        self.proc = proc
+        self.data = data
+        self.output = output
+        self.state = json.loads((data / "run.json").read_text())
+        self.url = self.state["url"]
+
+    def token(self, username: str, password: str) -> str:
+        resp = httpx.post(f"{self.url}/v1/auth/token",
+                          data={"grant_type": "password", "username": username, "password": password})
+        resp.raise_for_status()
+        return resp.json()["access_token"]
+
+
+def start_suite(data: Path, timeout: float = 240.0) -> RunningSuite:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
+    env["CIVIC_DATA_DIR"] = str(data)
+    output = data.parent / f"{data.name}-supervisor.log"
+    with open(output, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "servicekit.devstack", "run"], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while not (data / "run.json").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"the suite did not become ready:\n{output.read_text()[-4000:]}")
+        time.sleep(0.5)
+    return RunningSuite(proc, data, output)
+
+
+def stop_suite(suite: RunningSuite) -> list[int]:
+    """SIGTERM the supervisor; returns the pids of children still alive afterwards (should be none)."""
+    children = [p.pid for p in psutil.Process(suite.proc.pid).children(recursive=True)]
+    suite.proc.send_signal(signal.SIGTERM)
+    suite.proc.wait(90)
+    time.sleep(0.5)
+    return [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+@pytest.fixture(scope="session")
+def suite_control():
+    """(start_suite, stop_suite) for tests that start and stop the suite themselves."""
+    return start_suite, stop_suite
+
+
+@pytest.fixture(scope="session")
+def suite(tmp_path_factory):
+    running = start_suite(tmp_path_factory.mktemp("suite") / "civic")
+    yield running
+    stop_suite(running)
