@@ -25,6 +25,7 @@ KINDS = {
     "v1/Secret": "secret-v1",
     "v1/Service": "service-v1",
     "v1/ServiceAccount": "serviceaccount-v1",
+    "v1/Pod": "pod-v1",
     "apps/v1/Deployment": "deployment-apps-v1",
     "apps/v1/StatefulSet": "statefulset-apps-v1",
     "batch/v1/Job": "job-batch-v1",

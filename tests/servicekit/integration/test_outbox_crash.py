@@ -9,101 +9,20 @@ way the stream holds the event exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import asyncpg
 import grpc
 import pytest
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc, events_pb2
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from nats.aio.client import Client as NATS
 
-from servicekit.devstack.embedded import free_port, wait_for_port
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, STREAM
+from servicekit.testing.process import ServiceProcess
 
-ROOT = Path(__file__).resolve().parents[3]
-PYTHON = sys.executable
 pytestmark = pytest.mark.timeout(120)
-
-
-class PlacenamesProcess:
-    """`python -m placenames serve` against the test's database, logging to a file."""
-
-    def __init__(self, infra, database_url: str, log_dir: Path) -> None:
-        self.infra = infra
-        self.database_url = database_url
-        self.log_dir = log_dir
-        self.proc: subprocess.Popen | None = None
-        self.port = 0
-        self.starts = 0
-
-    def env(self, fault: str = "") -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CIVIC_")}
-        env.update(self.infra.secrets.service_env(self.database_url, self.infra.nats_url))
-        env.update(CIVIC_GRPC_HOST="127.0.0.1", CIVIC_GRPC_PORT=str(self.port), CIVIC_DRAIN_SECONDS="0",
-                   CIVIC_ENVIRONMENT="test")
-        if fault:
-            env["CIVIC_FAULT"] = fault
-        return env
-
-    def migrate(self) -> None:
-        done = subprocess.run([PYTHON, "-m", "placenames", "migrate"], env=self.env(), cwd=ROOT,
-                              capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    async def start(self, fault: str = "") -> None:
-        self.port = free_port()
-        self.starts += 1
-        log = open(self.log_dir / f"placenames-{self.starts}.log", "wb")
-        self.proc = subprocess.Popen([PYTHON, "-m", "placenames", "serve"], env=self.env(fault), cwd=ROOT,
-                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
-        await asyncio.to_thread(wait_for_port, self.port, 30, self.proc)
-        await self.wait_serving()
-
-    async def wait_serving(self, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        async with grpc.aio.insecure_channel(self.address) as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            while True:
-                try:
-                    got = await health.Check(health_pb2.HealthCheckRequest(service=""), timeout=2)
-                    if got.status == health_pb2.HealthCheckResponse.SERVING:
-                        return
-                except grpc.aio.AioRpcError:
-                    pass
-                assert self.proc.poll() is None, f"placenames exited with {self.proc.returncode}: {self.log()}"
-                assert time.monotonic() < deadline, "placenames never reported SERVING: " + self.log()
-                await asyncio.sleep(0.1)
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    async def wait_exit(self, timeout: float = 20.0) -> int:
-        try:
-            return await asyncio.to_thread(self.proc.wait, timeout)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"placenames still running after {timeout}s: {self.log()}")
-
-    async def terminate(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return await self.wait_exit()
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
-
-    def log(self) -> str:
-        return (self.log_dir / f"placenames-{self.starts}.log").read_text(errors="replace")[-4000:]
 
 
 async def outbox_rows(database_url: str, request_id: str) -> list[asyncpg.Record]:
@@ -140,7 +59,7 @@ async def wait_marked(database_url: str, request_id: str, timeout: float = 15.0)
 @pytest.fixture
 async def placenames_process(infra, new_database, tmp_path):
     url = await new_database()
-    process = PlacenamesProcess(infra, url, tmp_path)
+    process = ServiceProcess("placenames", infra.secrets.service_env(url, infra.nats_url), tmp_path)
     await asyncio.to_thread(process.migrate)
     yield process
     process.kill()
@@ -151,7 +70,7 @@ async def placenames_process(infra, new_database, tmp_path):
     ("relay.before_mark", "120000", 1),
 ])
 async def test_crash_between_commit_and_publish_gives_the_event_exactly_once(
-        placenames_process: PlacenamesProcess, nc: NATS, infra, fault: str, code: str,
+        placenames_process: ServiceProcess, nc: NATS, infra, fault: str, code: str,
         published_before_restart: int) -> None:
     service = placenames_process
     start_seq = (await nc.jetstream().stream_info(STREAM)).state.last_seq
@@ -173,13 +92,13 @@ async def test_crash_between_commit_and_publish_gives_the_event_exactly_once(
     assert await service.wait_exit() == 137, service.log()
     assert '"fault_injected"' in service.log() and fault in service.log()
 
-    [row] = await outbox_rows(service.database_url, request_id)  # committed with the change
+    [row] = await outbox_rows(service.base_env["DATABASE_URL"], request_id)  # committed with the change
     assert row["published_at"] is None  # ... but never marked sent
     event_id = str(row["id"])
     assert len(await stream_copies(nc, start_seq, event_id)) == published_before_restart
 
     await service.start()  # no fault: the relay publishes what is left
-    await wait_marked(service.database_url, request_id)
+    await wait_marked(service.base_env["DATABASE_URL"], request_id)
     [msg] = await stream_copies(nc, start_seq, event_id)
     assert msg.subject == "civic.placenames.division_changed"
     event = events_pb2.DivisionChanged.FromString(msg.data)
