@@ -253,8 +253,9 @@ MIGRATE_RESOURCES = {"requests": {"cpu": "50m", "memory": "128Mi"},
 
 
 def _probes(comp: Component) -> dict:
-    def check(period: int, failures: int, path: str = "/healthz") -> dict:
-        action = {"grpc": {"port": comp.port}} if comp.protocol == "grpc" \
+    def check(period: int, failures: int, path: str = "/healthz", grpc_service: str = "") -> dict:
+        grpc_check = {"port": comp.port, **({"service": grpc_service} if grpc_service else {})}
+        action = {"grpc": grpc_check} if comp.protocol == "grpc" \
             else {"httpGet": {"path": path, "port": comp.port_name}}
         return {**action, "periodSeconds": period, "timeoutSeconds": 2, "failureThreshold": failures}
 
@@ -262,8 +263,9 @@ def _probes(comp: Component) -> dict:
         # Connecting to NATS is retried for 30 s at start; give it that long before liveness counts.
         "startupProbe": check(2, 30),
         "readinessProbe": check(5, 2, "/readyz"),
-        # Generous: a database outage makes the health check fail too, and restarting cannot fix it.
-        "livenessProbe": check(10, 6),
+        # The "liveness" health name answers SERVING while the process runs: a database outage
+        # makes the pod unready, never restarted (restarting cannot fix it).
+        "livenessProbe": check(10, 3, grpc_service="liveness"),
     }
 
 

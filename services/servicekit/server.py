@@ -37,6 +37,9 @@ from servicekit.uow import UnitOfWorkFactory
 
 log = get_logger(__name__)
 HEALTH_INTERVAL_S = 1.0
+# A health name that says only "the process answers": for liveness probes, which must not restart
+# a pod because its database is away (readiness, the default name "", covers the dependencies).
+LIVENESS = "liveness"
 
 
 @dataclass
@@ -128,6 +131,7 @@ class ServiceRuntime:
         for job in self.spec.background:
             self._spawn(job(infra, self._stop))
         self._spawn(self._watch_health())
+        await self._health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         await self._set_health(await self._dependencies_ok())
         log.info("service_started", port=self.port)
         return self.port

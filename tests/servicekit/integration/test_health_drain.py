@@ -54,3 +54,7 @@ async def test_not_serving_when_nats_is_away(start_service) -> None:
     while await statuses(service.channel) != {NOT_SERVING}:
         assert time.monotonic() < deadline, "health still SERVING without NATS"
         await asyncio.sleep(0.1)
+    # ... but the process is alive: the liveness name stays SERVING, so no probe restarts the pod.
+    liveness = await health_pb2_grpc.HealthStub(service.channel).Check(
+        health_pb2.HealthCheckRequest(service="liveness"), timeout=2)
+    assert liveness.status == SERVING
