@@ -133,7 +133,7 @@ class MarriageServiceStub:
                 _registered_method=True)
         self.ImportHistoricalRecords = channel.stream_unary(
                 '/civic.marriage.v1.MarriageService/ImportHistoricalRecords',
-                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportChunk.SerializeToString,
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportHistoricalRecordsRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportReport.FromString,
                 _registered_method=True)
         self.ListDefects = channel.unary_unary(
@@ -180,6 +180,11 @@ class MarriageServiceStub:
                 '/civic.marriage.v1.MarriageService/ListCounselingCases',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesResponse.FromString,
+                _registered_method=True)
+        self.VerifyRecord = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/VerifyRecord',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.VerifyRecordRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordVerification.FromString,
                 _registered_method=True)
         self.GetStatistics = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/GetStatistics',
@@ -396,6 +401,14 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyRecord(self, request, context):
+        """Public verification of a certificate or notice (the QR link): masked data and the current
+        state; every verification is counted in the record's audit.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetStatistics(self, request, context):
         """Statistics for a period and office (the annual report's figures).
         """
@@ -503,7 +516,7 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             ),
             'ImportHistoricalRecords': grpc.stream_unary_rpc_method_handler(
                     servicer.ImportHistoricalRecords,
-                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportChunk.FromString,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportHistoricalRecordsRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ImportReport.SerializeToString,
             ),
             'ListDefects': grpc.unary_unary_rpc_method_handler(
@@ -550,6 +563,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.ListCounselingCases,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesResponse.SerializeToString,
+            ),
+            'VerifyRecord': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyRecord,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.VerifyRecordRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordVerification.SerializeToString,
             ),
             'GetStatistics': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStatistics,
@@ -1097,7 +1115,7 @@ class MarriageService:
             request_iterator,
             target,
             '/civic.marriage.v1.MarriageService/ImportHistoricalRecords',
-            civic_dot_marriage_dot_v1_dot_resources__pb2.ImportChunk.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ImportHistoricalRecordsRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.ImportReport.FromString,
             options,
             channel_credentials,
@@ -1342,6 +1360,33 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/ListCounselingCases',
             civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.ListCounselingCasesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyRecord(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/VerifyRecord',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.VerifyRecordRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RecordVerification.FromString,
             options,
             channel_credentials,
             insecure,

@@ -593,7 +593,7 @@ class ListAppointmentsResponse(_message.Message):
     day_label: str
     def __init__(self, appointments: _Optional[_Iterable[_Union[Appointment, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., capacity: _Optional[int] = ..., booked: _Optional[int] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., day_label: _Optional[str] = ...) -> None: ...
 
-class ImportChunk(_message.Message):
+class ImportHistoricalRecordsRequest(_message.Message):
     __slots__ = ("request_id", "format", "encoding", "source_name", "data")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
@@ -870,3 +870,31 @@ class Statistics(_message.Message):
     registration_compliance_rate: float
     archive_rate: float
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ...) -> None: ...
+
+class VerifyRecordRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RecordVerification(_message.Message):
+    __slots__ = ("name", "document_number", "record_kind", "state", "state_label", "date", "parties", "office_code", "verification_count")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    RECORD_KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STATE_LABEL_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    PARTIES_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    VERIFICATION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    document_number: str
+    record_kind: str
+    state: str
+    state_label: str
+    date: str
+    parties: _containers.RepeatedCompositeFieldContainer[Party]
+    office_code: str
+    verification_count: int
+    def __init__(self, name: _Optional[str] = ..., document_number: _Optional[str] = ..., record_kind: _Optional[str] = ..., state: _Optional[str] = ..., state_label: _Optional[str] = ..., date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., verification_count: _Optional[int] = ...) -> None: ...
