@@ -74,13 +74,15 @@ class EventConsumer:
         while not stop.is_set():
             try:
                 sub = await self._js.pull_subscribe_bind(self.spec.durable, stream=STREAM)
-                while not stop.is_set():
-                    try:
-                        msgs = await sub.fetch(batch=100, timeout=1.0)
-                    except NatsTimeout:
-                        continue
-                    for msg in msgs:
-                        await self.handle(msg)
+                try:
+                    while not stop.is_set():
+                        try:
+                            msgs = await sub.fetch(batch=100, timeout=1.0)
+                        except NatsTimeout:
+                            continue
+                        await self.handle(msgs)
+                finally:
+                    await _unsubscribe(sub)
             except Exception as exc:  # noqa: BLE001 - NATS or database away: back off and retry
                 log.warning("consumer_error", consumer=self.spec.durable, error=repr(exc))
                 try:
@@ -88,39 +90,63 @@ class EventConsumer:
                 except asyncio.TimeoutError:
                     pass
 
-    async def handle(self, msg: Msg) -> None:
-        event = to_event(msg)
-        attempt = msg.metadata.num_delivered
+    async def handle(self, msgs: list[Msg]) -> None:
+        """Apply a fetched batch in one transaction (one commit for many events), each event in its
+        own savepoint: a failing event is rolled back alone and retried or dead-lettered, the rest
+        commit and are acknowledged."""
+        done: list[Msg] = []
+        failed: list[tuple[Msg, Event, Exception]] = []
         try:
-            applied = await self.apply(event)
+            async with self._db.transaction() as session:
+                for msg in msgs:
+                    event = to_event(msg)
+                    try:
+                        async with session.begin_nested():
+                            await self._apply_in(session, event)
+                        done.append(msg)
+                    except Exception as exc:  # noqa: BLE001 - retried or dead-lettered below
+                        failed.append((msg, event, exc))
+        except Exception:
+            for msg in msgs:  # the commit failed: nothing of the batch took effect
+                await msg.nak(delay=self.spec.backoff_s[0])
+            raise
+        for msg in done:
             await msg.ack()
-            log.info("event_handled", consumer=self.spec.durable, event_id=event.id, applied=applied)
-        except Exception as exc:  # noqa: BLE001 - every failure is either retried or dead-lettered
-            if attempt >= self.spec.max_deliver:
-                await self._dead_letter(event, repr(exc), attempt)
-                await msg.term()
-                log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=repr(exc))
-            else:
-                delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
-                await msg.nak(delay=delay)
-                log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
-                            error=repr(exc))
+        log.debug("events_handled", consumer=self.spec.durable, count=len(done))
+        for msg, event, exc in failed:
+            await self._retry_or_dead_letter(msg, event, exc)
+
+    async def _retry_or_dead_letter(self, msg: Msg, event: Event, exc: Exception) -> None:
+        attempt = msg.metadata.num_delivered
+        if attempt >= self.spec.max_deliver:
+            await self._dead_letter(event, repr(exc), attempt)
+            await msg.term()
+            log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=repr(exc))
+        else:
+            delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
+            await msg.nak(delay=delay)
+            log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
+                        error=repr(exc))
 
     async def apply(self, event: Event) -> bool:
-        """Run the handler once per event id; False when the event had already been applied."""
+        """Run the handler once per event id, in a transaction of its own; False when the event had
+        already been applied."""
+        async with self._db.transaction() as session:
+            return await self._apply_in(session, event)
+
+    async def _apply_in(self, session: AsyncSession, event: Event) -> bool:
         token = context.bind(context.RequestContext(
             request_id=event.headers.get(H_REQUEST_ID, "") or event.id, method=f"event:{event.subject}"))
         try:
-            async with self._db.transaction() as session:
-                first = (await session.execute(
-                    pg_insert(self._tables.processed_events)
-                    .values(consumer=self.spec.durable, event_id=event.id)
-                    .on_conflict_do_nothing()
-                    .returning(self._tables.processed_events.c.event_id))).first()
-                if first is None:
-                    return False
-                await self.spec.handler(session, event)
-                return True
+            first = (await session.execute(
+                pg_insert(self._tables.processed_events)
+                .values(consumer=self.spec.durable, event_id=event.id)
+                .on_conflict_do_nothing()
+                .returning(self._tables.processed_events.c.event_id))).first()
+            if first is None:
+                return False
+            await self.spec.handler(session, event)
+            return True
         finally:
             context.reset(token)
 
@@ -145,3 +171,13 @@ class EventConsumer:
                 await session.execute(update(dl).where(dl.c.id == row.id).values(replayed_at=func.now()))
             replayed += 1
         return replayed
+
+
+async def _unsubscribe(sub: JetStreamContext.PullSubscription) -> None:
+    """Drop the pull subscription on the way out: a late reply to the last fetch (its expiry status)
+    would otherwise sit unread in the queue, and draining the connection would wait for it until
+    the drain timeout (30 s)."""
+    try:
+        await sub.unsubscribe()
+    except Exception:  # noqa: BLE001 - the connection may already be closing
+        pass

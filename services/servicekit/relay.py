@@ -22,6 +22,7 @@ log = get_logger(__name__)
 
 BATCH = 500
 FALLBACK_POLL_S = 5.0
+PUBACK_TIMEOUT_S = 10.0
 
 
 class OutboxRelay:
@@ -58,24 +59,27 @@ class OutboxRelay:
             await conn.close(timeout=2)
 
     async def _relay_batch(self, conn: asyncpg.Connection) -> int:
+        """Publish one batch pipelined (all sent on one connection, so the stream keeps their order,
+        then every PubAck awaited) and mark the acknowledged rows."""
         rows = await conn.fetch(
             f'SELECT id, subject, payload, headers FROM "{self._schema}".outbox '
             "WHERE published_at IS NULL ORDER BY id LIMIT $1", BATCH)
         if not rows:
             return 0
-        done = []
-        try:
-            for row in rows:
-                self._inject("relay.before_publish")
-                headers = _decode_headers(row["headers"])
-                await self._js.publish(row["subject"], row["payload"], stream=STREAM, headers=headers, timeout=5)
-                done.append(row["id"])
-                self._inject("relay.before_mark")
-        finally:
-            if done:
-                await conn.execute(
-                    f'UPDATE "{self._schema}".outbox SET published_at = now() WHERE id = ANY($1::uuid[])', done)
-                self.published += len(done)
+        self._inject("relay.before_publish")
+        acks = [await self._js.publish_async(row["subject"], row["payload"], stream=STREAM,
+                                             headers=_decode_headers(row["headers"]), wait_stall=PUBACK_TIMEOUT_S)
+                for row in rows]
+        outcomes = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), PUBACK_TIMEOUT_S)
+        done = [row["id"] for row, outcome in zip(rows, outcomes) if not isinstance(outcome, BaseException)]
+        if done:
+            self._inject("relay.before_mark")
+            await conn.execute(
+                f'UPDATE "{self._schema}".outbox SET published_at = now() WHERE id = ANY($1::uuid[])', done)
+            self.published += len(done)
+        if len(done) < len(rows):
+            failed = next(o for o in outcomes if isinstance(o, BaseException))
+            raise RuntimeError(f"{len(rows) - len(done)} of {len(rows)} events not acknowledged: {failed!r}")
         return len(rows)
 
     def _inject(self, point: str) -> None:

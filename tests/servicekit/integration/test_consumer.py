@@ -124,7 +124,7 @@ async def test_redelivery_after_a_crash_before_the_ack_has_no_second_effect(nc, 
     [again] = await sub.fetch(1, timeout=5)
     assert again.metadata.num_delivered == 2
     assert again.metadata.sequence.stream == first.metadata.sequence.stream
-    await consumer.handle(again)
+    await consumer.handle([again])
 
     assert handler.calls[event_id] == 1 and await effects(db, event_id) == 1
     assert await processed(db, consumer.spec.durable) == {event_id}
@@ -216,7 +216,7 @@ async def test_replay_that_fails_again_stays_replayable(nc, db, make_consumer) -
     sub = await nc.jetstream().pull_subscribe_bind(consumer.spec.durable, stream=STREAM)
     await publish(nc, consumer, poison)
     [msg] = await sub.fetch(1, timeout=5)
-    await consumer.handle(msg)  # first attempt = max_deliver: straight to dead letters
+    await consumer.handle([msg])  # first attempt = max_deliver: straight to dead letters
     await sub.unsubscribe()
     assert [d.event_id for d in await dead_letters(db, consumer.spec.durable)] == [poison]
 

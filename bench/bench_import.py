@@ -1,0 +1,200 @@
+"""Historical import throughput: a generated archive streamed through ImportHistoricalRecords over
+gRPC (64 KiB chunks), beside a raw PostgreSQL COPY of the same rows into a scratch table, measured
+in the same run on the same servers.
+
+    .venv/bin/python bench/bench_import.py [--rows 1000000] [--format csv|xlsx|jsonl] [--seed 1]
+
+Prints rows/s for: the generator, the checks alone (parse + validate + records, no database), the
+whole import over gRPC, and the raw COPY; and the peak RSS of this process (server and client run
+in it). DATABASE_URL / NATS_URL point it at existing servers; otherwise embedded ones are started.
+Not a test: a million rows take about a minute.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+from civic.marriage.v1 import marriage_service_pb2_grpc
+from civic.marriage.v1 import resources_pb2 as pb
+from marriage.bootstrap import MIGRATIONS, build_spec
+from marriage.imports.parsers import make_parser
+from marriage.imports.pipeline import ImportPipeline
+from marriage.imports.records import RowMaterializer
+from marriage.settings import MarriageSettings
+from marriage.tools.sample_archive import write_sample
+from servicekit import migrations
+from servicekit.devstack.embedded import EmbeddedNats, EmbeddedPostgres
+from servicekit.pii import PiiCipher
+from servicekit.server import ServiceRuntime
+from servicekit.testing.env import Secrets
+
+CHUNK = 64 * 1024
+FORMATS = {"csv": pb.IMPORT_FORMAT_CSV, "xlsx": pb.IMPORT_FORMAT_XLSX, "jsonl": pb.IMPORT_FORMAT_JSONL}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def server_cpu_s(postmaster: int | None) -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (its children: backends, WAL
+    writer, checkpointer); 0 when the server is not ours to look at."""
+    if postmaster is None:
+        return 0.0
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == postmaster or int(stat.parent.name) == postmaster:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def per_row_us(seconds: float, rows: int) -> str:
+    return f"{seconds / rows * 1e6:5.1f} µs/row"
+
+
+def checks_only(path: Path, fmt: str, secrets: Secrets) -> float:
+    """Parse, validate and build the records of every row without writing them: the CPU part."""
+    cipher = PiiCipher.from_base64(secrets.pii_key, secrets.pii_hash_key)
+    today = dt.date.today()
+    pipeline = ImportPipeline(RowMaterializer(cipher, uuid.uuid4(), today), today)
+    parser = make_parser(fmt.upper(), "")
+    start = time.perf_counter()
+    with path.open("rb") as file:
+        while data := file.read(CHUNK):
+            for record in parser.feed(data):
+                pipeline.add(record)
+                if pipeline.full:
+                    pipeline.take()
+    for record in parser.close():
+        pipeline.add(record)
+    pipeline.take()
+    pipeline.overlaps()
+    return time.perf_counter() - start
+
+
+async def requests(path: Path, fmt: str):
+    with path.open("rb") as file:
+        first = True
+        while data := file.read(CHUNK):
+            if first:
+                yield pb.ImportHistoricalRecordsRequest(request_id=f"bench-{uuid.uuid4()}", format=FORMATS[fmt],
+                                                        source_name=path.name, data=data)
+                first = False
+            else:
+                yield pb.ImportHistoricalRecordsRequest(data=data)
+
+
+async def import_over_grpc(path: Path, fmt: str, database_url: str, nats_url: str, secrets: Secrets,
+                           postmaster: int | None) -> tuple[float, float, pb.ImportReport]:
+    """(wall seconds, PostgreSQL CPU seconds, report); the server's CPU is read before the service
+    stops, while its backends still exist."""
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, database_url, "marriage")
+    settings = MarriageSettings(**secrets.settings_kwargs(database_url, nats_url), grpc_port=0,
+                                grpc_host="127.0.0.1", drain_seconds=0, environment="test")
+    runtime = ServiceRuntime(build_spec(), settings)
+    port = await runtime.start()
+    import grpc
+
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        stub = marriage_service_pb2_grpc.MarriageServiceStub(channel)
+        start, server_cpu = time.perf_counter(), server_cpu_s(postmaster)
+        report = await stub.ImportHistoricalRecords(
+            requests(path, fmt), metadata=secrets.caller_metadata("marriage_registrar", subject="bench"))
+        return time.perf_counter() - start, server_cpu_s(postmaster) - server_cpu, report
+    finally:
+        await channel.close()
+        await runtime.stop(drain_s=0)
+
+
+def text_rows(path: Path) -> list[tuple[str, ...]]:
+    """The CSV's data rows as 8 text cells (short or long rows padded or cut: COPY takes them all)."""
+    with path.open(encoding="gb18030", errors="replace", newline="") as file:
+        reader = csv.reader(file)
+        next(reader)
+        return [tuple((row + [""] * 8)[:8]) for row in reader]
+
+
+async def raw_copy(database_url: str, rows: list[tuple[str, ...]]) -> float:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CREATE SCHEMA IF NOT EXISTS bench; DROP TABLE IF EXISTS bench.archive_copy")
+        await conn.execute("""CREATE TABLE bench.archive_copy (certificate_number text, register_date text,
+            kind text, man_name text, man_id text, woman_name text, woman_id text, office_code text)""")
+        start = time.perf_counter()
+        await conn.copy_records_to_table("archive_copy", schema_name="bench", records=rows)
+        return time.perf_counter() - start
+    finally:
+        await conn.execute("DROP TABLE IF EXISTS bench.archive_copy")
+        await conn.close()
+
+
+async def run(args: argparse.Namespace, work: Path) -> None:
+    secrets = Secrets.generate()
+    pg = None if os.environ.get("DATABASE_URL") else EmbeddedPostgres(work / "pg")
+    nats = None if os.environ.get("NATS_URL") else EmbeddedNats(work / "nats")
+    database_url = os.environ.get("DATABASE_URL") or pg.start()
+    nats_url = os.environ.get("NATS_URL") or nats.start()
+    try:
+        path = work / f"archive.{args.format}"
+        start = time.perf_counter()
+        summary = write_sample(path, args.rows, args.seed, args.format, encoding="gb18030")
+        generated = time.perf_counter() - start
+        size = path.stat().st_size / 2**20
+        print(f"generated   {args.rows:>9,} rows  {size:7.1f} MiB  {generated:6.1f} s  "
+              f"{args.rows / generated:>9,.0f} rows/s")
+        cpu = time.process_time()
+        checked = checks_only(path, args.format, secrets)
+        print(f"checks only {args.rows:>9,} rows                {checked:6.1f} s  {args.rows / checked:>9,.0f} rows/s"
+              f"  (parse + validate + records, no database; CPU {per_row_us(time.process_time() - cpu, args.rows)})")
+        postmaster = pg.proc.pid if pg is not None and pg.proc is not None else None
+        rss_before = peak_rss_mib()
+        cpu = time.process_time()
+        elapsed, server_cpu, report = await import_over_grpc(path, args.format, database_url, nats_url, secrets,
+                                                             postmaster)
+        cpu = time.process_time() - cpu
+        print(f"import gRPC {report.rows_read:>9,} rows                {elapsed:6.1f} s  "
+              f"{report.rows_read / elapsed:>9,.0f} rows/s  peak RSS {peak_rss_mib():,.0f} MiB "
+              f"(before the import {rss_before:,.0f} MiB)")
+        print(f"            CPU: service + client {per_row_us(cpu, args.rows)}, PostgreSQL "
+              f"{per_row_us(server_cpu, args.rows)}; load average now {os.getloadavg()[0]:.1f}")
+        assert report.rows_read == args.rows and {d.code: d.count for d in report.defects} == summary["counts"]
+        if args.format == "csv":
+            rows = text_rows(path)
+            copied = await raw_copy(database_url, rows)
+            print(f"raw COPY    {len(rows):>9,} rows                {copied:6.1f} s  {len(rows) / copied:>9,.0f} rows/s"
+                  "  (8 text columns, no indexes, no checks)")
+            print(f"import / raw COPY: {copied / elapsed:.2f}")
+    finally:
+        for server in (pg, nats):
+            if server is not None:
+                server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=sorted(FORMATS), default="csv")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="civic-bench-import-") as work:
+        asyncio.run(run(args, Path(work)))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
