@@ -1,0 +1,147 @@
+"""Offices, special dates, appointments and the per-day booking counter."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marriage.adapters import tables as t
+from marriage.domain.appointments import OfficeHours
+
+
+@dataclass(frozen=True)
+class OfficeRecord:
+    code: str
+    name: str
+    hours: OfficeHours
+
+
+@dataclass(frozen=True)
+class SpecialDateRecord:
+    office_code: str
+    date: dt.date
+    label: str
+    opens: dt.time | None
+    closes: dt.time | None
+    capacity: int | None
+
+
+@dataclass
+class AppointmentRecord:
+    id: str
+    office_code: str
+    date: dt.date
+    kind: str
+    state: str
+    queue_number: int
+    contact_name: str
+    contact_phone: str
+
+
+@dataclass(frozen=True)
+class DayCount:
+    capacity: int
+    booked: int
+    issued: int
+
+
+def _office(row) -> OfficeRecord:
+    return OfficeRecord(row.code, row.name, OfficeHours(
+        row.opens, row.closes, row.daily_capacity, row.rush_opens, row.rush_closes, row.rush_multiplier))
+
+
+def _appointment(row) -> AppointmentRecord:
+    return AppointmentRecord(str(row.id), row.office_code, row.date, row.kind, row.state, row.queue_number,
+                             row.contact_name, row.contact_phone)
+
+
+class AppointmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- offices and special dates ---------------------------------------------------------------
+
+    async def office(self, code: str) -> OfficeRecord | None:
+        row = (await self.session.execute(select(t.offices).where(t.offices.c.code == code))).first()
+        return _office(row) if row else None
+
+    async def offices(self, offset: int, limit: int) -> list[OfficeRecord]:
+        rows = await self.session.execute(select(t.offices).order_by(t.offices.c.code).offset(offset).limit(limit))
+        return [_office(r) for r in rows]
+
+    async def save_office(self, office: OfficeRecord) -> None:
+        h = office.hours
+        values = {"name": office.name, "opens": h.opens, "closes": h.closes, "daily_capacity": h.capacity,
+                  "rush_opens": h.rush_opens, "rush_closes": h.rush_closes, "rush_multiplier": h.rush_multiplier}
+        stmt = pg_insert(t.offices).values(code=office.code, **values)
+        await self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["code"], set_={**values, "updated_at": func.now()}))
+
+    async def special_date(self, office_code: str, day: dt.date) -> SpecialDateRecord | None:
+        row = (await self.session.execute(select(t.special_dates).where(
+            t.special_dates.c.office_code == office_code, t.special_dates.c.date == day))).first()
+        return SpecialDateRecord(row.office_code, row.date, row.label, row.opens, row.closes, row.capacity) \
+            if row else None
+
+    async def save_special_date(self, sd: SpecialDateRecord) -> None:
+        values = {"label": sd.label, "opens": sd.opens, "closes": sd.closes, "capacity": sd.capacity}
+        stmt = pg_insert(t.special_dates).values(office_code=sd.office_code, date=sd.date, **values)
+        await self.session.execute(stmt.on_conflict_do_update(index_elements=["office_code", "date"], set_=values))
+
+    # --- the day counter -------------------------------------------------------------------------
+
+    async def lock_day(self, office_code: str, day: dt.date, capacity: int) -> DayCount:
+        """Create the day's counter if needed and lock it until commit: bookings of one office and
+        day go one at a time, so the capacity check and the increment cannot interleave."""
+        await self.session.execute(pg_insert(t.appointment_days).values(
+            office_code=office_code, date=day, capacity=capacity).on_conflict_do_nothing())
+        row = (await self.session.execute(select(t.appointment_days).where(
+            t.appointment_days.c.office_code == office_code, t.appointment_days.c.date == day)
+            .with_for_update())).one()
+        return DayCount(row.capacity, row.booked, row.issued)
+
+    async def count_day(self, office_code: str, day: dt.date) -> DayCount | None:
+        row = (await self.session.execute(select(t.appointment_days).where(
+            t.appointment_days.c.office_code == office_code, t.appointment_days.c.date == day))).first()
+        return DayCount(row.capacity, row.booked, row.issued) if row else None
+
+    async def book(self, office_code: str, day: dt.date, capacity: int) -> int:
+        """Count one booking (the CHECK booked <= capacity backs the caller's check); the queue number."""
+        c = t.appointment_days.c
+        return (await self.session.execute(update(t.appointment_days)
+                                           .where(c.office_code == office_code, c.date == day)
+                                           .values(capacity=capacity, booked=c.booked + 1, issued=c.issued + 1)
+                                           .returning(c.issued))).scalar_one()
+
+    async def unbook(self, office_code: str, day: dt.date) -> None:
+        c = t.appointment_days.c
+        await self.session.execute(update(t.appointment_days).where(c.office_code == office_code, c.date == day)
+                                   .values(booked=c.booked - 1))
+
+    # --- appointments ----------------------------------------------------------------------------
+
+    async def add(self, a: AppointmentRecord, now: dt.datetime) -> None:
+        await self.session.execute(insert(t.appointments).values(
+            id=uuid.UUID(a.id), office_code=a.office_code, date=a.date, kind=a.kind, state=a.state,
+            queue_number=a.queue_number, contact_name=a.contact_name, contact_phone=a.contact_phone,
+            created_at=now, updated_at=now))
+
+    async def get(self, appointment_id: str, *, for_update: bool = False) -> AppointmentRecord | None:
+        query = select(t.appointments).where(t.appointments.c.id == uuid.UUID(appointment_id))
+        row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
+        return _appointment(row) if row else None
+
+    async def set_state(self, a: AppointmentRecord, now: dt.datetime) -> None:
+        await self.session.execute(update(t.appointments).where(t.appointments.c.id == uuid.UUID(a.id))
+                                   .values(state=a.state, updated_at=now))
+
+    async def of_day(self, office_code: str, day: dt.date, offset: int, limit: int) -> Sequence[AppointmentRecord]:
+        rows = await self.session.execute(select(t.appointments).where(
+            t.appointments.c.office_code == office_code, t.appointments.c.date == day)
+            .order_by(t.appointments.c.queue_number).offset(offset).limit(limit))
+        return [_appointment(r) for r in rows]

@@ -1,0 +1,242 @@
+"""Loads and saves marriage records, their parties, the current-spouse claims and certificate serials.
+
+ID numbers are stored three ways: a keyed hash for look-ups and the current-spouse key, an encrypted
+copy, and the masked form for display. Loaded records carry the decrypted number in the domain
+`Party` (the domain compares parties by number); everything shown or logged uses the mask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from servicekit.pii import PiiCipher, mask_id
+from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marriage.adapters import tables as t
+from marriage.adapters.import_tables import import_defects
+from marriage.domain.marriages import Marriage, MarriageState
+from marriage.domain.parties import IdType, Party
+
+
+def party_hash(cipher: PiiCipher, number: str) -> bytes:
+    """The look-up key of a person: keyed hash of the canonical document number."""
+    return cipher.digest(number)
+
+
+@dataclass
+class MarriageRecord:
+    """A marriage as stored: the domain object plus what only the record keeps."""
+
+    marriage: Marriage
+    id_masks: tuple[str, str]
+    party_hashes: tuple[bytes | None, bytes | None]
+    end_reason: str = ""
+    end_reference: str = ""
+    historical: bool = False
+    reissue_count: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.marriage.id
+
+    def position_of(self, key: str) -> int:
+        return self.marriage.party_keys.index(key)
+
+
+@dataclass(frozen=True)
+class MarriageFilter:
+    office_prefix: str = ""
+    state: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    party_name: str = ""
+
+
+def _party_from_row(row, cipher: PiiCipher) -> Party:
+    number = cipher.decrypt(row.id_enc) if row.id_enc is not None else ""
+    try:
+        id_type = IdType(row.id_type)
+    except ValueError:
+        id_type = IdType.RESIDENT_ID
+    return Party(id_type, number, row.name, row.sex or None, row.birth_date, row.nationality)  # type: ignore[arg-type]
+
+
+async def next_serial(session: AsyncSession, kind: str, office_code: str, year: int) -> int:
+    """The next serial of (kind, office, year), inside the caller's transaction.
+
+    The row lock is held until commit, so serials are handed out one at a time and a rollback
+    gives the number back: no gaps."""
+    stmt = pg_insert(t.certificate_serials).values(kind=kind, office_code=office_code, year=year, last_serial=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["kind", "office_code", "year"],
+        set_={"last_serial": t.certificate_serials.c.last_serial + 1},
+    ).returning(t.certificate_serials.c.last_serial)
+    return (await session.execute(stmt)).scalar_one()
+
+
+class MarriageRepository:
+    def __init__(self, session: AsyncSession, cipher: PiiCipher) -> None:
+        self.session = session
+        self.cipher = cipher
+
+    def hash_of(self, party: Party) -> bytes:
+        return party_hash(self.cipher, party.id_number)
+
+    # --- current spouses -------------------------------------------------------------------------
+
+    async def married_among(self, hashes: Iterable[bytes]) -> set[bytes]:
+        rows = await self.session.execute(
+            select(t.current_spouses.c.party_hash).where(t.current_spouses.c.party_hash.in_(list(hashes))))
+        return {r.party_hash for r in rows}
+
+    async def claim_current(self, marriage_id: str, hashes: Sequence[bytes]) -> set[bytes]:
+        """Claim the parties as currently married; returns the hashes another marriage already holds.
+
+        A concurrent claim on the same person waits for the other transaction, then finds the row."""
+        # A fixed order, so two registrations claiming the same two people cannot deadlock.
+        stmt = pg_insert(t.current_spouses).values(
+            [{"party_hash": h, "marriage_id": uuid.UUID(marriage_id)} for h in sorted(hashes)])
+        claimed = await self.session.execute(
+            stmt.on_conflict_do_nothing().returning(t.current_spouses.c.party_hash))
+        return set(hashes) - {r.party_hash for r in claimed}
+
+    async def release_current(self, marriage_id: str) -> None:
+        await self.session.execute(
+            delete(t.current_spouses).where(t.current_spouses.c.marriage_id == uuid.UUID(marriage_id)))
+
+    # --- records ---------------------------------------------------------------------------------
+
+    async def add(self, marriage: Marriage, now: dt.datetime) -> MarriageRecord:
+        mid = uuid.UUID(marriage.id)
+        await self.session.execute(insert(t.marriages).values(
+            id=mid, certificate_number=marriage.certificate_number, office_code=marriage.office_code,
+            register_date=marriage.register_date, state=str(marriage.state), created_at=now, updated_at=now))
+        masks = tuple(mask_id(p.id_number) for p in marriage.parties)
+        hashes = tuple(self.hash_of(p) for p in marriage.parties)
+        await self.session.execute(insert(t.marriage_parties), [{
+            "marriage_id": mid, "position": pos, "id_type": str(p.id_type), "id_hash": hashes[pos],
+            "id_enc": self.cipher.encrypt(p.id_number), "id_masked": masks[pos], "name": p.name, "sex": p.sex,
+            "birth_date": p.birth_date, "nationality": p.nationality,
+        } for pos, p in enumerate(marriage.parties)])
+        return MarriageRecord(marriage, masks, hashes, created_at=now, updated_at=now)  # type: ignore[arg-type]
+
+    async def get(self, marriage_id: str, *, for_update: bool = False) -> MarriageRecord | None:
+        query = select(t.marriages).where(t.marriages.c.id == uuid.UUID(marriage_id))
+        rows = (await self.session.execute(query.with_for_update() if for_update else query)).all()
+        found = await self._records(rows)
+        return found[0] if found else None
+
+    async def get_many(self, marriage_ids: Iterable[str]) -> dict[str, MarriageRecord]:
+        ids = [uuid.UUID(i) for i in set(marriage_ids)]
+        if not ids:
+            return {}
+        rows = (await self.session.execute(select(t.marriages).where(t.marriages.c.id.in_(ids)))).all()
+        return {r.id: r for r in await self._records(rows)}
+
+    async def current_of(self, hash_: bytes, *, for_update: bool = False) -> MarriageRecord | None:
+        """The person's REGISTERED marriage, if any."""
+        query = select(t.marriages).join(t.current_spouses, t.current_spouses.c.marriage_id == t.marriages.c.id) \
+            .where(t.current_spouses.c.party_hash == hash_)
+        rows = (await self.session.execute(query.with_for_update(of=t.marriages) if for_update else query)).all()
+        found = await self._records(rows)
+        return found[0] if found else None
+
+    async def records_of(self, hash_: bytes) -> list[MarriageRecord]:
+        """Every record naming the person, newest registration first."""
+        ids = select(t.marriage_parties.c.marriage_id).where(t.marriage_parties.c.id_hash == hash_)
+        query = select(t.marriages).where(t.marriages.c.id.in_(ids)) \
+            .order_by(t.marriages.c.register_date.desc(), t.marriages.c.created_at.desc())
+        return await self._records((await self.session.execute(query)).all())
+
+    async def list(self, flt: MarriageFilter, offset: int, limit: int) -> list[MarriageRecord]:
+        query = _filtered(select(t.marriages), flt) \
+            .order_by(t.marriages.c.register_date.desc(), t.marriages.c.id.desc()).offset(offset).limit(limit)
+        return await self._records((await self.session.execute(query)).all())
+
+    async def save_state(self, record: MarriageRecord, now: dt.datetime) -> None:
+        m = record.marriage
+        deceased = record.position_of(m.deceased_key) if m.deceased_key else None
+        await self.session.execute(update(t.marriages).where(t.marriages.c.id == uuid.UUID(m.id)).values(
+            state=str(m.state), end_date=m.ended_on, end_reason=record.end_reason,
+            end_reference=record.end_reference, deceased_position=deceased, reissue_count=record.reissue_count,
+            updated_at=now))
+        record.updated_at = now
+
+    async def add_certificate(self, marriage_id: str, kind: str, number: str, office_code: str,
+                              issue_date: dt.date, reason: str = "") -> None:
+        await self.session.execute(insert(t.certificates).values(
+            id=uuid.uuid4(), marriage_id=uuid.UUID(marriage_id), kind=kind, number=number,
+            office_code=office_code, issue_date=issue_date, reason=reason))
+
+    async def certificate_kinds(self, marriage_id: str) -> set[str]:
+        rows = await self.session.execute(
+            select(t.certificates.c.kind).where(t.certificates.c.marriage_id == uuid.UUID(marriage_id)))
+        return {r.kind for r in rows}
+
+    async def _records(self, rows: Sequence) -> list[MarriageRecord]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        parties: dict[uuid.UUID, list] = defaultdict(list)
+        for p in await self.session.execute(
+                select(t.marriage_parties).where(t.marriage_parties.c.marriage_id.in_(ids))
+                .order_by(t.marriage_parties.c.marriage_id, t.marriage_parties.c.position)):
+            parties[p.marriage_id].append(p)
+        defects = await open_defects(self.session, [r.id for r in rows if r.historical])
+        return [self._record(r, parties[r.id], defects.get(r.id, [])) for r in rows]
+
+    def _record(self, row, party_rows: list, defects: list[str]) -> MarriageRecord:
+        domain_parties = tuple(_party_from_row(p, self.cipher) for p in party_rows)
+        marriage = Marriage(str(row.id), row.certificate_number, row.office_code, row.register_date,
+                            domain_parties, MarriageState(row.state), row.end_date)  # type: ignore[arg-type]
+        if row.deceased_position is not None and row.deceased_position < len(domain_parties):
+            marriage.deceased_key = domain_parties[row.deceased_position].key
+        return MarriageRecord(
+            marriage, tuple(p.id_masked for p in party_rows), tuple(p.id_hash for p in party_rows),  # type: ignore[arg-type]
+            row.end_reason, row.end_reference, row.historical, row.reissue_count, row.created_at, row.updated_at,
+            defects)
+
+
+def _filtered(query: Select, flt: MarriageFilter) -> Select:
+    m = t.marriages.c
+    if flt.office_prefix:
+        query = query.where(m.office_code.startswith(flt.office_prefix, autoescape=True))
+    if flt.state:
+        query = query.where(m.state == flt.state)
+    if flt.date_from:
+        query = query.where(m.register_date >= flt.date_from)
+    if flt.date_to:
+        query = query.where(m.register_date <= flt.date_to)
+    if flt.party_name:
+        named = select(t.marriage_parties.c.marriage_id).where(t.marriage_parties.c.name == flt.party_name)
+        query = query.where(m.id.in_(named))
+    return query
+
+
+async def open_defects(session: AsyncSession, marriage_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Open defect codes of historical records (瑕疵数据); records registered in Civic have none."""
+    if not marriage_ids:
+        return {}
+    d = import_defects
+    rows = await session.execute(
+        select(d.c.marriage_id, d.c.code).distinct()
+        .where(d.c.marriage_id.in_(list(marriage_ids)), d.c.resolved_at.is_(None), d.c.informational.is_(False))
+        .order_by(d.c.marriage_id, d.c.code))
+    found: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for row in rows:
+        found[row.marriage_id].append(row.code)
+    return found
+
+
+async def audit_count(session: AsyncSession, resource: str, action: str) -> int:
+    audit = t.kit.audit_log
+    return (await session.execute(select(func.count()).select_from(audit).where(
+        audit.c.resource == resource, audit.c.action == action))).scalar_one()

@@ -1,0 +1,88 @@
+"""The annual report's figures, counted from the records for a period and an office prefix."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Timestamps count on the bureau's calendar day.
+_DAY = "((({col}) AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :d_from AND :d_to)"
+
+_COUNTS = f"""
+SELECT
+  (SELECT count(*) FROM marriages
+     WHERE NOT historical AND register_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS marriages_registered,
+  (SELECT count(*) FROM divorce_applications
+     WHERE outcome = 'DIVORCED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS divorces_registered,
+  (SELECT count(*) FROM marriages
+     WHERE end_reason = 'COURT_DIVORCE' AND end_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS court_divorces,
+  (SELECT count(*) FROM certificates
+     WHERE kind IN ('BJ', 'BL') AND issue_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS certificates_reissued,
+  (SELECT count(*) FROM certificates
+     WHERE kind = 'ZM' AND issue_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS record_certificates,
+  (SELECT count(*) FROM divorce_applications
+     WHERE accepted_on BETWEEN :d_from AND :d_to AND office_code LIKE :office) AS divorce_applications,
+  (SELECT count(*) FROM divorce_applications
+     WHERE outcome = 'WITHDRAWN' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS divorce_withdrawn,
+  (SELECT count(*) FROM divorce_applications
+     WHERE outcome = 'DEEMED_WITHDRAWN' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS divorce_deemed_withdrawn,
+  (SELECT count(*) FROM counseling_cases
+     WHERE received_on BETWEEN :d_from AND :d_to AND office_code LIKE :office) AS counseling_received,
+  (SELECT count(*) FROM counseling_cases
+     WHERE outcome = 'RECONCILED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS counseling_reconciled,
+  (SELECT count(*) FROM marriages
+     WHERE historical AND {_DAY.format(col="created_at")} AND office_code LIKE :office) AS historical_imported
+"""
+
+# Over every record registered in the period (historical ones by their registration date):
+# compliant = no open defect; archived = both parties' ID, name and birth date on record.
+_QUALITY = """
+SELECT
+  count(*) AS records,
+  count(*) FILTER (WHERE NOT EXISTS (
+      SELECT 1 FROM import_defects d
+      WHERE d.marriage_id = m.id AND d.resolved_at IS NULL AND NOT d.informational)) AS compliant,
+  count(*) FILTER (WHERE NOT EXISTS (
+      SELECT 1 FROM marriage_parties p
+      WHERE p.marriage_id = m.id AND (p.id_hash IS NULL OR p.name = '' OR p.birth_date IS NULL))
+    AND (SELECT count(*) FROM marriage_parties p WHERE p.marriage_id = m.id) = 2) AS archived
+FROM marriages m
+WHERE m.register_date BETWEEN :d_from AND :d_to AND m.office_code LIKE :office
+"""
+
+_CORRECTIONS = f"""
+SELECT count(*) FROM corrections c JOIN marriages m ON m.id = c.marriage_id
+WHERE c.state = 'APPROVED' AND {_DAY.format(col="c.decided_at")} AND m.office_code LIKE :office
+"""
+
+
+@dataclass(frozen=True)
+class Figures:
+    counts: dict[str, int]
+    corrections_approved: int
+    records: int
+    compliant: int
+    archived: int
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def figures(session: AsyncSession, office_prefix: str, d_from: dt.date, d_to: dt.date) -> Figures:
+    params = {"office": _like_prefix(office_prefix), "d_from": d_from, "d_to": d_to}
+    counts = dict((await session.execute(text(_COUNTS), params)).mappings().one())
+    quality = (await session.execute(text(_QUALITY), params)).mappings().one()
+    corrections = (await session.execute(text(_CORRECTIONS), params)).scalar_one()
+    return Figures({k: int(v) for k, v in counts.items()}, int(corrections), int(quality["records"]),
+                   int(quality["compliant"]), int(quality["archived"]))

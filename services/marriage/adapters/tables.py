@@ -1,0 +1,217 @@
+"""The marriage schema.
+
+Concurrency guarantees live in the database, not only in Python:
+- `current_spouses` has one row per party of every REGISTERED marriage, keyed by the party's ID
+  hash: two registrations racing on the same person cannot both commit (unique violation).
+- `certificate_serials` is a counter row per (kind, office, year), bumped inside the registering
+  transaction: serials are gapless, and a rollback gives the number back.
+- `appointment_days` is a counter row per (office, date), locked FOR UPDATE by each booking, with
+  CHECK booked <= capacity: concurrent bookings of the last slot cannot both commit.
+"""
+from __future__ import annotations
+
+from servicekit.db import service_metadata
+from servicekit.tables import kit_tables
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    Text,
+    Time,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+SCHEMA = "marriage"
+metadata = service_metadata(SCHEMA)
+kit = kit_tables(metadata)
+
+marriages = Table(
+    "marriages", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("certificate_number", Text, nullable=False),
+    Column("office_code", Text, nullable=False),
+    Column("register_date", Date, nullable=False),
+    Column("state", Text, nullable=False),  # REGISTERED, DIVORCED, ENDED_BY_DEATH, REVOKED
+    Column("end_date", Date),
+    Column("end_reason", Text, nullable=False, server_default=""),
+    Column("end_reference", Text, nullable=False, server_default=""),
+    Column("historical", Boolean, nullable=False, server_default=text("false")),
+    Column("import_id", UUID(as_uuid=True)),
+    Column("reissue_count", Integer, nullable=False, server_default=text("0")),
+    Column("deceased_position", SmallInteger),  # which party died, when ENDED_BY_DEATH
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("state IN ('REGISTERED','DIVORCED','ENDED_BY_DEATH','REVOKED')", name="state"),
+    # Historical archives may hold duplicate numbers (flagged as defects); new ones never do.
+    Index("uq_marriages_certificate_number", "certificate_number", unique=True,
+          postgresql_where=text("NOT historical")),
+    Index("ix_marriages_office_date", "office_code", "register_date"),
+    Index("ix_marriages_register_date_id", "register_date", "id"),
+    Index("ix_marriages_import_id", "import_id"),
+)
+
+marriage_parties = Table(
+    "marriage_parties", metadata,
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id), nullable=False),
+    Column("position", SmallInteger, nullable=False),  # 0 man / 1 woman (or order on the record)
+    Column("id_type", Text, nullable=False),
+    # PiiCipher.digest / PiiCipher.encrypt of the canonical number (NULL: missing on an archive row).
+    Column("id_hash", LargeBinary),
+    Column("id_enc", LargeBinary),
+    Column("id_masked", Text, nullable=False, server_default=""),
+    Column("name", Text, nullable=False),
+    Column("sex", Text, nullable=False, server_default=""),  # 'M' / 'F'
+    Column("birth_date", Date),
+    Column("nationality", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("marriage_id", "position"),
+    Index("ix_marriage_parties_id_hash", "id_hash"),
+)
+
+current_spouses = Table(
+    "current_spouses", metadata,
+    Column("party_hash", LargeBinary, primary_key=True),
+    # Deferred: RegisterMarriage claims both parties first, then inserts the marriage.
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id, deferrable=True, initially="DEFERRED"),
+           nullable=False, index=True),
+)
+
+certificate_serials = Table(
+    "certificate_serials", metadata,
+    Column("kind", Text, nullable=False),  # J, L, BJ, BL, ZM (婚姻登记记录证明)
+    Column("office_code", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last_serial", Integer, nullable=False),
+    PrimaryKeyConstraint("kind", "office_code", "year"),
+)
+
+divorce_applications = Table(
+    "divorce_applications", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id), nullable=False),
+    Column("office_code", Text, nullable=False),
+    Column("receipt_number", Text, nullable=False),
+    Column("accepted_on", Date, nullable=False),
+    Column("cooling_off_end", Date, nullable=False),
+    Column("issue_deadline", Date, nullable=False),
+    Column("agreement", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    # NULL while open (COOLING_OFF / AWAITING_ISSUE follow from the dates); else the closing state.
+    Column("outcome", Text),
+    Column("closed_on", Date),
+    Column("withdrawn_by", SmallInteger),  # party position
+    Column("certificate_number", Text, nullable=False, server_default=""),
+    Column("refusal_reason", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("outcome IN ('WITHDRAWN','DEEMED_WITHDRAWN','DIVORCED','REFUSED')", name="outcome"),
+    Index("ix_divorce_applications_marriage", "marriage_id"),
+    Index("ix_divorce_applications_office_accepted", "office_code", "accepted_on"),
+    Index("ix_divorce_applications_open_deadline", "issue_deadline", postgresql_where=text("outcome IS NULL")),
+    # At most one open application per marriage.
+    Index("uq_divorce_applications_open", "marriage_id", unique=True, postgresql_where=text("outcome IS NULL")),
+)
+
+certificates = Table(
+    "certificates", metadata,
+    # Every certificate handed out after registration: divorce (L), reissues (BJ/BL), record certificates (ZM).
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id), nullable=False, index=True),
+    Column("kind", Text, nullable=False),
+    Column("number", Text, nullable=False, unique=True),
+    Column("office_code", Text, nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("party_position", SmallInteger),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_certificates_office_date", "office_code", "issue_date"),
+)
+
+offices = Table(
+    "offices", metadata,
+    Column("code", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("opens", Time, nullable=False),
+    Column("closes", Time, nullable=False),
+    Column("daily_capacity", Integer, nullable=False),
+    Column("rush_opens", Time, nullable=False),
+    Column("rush_closes", Time, nullable=False),
+    Column("rush_multiplier", Integer, nullable=False, server_default=text("2")),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("daily_capacity > 0 AND rush_multiplier > 0", name="capacity"),
+)
+
+special_dates = Table(
+    "special_dates", metadata,
+    # Dates an administrator adds: extended hours and capacity (2·14, 5·20, 七夕 are built in).
+    Column("office_code", Text, ForeignKey(offices.c.code), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("label", Text, nullable=False, server_default=""),
+    Column("opens", Time),  # NULL: the office's rush hours
+    Column("closes", Time),
+    Column("capacity", Integer),  # NULL: the office's rush capacity
+    PrimaryKeyConstraint("office_code", "date"),
+)
+
+appointment_days = Table(
+    "appointment_days", metadata,
+    # Locked FOR UPDATE by every booking of the day; CHECK booked <= capacity makes overbooking
+    # impossible in the database even if the application check were wrong.
+    Column("office_code", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("booked", Integer, nullable=False, server_default=text("0")),
+    Column("issued", Integer, nullable=False, server_default=text("0")),  # queue numbers handed out
+    PrimaryKeyConstraint("office_code", "date"),
+    CheckConstraint("booked >= 0 AND booked <= capacity", name="not_overbooked"),
+)
+
+appointments = Table(
+    "appointments", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("office_code", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("kind", Text, nullable=False),  # MARRIAGE, DIVORCE, REISSUE
+    Column("state", Text, nullable=False),  # BOOKED, CANCELLED, SERVED
+    Column("queue_number", Integer, nullable=False),
+    Column("contact_name", Text, nullable=False, server_default=""),
+    Column("contact_phone", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("state IN ('BOOKED','CANCELLED','SERVED')", name="state"),
+    Index("ix_appointments_office_date", "office_code", "date", "queue_number"),
+)
+
+counseling_cases = Table(
+    "counseling_cases", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("office_code", Text, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("outcome", Text),  # NULL while open
+    Column("closed_on", Date),
+    Column("divorce_application_id", UUID(as_uuid=True), ForeignKey(divorce_applications.c.id)),
+    Column("topic", Text, nullable=False, server_default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("outcome IN ('RECONCILED','PROCEEDED','REFERRED')", name="outcome"),
+    Index("ix_counseling_cases_office_received", "office_code", "received_on"),
+)
+
+counseling_sessions = Table(
+    "counseling_sessions", metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(counseling_cases.c.id), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("counselor", Text, nullable=False),
+    Column("summary", Text, nullable=False, server_default=""),
+    PrimaryKeyConstraint("case_id", "seq"),
+)

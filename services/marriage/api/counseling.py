@@ -1,0 +1,72 @@
+"""Counseling cases and statistics over gRPC."""
+from __future__ import annotations
+
+import grpc
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.paging import decode_offset, encode_offset, page_size
+
+from marriage.api.base import ApiBase
+from marriage.api.convert import PB_OUTCOME, optional_resource_id, parse_date, required_enum, resource_id
+from marriage.app import counseling as uc
+from marriage.app.access import visible_prefix
+from marriage.app.messages import counseling_pb
+from marriage.app.statistics import statistics
+
+
+class CounselingApi(ApiBase):
+    async def OpenCounselingCase(self, request: pb.OpenCounselingCaseRequest,
+                                 context: grpc.aio.ServicerContext) -> pb.CounselingCase:
+        c = request.counseling_case
+        cmd = uc.OpenCase(c.office_code, parse_date(c.received_date, "counseling_case.received_date",
+                                                    self.infra.clock.today()),
+                          optional_resource_id(c.divorce_application, "divorceApplications",
+                                               "counseling_case.divorce_application"), c.topic)
+
+        async def work(uow):
+            opened = await uc.open_case(uow, cmd)
+            return counseling_pb(opened.case, opened.topic)
+
+        return await self.change("OpenCounselingCase", request.request_id, pb.CounselingCase, work)
+
+    async def AddCounselingSession(self, request: pb.AddCounselingSessionRequest,
+                                   context: grpc.aio.ServicerContext) -> pb.CounselingCase:
+        case_id = resource_id(request.name, "counselingCases")
+        s = request.session
+        held_on = parse_date(s.date, "session.date", self.infra.clock.today())
+
+        async def work(uow):
+            c = await uc.add_session(uow, case_id, held_on, s.counselor, s.summary)
+            return counseling_pb(c.case, c.topic)
+
+        return await self.change("AddCounselingSession", request.request_id, pb.CounselingCase, work)
+
+    async def CloseCounselingCase(self, request: pb.CloseCounselingCaseRequest,
+                                  context: grpc.aio.ServicerContext) -> pb.CounselingCase:
+        case_id = resource_id(request.name, "counselingCases")
+        outcome = required_enum(PB_OUTCOME, request.outcome, "OUTCOME_REQUIRED",
+                                "须选择辅导结果（和好、继续离婚或转介）", "outcome")
+        closed_on = parse_date(request.close_date, "close_date", self.infra.clock.today())
+
+        async def work(uow):
+            c = await uc.close_case(uow, case_id, outcome, closed_on)
+            return counseling_pb(c.case, c.topic)
+
+        return await self.change("CloseCounselingCase", request.request_id, pb.CounselingCase, work)
+
+    async def ListCounselingCases(self, request: pb.ListCounselingCasesRequest,
+                                  context: grpc.aio.ServicerContext) -> pb.ListCounselingCasesResponse:
+        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        prefix = visible_prefix(request.office_code)
+        async with self.read() as session:
+            found = await uc.list_cases(session, prefix, request.open_only, offset, size + 1)
+        return pb.ListCounselingCasesResponse(
+            cases=[counseling_pb(c.case, c.topic) for c in found[:size]],
+            next_page_token=encode_offset(offset + size) if len(found) > size else "")
+
+    async def GetStatistics(self, request: pb.GetStatisticsRequest,
+                            context: grpc.aio.ServicerContext) -> pb.Statistics:
+        today = self.infra.clock.today()
+        d_from = parse_date(request.from_date, "from_date", today.replace(month=1, day=1))
+        d_to = parse_date(request.to_date, "to_date", today)
+        async with self.read() as session:
+            return await statistics(session, request.office_code, d_from, d_to)

@@ -1,0 +1,71 @@
+"""Divorce by agreement over gRPC: apply, withdraw, register, look up."""
+from __future__ import annotations
+
+import grpc
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.paging import decode_offset, encode_offset, page_size
+
+from marriage.adapters.divorces import ApplicationFilter
+from marriage.api.base import ApiBase
+from marriage.api.convert import PB_DIVORCE_STATE, id_type, optional_date, resource_id
+from marriage.app import divorces as uc
+from marriage.app.access import visible_prefix
+from marriage.app.messages import application_pb
+from marriage.domain.divorce import DivorceAgreement, DivorceState
+
+
+class DivorcesApi(ApiBase):
+    def _pb(self, app: uc.Application) -> pb.DivorceApplication:
+        return application_pb(app.record, self.infra.clock.today(), app.marriage)
+
+    async def ApplyDivorce(self, request: pb.ApplyDivorceRequest,
+                           context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        marriage_id = resource_id(request.marriage, "marriages", "marriage")
+        a = request.agreement
+        agreement = DivorceAgreement(a.children_arrangement, a.property_division, a.debt_handling, a.voluntary)
+
+        async def work(uow):
+            return self._pb(await uc.apply(uow, self.infra.cipher, self.calendar, marriage_id, request.office_code,
+                                           agreement))
+
+        return await self.change("ApplyDivorce", request.request_id, pb.DivorceApplication, work)
+
+    async def GetDivorceApplication(self, request: pb.GetDivorceApplicationRequest,
+                                    context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        application_id = resource_id(request.name, "divorceApplications")
+        async with self.read() as session:
+            return self._pb(await uc.get(session, self.infra.cipher, application_id))
+
+    async def ListDivorceApplications(self, request: pb.ListDivorceApplicationsRequest,
+                                      context: grpc.aio.ServicerContext) -> pb.ListDivorceApplicationsResponse:
+        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        state = PB_DIVORCE_STATE.get(request.state)
+        flt = ApplicationFilter(visible_prefix(request.office_code), DivorceState(state) if state else None,
+                                optional_date(request.cooling_off_end_from, "cooling_off_end_from"),
+                                optional_date(request.cooling_off_end_to, "cooling_off_end_to"))
+        async with self.read() as session:
+            found = await uc.list_applications(session, self.infra.cipher, flt, self.infra.clock.today(), offset,
+                                               size + 1)
+        return pb.ListDivorceApplicationsResponse(
+            applications=[self._pb(a) for a in found[:size]],
+            next_page_token=encode_offset(offset + size) if len(found) > size else "")
+
+    async def WithdrawDivorce(self, request: pb.WithdrawDivorceRequest,
+                              context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        application_id = resource_id(request.name, "divorceApplications")
+
+        async def work(uow):
+            return self._pb(await uc.withdraw(uow, self.infra.cipher, application_id, id_type(request.id_type),
+                                              request.id_number))
+
+        return await self.change("WithdrawDivorce", request.request_id, pb.DivorceApplication, work)
+
+    async def RegisterDivorce(self, request: pb.RegisterDivorceRequest,
+                              context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        application_id = resource_id(request.name, "divorceApplications")
+
+        async def work(uow):
+            return self._pb(await uc.register(uow, self.infra.cipher, application_id, request.office_code,
+                                              request.both_present))
+
+        return await self.change("RegisterDivorce", request.request_id, pb.DivorceApplication, work)

@@ -1,0 +1,115 @@
+"""Marriage records over gRPC: register, look up, end, revoke, reissue."""
+from __future__ import annotations
+
+import grpc
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.paging import decode_offset, encode_offset, page_size
+
+from marriage.adapters.repository import MarriageFilter, MarriageRepository
+from marriage.api.base import ApiBase
+from marriage.api.convert import (
+    PB_AUTHORITY,
+    PB_MARRIAGE_STATE,
+    id_type,
+    optional_date,
+    optional_resource_id,
+    parse_date,
+    party_input,
+    required_enum,
+    resource_id,
+)
+from marriage.app import marriages as uc
+from marriage.app.access import visible_prefix
+from marriage.app.messages import marriage_pb
+from marriage.domain.certificates import ReissueOutcome
+from marriage.domain.eligibility import Declarations
+from marriage.domain.status import MaritalStatus
+
+STATUS_PB = {MaritalStatus.UNMARRIED: pb.MARITAL_STATUS_UNMARRIED, MaritalStatus.MARRIED: pb.MARITAL_STATUS_MARRIED,
+             MaritalStatus.DIVORCED: pb.MARITAL_STATUS_DIVORCED, MaritalStatus.WIDOWED: pb.MARITAL_STATUS_WIDOWED}
+
+
+class MarriagesApi(ApiBase):
+    async def RegisterMarriage(self, request: pb.RegisterMarriageRequest,
+                               context: grpc.aio.ServicerContext) -> pb.Marriage:
+        cmd = uc.RegisterMarriage(
+            request.office_code, tuple(party_input(i, p) for i, p in enumerate(request.parties)),
+            Declarations(request.declarations.no_spouse, request.declarations.no_prohibited_kinship),
+            optional_resource_id(request.appointment, "appointments", "appointment"))
+
+        async def work(uow):
+            return marriage_pb(await uc.register(uow, self.infra.cipher, cmd))
+
+        return await self.change("RegisterMarriage", request.request_id, pb.Marriage, work)
+
+    async def GetMarriage(self, request: pb.GetMarriageRequest, context: grpc.aio.ServicerContext) -> pb.Marriage:
+        marriage_id = resource_id(request.name, "marriages")
+        async with self.read() as session:
+            return marriage_pb(await uc.load(MarriageRepository(session, self.infra.cipher), marriage_id))
+
+    async def ListMarriages(self, request: pb.ListMarriagesRequest,
+                            context: grpc.aio.ServicerContext) -> pb.ListMarriagesResponse:
+        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        flt = MarriageFilter(
+            visible_prefix(request.office_code), PB_MARRIAGE_STATE.get(request.state, ""),
+            optional_date(request.register_date_from, "register_date_from"),
+            optional_date(request.register_date_to, "register_date_to"), request.party_name.strip())
+        async with self.read() as session:
+            found = await MarriageRepository(session, self.infra.cipher).list(flt, offset, size + 1)
+        return pb.ListMarriagesResponse(marriages=[marriage_pb(r) for r in found[:size]],
+                                        next_page_token=encode_offset(offset + size) if len(found) > size else "")
+
+    async def GetMaritalStatus(self, request: pb.GetMaritalStatusRequest,
+                               context: grpc.aio.ServicerContext) -> pb.GetMaritalStatusResponse:
+        async with self.read() as session:
+            view = await uc.marital_status_of(session, self.infra.cipher, id_type(request.id_type), request.id_number)
+        return pb.GetMaritalStatusResponse(
+            status=STATUS_PB[view.status], marriage=marriage_pb(view.basis) if view.basis else None,
+            records=[marriage_pb(r) for r in view.records])
+
+    async def RecordCourtDivorce(self, request: pb.RecordCourtDivorceRequest,
+                                 context: grpc.aio.ServicerContext) -> pb.Marriage:
+        marriage_id = resource_id(request.marriage, "marriages", "marriage")
+        effective = parse_date(request.effective_date, "effective_date")
+
+        async def work(uow):
+            return marriage_pb(await uc.record_court_divorce(
+                uow, self.infra.cipher, marriage_id, request.document_number, request.court, effective))
+
+        return await self.change("RecordCourtDivorce", request.request_id, pb.Marriage, work)
+
+    async def RecordDeath(self, request: pb.RecordDeathRequest,
+                          context: grpc.aio.ServicerContext) -> pb.RecordDeathResponse:
+        notice = uc.DeathNotice(id_type(request.id_type), request.id_number,
+                                parse_date(request.death_date, "death_date"), request.death_certificate_number)
+
+        async def work(uow):
+            record = await uc.record_death(uow, self.infra.cipher, notice)
+            return pb.RecordDeathResponse(marriage=marriage_pb(record) if record else None)
+
+        return await self.change("RecordDeath", request.request_id, pb.RecordDeathResponse, work)
+
+    async def RevokeRegistration(self, request: pb.RevokeRegistrationRequest,
+                                 context: grpc.aio.ServicerContext) -> pb.Marriage:
+        marriage_id = resource_id(request.name, "marriages")
+        authority = required_enum(PB_AUTHORITY, request.authority, "AUTHORITY_REQUIRED",
+                                  "须选择作出认定的机关（法院、检察院或公安机关）", "authority")
+
+        async def work(uow):
+            return marriage_pb(await uc.revoke(uow, self.infra.cipher, marriage_id, authority,
+                                               request.document_reference, request.reason))
+
+        return await self.change("RevokeRegistration", request.request_id, pb.Marriage, work)
+
+    async def ReissueCertificate(self, request: pb.ReissueCertificateRequest,
+                                 context: grpc.aio.ServicerContext) -> pb.ReissueCertificateResponse:
+        marriage_id = resource_id(request.name, "marriages")
+
+        async def work(uow):
+            done = await uc.reissue(uow, self.infra.cipher, marriage_id, request.office_code, request.ground)
+            outcome = pb.REISSUE_OUTCOME_CERTIFICATE if done.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
+                else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
+            return pb.ReissueCertificateResponse(outcome=outcome, document_number=done.document_number,
+                                                 marriage=marriage_pb(done.record), note=done.note)
+
+        return await self.change("ReissueCertificate", request.request_id, pb.ReissueCertificateResponse, work)

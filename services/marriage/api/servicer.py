@@ -1,0 +1,16 @@
+"""The MarriageService servicer: proto → command → use case → proto, one mixin per area."""
+from __future__ import annotations
+
+from civic.marriage.v1 import marriage_service_pb2_grpc
+
+from marriage.api.appointments import AppointmentsApi
+from marriage.api.counseling import CounselingApi
+from marriage.api.divorces import DivorcesApi
+from marriage.api.imports import ImportsApi
+from marriage.api.marriages import MarriagesApi
+from marriage.api.verification import VerificationApi
+
+
+class MarriageServicer(ImportsApi, MarriagesApi, DivorcesApi, AppointmentsApi, CounselingApi, VerificationApi,
+                       marriage_service_pb2_grpc.MarriageServiceServicer):
+    """Every RPC of civic.marriage.v1.MarriageService (historical imports and corrections in ImportsApi)."""

@@ -1,0 +1,203 @@
+"""Divorce by agreement: accept, withdraw, register, and the sweep that lapses applications whose
+issue period has passed (deemed withdrawn)."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from civic.marriage.v1 import events_pb2
+from servicekit import context
+from servicekit.errors import not_found, precondition
+from servicekit.logging import get_logger
+from servicekit.pii import PiiCipher
+from servicekit.uow import UnitOfWork, UnitOfWorkFactory
+from servicekit.uuid7 import uuid7
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marriage.adapters.divorces import (
+    ApplicationFilter,
+    ApplicationRecord,
+    DivorceRepository,
+    record_from_row,
+)
+from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
+from marriage.app.access import require_jurisdiction
+from marriage.app.inputs import canonical_number, office_code
+from marriage.app.marriages import load
+from marriage.app.messages import application_pb, audit_view, marriage_pb
+from marriage.domain.calendar import WorkCalendar
+from marriage.domain.certificates import CertificateKind, format_certificate_number
+from marriage.domain.divorce import DivorceAgreement, DivorceApplication
+from marriage.domain.parties import IdType, party_key
+
+log = get_logger(__name__)
+RECEIPT_SERIES = "SL"  # 受理回执单
+SWEEP_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Application:
+    """An application with the marriage it belongs to (its parties are shown with it)."""
+
+    record: ApplicationRecord
+    marriage: MarriageRecord
+
+
+def _audit_view(record: ApplicationRecord, today: dt.date) -> dict:
+    a = record.application
+    return {"marriage": f"marriages/{a.marriage_id}", "office_code": a.office_code, "state": str(a.state_on(today)),
+            "accepted_on": a.accepted_on.isoformat(), "cooling_off_end": a.cooling_off_end.isoformat(),
+            "issue_deadline": a.issue_deadline.isoformat(),
+            "closed_on": a.closed_on.isoformat() if a.closed_on else "",
+            "certificate_number": record.certificate_number}
+
+
+def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date) -> None:
+    record = app.record
+    uow.audit(action, f"divorceApplications/{record.id}", before=before, after=_audit_view(record, today))
+    uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(
+        application=application_pb(record, today, app.marriage)))
+
+
+async def _load(session: AsyncSession, cipher: PiiCipher, application_id: str, *,
+                for_update: bool = False) -> Application:
+    """The application and its marriage; when locking, the marriage first (as ApplyDivorce does)."""
+    divorces = DivorceRepository(session)
+    marriage_id = await divorces.marriage_id_of(application_id)
+    if marriage_id is None:
+        raise not_found("APPLICATION_NOT_FOUND", "离婚申请不存在",
+                        application=f"divorceApplications/{application_id}")
+    marriage = await load(MarriageRepository(session, cipher), marriage_id, for_update=for_update)
+    record = await divorces.get(application_id, marriage.marriage.party_keys, for_update=for_update)
+    assert record is not None
+    return Application(record, marriage)
+
+
+async def get(session: AsyncSession, cipher: PiiCipher, application_id: str) -> Application:
+    return await _load(session, cipher, application_id)
+
+
+async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_id: str, office_raw: str,
+                agreement: DivorceAgreement) -> Application:
+    office = office_code(office_raw)
+    require_jurisdiction(office)  # 全国通办: any registry may accept, within its own jurisdiction
+    today = uow.clock.today()
+    marriage = await load(MarriageRepository(uow.session, cipher), marriage_id, for_update=True)
+    divorces = DivorceRepository(uow.session)
+    pending = await divorces.open_of(marriage_id, marriage.marriage.party_keys)
+    # A stale application whose issue period passed lapses now (the sweep may not have run yet).
+    if pending is not None and not await _lapse(uow, Application(pending, marriage), today):
+        raise precondition("DIVORCE_ALREADY_APPLIED", "该婚姻已有正在办理的离婚申请",
+                               application=f"divorceApplications/{pending.id}")
+    application = DivorceApplication.accept(str(uuid7()), marriage.marriage, office, today, agreement, cal)
+    serial = await next_serial(uow.session, RECEIPT_SERIES, office, today.year)
+    record = ApplicationRecord(application, f"{RECEIPT_SERIES}{office}-{today.year:04d}-{serial:06d}")
+    await divorces.add(record, uow.clock.now())
+    app = Application(record, marriage)
+    _changed(uow, app, "divorce.apply", None, today)
+    return app
+
+
+async def withdraw(uow: UnitOfWork, cipher: PiiCipher, application_id: str, id_type: IdType,
+                   raw_number: str) -> Application:
+    app = await _load(uow.session, cipher, application_id, for_update=True)
+    record, marriage = app.record, app.marriage
+    require_jurisdiction(record.application.office_code)
+    today = uow.clock.today()
+    number = canonical_number(id_type, raw_number)
+    hash_ = party_hash(cipher, number)
+    position = marriage.party_hashes.index(hash_) if hash_ in marriage.party_hashes else None
+    key = marriage.marriage.parties[position].key if position is not None else party_key(id_type, number)
+    before = _audit_view(record, today)
+    record.application.withdraw(key, today)
+    record.withdrawn_by = position
+    await DivorceRepository(uow.session).save(record, uow.clock.now())
+    _changed(uow, app, "divorce.withdraw", before, today)
+    return app
+
+
+async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, office_raw: str,
+                   both_present: bool) -> Application:
+    office = office_code(office_raw)
+    require_jurisdiction(office)
+    app = await _load(uow.session, cipher, application_id, for_update=True)
+    record, marriage = app.record, app.marriage
+    today = uow.clock.today()
+    before, marriage_before = _audit_view(record, today), audit_view(marriage)
+    # Allocated before the checks: a refusal rolls the transaction back and the number with it.
+    serial = await next_serial(uow.session, CertificateKind.DIVORCE.value, office, today.year)
+    number = format_certificate_number(CertificateKind.DIVORCE, office, today.year, serial)
+    record.application.register(today, office, both_present, number)
+    marriage.marriage.end_by_divorce(today)
+    record.certificate_number = number
+    marriage.end_reason, marriage.end_reference = "DIVORCE_REGISTERED", number
+    now = uow.clock.now()
+    await DivorceRepository(uow.session).save(record, now)
+    repo = MarriageRepository(uow.session, cipher)
+    await repo.save_state(marriage, now)
+    await repo.release_current(marriage.id)
+    await repo.add_certificate(marriage.id, CertificateKind.DIVORCE.value, number, office, today)
+    _changed(uow, app, "divorce.register", before, today)
+    uow.audit("marriage.divorce", f"marriages/{marriage.id}", before=marriage_before, after=audit_view(marriage))
+    uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(marriage)))
+    return app
+
+
+async def list_applications(session: AsyncSession, cipher: PiiCipher, flt: ApplicationFilter, today: dt.date,
+                            offset: int, limit: int) -> list[Application]:
+    rows = await DivorceRepository(session).list(flt, today, offset, limit)
+    marriages = await MarriageRepository(session, cipher).get_many(str(r.marriage_id) for r in rows)
+    return [Application(record_from_row(r, marriages[str(r.marriage_id)].marriage.party_keys),
+                        marriages[str(r.marriage_id)]) for r in rows]
+
+
+# --- the lapse sweep -----------------------------------------------------------------------------
+
+async def _lapse(uow: UnitOfWork, app: Application, today: dt.date) -> bool:
+    before = _audit_view(app.record, today)
+    if not app.record.application.lapse_if_due(today):
+        return False
+    await DivorceRepository(uow.session).save(app.record, uow.clock.now())
+    _changed(uow, app, "divorce.lapse", before, today)
+    return True
+
+
+async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: dt.date) -> int:
+    """Close every open application whose issue deadline passed before ``today`` as deemed
+    withdrawn, each with its event and audit row; returns how many. Safe to run concurrently
+    (rows another sweeper holds are skipped) and again (closed applications are not selected)."""
+    token = context.bind(context.RequestContext(request_id=f"lapse-sweep:{today.isoformat()}",
+                                                method="marriage.lapse_sweep"))
+    total = 0
+    try:
+        while True:
+            lapsed = 0
+            async with uow_factory() as uow:
+                ids = await DivorceRepository(uow.session).lapsed_ids(today, SWEEP_BATCH)
+                for application_id in ids:
+                    lapsed += await _lapse(uow, await _load(uow.session, cipher, application_id), today)
+            total += lapsed
+            if len(ids) < SWEEP_BATCH or not lapsed:
+                return total
+    finally:
+        context.reset(token)
+
+
+async def run_lapse_sweeps(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: Callable[[], dt.date],
+                           interval_s: float, stop: asyncio.Event) -> None:
+    """Sweep now and then every ``interval_s`` seconds until ``stop`` is set; a failed sweep is
+    logged and tried again at the next tick."""
+    while not stop.is_set():
+        try:
+            lapsed = await sweep_lapsed(uow_factory, cipher, today())
+            if lapsed:
+                log.info("divorce_applications_lapsed", count=lapsed)
+        except Exception:
+            log.exception("lapse_sweep_failed")
+        try:
+            await asyncio.wait_for(stop.wait(), interval_s)
+        except TimeoutError:
+            pass
+

@@ -1,0 +1,288 @@
+"""Marriage use cases: register, end (court divorce, death), revoke, reissue, and look-ups.
+
+Each mutating use case runs in the caller's unit of work, which also holds its audit rows and
+outbox events, so the change, its audit and its event commit together or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from civic.marriage.v1 import events_pb2
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.errors import DomainError, Violation, invalid, not_found
+from servicekit.pii import PiiCipher
+from servicekit.uow import UnitOfWork
+from servicekit.uuid7 import uuid7
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
+from marriage.app.access import require_jurisdiction
+from marriage.app.appointments import serve_appointment
+from marriage.app.inputs import canonical_number, office_code
+from marriage.app.messages import audit_view, marriage_pb
+from marriage.domain.certificates import (
+    CertificateKind,
+    ReissueOutcome,
+    format_certificate_number,
+    reissue_kind,
+)
+from marriage.domain.eligibility import Declarations, check_marriage
+from marriage.domain.marriages import Marriage, MarriageState, RevokingAuthority
+from marriage.domain.parties import IdType, Party, make_party
+from marriage.domain.status import MaritalStatus, PersonRecord, marital_status
+
+RECORD_CERTIFICATE_KIND = "ZM"  # 婚姻登记记录证明: numbered like certificates, in its own series
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    id_type: IdType
+    id_number: str
+    name: str
+    nationality: str
+    sex: str | None = None
+    birth_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RegisterMarriage:
+    office_code: str
+    parties: tuple[PartyInput, ...]
+    declarations: Declarations
+    appointment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeathNotice:
+    id_type: IdType
+    id_number: str
+    death_date: dt.date
+    certificate_number: str
+
+
+@dataclass(frozen=True)
+class Reissue:
+    outcome: ReissueOutcome
+    document_number: str
+    note: str
+    record: MarriageRecord
+
+
+def _in_field(err: DomainError, prefix: str) -> DomainError:
+    """The same error with its field violations placed under ``prefix`` (e.g. ``parties[1]``)."""
+    return DomainError(err.reason, err.message, err.kind,
+                       [Violation(f"{prefix}.{v.field}", v.description) for v in err.violations], err.metadata)
+
+
+def _party(index: int, p: PartyInput) -> Party:
+    try:
+        return make_party(p.id_type, p.id_number, p.name, p.nationality, p.sex, p.birth_date)
+    except DomainError as err:
+        raise _in_field(err, f"parties[{index}]") from None
+
+
+async def load(repo: MarriageRepository, marriage_id: str, *, for_update: bool = False) -> MarriageRecord:
+    record = await repo.get(marriage_id, for_update=for_update)
+    if record is None:
+        raise not_found("MARRIAGE_NOT_FOUND", "婚姻登记记录不存在", marriage=f"marriages/{marriage_id}")
+    return record
+
+
+def _not_in_future(day: dt.date, today: dt.date, field_name: str) -> None:
+    if day > today:
+        raise invalid("DATE_IN_FUTURE", "日期不能晚于今天", field_name)
+
+
+# --- registration ------------------------------------------------------------------------------
+
+async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) -> MarriageRecord:
+    office = office_code(cmd.office_code)
+    require_jurisdiction(office)
+    if len(cmd.parties) != 2:
+        raise invalid("TWO_PARTIES_REQUIRED", "结婚登记须有男女双方两名当事人", "parties")
+    parties = tuple(_party(i, p) for i, p in enumerate(cmd.parties))
+    today = uow.clock.today()
+    repo = MarriageRepository(uow.session, cipher)
+    hashes = [repo.hash_of(p) for p in parties]
+    married = await repo.married_among(hashes)
+    check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in married})
+
+    ordered: tuple[Party, Party] = tuple(sorted(parties, key=lambda p: p.sex != "M"))  # type: ignore[assignment]
+    marriage_id = str(uuid7())
+    # The database decides a race: a party claimed by a concurrent registration is married now.
+    taken = await repo.claim_current(marriage_id, [repo.hash_of(p) for p in ordered])
+    if taken:
+        check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in taken})
+    if cmd.appointment_id:
+        await serve_appointment(uow, cmd.appointment_id, office)
+    # Last, so the office's serial row stays locked as briefly as possible.
+    serial = await next_serial(uow.session, CertificateKind.MARRIAGE.value, office, today.year)
+    number = format_certificate_number(CertificateKind.MARRIAGE, office, today.year, serial)
+    marriage = Marriage.register(marriage_id, number, office, today, ordered, cmd.declarations, ())
+    record = await repo.add(marriage, uow.clock.now())
+    uow.audit("marriage.register", f"marriages/{marriage_id}", after=audit_view(record))
+    uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=marriage_pb(record)))
+    return record
+
+
+# --- how a marriage ends -------------------------------------------------------------------------
+
+def _ended(uow: UnitOfWork, record: MarriageRecord, action: str, before: dict, reason: str = "") -> None:
+    uow.audit(action, f"marriages/{record.id}", before=before, after=audit_view(record), reason=reason)
+    uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(record)))
+
+
+async def record_court_divorce(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, document_number: str,
+                               court: str, effective: dt.date) -> MarriageRecord:
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id, for_update=True)
+    require_jurisdiction(record.marriage.office_code)
+    _not_in_future(effective, uow.clock.today(), "effective_date")
+    before = audit_view(record)
+    record.marriage.record_court_divorce(effective, document_number)
+    record.end_reason = "COURT_DIVORCE"
+    record.end_reference = " ".join(part for part in (court.strip(), document_number.strip()) if part)
+    await repo.save_state(record, uow.clock.now())
+    await repo.release_current(record.id)
+    _ended(uow, record, "marriage.court_divorce", before)
+    return record
+
+
+async def record_death(uow: UnitOfWork, cipher: PiiCipher, notice: DeathNotice) -> MarriageRecord | None:
+    """End the deceased's current marriage. A notice for a death already recorded changes nothing
+    and returns that marriage; ``None`` when the deceased had no marriage to end."""
+    number = canonical_number(notice.id_type, notice.id_number)
+    hash_ = party_hash(cipher, number)
+    repo = MarriageRepository(uow.session, cipher)
+    record = await repo.current_of(hash_, for_update=True)
+    if record is None:
+        return await _ended_by_death_of(repo, hash_)
+    require_jurisdiction(record.marriage.office_code)
+    _not_in_future(notice.death_date, uow.clock.today(), "death_date")
+    before = audit_view(record)
+    deceased = record.marriage.parties[record.party_hashes.index(hash_)]
+    if record.marriage.end_by_death(deceased.key, notice.death_date):
+        record.end_reason = "DEATH"
+        record.end_reference = notice.certificate_number.strip()
+        await repo.save_state(record, uow.clock.now())
+        await repo.release_current(record.id)
+        _ended(uow, record, "marriage.end_by_death", before)
+    return record
+
+
+async def _ended_by_death_of(repo: MarriageRepository, hash_: bytes) -> MarriageRecord | None:
+    for record in await repo.records_of(hash_):
+        m = record.marriage
+        if m.state is MarriageState.ENDED_BY_DEATH and m.deceased_key is not None \
+                and m.party_keys.index(m.deceased_key) == record.party_hashes.index(hash_):
+            return record
+    return None
+
+
+async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority: RevokingAuthority,
+                 document_reference: str, reason: str) -> MarriageRecord:
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id, for_update=True)
+    require_jurisdiction(record.marriage.office_code)
+    before = audit_view(record)
+    record.marriage.revoke(uow.clock.today(), authority, document_reference)
+    record.end_reason = "REVOKED"
+    record.end_reference = document_reference.strip()
+    await repo.save_state(record, uow.clock.now())
+    await repo.release_current(record.id)
+    uow.audit("marriage.revoke", f"marriages/{record.id}", before=before, after=audit_view(record),
+              reason=reason.strip())
+    uow.emit("registration_revoked", events_pb2.RegistrationRevoked(
+        marriage=marriage_pb(record), authority=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{authority}"),
+        document_reference=record.end_reference))
+    return record
+
+
+# --- reissue -------------------------------------------------------------------------------------
+
+async def _remarried_since(repo: MarriageRepository, record: MarriageRecord) -> bool:
+    ended = record.marriage.ended_on or record.marriage.register_date
+    for hash_ in record.party_hashes:
+        if hash_ is None:
+            continue
+        for other in await repo.records_of(hash_):
+            if other.id != record.id and other.marriage.state is not MarriageState.REVOKED \
+                    and other.marriage.register_date >= ended:
+                return True
+    return False
+
+
+async def _reissued_kind(repo: MarriageRepository, record: MarriageRecord) -> CertificateKind | None:
+    """The certificate a 补领 would replace, or ``None`` when the status changed since it was issued."""
+    m = record.marriage
+    if m.state is MarriageState.REGISTERED:
+        return CertificateKind.MARRIAGE
+    if m.state is MarriageState.DIVORCED and record.end_reason == "DIVORCE_REGISTERED" \
+            and not await _remarried_since(repo, record):
+        return CertificateKind.DIVORCE
+    return None
+
+
+async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_raw: str,
+                  ground: str) -> Reissue:
+    office = office_code(office_raw)
+    require_jurisdiction(office)  # 全国通办: any registry may reissue, acting within its own jurisdiction
+    if not ground.strip():
+        raise invalid("GROUND_REQUIRED", "须说明补领原因（遗失、损毁或与身份证件信息不一致）", "ground")
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id, for_update=True)
+    before = audit_view(record)
+    today = uow.clock.today()
+    replaced = await _reissued_kind(repo, record)
+    decision = reissue_kind(replaced is not None)
+    if replaced is not None:
+        kind = replaced.reissued()
+        serial = await next_serial(uow.session, kind.value, office, today.year)
+        number = format_certificate_number(kind, office, today.year, serial)
+        series = kind.value
+        record.reissue_count += 1
+    else:
+        series = RECORD_CERTIFICATE_KIND
+        serial = await next_serial(uow.session, series, office, today.year)
+        number = f"{series}{office}-{today.year:04d}-{serial:06d}"
+    record.marriage.reissue(today, office, replaced is not None, number)
+    await repo.add_certificate(record.id, series, number, office, today, ground.strip())
+    await repo.save_state(record, uow.clock.now())
+    outcome_pb = pb.REISSUE_OUTCOME_CERTIFICATE if decision.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
+        else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
+    uow.audit("marriage.reissue", f"marriages/{record.id}", before=before, after={
+        **audit_view(record), "outcome": str(decision.outcome), "document_number": number,
+        "decision_reason": decision.reason or ""}, reason=ground.strip())
+    uow.emit("certificate_reissued", events_pb2.CertificateReissued(
+        marriage=f"marriages/{record.id}", outcome=outcome_pb, document_number=number))
+    return Reissue(decision.outcome, number, decision.note, record)
+
+
+# --- look-ups ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusView:
+    status: MaritalStatus
+    basis: MarriageRecord | None
+    records: list[MarriageRecord]
+
+
+def _last_change(record: MarriageRecord) -> tuple[dt.date, dt.date]:
+    m = record.marriage
+    return m.ended_on or m.register_date, m.register_date
+
+
+async def marital_status_of(session: AsyncSession, cipher: PiiCipher, id_type: IdType, raw: str) -> StatusView:
+    hash_ = party_hash(cipher, canonical_number(id_type, raw))
+    records = await MarriageRepository(session, cipher).records_of(hash_)
+    person = []
+    for record in records:
+        m = record.marriage
+        position = record.party_hashes.index(hash_)
+        deceased = m.deceased_key is not None and m.party_keys.index(m.deceased_key) == position
+        person.append(PersonRecord(m.state, m.register_date, m.ended_on, deceased))
+    relevant = [r for r in records if r.marriage.state is not MarriageState.REVOKED]
+    basis = max(relevant, key=_last_change) if relevant else None
+    return StatusView(marital_status(person), basis, records)
+

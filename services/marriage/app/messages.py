@@ -1,0 +1,121 @@
+"""Records → protobuf messages, for responses and event payloads alike.
+
+ID numbers only ever leave as their mask; names and phones of appointment contacts are masked too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from civic.marriage.v1 import resources_pb2 as pb
+from google.protobuf.timestamp_pb2 import Timestamp
+from servicekit.pii import mask_name
+
+from marriage.adapters.appointments import AppointmentRecord, OfficeRecord, SpecialDateRecord
+from marriage.adapters.divorces import ApplicationRecord
+from marriage.adapters.repository import MarriageRecord
+from marriage.domain.counseling import CounselingCase
+
+ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASSPORT,
+              "HK_MACAO_PERMIT": pb.ID_TYPE_HK_MACAO_PERMIT, "TAIWAN_PERMIT": pb.ID_TYPE_TAIWAN_PERMIT}
+SEX_PB = {"M": pb.SEX_MALE, "F": pb.SEX_FEMALE}
+STATE_PB = {"REGISTERED": pb.MARRIAGE_STATE_REGISTERED, "DIVORCED": pb.MARRIAGE_STATE_DIVORCED,
+            "ENDED_BY_DEATH": pb.MARRIAGE_STATE_ENDED_BY_DEATH, "REVOKED": pb.MARRIAGE_STATE_REVOKED}
+END_REASON_PB = {"DIVORCE_REGISTERED": pb.END_REASON_DIVORCE_REGISTERED, "COURT_DIVORCE": pb.END_REASON_COURT_DIVORCE,
+                 "DEATH": pb.END_REASON_DEATH, "REVOKED": pb.END_REASON_REVOKED}
+DIVORCE_STATE_PB = {name: pb.DivorceState.Value(f"DIVORCE_STATE_{name}") for name in (
+    "COOLING_OFF", "AWAITING_ISSUE", "WITHDRAWN", "DEEMED_WITHDRAWN", "DIVORCED", "REFUSED")}
+APPOINTMENT_STATE_PB = {"BOOKED": pb.APPOINTMENT_STATE_BOOKED, "CANCELLED": pb.APPOINTMENT_STATE_CANCELLED,
+                        "SERVED": pb.APPOINTMENT_STATE_SERVED}
+APPOINTMENT_KIND_PB = {"MARRIAGE": pb.APPOINTMENT_KIND_MARRIAGE, "DIVORCE": pb.APPOINTMENT_KIND_DIVORCE,
+                       "REISSUE": pb.APPOINTMENT_KIND_REISSUE}
+OUTCOME_PB = {"RECONCILED": pb.COUNSELING_OUTCOME_RECONCILED, "PROCEEDED": pb.COUNSELING_OUTCOME_PROCEEDED,
+              "REFERRED": pb.COUNSELING_OUTCOME_REFERRED}
+
+
+def iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def hhmm(t: dt.time | None) -> str:
+    return t.strftime("%H:%M") if t else ""
+
+
+def _timestamp(when: dt.datetime | None) -> Timestamp | None:
+    if when is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(when)
+    return ts
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 11 else "*" * len(phone)
+
+
+def marriage_pb(record: MarriageRecord) -> pb.Marriage:
+    m = record.marriage
+    parties = [pb.Party(id_type=ID_TYPE_PB.get(str(p.id_type), pb.ID_TYPE_UNSPECIFIED), id_number=mask,
+                        name=p.name, nationality=p.nationality, sex=SEX_PB.get(p.sex or "", pb.SEX_UNSPECIFIED),
+                        birth_date=iso(p.birth_date))
+               for p, mask in zip(m.parties, record.id_masks)]
+    return pb.Marriage(
+        name=f"marriages/{m.id}", certificate_number=m.certificate_number, state=STATE_PB[str(m.state)],
+        register_date=iso(m.register_date), parties=parties, office_code=m.office_code, end_date=iso(m.ended_on),
+        end_reason=END_REASON_PB.get(record.end_reason, pb.END_REASON_UNSPECIFIED),
+        end_reference=record.end_reference, historical=record.historical, defects=record.defects,
+        reissue_count=record.reissue_count, create_time=_timestamp(record.created_at),
+        update_time=_timestamp(record.updated_at))
+
+
+def application_pb(record: ApplicationRecord, today: dt.date, marriage: MarriageRecord | None) -> pb.DivorceApplication:
+    a = record.application
+    return pb.DivorceApplication(
+        name=f"divorceApplications/{a.id}", marriage=f"marriages/{a.marriage_id}",
+        state=DIVORCE_STATE_PB[str(a.state_on(today))], office_code=a.office_code, accept_date=iso(a.accepted_on),
+        cooling_off_end_date=iso(a.cooling_off_end), issue_deadline_date=iso(a.issue_deadline),
+        close_date=iso(a.closed_on), certificate_number=record.certificate_number,
+        agreement=pb.DivorceAgreement(voluntary=a.agreement.voluntary, children_arrangement=a.agreement.children,
+                                      property_division=a.agreement.property, debt_handling=a.agreement.debts),
+        receipt_number=record.receipt_number,
+        parties=marriage_pb(marriage).parties if marriage else [])
+
+
+def office_pb(office: OfficeRecord) -> pb.Office:
+    return pb.Office(name=f"offices/{office.code}", office_code=office.code, display_name=office.name,
+                     opens_at=hhmm(office.hours.opens), closes_at=hhmm(office.hours.closes),
+                     daily_capacity=office.hours.capacity)
+
+
+def special_date_pb(sd: SpecialDateRecord) -> pb.SpecialDate:
+    return pb.SpecialDate(office_code=sd.office_code, date=iso(sd.date), label=sd.label, opens_at=hhmm(sd.opens),
+                          closes_at=hhmm(sd.closes), capacity=sd.capacity or 0)
+
+
+def appointment_pb(a: AppointmentRecord) -> pb.Appointment:
+    return pb.Appointment(name=f"appointments/{a.id}", office_code=a.office_code, date=iso(a.date),
+                          kind=APPOINTMENT_KIND_PB[a.kind], state=APPOINTMENT_STATE_PB[a.state],
+                          contact_name=mask_name(a.contact_name), contact_phone=mask_phone(a.contact_phone),
+                          queue_number=a.queue_number)
+
+
+def counseling_pb(case: CounselingCase, topic: str) -> pb.CounselingCase:
+    return pb.CounselingCase(
+        name=f"counselingCases/{case.id}", office_code=case.office_code, received_date=iso(case.received_on),
+        divorce_application=case.divorce_application or "",
+        sessions=[pb.CounselingSession(date=iso(s.held_on), counselor=s.counselor, summary=s.summary)
+                  for s in case.sessions],
+        outcome=OUTCOME_PB.get(str(case.outcome), pb.COUNSELING_OUTCOME_UNSPECIFIED) if case.outcome else
+        pb.COUNSELING_OUTCOME_UNSPECIFIED,
+        close_date=iso(case.closed_on), topic=topic)
+
+
+def audit_view(record: MarriageRecord) -> dict:
+    """What the audit trail keeps of a marriage: masked IDs and names, never the full numbers."""
+    m = record.marriage
+    return {
+        "certificate_number": m.certificate_number, "state": str(m.state), "office_code": m.office_code,
+        "register_date": iso(m.register_date), "end_date": iso(m.ended_on), "end_reason": record.end_reason,
+        "end_reference": record.end_reference,
+        "parties": [{"id_type": str(p.id_type), "id_masked": mask, "name": mask_name(p.name)}
+                    for p, mask in zip(m.parties, record.id_masks)],
+    }

@@ -1,0 +1,55 @@
+"""Public verification of a certificate or acceptance receipt (the QR link): masked data and the
+record's current state; every verification is counted in the record's audit."""
+from __future__ import annotations
+
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.pii import PiiCipher, mask_name
+from servicekit.uow import UnitOfWork
+
+from marriage.adapters.repository import MarriageRepository, audit_count
+from marriage.app import divorces
+from marriage.app.marriages import load
+from marriage.app.messages import DIVORCE_STATE_PB, STATE_PB, iso, marriage_pb
+
+VERIFY_ACTION = "record.verify"
+MARRIAGE_LABELS = {"REGISTERED": "婚姻关系存续（已登记结婚）", "DIVORCED": "已离婚",
+                   "ENDED_BY_DEATH": "婚姻关系因一方死亡而终止", "REVOKED": "婚姻登记已被撤销"}
+DIVORCE_LABELS = {"COOLING_OFF": "离婚冷静期中", "AWAITING_ISSUE": "冷静期已届满，待双方申请发给离婚证",
+                  "WITHDRAWN": "已撤回离婚登记申请", "DEEMED_WITHDRAWN": "已视为撤回离婚登记申请",
+                  "DIVORCED": "已办理离婚登记", "REFUSED": "不予离婚登记"}
+
+
+def _public(parties: list[pb.Party]) -> list[pb.Party]:
+    """ID numbers are masked already; on a public page the names are masked too."""
+    return [pb.Party(id_type=p.id_type, id_number=p.id_number, name=mask_name(p.name), nationality=p.nationality,
+                     sex=p.sex) for p in parties]
+
+
+async def _count(uow: UnitOfWork, name: str) -> int:
+    """Earlier verifications of the record, plus this one (its audit row is written at commit)."""
+    earlier = await audit_count(uow.session, name, VERIFY_ACTION)
+    uow.audit(VERIFY_ACTION, name)
+    return earlier + 1
+
+
+async def verify_marriage(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str) -> pb.RecordVerification:
+    record = await load(MarriageRepository(uow.session, cipher), marriage_id)
+    shown = marriage_pb(record)
+    state = str(record.marriage.state)
+    return pb.RecordVerification(
+        name=shown.name, document_number=shown.certificate_number, record_kind="结婚登记",
+        state=pb.MarriageState.Name(STATE_PB[state]), state_label=MARRIAGE_LABELS[state],
+        date=shown.register_date, parties=_public(list(shown.parties)), office_code=shown.office_code,
+        verification_count=await _count(uow, shown.name))
+
+
+async def verify_application(uow: UnitOfWork, cipher: PiiCipher, application_id: str) -> pb.RecordVerification:
+    app = await divorces.get(uow.session, cipher, application_id)
+    a = app.record.application
+    state = str(a.state_on(uow.clock.today()))
+    name = f"divorceApplications/{a.id}"
+    return pb.RecordVerification(
+        name=name, document_number=app.record.receipt_number, record_kind="离婚登记申请",
+        state=pb.DivorceState.Name(DIVORCE_STATE_PB[state]), state_label=DIVORCE_LABELS[state],
+        date=iso(a.accepted_on), parties=_public(list(marriage_pb(app.marriage).parties)),
+        office_code=a.office_code, verification_count=await _count(uow, name))

@@ -1,0 +1,119 @@
+"""An archive row as database records: the kept original, and the marriage it stands for.
+
+Shared by the import (rows written in bulk) and by corrections (one row re-derived after a change),
+so a corrected row reads exactly as if it had been imported that way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+import uuid
+from typing import NamedTuple
+
+from servicekit.pii import PiiCipher, mask_id
+from servicekit.uuid7 import uuid7
+
+from marriage.domain.history import ArchiveKind, ArchiveRow, archive_kind, canonical_id, parse_archive_date
+
+MARRIAGE_COLUMNS = ("id", "certificate_number", "office_code", "register_date", "state", "historical",
+                    "import_id")
+PARTY_COLUMNS = ("marriage_id", "position", "id_type", "id_hash", "id_enc", "id_masked", "name", "sex",
+                 "birth_date", "nationality")
+ROW_COLUMNS = ("import_id", "row_number", "kind", "certificate_number", "event_date", "man_hash",
+               "woman_hash", "marriage_id", "original_enc")
+DEFECT_COLUMNS = ("import_id", "row_number", "code", "field", "message", "informational", "marriage_id")
+
+REGISTERED = "REGISTERED"
+RESIDENT_ID = "RESIDENT_ID"
+MAINLAND = "CHN"
+_KIND_TEXT = {ArchiveKind.MARRIAGE: "marriage", ArchiveKind.DIVORCE: "divorce"}
+
+
+class RowRecords(NamedTuple):
+    row: tuple  # ROW_COLUMNS
+    marriage: tuple | None  # MARRIAGE_COLUMNS
+    parties: tuple[tuple, ...]  # PARTY_COLUMNS
+
+    @property
+    def marriage_id(self) -> uuid.UUID | None:
+        return self.marriage[0] if self.marriage else None
+
+
+def original_text(row: ArchiveRow) -> str:
+    """The row as read, in ArchiveRow field order (a list: compact, and cheap to make)."""
+    values = [row.certificate_number, row.register_date, row.kind, row.man_id, row.man_name, row.woman_id,
+              row.woman_name, row.office_code]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def unreadable_text(raw: str) -> str:
+    return json.dumps({"raw": raw}, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_original(text: str) -> ArchiveRow | None:
+    """The row as imported, or None for a row that could not be read (its raw text only)."""
+    data = json.loads(text)
+    return None if isinstance(data, dict) else ArchiveRow(*data)
+
+
+def register_date(row: ArchiveRow, today: dt.date) -> dt.date | None:
+    day = parse_archive_date(row.register_date) if row.register_date else None
+    return day if day is not None and day <= today else None
+
+
+def _birth_date(number: str, today: dt.date) -> dt.date | None:
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    return born if born <= today else None
+
+
+class RowMaterializer:
+    """Builds the records of one import's rows; the cipher encrypts and hashes the ID numbers."""
+
+    def __init__(self, cipher: PiiCipher, import_id: uuid.UUID, today: dt.date) -> None:
+        self._cipher = cipher
+        self.import_id = import_id
+        self._today = today
+
+    def party(self, marriage_id: uuid.UUID, position: int, raw_id: str, name: str,
+              sex: str) -> tuple[tuple, bytes | None]:
+        """(PARTY_COLUMNS values, look-up hash). The number kept is the canonical one when there is
+        one (a 15-digit number upgraded, a wrong check character replaced, as ``canonical_id``
+        does) so the person is found again; otherwise the text as written, kept but never used to
+        match anyone (no look-up hash)."""
+        number = canonical_id(raw_id)[0] if raw_id else None
+        stored = number or "".join(unicodedata.normalize("NFKC", raw_id).split()).upper()
+        digest = self._cipher.digest(stored)
+        values = (marriage_id, position, RESIDENT_ID, digest, self._cipher.encrypt(stored), mask_id(stored),
+                  name, sex, _birth_date(number, self._today) if number else None, MAINLAND)
+        return values, digest if number else None
+
+    def lookup_hash(self, raw_id: str) -> bytes | None:
+        number = canonical_id(raw_id)[0] if raw_id else None
+        return self._cipher.digest(number) if number else None
+
+    def records(self, number: int, row: ArchiveRow, marriage_id: uuid.UUID | None = None) -> RowRecords:
+        """A marriage row with a usable date becomes a marriage record; every row is kept."""
+        kind = archive_kind(row.kind) if row.kind else None
+        day = register_date(row, self._today)
+        marriage, parties = None, ()
+        if kind is ArchiveKind.MARRIAGE and day is not None:
+            marriage_id = marriage_id or uuid7()
+            marriage = (marriage_id, row.certificate_number, row.office_code, day, REGISTERED, True,
+                        self.import_id)
+            man, man_hash = self.party(marriage_id, 0, row.man_id, row.man_name, "M")
+            woman, woman_hash = self.party(marriage_id, 1, row.woman_id, row.woman_name, "F")
+            parties = (man, woman)
+        else:
+            marriage_id = None
+            man_hash, woman_hash = self.lookup_hash(row.man_id), self.lookup_hash(row.woman_id)
+        kept = (self.import_id, number, _KIND_TEXT[kind] if kind else "", row.certificate_number, day,
+                man_hash, woman_hash, marriage_id, self._cipher.encrypt(original_text(row)))
+        return RowRecords(kept, marriage, parties)
+
+    def unreadable(self, number: int, raw: str) -> tuple:
+        original = self._cipher.encrypt(unreadable_text(raw))
+        return (self.import_id, number, "", "", None, None, None, None, original)

@@ -1,0 +1,132 @@
+"""Writing an import: batches go in with PostgreSQL COPY on the unit of work's own connection (so they
+commit or roll back with it); what needs every row — divorces ending marriages, who is currently
+married, overlaps — is settled in a few set-based statements at the end.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+
+import asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from marriage.adapters.import_tables import import_defects, import_rows
+from marriage.adapters.tables import SCHEMA, marriage_parties, marriages
+from marriage.imports.pipeline import Batch
+from marriage.imports.records import DEFECT_COLUMNS, MARRIAGE_COLUMNS, PARTY_COLUMNS, ROW_COLUMNS
+
+# Divorce rows not yet linked, each matched to the couple's latest marriage registered on or before
+# the divorce date that is still REGISTERED (a couple may marry, divorce and remarry each other).
+# A marriage ended twice (a repeated divorce row) is ended once, by the earliest row.
+_END_MARRIAGES = f"""
+WITH matched AS (
+    SELECT DISTINCT ON (m.id) m.id AS marriage_id, r.import_id, r.row_number, r.event_date,
+           r.certificate_number
+    FROM {SCHEMA}.import_rows r
+    CROSS JOIN LATERAL (
+        SELECT mm.id, mm.register_date
+        FROM {SCHEMA}.marriage_parties man
+        JOIN {SCHEMA}.marriage_parties woman
+          ON woman.marriage_id = man.marriage_id AND woman.position = 1 AND woman.id_hash = r.woman_hash
+        JOIN {SCHEMA}.marriages mm ON mm.id = man.marriage_id
+        WHERE man.position = 0 AND man.id_hash = r.man_hash
+          AND mm.state = 'REGISTERED' AND mm.register_date <= r.event_date
+        ORDER BY mm.register_date DESC
+        LIMIT 1
+    ) m
+    WHERE r.kind = 'divorce' AND r.ended_marriage_id IS NULL AND r.event_date IS NOT NULL
+      AND r.man_hash IS NOT NULL AND r.woman_hash IS NOT NULL AND {{rows}}
+    ORDER BY m.id, r.event_date, r.row_number
+), ended AS (
+    UPDATE {SCHEMA}.marriages m
+    SET state = 'DIVORCED', end_date = matched.event_date, end_reason = 'DIVORCE_REGISTERED',
+        end_reference = matched.certificate_number, updated_at = now()
+    FROM matched WHERE m.id = matched.marriage_id
+    RETURNING m.id
+), linked AS (
+    UPDATE {SCHEMA}.import_rows r SET ended_marriage_id = matched.marriage_id
+    FROM matched WHERE r.import_id = matched.import_id AND r.row_number = matched.row_number
+)
+DELETE FROM {SCHEMA}.current_spouses WHERE marriage_id IN (SELECT id FROM ended)
+"""
+_IMPORT_ROWS = "r.import_id = $1"
+_COUPLE_ROWS = "r.man_hash = $1 AND r.woman_hash = $2"
+
+# Who is married now, as far as the archive tells: each party of a marriage still REGISTERED, the
+# latest marriage first; a person already recorded as married (e.g. registered in Civic) stays so.
+_CURRENT_SPOUSES = f"""
+INSERT INTO {SCHEMA}.current_spouses (party_hash, marriage_id)
+SELECT h.party_hash, r.marriage_id
+FROM {SCHEMA}.import_rows r
+JOIN {SCHEMA}.marriages m ON m.id = r.marriage_id
+CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
+WHERE r.import_id = $1 AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
+ORDER BY m.register_date DESC, r.row_number DESC
+ON CONFLICT DO NOTHING
+"""
+
+_LINK_DEFECTS = f"""
+UPDATE {SCHEMA}.import_defects d SET marriage_id = r.marriage_id
+FROM {SCHEMA}.import_rows r
+WHERE d.import_id = $1 AND d.marriage_id IS NULL AND r.import_id = d.import_id
+  AND r.row_number = d.row_number AND r.marriage_id IS NOT NULL
+"""
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under a session, inside the session's transaction (for COPY)."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+class ImportStore:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._conn = connection
+
+    async def write(self, batch: Batch) -> None:
+        for table, columns, records in ((marriages, MARRIAGE_COLUMNS, batch.marriages),
+                                        (marriage_parties, PARTY_COLUMNS, batch.parties),
+                                        (import_rows, ROW_COLUMNS, batch.rows),
+                                        (import_defects, DEFECT_COLUMNS, batch.defects)):
+            if records:
+                await self._conn.copy_records_to_table(table.name, schema_name=SCHEMA, columns=columns,
+                                                       records=records)
+
+    async def finish(self, import_id: uuid.UUID, late_defects: list[tuple]) -> None:
+        """After the last batch: overlap defects, divorces ending marriages, current spouses."""
+        if late_defects:
+            await self._conn.copy_records_to_table(import_defects.name, schema_name=SCHEMA,
+                                                   columns=DEFECT_COLUMNS, records=late_defects)
+            await self._conn.execute(_LINK_DEFECTS, import_id)
+        await self._conn.execute(_END_MARRIAGES.format(rows=_IMPORT_ROWS), import_id)
+        await self._conn.execute(_CURRENT_SPOUSES, import_id)
+
+    async def end_marriages_of_couple(self, man_hash: bytes, woman_hash: bytes) -> None:
+        """Divorce rows of one couple not yet linked (e.g. once a correction made their marriage)."""
+        await self._conn.execute(_END_MARRIAGES.format(rows=_COUPLE_ROWS), man_hash, woman_hash)
+
+
+class BatchWriter:
+    """Writes batches one after another while the caller goes on reading and checking rows: the
+    database ingests batch n while Python prepares batch n + 1 (two cores, both busy)."""
+
+    def __init__(self, store: ImportStore) -> None:
+        self._store = store
+        self._pending: asyncio.Task | None = None
+
+    async def submit(self, batch: Batch) -> None:
+        await self.drain()
+        self._pending = asyncio.ensure_future(self._store.write(batch))
+        await asyncio.sleep(0)  # let it start sending before the caller takes the loop again
+
+    async def drain(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await pending
+
+    async def abandon(self) -> None:
+        """After a failure elsewhere: let the batch in flight finish (the transaction rolls back)."""
+        with contextlib.suppress(Exception):
+            await self.drain()

@@ -1,0 +1,49 @@
+"""Reference data: the Chibi registry office (赤壁市婚姻登记处, 421281).
+
+Loaded by `python -m marriage seed` (run by `make run`); idempotent. The office goes through the
+same use case as an administrator's UpsertOffice, so it also writes its audit row and event.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from servicekit import context
+from servicekit.clock import SystemClock
+from servicekit.db import Database
+from servicekit.logging import get_logger
+from servicekit.settings import ServiceSettings
+from servicekit.uow import UnitOfWorkFactory
+
+from marriage.adapters.appointments import AppointmentRepository
+from marriage.adapters.tables import SCHEMA, kit
+from marriage.app.appointments import UpsertOffice, upsert_office
+
+log = get_logger(__name__)
+OFFICES = (
+    UpsertOffice("421281", "赤壁市婚姻登记处", dt.time(8, 30), dt.time(17, 0), 40),
+)
+
+
+async def load_seed(uow: UnitOfWorkFactory) -> int:
+    """Create every seed office that is not there yet; returns how many were created."""
+    created = 0
+    token = context.bind(context.RequestContext(request_id="seed:marriage", method="seed"))
+    try:
+        for office in OFFICES:
+            async with uow() as unit:
+                if await AppointmentRepository(unit.session).office(office.code) is not None:
+                    continue
+                await upsert_office(unit, office)
+                created += 1
+    finally:
+        context.reset(token)
+    return created
+
+
+async def seed(settings: ServiceSettings) -> None:
+    db = Database(settings.database_url, SCHEMA)
+    try:
+        created = await load_seed(UnitOfWorkFactory(db, kit, "marriage", SystemClock()))
+        log.info("seed_loaded", created=created)
+    finally:
+        await db.dispose()

@@ -1,0 +1,1 @@
+"""Command-line tools of the marriage service (not part of the running service)."""

@@ -1,0 +1,128 @@
+"""Offices, special dates and appointments over gRPC: capacity per day, rush dates, races on the last slot."""
+import asyncio
+
+import grpc
+import pytest
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.testing.plugin import unique
+
+from tests.marriage.integration.marriage_support import (
+    REGISTRAR,
+    audit_rows,
+    office_code,
+    reason_of,
+    register_request,
+    stub,
+)
+
+WORKDAY = "2024-03-05"  # a Tuesday after the clock's 2024-03-01
+
+
+async def new_office(service, secrets, capacity: int) -> str:
+    code = office_code()
+    office = await stub(service).UpsertOffice(pb.UpsertOfficeRequest(request_id=unique("o-"), office=pb.Office(
+        office_code=code, display_name=f"测试婚姻登记处{code}", opens_at="08:30", closes_at="17:00",
+        daily_capacity=capacity)), metadata=secrets.caller_metadata(*REGISTRAR))
+    assert office.name == f"offices/{code}"
+    return code
+
+
+async def book(service, secrets, office: str, day: str = WORKDAY) -> pb.Appointment:
+    return await stub(service).CreateAppointment(pb.CreateAppointmentRequest(
+        request_id=unique("b-"), appointment=pb.Appointment(
+            office_code=office, date=day, kind=pb.APPOINTMENT_KIND_MARRIAGE, contact_name="王小明",
+            contact_phone="13812345678")), metadata=secrets.caller_metadata(*REGISTRAR))
+
+
+async def day(service, secrets, office: str, date: str) -> pb.ListAppointmentsResponse:
+    return await stub(service).ListAppointments(pb.ListAppointmentsRequest(office_code=office, date=date),
+                                                metadata=secrets.caller_metadata(*REGISTRAR))
+
+
+async def test_the_seeded_chibi_office(marriage, secrets):
+    offices = await stub(marriage).ListOffices(pb.ListOfficesRequest(page_size=1000),
+                                               metadata=secrets.caller_metadata("supervisor"))
+    chibi = next(o for o in offices.offices if o.office_code == "421281")
+    assert (chibi.display_name, chibi.opens_at, chibi.closes_at, chibi.daily_capacity) == \
+        ("赤壁市婚姻登记处", "08:30", "17:00", 40)
+
+
+async def test_a_full_day_refuses_and_a_cancellation_frees_a_place(marriage, secrets):
+    office = await new_office(marriage, secrets, capacity=2)
+    first = await book(marriage, secrets, office)
+    second = await book(marriage, secrets, office)
+    assert (first.queue_number, second.queue_number) == (1, 2)
+    assert first.contact_name == "王**" and first.contact_phone == "138****5678"
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await book(marriage, secrets, office)
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and reason_of(err.value) == "CAPACITY_EXHAUSTED"
+    cancelled = await stub(marriage).CancelAppointment(pb.CancelAppointmentRequest(
+        request_id=unique("c-"), name=first.name), metadata=secrets.caller_metadata(*REGISTRAR))
+    assert cancelled.state == pb.APPOINTMENT_STATE_CANCELLED
+    third = await book(marriage, secrets, office)
+    assert third.queue_number == 3
+    listed = await day(marriage, secrets, office, WORKDAY)
+    assert (listed.capacity, listed.booked, listed.opens_at, listed.closes_at) == (2, 2, "08:30", "17:00")
+    assert [a.queue_number for a in listed.appointments] == [1, 2, 3]
+    assert [a.action for a in await audit_rows(marriage, first.name)] == ["appointment.book", "appointment.cancel"]
+
+
+async def test_rush_dates_open_longer_with_double_capacity_and_rest_days_are_closed(marriage, secrets):
+    office = await new_office(marriage, secrets, capacity=3)
+    may20 = await day(marriage, secrets, office, "2024-05-20")
+    assert (may20.capacity, may20.day_label, may20.opens_at, may20.closes_at) == (6, "5·20", "08:00", "18:00")
+    qixi = await day(marriage, secrets, office, "2024-08-10")  # a Saturday: open because it is 七夕
+    assert (qixi.capacity, qixi.day_label) == (6, "七夕")
+    sunday = await day(marriage, secrets, office, "2024-03-10")
+    assert (sunday.capacity, sunday.day_label) == (0, "法定休假日")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await book(marriage, secrets, office, "2024-03-10")
+    assert reason_of(err.value) == "OFFICE_CLOSED"
+    special = await stub(marriage).AddSpecialDate(pb.AddSpecialDateRequest(
+        request_id=unique("s-"), office_code=office, special_date=pb.SpecialDate(
+            date="2024-03-10", label="集体婚礼", opens_at="09:00", closes_at="16:00", capacity=5)),
+        metadata=secrets.caller_metadata("admin"))
+    assert special.capacity == 5
+    sunday = await day(marriage, secrets, office, "2024-03-10")
+    assert (sunday.capacity, sunday.day_label, sunday.opens_at) == (5, "集体婚礼", "09:00")
+    assert (await book(marriage, secrets, office, "2024-03-10")).queue_number == 1
+
+
+async def test_racing_bookings_on_the_last_place_give_it_to_exactly_one(marriage, secrets):
+    office = await new_office(marriage, secrets, capacity=3)
+    await book(marriage, secrets, office)
+    await book(marriage, secrets, office)
+    results = await asyncio.gather(*(book(marriage, secrets, office) for _ in range(12)), return_exceptions=True)
+    won = [r for r in results if isinstance(r, pb.Appointment)]
+    lost = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    assert len(won) == 1 and len(lost) == 11
+    assert {reason_of(e) for e in lost} == {"CAPACITY_EXHAUSTED"}
+    listed = await day(marriage, secrets, office, WORKDAY)
+    assert listed.booked == 3 and len(listed.appointments) == 3
+
+
+async def test_registering_serves_the_appointment(marriage, secrets):
+    office = await new_office(marriage, secrets, capacity=5)
+    appointment = await book(marriage, secrets, office)
+    await stub(marriage).RegisterMarriage(register_request(office=office, appointment=appointment.name),
+                                          metadata=secrets.caller_metadata(*REGISTRAR))
+    listed = await day(marriage, secrets, office, WORKDAY)
+    assert listed.appointments[0].state == pb.APPOINTMENT_STATE_SERVED
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).CancelAppointment(pb.CancelAppointmentRequest(
+            request_id=unique("c-"), name=appointment.name), metadata=secrets.caller_metadata(*REGISTRAR))
+    assert reason_of(err.value) == "APPOINTMENT_NOT_BOOKED"
+
+
+async def test_offices_outside_the_jurisdiction_are_denied(marriage, secrets):
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).CreateAppointment(pb.CreateAppointmentRequest(
+            request_id=unique("b-"), appointment=pb.Appointment(
+                office_code="421281", date=WORKDAY, kind=pb.APPOINTMENT_KIND_MARRIAGE, contact_name="王小明")),
+            metadata=secrets.caller_metadata(*REGISTRAR, jurisdiction="420102"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED and reason_of(err.value) == "OUT_OF_JURISDICTION"
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).AddSpecialDate(pb.AddSpecialDateRequest(
+            request_id=unique("s-"), office_code="421281", special_date=pb.SpecialDate(date="2024-12-31")),
+            metadata=secrets.caller_metadata(*REGISTRAR))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED and reason_of(err.value) == "PERMISSION_DENIED"

@@ -1,0 +1,184 @@
+"""Divorce by agreement over gRPC, with the clock moved through the cooling-off and issue periods."""
+import datetime as dt
+
+import grpc
+import pytest
+from civic.marriage.v1 import resources_pb2 as pb
+from marriage.domain.calendar import bundled_calendar
+
+from tests.marriage.integration.marriage_support import (
+    REGISTRAR,
+    agreement,
+    audit_rows,
+    marriage_ended_events,
+    office_code,
+    party,
+    person_id,
+    reason_of,
+    register_request,
+    stub,
+)
+
+CAL = bundled_calendar()
+DAY = dt.timedelta(days=1)
+
+
+def plain_start(after: dt.date) -> dt.date:
+    """A first day whose day 30 and day 60 are working days (no rolling), to test the bare bounds."""
+    day = after
+    while CAL.is_rest_day(day) or CAL.is_rest_day(day + 30 * DAY) or CAL.is_rest_day(day + 60 * DAY):
+        day += DAY
+    return day
+
+
+async def married(service, secrets, office: str):
+    man, woman = person_id("M"), person_id("F")
+    m = await stub(service).RegisterMarriage(register_request(man=man, woman=woman, office=office),
+                                             metadata=secrets.caller_metadata(*REGISTRAR))
+    return m, man, woman
+
+
+async def apply(service, secrets, m, office: str) -> pb.DivorceApplication:
+    return await stub(service).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id=f"apply-{m.name}-{office}", marriage=m.name, agreement=agreement(), office_code=office),
+        metadata=secrets.caller_metadata(*REGISTRAR))
+
+
+async def register_divorce(service, secrets, app, office: str, both_present: bool = True):
+    return await stub(service).RegisterDivorce(pb.RegisterDivorceRequest(
+        request_id=f"reg-{app.name}-{office}-{both_present}-{service.infra.clock.today()}", name=app.name,
+        office_code=office, both_present=both_present), metadata=secrets.caller_metadata(*REGISTRAR))
+
+
+async def refused(call) -> str:
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await call
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    return reason_of(err.value)
+
+
+async def test_day_30_is_refused_day_31_divorces_and_frees_both(marriage, secrets, fake_clock):
+    office = office_code()
+    m, man, woman = await married(marriage, secrets, office)
+    start = plain_start(dt.date(2024, 3, 4))
+    fake_clock.set(start)
+    app = await apply(marriage, secrets, m, office)
+    assert app.state == pb.DIVORCE_STATE_COOLING_OFF and app.receipt_number == f"SL{office}-2024-000001"
+    assert app.cooling_off_end_date == (start + 30 * DAY).isoformat()
+    assert app.issue_deadline_date == (start + 60 * DAY).isoformat()
+    assert [p.id_number for p in app.parties] == [p.id_number for p in m.parties]
+
+    fake_clock.set(start + 30 * DAY)
+    assert await refused(register_divorce(marriage, secrets, app, office)) == "COOLING_OFF_NOT_ELAPSED"
+    fake_clock.set(start + 31 * DAY)
+    assert await refused(register_divorce(marriage, secrets, app, "421281")) == "NOT_AT_ACCEPTING_OFFICE"
+    assert await refused(register_divorce(marriage, secrets, app, office, both_present=False)) \
+        == "BOTH_PARTIES_REQUIRED"
+    done = await register_divorce(marriage, secrets, app, office)
+    # The refused attempts gave their numbers back: the first divorce certificate is serial 1.
+    assert done.state == pb.DIVORCE_STATE_DIVORCED and done.certificate_number == f"L{office}-2024-000001"
+    md = secrets.caller_metadata(*REGISTRAR)
+    ended = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md)
+    assert ended.state == pb.MARRIAGE_STATE_DIVORCED and ended.end_reason == pb.END_REASON_DIVORCE_REGISTERED
+    assert ended.end_date == (start + 31 * DAY).isoformat() and ended.end_reference == done.certificate_number
+    assert len(await marriage_ended_events(marriage, m.name)) == 1
+    assert [a.action for a in await audit_rows(marriage, app.name)] == ["divorce.apply", "divorce.register"]
+    # Both are free to marry again.
+    again = await stub(marriage).RegisterMarriage(register_request(man=man, office=office), metadata=md)
+    assert again.state == pb.MARRIAGE_STATE_REGISTERED
+    status = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(id_number=woman), metadata=md)
+    assert status.status == pb.MARITAL_STATUS_DIVORCED
+
+
+async def test_day_60_is_the_last_day_and_day_61_has_lapsed(marriage, secrets, fake_clock):
+    office = office_code()
+    start = plain_start(dt.date(2024, 3, 4))
+    (m1, *_), (m2, *_) = await married(marriage, secrets, office), await married(marriage, secrets, office)
+    fake_clock.set(start)
+    app1, app2 = await apply(marriage, secrets, m1, office), await apply(marriage, secrets, m2, office)
+    fake_clock.set(start + 60 * DAY)
+    assert (await register_divorce(marriage, secrets, app1, office)).state == pb.DIVORCE_STATE_DIVORCED
+    fake_clock.set(start + 61 * DAY)
+    assert await refused(register_divorce(marriage, secrets, app2, office)) == "APPLICATION_LAPSED"
+    got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app2.name),
+                                                     metadata=secrets.caller_metadata(*REGISTRAR))
+    assert got.state == pb.DIVORCE_STATE_DEEMED_WITHDRAWN
+
+
+@pytest.mark.parametrize("accepted, cooling_off_end", [
+    ("2024-03-21", "2024-04-22"),  # day 30 is Saturday 2024-04-20: ends on Monday
+    ("2024-09-01", "2024-10-08"),  # day 30 is 2024-10-01, National Day: ends after the holiday
+    ("2024-09-12", "2024-10-12"),  # day 30 is Saturday 2024-10-12, a make-up working day: no shift
+])
+async def test_periods_ending_on_a_rest_day_end_on_the_next_working_day(marriage, secrets, fake_clock, accepted,
+                                                                        cooling_off_end):
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    fake_clock.set(dt.date.fromisoformat(accepted))
+    app = await apply(marriage, secrets, m, office)
+    assert app.cooling_off_end_date == cooling_off_end
+
+
+async def test_either_party_alone_withdraws_during_the_cooling_off(marriage, secrets, fake_clock):
+    office = office_code()
+    m, man, woman = await married(marriage, secrets, office)
+    start = plain_start(dt.date(2024, 3, 4))
+    fake_clock.set(start)
+    app = await apply(marriage, secrets, m, office)
+    md = secrets.caller_metadata(*REGISTRAR)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).WithdrawDivorce(pb.WithdrawDivorceRequest(
+            request_id="w-stranger-" + app.name, name=app.name, id_number=person_id("M")), metadata=md)
+    assert reason_of(err.value) == "NOT_A_PARTY"
+    fake_clock.set(start + 10 * DAY)
+    withdrawn = await stub(marriage).WithdrawDivorce(pb.WithdrawDivorceRequest(
+        request_id="w-" + app.name, name=app.name, id_number=woman), metadata=md)
+    assert withdrawn.state == pb.DIVORCE_STATE_WITHDRAWN and withdrawn.close_date == (start + 10 * DAY).isoformat()
+    got = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md)
+    assert got.state == pb.MARRIAGE_STATE_REGISTERED
+    # A new application after a withdrawal; withdrawing is no longer possible once the cooling-off ended.
+    again = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id="again-" + app.name, marriage=m.name, agreement=agreement(), office_code=office), metadata=md)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+            request_id="twice-" + app.name, marriage=m.name, agreement=agreement(), office_code=office),
+            metadata=md)
+    assert reason_of(err.value) == "DIVORCE_ALREADY_APPLIED"
+    fake_clock.set(start + 10 * DAY + 31 * DAY)
+    assert await refused(stub(marriage).WithdrawDivorce(pb.WithdrawDivorceRequest(
+        request_id="late-" + app.name, name=again.name, id_number=man), metadata=md)) == "COOLING_OFF_ENDED"
+    listed = await stub(marriage).ListDivorceApplications(pb.ListDivorceApplicationsRequest(
+        office_code=office, state=pb.DIVORCE_STATE_AWAITING_ISSUE), metadata=md)
+    assert [a.name for a in listed.applications] == [again.name]
+
+
+async def test_an_incomplete_agreement_is_not_accepted(marriage, secrets):
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+            request_id="inc-" + m.name, marriage=m.name, office_code=office,
+            agreement=pb.DivorceAgreement(voluntary=True, children_arrangement="无子女")),
+            metadata=secrets.caller_metadata(*REGISTRAR))
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(err.value) == "AGREEMENT_INCOMPLETE"
+
+
+async def test_a_court_divorce_ends_the_marriage_without_cooling_off(marriage, secrets, fake_clock):
+    office = office_code()
+    m, man, _ = await married(marriage, secrets, office)
+    md = secrets.caller_metadata(*REGISTRAR)
+    fake_clock.set(dt.date(2024, 6, 3))
+    ended = await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id="court-" + m.name, marriage=m.name, document_number="(2024)鄂1281民初123号",
+        court="赤壁市人民法院", effective_date="2024-05-30"), metadata=md)
+    assert ended.state == pb.MARRIAGE_STATE_DIVORCED and ended.end_reason == pb.END_REASON_COURT_DIVORCE
+    assert ended.end_date == "2024-05-30" and "(2024)鄂1281民初123号" in ended.end_reference
+    assert len(await marriage_ended_events(marriage, m.name)) == 1
+    again = await stub(marriage).RegisterMarriage(register_request(parties=[party(man), party(person_id("F"))]),
+                                                  metadata=md)
+    assert again.state == pb.MARRIAGE_STATE_REGISTERED
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+            request_id="court2-" + m.name, marriage=m.name, document_number="x", effective_date="2024-05-30"),
+            metadata=md)
+    assert reason_of(err.value) == "MARRIAGE_NOT_CURRENT"

@@ -1,0 +1,197 @@
+"""Marital status, reissues, revocations, deaths by RPC, counseling and statistics over gRPC."""
+import datetime as dt
+
+import grpc
+import pytest
+from civic.marriage.v1 import events_pb2
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.testing.plugin import unique
+
+from tests.marriage.integration.marriage_support import (
+    REGISTRAR,
+    audit_rows,
+    marriage_ended_events,
+    office_code,
+    outbox_events,
+    party,
+    person_id,
+    reason_of,
+    register_request,
+    stub,
+)
+
+
+def md(secrets, *roles, jurisdiction: str = ""):
+    return secrets.caller_metadata(*(roles or REGISTRAR), jurisdiction=jurisdiction)
+
+
+async def status_of(service, secrets, number: str) -> pb.GetMaritalStatusResponse:
+    return await stub(service).GetMaritalStatus(pb.GetMaritalStatusRequest(
+        id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number), metadata=md(secrets, "marriage_counselor"))
+
+
+async def reissue(service, secrets, name: str, office: str) -> pb.ReissueCertificateResponse:
+    return await stub(service).ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique("ri-"), name=name, office_code=office, ground="遗失"), metadata=md(secrets))
+
+
+async def test_status_follows_the_records_newest_first(marriage, secrets, fake_clock):
+    man, first_wife, second_wife = person_id("M"), person_id("F"), person_id("F")
+    assert (await status_of(marriage, secrets, man)).status == pb.MARITAL_STATUS_UNMARRIED
+    first = await stub(marriage).RegisterMarriage(register_request(man=man, woman=first_wife), metadata=md(secrets))
+    got = await status_of(marriage, secrets, man)
+    assert got.status == pb.MARITAL_STATUS_MARRIED and got.marriage.name == first.name
+    fake_clock.set(dt.date(2024, 5, 6))
+    await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id=unique(), marriage=first.name, document_number="(2024)鄂1281民初9号",
+        effective_date="2024-05-06"), metadata=md(secrets))
+    assert (await status_of(marriage, secrets, first_wife)).status == pb.MARITAL_STATUS_DIVORCED
+    fake_clock.set(dt.date(2024, 7, 1))
+    second = await stub(marriage).RegisterMarriage(register_request(man=man, woman=second_wife), metadata=md(secrets))
+    got = await status_of(marriage, secrets, man)
+    assert got.status == pb.MARITAL_STATUS_MARRIED and [r.name for r in got.records] == [second.name, first.name]
+    fake_clock.set(dt.date(2024, 8, 1))
+    died = await stub(marriage).RecordDeath(pb.RecordDeathRequest(
+        request_id=unique(), id_number=man, death_date="2024-07-30", death_certificate_number="D2024-001"),
+        metadata=md(secrets))
+    assert died.marriage.name == second.name and died.marriage.state == pb.MARRIAGE_STATE_ENDED_BY_DEATH
+    assert died.marriage.end_reason == pb.END_REASON_DEATH and died.marriage.end_date == "2024-07-30"
+    assert (await status_of(marriage, secrets, second_wife)).status == pb.MARITAL_STATUS_WIDOWED
+    assert (await status_of(marriage, secrets, man)).status == pb.MARITAL_STATUS_MARRIED  # died married
+    # The same death again (another request): the same marriage, nothing changes a second time.
+    again = await stub(marriage).RecordDeath(pb.RecordDeathRequest(
+        request_id=unique(), id_number=man, death_date="2024-07-30", death_certificate_number="D2024-001"),
+        metadata=md(secrets))
+    assert again.marriage.name == second.name
+    assert len(await marriage_ended_events(marriage, second.name)) == 1
+    assert len(await audit_rows(marriage, second.name, "marriage.end_by_death")) == 1
+    nobody = await stub(marriage).RecordDeath(pb.RecordDeathRequest(
+        request_id=unique(), id_number=person_id("F"), death_date="2024-07-30"), metadata=md(secrets))
+    assert not nobody.HasField("marriage")
+
+
+async def test_reissue_while_unchanged_else_a_record_certificate(marriage, secrets, fake_clock):
+    office = office_code()
+    man, woman = person_id("M"), person_id("F")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, woman=woman, office=office),
+                                              metadata=md(secrets))
+    done = await reissue(marriage, secrets, m.name, office)
+    assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number == f"BJ{office}-2024-000001"
+    assert done.marriage.reissue_count == 1
+    # Divorced by registration: the divorce certificate can be reissued while nobody remarried.
+    fake_clock.set(dt.date(2024, 3, 4))
+    app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id=unique(), marriage=m.name, office_code=office, agreement=pb.DivorceAgreement(
+            voluntary=True, children_arrangement="无", property_division="已分", debt_handling="无")),
+        metadata=md(secrets))
+    fake_clock.set(dt.date(2024, 4, 8))
+    await stub(marriage).RegisterDivorce(pb.RegisterDivorceRequest(
+        request_id=unique(), name=app.name, office_code=office, both_present=True), metadata=md(secrets))
+    done = await reissue(marriage, secrets, m.name, office)
+    assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number == f"BL{office}-2024-000001"
+    # After a remarriage the status changed: a 婚姻登记记录证明 instead.
+    await stub(marriage).RegisterMarriage(register_request(man=man, office=office), metadata=md(secrets))
+    done = await reissue(marriage, secrets, m.name, office)
+    assert done.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE and done.document_number == f"ZM{office}-2024-000001"
+    assert "婚姻登记记录证明" in done.note and done.marriage.reissue_count == 2
+    (audit,) = [a for a in await audit_rows(marriage, m.name, "marriage.reissue")
+                if a.after["document_number"].startswith("ZM")]
+    assert audit.after["decision_reason"] == "RECORD_STATE_CHANGED"
+    events = [e for e in await outbox_events(marriage, "certificate_reissued", events_pb2.CertificateReissued)
+              if e.marriage == m.name]
+    assert [e.outcome for e in events] == [pb.REISSUE_OUTCOME_CERTIFICATE, pb.REISSUE_OUTCOME_CERTIFICATE,
+                                           pb.REISSUE_OUTCOME_RECORD_CERTIFICATE]
+
+
+async def test_revocation_for_identity_fraud_frees_the_victim(marriage, secrets):
+    victim = person_id("F")
+    m = await stub(marriage).RegisterMarriage(register_request(woman=victim), metadata=md(secrets))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
+            request_id=unique(), name=m.name, authority=pb.REVOCATION_AUTHORITY_POLICE), metadata=md(secrets))
+    assert reason_of(err.value) == "DOCUMENT_REF_REQUIRED"
+    revoked = await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
+        request_id=unique(), name=m.name, authority=pb.REVOCATION_AUTHORITY_POLICE,
+        document_reference="赤公认〔2024〕12号", reason="冒用身份证件登记"), metadata=md(secrets))
+    assert revoked.state == pb.MARRIAGE_STATE_REVOKED and revoked.end_reason == pb.END_REASON_REVOKED
+    assert (await status_of(marriage, secrets, victim)).status == pb.MARITAL_STATUS_UNMARRIED
+    (audit,) = await audit_rows(marriage, m.name, "marriage.revoke")
+    assert audit.reason == "冒用身份证件登记" and audit.before["state"] == "REGISTERED"
+    events = [e for e in await outbox_events(marriage, "registration_revoked", events_pb2.RegistrationRevoked)
+              if e.marriage.name == m.name]
+    assert len(events) == 1 and events[0].authority == pb.REVOCATION_AUTHORITY_POLICE
+    again = await stub(marriage).RegisterMarriage(register_request(woman=victim), metadata=md(secrets))
+    assert again.state == pb.MARRIAGE_STATE_REGISTERED
+
+
+async def test_counseling_case_and_the_statistics(marriage, secrets, fake_clock):
+    office = office_code()
+    counselor = md(secrets, "marriage_counselor")
+    for _ in range(2):
+        await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md(secrets))
+    case = await stub(marriage).OpenCounselingCase(pb.OpenCounselingCaseRequest(
+        request_id=unique(), counseling_case=pb.CounselingCase(office_code=office, topic="婚姻危机干预")),
+        metadata=counselor)
+    assert case.received_date == "2024-03-01" and case.outcome == pb.COUNSELING_OUTCOME_UNSPECIFIED
+    case = await stub(marriage).AddCounselingSession(pb.AddCounselingSessionRequest(
+        request_id=unique(), name=case.name, session=pb.CounselingSession(counselor="刘老师", summary="首次面谈")),
+        metadata=counselor)
+    fake_clock.set(dt.date(2024, 3, 8))
+    case = await stub(marriage).CloseCounselingCase(pb.CloseCounselingCaseRequest(
+        request_id=unique(), name=case.name, outcome=pb.COUNSELING_OUTCOME_RECONCILED), metadata=counselor)
+    assert case.outcome == pb.COUNSELING_OUTCOME_RECONCILED and case.close_date == "2024-03-08"
+    assert [s.counselor for s in case.sessions] == ["刘老师"]
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).AddCounselingSession(pb.AddCounselingSessionRequest(
+            request_id=unique(), name=case.name, session=pb.CounselingSession(counselor="刘老师")),
+            metadata=counselor)
+    assert reason_of(err.value) == "CASE_CLOSED"
+    listed = await stub(marriage).ListCounselingCases(pb.ListCounselingCasesRequest(office_code=office),
+                                                      metadata=counselor)
+    assert [c.name for c in listed.cases] == [case.name]
+
+    stats = await stub(marriage).GetStatistics(pb.GetStatisticsRequest(
+        office_code=office, from_date="2024-01-01", to_date="2024-12-31"), metadata=md(secrets, "supervisor"))
+    assert (stats.marriages_registered, stats.counseling_received, stats.counseling_reconciled) == (2, 1, 1)
+    assert (stats.divorces_registered, stats.certificates_reissued) == (0, 0)
+    assert stats.registration_compliance_rate == 100.0 and stats.archive_rate == 100.0
+    county = await stub(marriage).GetStatistics(pb.GetStatisticsRequest(
+        office_code=office[:4], from_date="2024-03-01", to_date="2024-03-01"), metadata=md(secrets, "auditor"))
+    assert county.marriages_registered >= 2
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).GetStatistics(pb.GetStatisticsRequest(office_code="420102"),
+                                           metadata=md(secrets, "supervisor", jurisdiction="421281"))
+    assert reason_of(err.value) == "OUT_OF_JURISDICTION"
+
+
+async def test_a_party_entered_with_a_wrong_birth_date_is_refused(marriage, secrets):
+    man = person_id("M")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).RegisterMarriage(register_request(
+            parties=[party(man, birth_date="1950-01-01"), party(person_id("F"))]), metadata=md(secrets))
+    assert reason_of(err.value) == "ID_DATA_MISMATCH"
+
+
+async def test_public_verification_shows_masked_data_and_counts(marriage, secrets, fake_clock):
+    office = office_code()
+    man = person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, office=office), metadata=md(secrets))
+    public = md(secrets, "public_verifier")
+    first = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=m.name), metadata=public)
+    assert (first.document_number, first.record_kind, first.state) == \
+        (m.certificate_number, "结婚登记", "MARRIAGE_STATE_REGISTERED")
+    assert [p.name for p in first.parties] == ["张*", "李*"] and man not in str(first)
+    second = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=m.name), metadata=public)
+    assert (first.verification_count, second.verification_count) == (1, 2)
+    fake_clock.set(dt.date(2024, 3, 4))
+    app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id=unique(), marriage=m.name, office_code=office, agreement=pb.DivorceAgreement(
+            voluntary=True, children_arrangement="无", property_division="已分", debt_handling="无")),
+        metadata=md(secrets))
+    receipt = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=app.name), metadata=public)
+    assert (receipt.document_number, receipt.state, receipt.state_label) == \
+        (app.receipt_number, "DIVORCE_STATE_COOLING_OFF", "离婚冷静期中")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=f"marriages/{'0' * 8}-0000-0000-0000-{'0' * 12}"),
+                                          metadata=public)
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND

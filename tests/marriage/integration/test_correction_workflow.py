@@ -1,0 +1,187 @@
+"""Corrections of historical records over gRPC: propose → approve by a second person → the record
+changes, the original is kept, the defect is resolved; and the refusals on the way."""
+from __future__ import annotations
+
+import datetime as dt
+
+import grpc
+import pytest
+from civic.marriage.v1 import events_pb2
+from civic.marriage.v1 import resources_pb2 as pb
+from marriage.imports.records import read_original
+from servicekit.testing.plugin import unique
+
+from tests.marriage.integration.marriage_support import (
+    audit_rows,
+    outbox_events,
+    person_id,
+    reason_of,
+    register_request,
+    rows,
+    stub,
+)
+from tests.marriage.integration.test_import_archive import stream_file
+
+HEADER = "证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+
+
+def clerk(secrets, name: str):
+    return secrets.caller_metadata("marriage_registrar", subject=name)
+
+
+def wrong_check(number: str) -> str:
+    return number[:17] + ("0" if number[17] != "0" else "1")
+
+
+async def import_rows_(marriage, secrets, tmp_path, lines: list[str]) -> pb.ImportReport:
+    path = tmp_path / "archive.csv"
+    path.write_bytes((HEADER + "".join(line + "\n" for line in lines)).encode("gb18030"))
+    return await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")),
+                                                        metadata=clerk(secrets, "archivist"))
+
+
+async def defect(marriage, secrets, report: pb.ImportReport, code: str) -> pb.Defect:
+    found = await stub(marriage).ListDefects(pb.ListDefectsRequest(**{"import": report.name}, code=code),
+                                             metadata=clerk(secrets, "clerk-a"))
+    assert len(found.defects) == 1, found
+    return found.defects[0]
+
+
+def proposal(target: pb.Defect, value: str, **extra) -> pb.ProposeCorrectionRequest:
+    return pb.ProposeCorrectionRequest(request_id=unique("rq-"), correction=pb.Correction(
+        defect=target.name, corrected_value=value, reason="与户籍档案核对不符",
+        evidence_reference="赤公户证〔2024〕15号", **extra))
+
+
+async def test_second_person_approves_and_the_original_is_kept(marriage, secrets, tmp_path):
+    man, woman = person_id("M", dt.date(1958, 3, 1)), person_id("F", dt.date(1960, 5, 2))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1984)第000001号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(woman)},421281"])
+    s = stub(marriage)
+    bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
+    assert (bad.field, bad.row_number, bad.resolved) == ("woman_id", 1, False)
+    before = await s.GetMarriage(pb.GetMarriageRequest(name=bad.marriage), metadata=clerk(secrets, "clerk-a"))
+    assert before.historical and list(before.defects) == ["BAD_CHECK_DIGIT"]
+
+    proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=clerk(secrets, "clerk-a"))
+    assert proposed.state == pb.CORRECTION_STATE_PROPOSED and proposed.marriage == bad.marriage
+    assert proposed.original_value == wrong_check(woman)[:4] + "*" * 10 + wrong_check(woman)[-4:]
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
+                                  metadata=clerk(secrets, "clerk-a"))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert reason_of(refused.value) == "SAME_PERSON_APPROVAL"
+
+    approved = await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
+                                         metadata=clerk(secrets, "clerk-b"))
+    assert (approved.state, approved.proposed_by, approved.decided_by) == (
+        pb.CORRECTION_STATE_APPROVED, "clerk-a", "clerk-b")
+
+    after = await s.GetMarriage(pb.GetMarriageRequest(name=bad.marriage), metadata=clerk(secrets, "clerk-a"))
+    assert list(after.defects) == []
+    resolved = await s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}, include_resolved=True),
+                                   metadata=clerk(secrets, "clerk-a"))
+    assert [(d.code, d.resolved) for d in resolved.defects] == [("BAD_CHECK_DIGIT", True)]
+
+    cipher = marriage.infra.cipher
+    marriage_id = bad.marriage.split("/")[1]
+    party = await rows(marriage, "SELECT id_enc FROM marriage_parties WHERE marriage_id = :m AND position = 1",
+                       m=marriage_id)
+    assert cipher.decrypt(party[0].id_enc) == woman
+    kept = await rows(marriage, "SELECT original_enc, corrected_enc FROM corrections WHERE id = :c",
+                      c=proposed.name.split("/")[1])
+    assert (cipher.decrypt(kept[0].original_enc), cipher.decrypt(kept[0].corrected_enc)) == (wrong_check(woman), woman)
+    original = await rows(marriage, "SELECT original_enc FROM import_rows WHERE marriage_id = :m", m=marriage_id)
+    assert read_original(cipher.decrypt(original[0].original_enc)).woman_id == wrong_check(woman)
+
+    assert [a.action for a in await audit_rows(marriage, proposed.name)] == ["correction.propose", "correction.approve"]
+    record_audit = await audit_rows(marriage, bad.marriage, "historical_record.correct")
+    assert [(a.actor, a.after["correction"]) for a in record_audit] == [("clerk-b", proposed.name)]
+    events = [e.correction.state for e in await outbox_events(marriage, "correction_changed",
+                                                              events_pb2.CorrectionChanged)
+              if e.correction.name == proposed.name]
+    assert events == [pb.CORRECTION_STATE_PROPOSED, pb.CORRECTION_STATE_APPROVED]
+
+    with pytest.raises(grpc.aio.AioRpcError) as again:
+        await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
+                                  metadata=clerk(secrets, "clerk-c"))
+    assert reason_of(again.value) == "CORRECTION_DECIDED"
+
+
+async def test_a_corrected_date_makes_the_record_and_the_archived_divorce_ends_it(marriage, secrets, tmp_path):
+    man, woman = person_id("M", dt.date(1955, 1, 9)), person_id("F", dt.date(1957, 7, 7))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1985)第000002号,1985-02-30,结婚,王志强,{man},陈桂兰,{woman},421281",
+        f"鄂蒲离字(1990)第000001号,1990-01-01,离婚,王志强,{man},陈桂兰,{woman},421281"])
+    s = stub(marriage)
+    bad = await defect(marriage, secrets, report, "IMPOSSIBLE_DATE")
+    assert (bad.field, bad.marriage) == ("register_date", "")  # no record without a real date
+
+    proposed = await s.ProposeCorrection(proposal(bad, "1985年2月28日"), metadata=clerk(secrets, "clerk-a"))
+    assert (proposed.original_value, proposed.corrected_value) == ("1985-02-30", "1985-02-28")
+    approved = await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
+                                         metadata=clerk(secrets, "supervisor-b"))
+    assert approved.marriage.startswith("marriages/")
+    record = await s.GetMarriage(pb.GetMarriageRequest(name=approved.marriage), metadata=clerk(secrets, "clerk-a"))
+    assert (record.register_date, record.state, record.end_date, record.end_reference) == (
+        "1985-02-28", pb.MARRIAGE_STATE_DIVORCED, "1990-01-01", "鄂蒲离字(1990)第000001号")
+    assert record.historical and list(record.defects) == []
+    status = await s.GetMaritalStatus(pb.GetMaritalStatusRequest(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man),
+                                      metadata=clerk(secrets, "clerk-a"))
+    assert status.status == pb.MARITAL_STATUS_DIVORCED
+
+
+async def test_rejected_correction_changes_nothing(marriage, secrets, tmp_path):
+    man, woman = person_id("M", dt.date(1962, 2, 3)), person_id("F", dt.date(1963, 4, 5))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1988)第000003号,1988-10-01,结婚,,{man},刘玉兰,{woman},421281"])
+    s = stub(marriage)
+    missing = await defect(marriage, secrets, report, "MISSING_FIELD")
+    proposed = await s.ProposeCorrection(proposal(missing, "周德福"), metadata=clerk(secrets, "clerk-a"))
+    assert (proposed.field, proposed.original_value) == ("man_name", "")
+    with pytest.raises(grpc.aio.AioRpcError) as own:
+        await s.RejectCorrection(pb.RejectCorrectionRequest(request_id=unique("rq-"), name=proposed.name,
+                                                            reason="撤回"), metadata=clerk(secrets, "clerk-a"))
+    assert reason_of(own.value) == "SAME_PERSON_APPROVAL"
+    rejected = await s.RejectCorrection(pb.RejectCorrectionRequest(
+        request_id=unique("rq-"), name=proposed.name, reason="证明材料不足"), metadata=clerk(secrets, "clerk-b"))
+    assert (rejected.state, rejected.decided_by) == (pb.CORRECTION_STATE_REJECTED, "clerk-b")
+
+    still = await defect(marriage, secrets, report, "MISSING_FIELD")
+    assert not still.resolved
+    record = await s.GetMarriage(pb.GetMarriageRequest(name=missing.marriage), metadata=clerk(secrets, "clerk-a"))
+    assert record.parties[0].name == "" and list(record.defects) == ["MISSING_FIELD"]
+    listed = await s.ListCorrections(pb.ListCorrectionsRequest(state=pb.CORRECTION_STATE_REJECTED, page_size=1000),
+                                     metadata=clerk(secrets, "clerk-a"))
+    assert proposed.name in {c.name for c in listed.corrections}
+    assert [a.reason for a in await audit_rows(marriage, proposed.name, "correction.reject")] == ["证明材料不足"]
+
+
+async def test_proposals_that_are_refused(marriage, secrets, tmp_path):
+    man, woman = person_id("M", dt.date(1961, 6, 6)), person_id("F", dt.date(1962, 8, 8))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1986)第000004号,1986-03-01,结婚,赵卫东,{wrong_check(man)},孙冬梅,{woman},421281"])
+    s = stub(marriage)
+    md = clerk(secrets, "clerk-a")
+    bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
+
+    async def refused(request: pb.ProposeCorrectionRequest) -> tuple[grpc.StatusCode, str]:
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await s.ProposeCorrection(request, metadata=md)
+        return err.value.code(), reason_of(err.value)
+
+    assert await refused(proposal(bad, woman)) == (grpc.StatusCode.INVALID_ARGUMENT, "SEX_MISMATCH")
+    assert await refused(proposal(bad, man[:17])) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ID_NUMBER")
+    no_evidence = proposal(bad, man)
+    no_evidence.correction.evidence_reference = ""
+    assert await refused(no_evidence) == (grpc.StatusCode.INVALID_ARGUMENT, "EVIDENCE_REQUIRED")
+    kind = proposal(bad, "离婚", field="kind")
+    assert await refused(kind) == (grpc.StatusCode.FAILED_PRECONDITION, "KIND_NOT_CORRECTABLE")
+
+    await s.ProposeCorrection(proposal(bad, man), metadata=md)
+    assert await refused(proposal(bad, man)) == (grpc.StatusCode.FAILED_PRECONDITION, "CORRECTION_PENDING")
+
+    registered = await s.RegisterMarriage(register_request(), metadata=md)
+    live = pb.ProposeCorrectionRequest(request_id=unique("rq-"), correction=pb.Correction(
+        marriage=registered.name, field="woman_name", corrected_value="某某", reason="r", evidence_reference="e"))
+    assert await refused(live) == (grpc.StatusCode.NOT_FOUND, "NOT_A_HISTORICAL_RECORD")

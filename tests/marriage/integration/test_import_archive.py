@@ -1,0 +1,153 @@
+"""ImportHistoricalRecords over real gRPC (client streaming, 64 KiB chunks), PostgreSQL and the
+outbox, with the generated sample archive and its manifest of planted defects."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from civic.marriage.v1 import events_pb2
+from civic.marriage.v1 import resources_pb2 as pb
+from marriage.tools.sample_archive import write_sample
+from servicekit.testing.plugin import unique
+
+from tests.marriage.integration.marriage_support import audit_rows, outbox_events, rows, stub
+
+CHUNK = 64 * 1024
+FORMATS = {"csv": pb.IMPORT_FORMAT_CSV, "xlsx": pb.IMPORT_FORMAT_XLSX, "jsonl": pb.IMPORT_FORMAT_JSONL}
+# Planted defects that leave a row without a marriage record: no usable date or kind, or unreadable.
+_NO_RECORD = {("IMPOSSIBLE_DATE", "register_date"), ("MISSING_FIELD", "register_date"),
+              ("MISSING_FIELD", "kind"), ("INVALID_VALUE", "kind"), ("PARSE_ERROR", "")}
+
+
+async def stream_file(path: Path, request_id: str, fmt: int = pb.IMPORT_FORMAT_UNSPECIFIED, encoding: str = ""):
+    """The file as the province platform or the UI sends it: header fields on the first chunk only."""
+    with path.open("rb") as file:
+        first = True
+        while data := file.read(CHUNK):
+            if first:
+                yield pb.ImportHistoricalRecordsRequest(request_id=request_id, format=fmt, encoding=encoding,
+                                     source_name=path.name, data=data)
+                first = False
+            else:
+                yield pb.ImportHistoricalRecordsRequest(data=data)
+
+
+def sample(tmp_path: Path, rows_: int, seed: int, fmt: str = "csv", **options) -> tuple[Path, dict]:
+    out = tmp_path / f"archive-{seed}.{fmt}"
+    write_sample(out, rows_, seed, fmt, **options)
+    return out, json.loads((tmp_path / f"{out.name}.manifest.json").read_text(encoding="utf-8"))
+
+
+async def all_defects(service, md, import_name: str) -> list[pb.Defect]:
+    found, token = [], ""
+    while True:
+        page = await stub(service).ListDefects(pb.ListDefectsRequest(
+            **{"import": import_name}, include_resolved=True, page_size=1000, page_token=token), metadata=md)
+        found += page.defects
+        if not (token := page.next_page_token):
+            return found
+
+
+def assert_report_matches(report: pb.ImportReport, manifest: dict) -> None:
+    assert report.rows_read == manifest["rows"]
+    assert report.rows_unreadable == manifest["rows_unreadable"]
+    assert report.rows_imported == manifest["rows"] - manifest["rows_unreadable"]
+    assert report.rows_with_defects == manifest["rows_with_defects"]
+    assert {c.code: c.count for c in report.defects} == manifest["counts"]
+
+
+async def test_sample_archive_reports_every_planted_defect_and_nothing_else(marriage, secrets, tmp_path):
+    path, manifest = sample(tmp_path, 10_000, seed=1, encoding="gb18030")
+    md = secrets.caller_metadata("marriage_registrar", subject="archivist")
+    report = await stub(marriage).ImportHistoricalRecords(
+        stream_file(path, unique("imp-"), pb.IMPORT_FORMAT_CSV), metadata=md)
+
+    assert_report_matches(report, manifest)
+    planted = {(d["row"], d["code"], d["field"]) for d in manifest["defects"]}
+    listed = await all_defects(marriage, md, report.name)
+    assert {(d.row_number, d.code, d.field) for d in listed} == planted
+    assert len(listed) == len(planted)
+
+    import_id = report.name.split("/")[1]
+    made = Counter((r.state, r.historical) for r in await rows(
+        marriage, "SELECT state, historical FROM marriages WHERE import_id = :i", i=import_id))
+    without_record = sum((d["code"], d["field"]) in _NO_RECORD for d in manifest["defects"])
+    # Every divorce row ends the marriage it belongs to; every other marriage row is still registered.
+    assert made == {("DIVORCED", True): manifest["divorces"],
+                    ("REGISTERED", True): manifest["marriages"] - manifest["divorces"] - without_record}
+    kept = await rows(marriage, "SELECT count(*) AS n FROM import_rows WHERE import_id = :i", i=import_id)
+    assert kept[0].n == manifest["rows"]  # defective and unreadable rows are kept too
+
+    audits = await audit_rows(marriage, report.name)
+    assert [(a.action, a.actor) for a in audits] == [("historical_import.complete", "archivist")]
+    completed = [e for e in await outbox_events(marriage, "historical_import_completed",
+                                                events_pb2.HistoricalImportCompleted)
+                 if e.report.name == report.name]
+    assert len(completed) == 1 and completed[0].report == report
+
+
+async def test_open_defects_leave_out_informational_notes_and_page(marriage, secrets, tmp_path):
+    path, manifest = sample(tmp_path, 2_000, seed=2, encoding="utf-8")
+    md = secrets.caller_metadata("marriage_registrar")
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=md)
+    s = stub(marriage)
+
+    open_ = await s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}, page_size=1000), metadata=md)
+    upgraded = manifest["counts"]["ID_UPGRADED_15"]
+    assert open_.total_size == sum(manifest["counts"].values()) - upgraded
+    assert "ID_UPGRADED_15" not in {d.code for d in open_.defects}
+    by_code = await s.ListDefects(pb.ListDefectsRequest(
+        **{"import": report.name}, code="ID_UPGRADED_15", page_size=7), metadata=md)
+    assert by_code.total_size == upgraded and len(by_code.defects) == 7 and by_code.next_page_token
+    assert all(d.marriage.startswith("marriages/") for d in by_code.defects)
+
+
+async def test_retry_with_the_same_request_id_returns_the_first_report_and_adds_nothing(
+        marriage, secrets, tmp_path):
+    path, manifest = sample(tmp_path, 1_500, seed=3)
+    md = secrets.caller_metadata("marriage_registrar")
+    request_id = unique("imp-")
+    first = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    again = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+
+    assert again == first
+    assert_report_matches(first, manifest)
+    imports = await rows(marriage, "SELECT id FROM imports WHERE request_id = :r", r=request_id)
+    assert [str(r.id) for r in imports] == [first.name.split("/")[1]]
+    count = await rows(marriage, "SELECT count(*) AS n FROM import_rows WHERE import_id = :i", i=imports[0].id)
+    assert count[0].n == manifest["rows"]
+
+
+@pytest.mark.parametrize(("fmt", "options"), [
+    ("xlsx", {}),
+    ("jsonl", {"encoding": "utf-8", "headers": "en"}),
+    ("csv", {"encoding": "utf-8-sig", "headers": "en"}),
+])
+async def test_each_format_reports_its_planted_defects(marriage, secrets, tmp_path, fmt, options):
+    path, manifest = sample(tmp_path, 1_200, seed=4, fmt=fmt, **options)
+    md = secrets.caller_metadata("marriage_registrar")
+    report = await stub(marriage).ImportHistoricalRecords(
+        stream_file(path, unique("imp-"), FORMATS[fmt]), metadata=md)
+    assert_report_matches(report, manifest)
+    listed = await all_defects(marriage, md, report.name)
+    assert {(d.row_number, d.code, d.field) for d in listed} == {
+        (d["row"], d["code"], d["field"]) for d in manifest["defects"]}
+
+
+async def test_a_divorce_in_the_archive_frees_both_parties_and_overlaps_stay_married(marriage, secrets, tmp_path):
+    """Current spouses after an import: divorced couples are single again; remarried people are
+    married to their latest spouse."""
+    path, manifest = sample(tmp_path, 3_000, seed=5)
+    md = secrets.caller_metadata("marriage_registrar")
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=md)
+    import_id = report.name.split("/")[1]
+    stale = await rows(marriage, """
+        SELECT count(*) AS n FROM current_spouses c JOIN marriages m ON m.id = c.marriage_id
+        WHERE m.import_id = :i AND m.state <> 'REGISTERED'""", i=import_id)
+    assert stale[0].n == 0
+    linked = await rows(marriage, """
+        SELECT count(*) AS n FROM import_rows WHERE import_id = :i AND kind = 'divorce'
+        AND ended_marriage_id IS NOT NULL""", i=import_id)
+    assert linked[0].n == manifest["divorces"]
