@@ -1,4 +1,5 @@
 """The gRPC side: one long-lived channel per backend service, generic callables per method, health."""
+
 from __future__ import annotations
 
 import json
@@ -47,23 +48,28 @@ class Backends:
         call = self._unary.get(route.full_method)
         if call is None:
             call = self._unary[route.full_method] = self.channel(route.service.key).unary_unary(
-                route.full_method, request_serializer=route.request_class.SerializeToString,
-                response_deserializer=route.response_class.FromString)
+                route.full_method,
+                request_serializer=route.request_class.SerializeToString,
+                response_deserializer=route.response_class.FromString,
+            )
         return call
 
     def client_stream(self, route: Route) -> grpc.aio.StreamUnaryMultiCallable:
         call = self._streams.get(route.full_method)
         if call is None:
             call = self._streams[route.full_method] = self.channel(route.service.key).stream_unary(
-                route.full_method, request_serializer=route.request_class.SerializeToString,
-                response_deserializer=route.response_class.FromString)
+                route.full_method,
+                request_serializer=route.request_class.SerializeToString,
+                response_deserializer=route.response_class.FromString,
+            )
         return call
 
     async def serving(self, key: str, timeout_s: float = 1.0) -> bool:
         """The backend's standard health service answers SERVING."""
         try:
             reply = await health_pb2_grpc.HealthStub(self.channel(key)).Check(
-                health_pb2.HealthCheckRequest(service=""), timeout=timeout_s)
+                health_pb2.HealthCheckRequest(service=""), timeout=timeout_s
+            )
         except (grpc.aio.AioRpcError, BackendNotConfigured):
             return False
         return reply.status == health_pb2.HealthCheckResponse.SERVING

@@ -3,6 +3,7 @@
 All generated modules under gen/python/civic are imported at start, so a new service or RPC is
 served (and documented) without a change here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -11,10 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import civic
 from google.api import annotations_pb2  # noqa: F401 - registers the google.api.http option
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
-
-import civic
 
 _PACKAGE = re.compile(r"^civic\.(?P<svc>[a-z][a-z0-9_]*)\.v\d+[a-z0-9]*$")
 _NO_DOC = "Missing associated documentation comment in .proto file."

@@ -1,6 +1,7 @@
 """Check a JSON value against a message descriptor before parsing it (proto3 JSON mapping), so that a
 client learns every bad field at once — name, path and reason — instead of a parser's first error.
 """
+
 from __future__ import annotations
 
 import base64
@@ -19,18 +20,32 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Z
 _DURATION = re.compile(r"^-?\d+(\.\d{1,9})?s$")
 _SPECIAL_FLOATS = ("NaN", "Infinity", "-Infinity")
 _INT_RANGES = {
-    F.TYPE_INT32: (-(2**31), 2**31 - 1), F.TYPE_SINT32: (-(2**31), 2**31 - 1),
-    F.TYPE_SFIXED32: (-(2**31), 2**31 - 1), F.TYPE_UINT32: (0, 2**32 - 1), F.TYPE_FIXED32: (0, 2**32 - 1),
-    F.TYPE_INT64: (-(2**63), 2**63 - 1), F.TYPE_SINT64: (-(2**63), 2**63 - 1),
-    F.TYPE_SFIXED64: (-(2**63), 2**63 - 1), F.TYPE_UINT64: (0, 2**64 - 1), F.TYPE_FIXED64: (0, 2**64 - 1),
+    F.TYPE_INT32: (-(2**31), 2**31 - 1),
+    F.TYPE_SINT32: (-(2**31), 2**31 - 1),
+    F.TYPE_SFIXED32: (-(2**31), 2**31 - 1),
+    F.TYPE_UINT32: (0, 2**32 - 1),
+    F.TYPE_FIXED32: (0, 2**32 - 1),
+    F.TYPE_INT64: (-(2**63), 2**63 - 1),
+    F.TYPE_SINT64: (-(2**63), 2**63 - 1),
+    F.TYPE_SFIXED64: (-(2**63), 2**63 - 1),
+    F.TYPE_UINT64: (0, 2**64 - 1),
+    F.TYPE_FIXED64: (0, 2**64 - 1),
 }
 WRAPPED = {
-    "google.protobuf.DoubleValue": F.TYPE_DOUBLE, "google.protobuf.FloatValue": F.TYPE_FLOAT,
-    "google.protobuf.Int64Value": F.TYPE_INT64, "google.protobuf.UInt64Value": F.TYPE_UINT64,
-    "google.protobuf.Int32Value": F.TYPE_INT32, "google.protobuf.UInt32Value": F.TYPE_UINT32,
-    "google.protobuf.BoolValue": F.TYPE_BOOL, "google.protobuf.StringValue": F.TYPE_STRING,
+    "google.protobuf.DoubleValue": F.TYPE_DOUBLE,
+    "google.protobuf.FloatValue": F.TYPE_FLOAT,
+    "google.protobuf.Int64Value": F.TYPE_INT64,
+    "google.protobuf.UInt64Value": F.TYPE_UINT64,
+    "google.protobuf.Int32Value": F.TYPE_INT32,
+    "google.protobuf.UInt32Value": F.TYPE_UINT32,
+    "google.protobuf.BoolValue": F.TYPE_BOOL,
+    "google.protobuf.StringValue": F.TYPE_STRING,
     "google.protobuf.BytesValue": F.TYPE_BYTES,
 }
+# Messages whose JSON form is a single string or number (so a query parameter can give them).
+SCALAR_FORM = frozenset(
+    {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask", *WRAPPED}
+)
 
 NOT_OBJECT = "应为 JSON 对象"
 UNKNOWN_FIELD = "未知字段"
@@ -211,5 +226,4 @@ def _check_well_known(message: Descriptor, value: Any, path: str) -> list[Violat
 
 
 def _is_map(field: FieldDescriptor) -> bool:
-    return (field.is_repeated and field.type == F.TYPE_MESSAGE
-            and field.message_type.GetOptions().map_entry)
+    return field.is_repeated and field.type == F.TYPE_MESSAGE and field.message_type.GetOptions().map_entry

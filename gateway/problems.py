@@ -3,11 +3,12 @@
 A problem body: {type, title, status, detail, reason, violations: [{field, description}], requestId}
 (+ domain and metadata when a service sent them in google.rpc.ErrorInfo).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import grpc
 from google.rpc import error_details_pb2, status_pb2
@@ -63,7 +64,7 @@ class Violation:
     description: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Problem(Exception):
     status: int
     reason: str
@@ -126,8 +127,14 @@ def from_rpc_error(error: grpc.aio.AioRpcError, rename: Callable[[str], str] = l
     bad = _unpack(rich, error_details_pb2.BadRequest)
     violations = [Violation(rename(v.field), v.description) for v in (bad.field_violations if bad else ())]
     if info is not None and info.reason:
-        return Problem(status, info.reason, error.details() or TITLES.get(status, ""), violations,
-                       domain=info.domain, metadata=dict(info.metadata))
+        return Problem(
+            status,
+            info.reason,
+            error.details() or TITLES.get(status, ""),
+            violations,
+            domain=info.domain,
+            metadata=dict(info.metadata),
+        )
     if status >= 500:
         reason, detail = _FALLBACK.get(code, _INTERNAL)
         return Problem(status, reason, detail, violations)

@@ -1,17 +1,18 @@
 """The route table: one route per `google.api.http` binding of every served RPC."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from google.api import annotations_pb2, http_pb2
 from google.protobuf import message_factory
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 from google.protobuf.message import Message
+from servicekit.policy import MethodPolicy, policy_of
 
 from gateway.descriptors import ServiceInfo
 from gateway.templates import PathTemplate, TemplateError, parse_template
-from servicekit.policy import MethodPolicy, policy_of
 
 _VERBS = ("get", "put", "post", "delete", "patch")
 
@@ -46,8 +47,8 @@ class Route:
 
     @property
     def label(self) -> str:
-        """The route in logs and metrics: method and template, never the concrete path."""
-        return f"{self.http_method} {self.template.source}"
+        """The route in logs and metrics: the template, never the concrete path (ids stay out)."""
+        return self.template.source
 
     @property
     def body_field(self) -> FieldDescriptor | None:
@@ -58,7 +59,7 @@ class Route:
     def bound_fields(self) -> set[tuple[str, ...]]:
         """Field paths filled from the path or the body: everything else may come from the query."""
         bound = {v.field_path for v in self.template.variables}
-        if self.body:
+        if self.body not in ("", "*"):
             bound.add((self.body,))
         return bound
 
@@ -71,20 +72,29 @@ class NoRoute(LookupError):
 
 class RouteTable:
     def __init__(self, routes: Iterable[Route]) -> None:
-        self.routes = sorted(routes, key=lambda r: (r.template.specificity(), r.template.source), reverse=True)
+        self.routes = sorted(
+            routes, key=lambda r: (r.template.specificity(), r.template.source), reverse=True
+        )
         self._by_method: dict[str, list[Route]] = {}
         seen: dict[tuple[str, str], Route] = {}
         for route in self.routes:
             key = (route.http_method, route.template.source)
             if key in seen:
-                raise RouteError(f"{route.label} is bound by both {seen[key].operation_id} and {route.operation_id}")
+                first = seen[key].operation_id
+                raise RouteError(
+                    f"{route.http_method} {route.label} is bound by {first} and {route.operation_id}"
+                )
             seen[key] = route
             self._by_method.setdefault(route.http_method, []).append(route)
 
     @classmethod
-    def from_services(cls, services: Iterable[ServiceInfo]) -> "RouteTable":
-        return cls(route for info in services for method in info.descriptor.methods
-                   for route in routes_of(info, method))
+    def from_services(cls, services: Iterable[ServiceInfo]) -> RouteTable:
+        return cls(
+            route
+            for info in services
+            for method in info.descriptor.methods
+            for route in routes_of(info, method)
+        )
 
     def __iter__(self) -> Iterator[Route]:
         return iter(self.routes)
@@ -97,8 +107,11 @@ class RouteTable:
             values = route.template.match(raw_path)
             if values is not None:
                 return route, values
-        allowed = [m for m, routes in self._by_method.items() if m != http_method
-                   and any(r.template.match(raw_path) is not None for r in routes)]
+        allowed = [
+            m
+            for m, routes in self._by_method.items()
+            if m != http_method and any(r.template.match(raw_path) is not None for r in routes)
+        ]
         raise NoRoute(sorted(allowed))
 
 
@@ -125,8 +138,17 @@ def routes_of(info: ServiceInfo, method: MethodDescriptor) -> list[Route]:
             template = parse_template(path)
         except TemplateError as exc:
             raise RouteError(f"{method.full_name}: {exc}") from exc
-        route = Route(info, method, http_method, template, binding.body, binding.response_body,
-                      request_class, response_class, policy)
+        route = Route(
+            info,
+            method,
+            http_method,
+            template,
+            binding.body,
+            binding.response_body,
+            request_class,
+            response_class,
+            policy,
+        )
         _check(route)
         routes.append(route)
     return routes
@@ -173,4 +195,4 @@ def _check(route: Route) -> None:
     if route.response_body and route.response_body not in route.method.output_type.fields_by_name:
         raise RouteError(f"{name}: response_body {route.response_body} is not a field of the response")
     if route.client_streaming and route.body != "*":
-        raise RouteError(f"{name}: a client-streaming RPC needs body \"*\" (each message is one body item)")
+        raise RouteError(f'{name}: a client-streaming RPC needs body "*" (each message is one body item)')

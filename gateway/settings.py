@@ -1,4 +1,5 @@
 """Gateway settings from environment variables (prefix CIVIC_, like the services)."""
+
 from __future__ import annotations
 
 import json
@@ -82,11 +83,13 @@ class GatewaySettings(DatabaseSettings):
         if value is not None and value.get_secret_value():
             name, sep, password = value.get_secret_value().partition(":")
             if not sep or not name.strip() or len(password) < 8:
-                raise ValueError("CIVIC_BOOTSTRAP_ADMIN must be name:password (password of 8 or more characters)")
+                raise ValueError(
+                    "CIVIC_BOOTSTRAP_ADMIN must be name:password (password of 8 or more characters)"
+                )
         return value
 
     @model_validator(mode="after")
-    def _no_demo_in_production(self) -> "GatewaySettings":
+    def _no_demo_in_production(self) -> GatewaySettings:
         if self.demo_accounts and self.environment == "production":
             raise ValueError("CIVIC_DEMO_ACCOUNTS is for development only")
         return self

@@ -1,8 +1,9 @@
 """`google.api.http` path templates: parse, match a request path, render as an OpenAPI path.
 
-    Template = "/" Segments [ ":" Verb ]      Segment  = "*" | "**" | LITERAL | Variable
-    Variable = "{" FieldPath [ "=" Segments ] "}"
+Template = "/" Segments [ ":" Verb ]      Segment  = "*" | "**" | LITERAL | Variable
+Variable = "{" FieldPath [ "=" Segments ] "}"
 """
+
 from __future__ import annotations
 
 import re
@@ -71,8 +72,11 @@ class PathTemplate:
         found = self._regex.fullmatch(raw_path)
         if found is None:
             return None
-        return {part.field_path: unquote(found.group(f"v{index}"))
-                for index, part in enumerate(self.parts) if isinstance(part, Variable)}
+        return {
+            part.field_path: unquote(found.group(f"v{index}"))
+            for index, part in enumerate(self.parts)
+            if isinstance(part, Variable)
+        }
 
     def specificity(self) -> tuple[int, int, int]:
         """Sort key, most specific first: a verb, then more literal segments, then fewer `**`."""
@@ -112,7 +116,7 @@ def _split_verb(body: str) -> tuple[str, str]:
             colon = index
     if colon < 0:
         return body, ""
-    verb = body[colon + 1:]
+    verb = body[colon + 1 :]
     if not _LITERAL.match(verb):
         raise TemplateError(f"bad custom verb {verb!r}")
     return body[:colon], verb
@@ -156,8 +160,14 @@ def _variable(raw: str, source: str) -> Variable:
 
 def singular(word: str) -> str:
     """English plural → singular for collection names in resource paths ("divisions" → "division")."""
-    for plural, single in (("ies", "y"), ("sses", "ss"), ("uses", "us"), ("xes", "x"), ("ches", "ch"),
-                           ("shes", "sh")):
+    for plural, single in (
+        ("ies", "y"),
+        ("sses", "ss"),
+        ("uses", "us"),
+        ("xes", "x"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+    ):
         if word.endswith(plural):
             return word[: -len(plural)] + single
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
@@ -173,7 +183,9 @@ class PathParam:
     multi_segment: bool  # "**": may contain "/"
 
 
-def openapi_path(template: PathTemplate, json_path: dict[tuple[str, ...], str]) -> tuple[str, list[PathParam]]:
+def openapi_path(
+    template: PathTemplate, json_path: dict[tuple[str, ...], str]
+) -> tuple[str, list[PathParam]]:
     """`/v1/{name=divisions/*}:rename` → `/v1/divisions/{divisionId}:rename` and its parameters.
 
     A resource-name variable is spelled out as literal collection segments with one parameter per

@@ -1,10 +1,12 @@
 """HTTP ↔ protobuf for one route: path variables, query parameters and the body → the request
 message; the response message → proto3 JSON (lowerCamelCase, unset scalars shown)."""
+
 from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from google.protobuf import json_format
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -17,13 +19,13 @@ from gateway.routes import Route
 F = FieldDescriptor
 REQUEST_ID_FIELD = "request_id"
 MAX_REQUEST_ID = 200
-_SCALAR_WKT = {"google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask",
-               *jsonshape.WRAPPED}
 
 # protobuf renamed the option in 5.26 (including_default_value_fields → …_with_no_presence).
-_PRINT_DEFAULTS = ("always_print_fields_with_no_presence"
-                   if "always_print_fields_with_no_presence" in inspect.signature(json_format.MessageToDict).parameters
-                   else "including_default_value_fields")
+_PRINT_DEFAULTS = (
+    "always_print_fields_with_no_presence"
+    if "always_print_fields_with_no_presence" in inspect.signature(json_format.MessageToDict).parameters
+    else "including_default_value_fields"
+)
 
 
 def to_json_dict(message: Message) -> dict[str, Any]:
@@ -59,20 +61,37 @@ def parse_json(raw: bytes, where: str = "") -> Any:
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_no_constants, object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as exc:
-        raise bad_request("MALFORMED_JSON", "请求体不是有效的 UTF-8 文本",
-                          [Violation(where, f"第 {exc.start} 个字节处编码无效")]) from exc
+        raise bad_request(
+            "MALFORMED_JSON",
+            "请求体不是有效的 UTF-8 文本",
+            [Violation(where, f"第 {exc.start} 个字节处编码无效")],
+        ) from exc
     except json.JSONDecodeError as exc:
-        raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON",
-                          [Violation(where, f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")]) from exc
+        raise bad_request(
+            "MALFORMED_JSON",
+            "请求体不是有效的 JSON",
+            [Violation(where, f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")],
+        ) from exc
     except ValueError as exc:
         raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON", [Violation(where, str(exc))]) from exc
+    except RecursionError as exc:
+        raise bad_request("MALFORMED_JSON", "请求体嵌套过深", [Violation(where, "嵌套层数过多")]) from exc
 
 
-def build_request(route: Route, path_values: dict[tuple[str, ...], str], query: Iterable[tuple[str, str]],
-                  body: Any, idempotency_key: str = "", where: str = "") -> Message:
+def build_request(
+    route: Route,
+    path_values: dict[tuple[str, ...], str],
+    query: Iterable[tuple[str, str]],
+    body: Any,
+    idempotency_key: str = "",
+    where: str = "",
+) -> Message:
     """The request message, or a 400 problem listing every bad field."""
     message = route.request_class()
-    violations = _apply_body(route, message, body, where)
+    try:
+        violations = _apply_body(route, message, body, where)
+    except RecursionError:  # a self-nesting message type, nested beyond reason
+        violations = [Violation(where, "嵌套层数过多")]
     violations += _apply_params(route, message, path_values, query)
     if violations:
         raise bad_request("INVALID_ARGUMENT", "请求中有字段无效", violations)
@@ -83,16 +102,23 @@ def build_request(route: Route, path_values: dict[tuple[str, ...], str], query: 
 
 def check_idempotency_key(key: str) -> str:
     if len(key) > MAX_REQUEST_ID or not key.isprintable():
-        raise bad_request("INVALID_IDEMPOTENCY_KEY", f"Idempotency-Key 须为不超过 {MAX_REQUEST_ID} 个可打印字符",
-                          [Violation("Idempotency-Key", "格式无效")])
+        raise bad_request(
+            "INVALID_IDEMPOTENCY_KEY",
+            f"Idempotency-Key 须为不超过 {MAX_REQUEST_ID} 个可打印字符",
+            [Violation("Idempotency-Key", "格式无效")],
+        )
     return key
 
 
 def apply_idempotency_key(message: Message, key: str) -> None:
     """`Idempotency-Key` fills the request's `request_id` when the request has one and left it empty."""
     field = message.DESCRIPTOR.fields_by_name.get(REQUEST_ID_FIELD)
-    if field is not None and field.type == F.TYPE_STRING and not field.is_repeated \
-            and not getattr(message, REQUEST_ID_FIELD):
+    if (
+        field is not None
+        and field.type == F.TYPE_STRING
+        and not field.is_repeated
+        and not getattr(message, REQUEST_ID_FIELD)
+    ):
         setattr(message, REQUEST_ID_FIELD, key)
 
 
@@ -105,7 +131,8 @@ def _apply_body(route: Route, message: Message, body: Any, where: str) -> list[V
     else:
         field = route.body_field
         assert field is not None
-        violations = _prefixed(jsonshape.check_field(field, body, ""), where)
+        # Paths are relative to the request message (as services report them): thing.title.
+        violations = _prefixed(jsonshape.check_field(field, body, field.json_name), where)
         document = {field.json_name: body}
     if violations:
         return violations
@@ -115,8 +142,12 @@ def _apply_body(route: Route, message: Message, body: Any, where: str) -> list[V
 def _prefixed(violations: list[Violation], where: str) -> list[Violation]:
     if not where:
         return violations
-    return [Violation(jsonshape.join(where, v.field) if not v.field.startswith("[") else where + v.field,
-                      v.description) for v in violations]
+    return [
+        Violation(
+            jsonshape.join(where, v.field) if not v.field.startswith("[") else where + v.field, v.description
+        )
+        for v in violations
+    ]
 
 
 def _parse_into(document: Any, message: Message, where: str) -> list[Violation]:
@@ -128,11 +159,14 @@ def _parse_into(document: Any, message: Message, where: str) -> list[Violation]:
     return []
 
 
-def _apply_params(route: Route, message: Message, path_values: dict[tuple[str, ...], str],
-                  query: Iterable[tuple[str, str]]) -> list[Violation]:
+def _apply_params(
+    route: Route, message: Message, path_values: dict[tuple[str, ...], str], query: Iterable[tuple[str, str]]
+) -> list[Violation]:
     violations: list[Violation] = []
     for field_path, text in path_values.items():
-        violations += _set_param(message, _chain(message.DESCRIPTOR, field_path), [text], ".".join(field_path))
+        violations += _set_param(
+            message, _chain(message.DESCRIPTOR, field_path), [text], ".".join(field_path)
+        )
     grouped: dict[tuple[str, ...], tuple[str, list[str]]] = {}
     for name, text in query:
         try:
@@ -144,7 +178,10 @@ def _apply_params(route: Route, message: Message, path_values: dict[tuple[str, .
         grouped.setdefault(canonical, (name, []))[1].append(text)
     bound = route.bound_fields()
     for canonical, (name, texts) in grouped.items():
-        if any(canonical[:n] in bound for n in range(1, len(canonical) + 1)):
+        # With body "*" every field not in the path comes from the body — except for client-streaming
+        # RPCs, where query parameters give fields common to every message of the stream.
+        whole_body = route.body == "*" and not route.client_streaming
+        if whole_body or any(canonical[:n] in bound for n in range(1, len(canonical) + 1)):
             violations.append(Violation(name, "该字段由路径或请求体给出，不能作为查询参数"))
             continue
         violations += _set_param(message, _chain(message.DESCRIPTOR, canonical), texts, name)
@@ -164,7 +201,7 @@ def _resolve_query_name(message: Descriptor, name: str) -> list[FieldDescriptor]
     chain: list[FieldDescriptor] = []
     current: Descriptor | None = message
     for part in name.split("."):
-        if current is None or current.full_name in _SCALAR_WKT:
+        if current is None or current.full_name in jsonshape.SCALAR_FORM:
             raise LookupError(name)
         field = jsonshape.field_lookup(current).get(part)
         if field is None:
@@ -176,9 +213,11 @@ def _resolve_query_name(message: Descriptor, name: str) -> list[FieldDescriptor]
     return chain
 
 
-def _set_param(message: Message, chain: list[FieldDescriptor], texts: list[str], name: str) -> list[Violation]:
+def _set_param(
+    message: Message, chain: list[FieldDescriptor], texts: list[str], name: str
+) -> list[Violation]:
     leaf = chain[-1]
-    if leaf.type == F.TYPE_MESSAGE and leaf.message_type.full_name not in _SCALAR_WKT:
+    if leaf.type == F.TYPE_MESSAGE and leaf.message_type.full_name not in jsonshape.SCALAR_FORM:
         return [Violation(name, "该字段是对象，须用“字段.子字段”形式给出各子字段")]
     if not leaf.is_repeated and len(texts) > 1:
         return [Violation(name, "该参数只能给出一次")]
@@ -230,4 +269,3 @@ def json_field_path(message: Descriptor, proto_path: str) -> str:
 
 def problem_renamer(route: Route):  # noqa: ANN201 - Callable[[str], str]
     return lambda path: json_field_path(route.method.input_type, path)
-

@@ -1,4 +1,5 @@
 """Roles of staff and scopes of exchange clients (design.md §5)."""
+
 from __future__ import annotations
 
 ROLES: dict[str, str] = {

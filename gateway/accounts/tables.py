@@ -1,7 +1,12 @@
 """The gateway's own tables (schema `gateway`): staff accounts, exchange clients, revoked tokens,
 and the kit's append-only audit log for account changes."""
+
 from __future__ import annotations
 
+from pathlib import Path
+
+from servicekit.db import service_metadata
+from servicekit.tables import kit_tables
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -16,9 +21,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-
-from servicekit.db import service_metadata
-from servicekit.tables import kit_tables
 
 SCHEMA = "gateway"
 metadata = service_metadata(SCHEMA)
@@ -40,7 +42,8 @@ def _sign_in_state() -> list[Column]:
 
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("username", Text, primary_key=True),
     Column("display_name", Text, nullable=False, server_default=""),
     Column("password_hash", Text, nullable=False),
@@ -53,7 +56,8 @@ users = Table(
 )
 
 clients = Table(
-    "clients", metadata,
+    "clients",
+    metadata,
     Column("client_id", Text, primary_key=True),
     Column("display_name", Text, nullable=False, server_default=""),
     Column("secret_hash", Text, nullable=False),
@@ -67,7 +71,8 @@ clients = Table(
 # A row revokes one token (jti), or every token of a subject issued before a time (password or role
 # change, deactivation). Rows are kept until the tokens they cover have expired anyway.
 revocations = Table(
-    "revocations", metadata,
+    "revocations",
+    metadata,
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("jti", Text, unique=True),
     Column("subject", Text),
@@ -79,3 +84,5 @@ revocations = Table(
 # The kit's audit table, defined from the same builder the services use (only this one of the kit's
 # tables: the gateway has no outbox or consumers).
 audit_log = kit_tables(MetaData(schema=SCHEMA)).audit_log
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"

@@ -2,11 +2,11 @@
 
 Revision ID: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import ARRAY
-
 from servicekit.tables import AUDIT_APPEND_ONLY_SQL, kit_tables
+from sqlalchemy.dialects.postgresql import ARRAY
 
 revision = "0001"
 down_revision = None

@@ -1,0 +1,267 @@
+"""HTTP endpoints of sign-in (`/v1/auth/*`) and account administration (`/v1/admin/*`)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.accounts.revocations import Revocations
+from gateway.accounts.roles import ADMIN
+from gateway.accounts.signin import SignIn
+from gateway.accounts.store import AccountStore, Actor, NewClient, NewUser
+from gateway.authn import Authenticator
+from gateway.bodies import (
+    FORM_TYPE,
+    is_json,
+    json_response,
+    media_type,
+    read_body,
+    read_json,
+    unsupported_media_type,
+)
+from gateway.problems import Problem, Violation, bad_request, forbidden
+from gateway.ratelimit import RateLimiter, client_address
+from gateway.transcoding import parse_json
+
+TOKEN_BODY_LIMIT = 16 << 10
+ADMIN_BODY_LIMIT = 64 << 10
+# Both spellings, as everywhere in the API: OAuth's snake_case and the JSON API's camelCase.
+_TOKEN_FIELDS = {
+    "grant_type": "grant_type",
+    "grantType": "grant_type",
+    "username": "username",
+    "password": "password",
+    "client_id": "client_id",
+    "clientId": "client_id",
+    "client_secret": "client_secret",
+    "clientSecret": "client_secret",
+    "scope": "scope",
+}
+
+
+def _missing(*names: str) -> Problem:
+    return bad_request("MISSING_CREDENTIALS", "缺少登录信息", [Violation(n, "必填") for n in names])
+
+
+class AuthApi:
+    def __init__(
+        self, signin: SignIn, auth: Authenticator, revocations: Revocations, limiter: RateLimiter
+    ) -> None:
+        self._signin = signin
+        self._auth = auth
+        self._revocations = revocations
+        self._limiter = limiter
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/v1/auth/token", self.token, methods=["POST"]),
+            Route("/v1/auth/revoke", self.revoke, methods=["POST"]),
+            Route("/v1/auth/me", self.me, methods=["GET"]),
+        ]
+
+    async def token(self, request: Request) -> Response:
+        """OAuth 2.0 token endpoint: password grant (staff) and client-credentials grant (exchange)."""
+        self._limiter.check("auth", client_address(request))
+        form = await _token_request(request)
+        grant = form.get("grant_type", "")
+        if grant == "password":
+            if not form.get("username") or not form.get("password"):
+                raise _missing(*(n for n in ("username", "password") if not form.get(n)))
+            issued = await self._signin.password(form["username"], form["password"])
+        elif grant == "client_credentials":
+            client_id, secret = _client_credentials(request, form)
+            scopes = frozenset(form["scope"].split()) if form.get("scope", "").strip() else None
+            issued = await self._signin.client_credentials(client_id, secret, scopes)
+        else:
+            raise bad_request(
+                "UNSUPPORTED_GRANT_TYPE",
+                "grant_type 须为 password 或 client_credentials",
+                [Violation("grant_type", "应为 password 或 client_credentials")],
+            )
+        return json_response(issued.oauth_body(), headers={"Pragma": "no-cache"})
+
+    async def revoke(self, request: Request) -> Response:
+        """Sign out: the bearer token stops working (on every replica within the refresh time)."""
+        principal = self._auth.require(request)
+        await self._revocations.revoke_token(principal)
+        return Response(status_code=204)
+
+    async def me(self, request: Request) -> Response:
+        principal = self._auth.require(request)
+        caller = principal.caller
+        expires = dt.datetime.fromtimestamp(principal.expires_at, dt.UTC)
+        return json_response(
+            {
+                "subject": caller.subject,
+                "kind": caller.kind,
+                "displayName": principal.display_name,
+                "roles": sorted(caller.roles),
+                "scopes": sorted(caller.scopes),
+                "jurisdiction": caller.jurisdiction,
+                "expireTime": expires.isoformat().replace("+00:00", "Z"),
+            }
+        )
+
+
+async def _token_request(request: Request) -> dict[str, str]:
+    kind = media_type(request)
+    raw = await read_body(request, TOKEN_BODY_LIMIT)
+    if is_json(kind):
+        document = parse_json(raw) if raw.strip() else {}
+        if not isinstance(document, dict):
+            raise bad_request("INVALID_TOKEN_REQUEST", "请求体应为 JSON 对象")
+        pairs = list(document.items())
+    elif kind in (FORM_TYPE, ""):
+        try:
+            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError as exc:
+            raise bad_request("INVALID_TOKEN_REQUEST", "请求体不是有效的 UTF-8 文本") from exc
+    else:
+        raise unsupported_media_type(kind, f"{FORM_TYPE} 或 application/json")
+    form: dict[str, str] = {}
+    violations = []
+    for key, value in pairs:
+        name = _TOKEN_FIELDS.get(key)
+        if name is None:
+            violations.append(Violation(key, "未知字段"))
+        elif not isinstance(value, str):
+            violations.append(Violation(key, "应为字符串"))
+        elif name in form:
+            violations.append(Violation(key, "字段重复"))
+        else:
+            form[name] = value
+    if violations:
+        raise bad_request("INVALID_TOKEN_REQUEST", "登录请求有误", violations)
+    return form
+
+
+def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
+    """client_secret_basic (Authorization: Basic) or client_secret_post (in the body)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise bad_request("INVALID_TOKEN_REQUEST", "Authorization: Basic 无法解码") from exc
+        client_id, _, secret = decoded.partition(":")
+        return unquote(client_id), unquote(secret)
+    if not form.get("client_id") or not form.get("client_secret"):
+        raise _missing(*(n for n in ("client_id", "client_secret") if not form.get(n)))
+    return form["client_id"], form["client_secret"]
+
+
+class AdminApi:
+    """Accounts of staff (`/v1/admin/users`) and exchange clients (`/v1/admin/clients`), for admins.
+    An admin manages the accounts inside their own jurisdiction."""
+
+    def __init__(self, store: AccountStore, auth: Authenticator) -> None:
+        self._store = store
+        self._auth = auth
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/v1/admin/users", self.list_users, methods=["GET"]),
+            Route("/v1/admin/users", self.create_user, methods=["POST"]),
+            Route("/v1/admin/users/{username}:unlock", self.unlock_user, methods=["POST"]),
+            Route("/v1/admin/users/{username}", self.get_user, methods=["GET"]),
+            Route("/v1/admin/users/{username}", self.update_user, methods=["PATCH"]),
+            Route("/v1/admin/clients", self.list_clients, methods=["GET"]),
+            Route("/v1/admin/clients", self.create_client, methods=["POST"]),
+            Route("/v1/admin/clients/{client_id}", self.update_client, methods=["PATCH"]),
+        ]
+
+    def _admin(self, request: Request) -> Actor:
+        principal = self._auth.require(request)
+        if ADMIN not in principal.caller.roles:
+            raise forbidden(detail="仅账号管理员可以管理账号")
+        return Actor(principal.subject, request.state.request_id, principal.caller.jurisdiction)
+
+    async def list_users(self, request: Request) -> Response:
+        accounts = await self._store.list_users(self._admin(request))
+        return json_response({"users": [a.to_json() for a in accounts]})
+
+    async def get_user(self, request: Request) -> Response:
+        account = await self._store.get_user(request.path_params["username"], self._admin(request))
+        return json_response(account.to_json())
+
+    async def create_user(self, request: Request) -> Response:
+        actor = self._admin(request)
+        body = _fields(
+            await _object(request),
+            {"username": str, "password": str, "roles": list, "jurisdiction": str, "displayName": str},
+            required=("username", "password", "roles"),
+        )
+        spec = NewUser(
+            body["username"],
+            body["password"],
+            tuple(body["roles"]),
+            body.get("jurisdiction", ""),
+            body.get("displayName", ""),
+        )
+        account = await self._store.create_user(spec, actor)
+        return json_response(account.to_json(), status=201)
+
+    async def update_user(self, request: Request) -> Response:
+        actor = self._admin(request)
+        changes = await self._store.user_changes(await _object(request), actor)
+        account = await self._store.update_user(request.path_params["username"], changes, actor)
+        return json_response(account.to_json())
+
+    async def unlock_user(self, request: Request) -> Response:
+        account = await self._store.unlock_user(request.path_params["username"], self._admin(request))
+        return json_response(account.to_json())
+
+    async def list_clients(self, request: Request) -> Response:
+        clients = await self._store.list_clients(self._admin(request))
+        return json_response({"clients": [c.to_json() for c in clients]})
+
+    async def create_client(self, request: Request) -> Response:
+        actor = self._admin(request)
+        body = _fields(
+            await _object(request),
+            {"clientId": str, "scopes": list, "jurisdiction": str, "displayName": str},
+            required=("clientId", "scopes"),
+        )
+        client, secret = await self._store.create_client(
+            NewClient(
+                body["clientId"],
+                tuple(body["scopes"]),
+                body.get("jurisdiction", ""),
+                body.get("displayName", ""),
+            ),
+            actor,
+        )
+        return json_response({**client.to_json(), "clientSecret": secret}, status=201)
+
+    async def update_client(self, request: Request) -> Response:
+        actor = self._admin(request)
+        body = _fields(await _object(request), {"active": bool}, required=("active",))
+        client = await self._store.set_client_active(request.path_params["client_id"], body["active"], actor)
+        return json_response(client.to_json())
+
+
+async def _object(request: Request) -> dict[str, Any]:
+    body = await read_json(request, ADMIN_BODY_LIMIT, empty={})
+    if not isinstance(body, dict):
+        raise bad_request("INVALID_ARGUMENT", "请求体应为 JSON 对象", [Violation("", "应为 JSON 对象")])
+    return body
+
+
+def _fields(body: dict[str, Any], types: dict[str, type], required: tuple[str, ...]) -> dict[str, Any]:
+    violations = [Violation(k, "未知字段") for k in body if k not in types]
+    violations += [
+        Violation(k, "类型错误")
+        for k, t in types.items()
+        if k in body and (not isinstance(body[k], t) or (t is not bool and isinstance(body[k], bool)))
+    ]
+    violations += [Violation(k, "必填") for k in required if k not in body]
+    if violations:
+        raise bad_request("INVALID_ARGUMENT", "请求中有字段无效", violations)
+    return body

@@ -1,0 +1,484 @@
+"""Staff accounts and exchange clients: create, read, change — each change audited in the same
+transaction, and tokens issued before a change of password, roles, jurisdiction or status revoked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from servicekit.db import Database
+from servicekit.errors import DomainError
+from servicekit.identifiers import validate_division_code
+from servicekit.uuid7 import uuid7
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.accounts.passwords import Passwords, new_client_secret, password_problem
+from gateway.accounts.revocations import Revocations
+from gateway.accounts.roles import ADMIN, ROLES, SCOPES
+from gateway.accounts.signin import CLIENT_PREFIX, normalize_username
+from gateway.accounts.tables import audit_log, clients, users
+from gateway.problems import Problem, Violation, bad_request
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_JURISDICTION_LENGTHS = (2, 4, 6, 9, 12)
+# Changing one of these ends the sessions the account has.
+_SESSION_FIELDS = ("password_hash", "roles", "jurisdiction", "active", "scopes", "secret_hash")
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+    jurisdiction: str
+    active: bool
+    failed_attempts: int
+    locked_until: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> Account:
+        return cls(
+            row["username"],
+            row["display_name"],
+            tuple(row["roles"]),
+            row["jurisdiction"],
+            row["active"],
+            row["failed_attempts"],
+            row["locked_until"],
+            row["created_at"],
+            row["updated_at"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "displayName": self.display_name,
+            "roles": list(self.roles),
+            "jurisdiction": self.jurisdiction,
+            "active": self.active,
+            "failedAttempts": self.failed_attempts,
+            "lockedUntil": _iso(self.locked_until),
+            "createTime": _iso(self.created_at),
+            "updateTime": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class ExchangeClient:
+    client_id: str
+    display_name: str
+    scopes: tuple[str, ...]
+    jurisdiction: str
+    active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: RowMapping) -> ExchangeClient:
+        return cls(
+            row["client_id"],
+            row["display_name"],
+            tuple(row["scopes"]),
+            row["jurisdiction"],
+            row["active"],
+            row["created_at"],
+            row["updated_at"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clientId": self.client_id,
+            "displayName": self.display_name,
+            "scopes": list(self.scopes),
+            "jurisdiction": self.jurisdiction,
+            "active": self.active,
+            "createTime": _iso(self.created_at),
+            "updateTime": _iso(self.updated_at),
+        }
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    password: str
+    roles: tuple[str, ...]
+    jurisdiction: str = ""
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client_id: str
+    scopes: tuple[str, ...]
+    jurisdiction: str = ""
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who changes an account, for the audit row; `within` limits which accounts they may touch."""
+
+    subject: str
+    request_id: str = ""
+    within: str = ""
+
+
+@dataclass
+class Changes:
+    values: dict[str, Any] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)
+
+
+def jurisdiction_problem(value: str) -> str | None:
+    if value == "":
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) not in _JURISDICTION_LENGTHS:
+        return "应为区划代码前缀（2、4、6、9 或 12 位数字），空表示全局"
+    if len(value) >= 6:
+        try:
+            validate_division_code(value if len(value) != 9 else value + "000", "jurisdiction")
+        except DomainError as err:
+            return err.message
+    return None
+
+
+def _names_problem(values: Any, known: dict[str, str], what: str) -> str | None:
+    if not isinstance(values, (list, tuple)) or not values or not all(isinstance(v, str) for v in values):
+        return f"应为非空的{what}列表"
+    unknown = sorted(set(values) - set(known))
+    return f"未知的{what}：{'、'.join(unknown)}" if unknown else None
+
+
+def _outside(jurisdiction: str, actor: Actor) -> bool:
+    return not jurisdiction.startswith(actor.within)
+
+
+class AccountStore:
+    def __init__(self, db: Database, passwords: Passwords, revocations: Revocations) -> None:
+        self._db = db
+        self._passwords = passwords
+        self._revocations = revocations
+
+    # ---- staff ---------------------------------------------------------------------------------
+
+    def check_new_user(self, spec: NewUser, actor: Actor) -> list[Violation]:
+        violations = []
+        if not _USERNAME.match(normalize_username(spec.username)):
+            violations.append(Violation("username", "用户名须为 2–64 位小写字母、数字、点、下划线或连字符"))
+        for name, problem in (
+            ("password", password_problem(spec.password)),
+            ("roles", _names_problem(list(spec.roles), ROLES, "角色")),
+            ("jurisdiction", jurisdiction_problem(spec.jurisdiction)),
+        ):
+            if problem:
+                violations.append(Violation(name, problem))
+        if _outside(spec.jurisdiction, actor):
+            violations.append(Violation("jurisdiction", f"只能在本辖区（{actor.within}）内创建账号"))
+        return violations
+
+    async def create_user(self, spec: NewUser, actor: Actor) -> Account:
+        violations = self.check_new_user(spec, actor)
+        if violations:
+            raise bad_request("INVALID_ACCOUNT", "账号信息有误", violations)
+        row = await self._insert_user(spec, actor)
+        if row is None:
+            raise Problem(409, "USERNAME_TAKEN", f"用户名 {normalize_username(spec.username)} 已存在")
+        return Account.from_row(row)
+
+    async def ensure_user(self, spec: NewUser, actor: Actor) -> bool:
+        """Create the account unless one of that name exists (start-up bootstrap; replicas race)."""
+        violations = self.check_new_user(spec, actor)
+        if violations:
+            raise ValueError("; ".join(f"{v.field}: {v.description}" for v in violations))
+        return await self._insert_user(spec, actor) is not None
+
+    async def _insert_user(self, spec: NewUser, actor: Actor) -> RowMapping | None:
+        password_hash = await self._passwords.hash(spec.password)
+        username = normalize_username(spec.username)
+        async with self._db.transaction() as session:
+            row = (
+                (
+                    await session.execute(
+                        pg_insert(users)
+                        .values(
+                            username=username,
+                            display_name=spec.display_name.strip(),
+                            password_hash=password_hash,
+                            roles=sorted(set(spec.roles)),
+                            jurisdiction=spec.jurisdiction,
+                        )
+                        .on_conflict_do_nothing(index_elements=["username"])
+                        .returning(*users.c)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is not None:
+                await _audit(
+                    session,
+                    actor,
+                    "account.create",
+                    f"users/{username}",
+                    None,
+                    Account.from_row(row).to_json(),
+                )
+        return row
+
+    async def list_users(self, actor: Actor) -> list[Account]:
+        async with self._db.transaction() as session:
+            rows = (
+                (
+                    await session.execute(
+                        select(users)
+                        .where(users.c.jurisdiction.startswith(actor.within))
+                        .order_by(users.c.username)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [Account.from_row(row) for row in rows]
+
+    async def get_user(self, username: str, actor: Actor) -> Account:
+        async with self._db.transaction() as session:
+            return Account.from_row(await self._user_row(session, normalize_username(username), actor))
+
+    async def _user_row(
+        self, session: AsyncSession, username: str, actor: Actor, lock: bool = False
+    ) -> RowMapping:
+        query = select(users).where(users.c.username == username)
+        row = (await session.execute(query.with_for_update() if lock else query)).mappings().first()
+        if row is None or _outside(row["jurisdiction"], actor):
+            raise Problem(404, "ACCOUNT_NOT_FOUND", f"账号 {username} 不存在")
+        return row
+
+    async def user_changes(self, body: dict[str, Any], actor: Actor) -> Changes:
+        """An admin's PATCH body → column values (password hashed), or violations."""
+        changes = Changes()
+        for key, value in body.items():
+            if key == "displayName" and isinstance(value, str):
+                changes.values["display_name"] = value.strip()
+            elif key == "roles":
+                _set_or_flag(changes, "roles", value, _names_problem(value, ROLES, "角色"))
+            elif key == "jurisdiction":
+                problem = jurisdiction_problem(value) if isinstance(value, str) else "应为字符串"
+                if problem is None and _outside(value, actor):
+                    problem = f"只能设为本辖区（{actor.within}）内的区划"
+                _set_or_flag(changes, "jurisdiction", value, problem)
+            elif key == "active" and isinstance(value, bool):
+                changes.values["active"] = value
+            elif key == "password":
+                problem = password_problem(value) if isinstance(value, str) else "应为字符串"
+                if problem is None:
+                    changes.values["password_hash"] = await self._passwords.hash(value)
+                else:
+                    changes.violations.append(Violation("password", problem))
+            elif key in ("displayName", "active"):
+                changes.violations.append(Violation(key, "类型错误"))
+            else:
+                changes.violations.append(Violation(key, "未知字段或不可修改"))
+        if "roles" in changes.values:
+            changes.values["roles"] = sorted(set(changes.values["roles"]))
+        return changes
+
+    async def update_user(
+        self, username: str, changes: Changes, actor: Actor, unlock: bool = False
+    ) -> Account:
+        if changes.violations:
+            raise bad_request("INVALID_ACCOUNT", "账号信息有误", changes.violations)
+        values = dict(changes.values)
+        if unlock or "password_hash" in values:
+            values.update(failed_attempts=0, locked_until=None)
+        username = normalize_username(username)
+        if username == actor.subject and (
+            values.get("active") is False or ("roles" in values and ADMIN not in values["roles"])
+        ):
+            raise Problem(
+                409, "OWN_ADMIN_ACCESS", "不能停用自己的账号或移除自己的管理员角色（以免无人管理账号）"
+            )
+        async with self._db.transaction() as session:
+            before = await self._user_row(session, username, actor, lock=True)
+            after = (
+                (
+                    await session.execute(
+                        update(users)
+                        .where(users.c.username == username)
+                        .values(**values, updated_at=func.now())
+                        .returning(*users.c)
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            action = "account.unlock" if unlock and not changes.values else "account.update"
+            await _audit(
+                session,
+                actor,
+                action,
+                f"users/{username}",
+                Account.from_row(before).to_json(),
+                Account.from_row(after).to_json(),
+                changed=sorted(values),
+            )
+            if any(name in values for name in _SESSION_FIELDS):
+                await self._revocations.revoke_subject(session, username)
+        await self._revocations.refresh()
+        return Account.from_row(after)
+
+    async def unlock_user(self, username: str, actor: Actor) -> Account:
+        return await self.update_user(username, Changes(), actor, unlock=True)
+
+    # ---- exchange clients ----------------------------------------------------------------------
+
+    def check_new_client(self, spec: NewClient, actor: Actor) -> list[Violation]:
+        violations = []
+        if _outside(spec.jurisdiction, actor):
+            violations.append(Violation("jurisdiction", f"只能在本辖区（{actor.within}）内创建客户端"))
+        if not _CLIENT_ID.match(spec.client_id):
+            violations.append(
+                Violation("clientId", "客户端标识须为 2–64 位小写字母、数字、点、下划线或连字符")
+            )
+        for name, problem in (
+            ("scopes", _names_problem(list(spec.scopes), SCOPES, "授权范围")),
+            ("jurisdiction", jurisdiction_problem(spec.jurisdiction)),
+        ):
+            if problem:
+                violations.append(Violation(name, problem))
+        return violations
+
+    async def create_client(
+        self, spec: NewClient, actor: Actor, secret: str | None = None
+    ) -> tuple[ExchangeClient, str]:
+        """A new exchange client and its secret (shown once; only its hash is kept)."""
+        violations = self.check_new_client(spec, actor)
+        if violations:
+            raise bad_request("INVALID_CLIENT", "客户端信息有误", violations)
+        secret = secret or new_client_secret()
+        secret_hash = await self._passwords.hash(secret)
+        async with self._db.transaction() as session:
+            row = (
+                (
+                    await session.execute(
+                        pg_insert(clients)
+                        .values(
+                            client_id=spec.client_id,
+                            display_name=spec.display_name.strip(),
+                            secret_hash=secret_hash,
+                            scopes=sorted(set(spec.scopes)),
+                            jurisdiction=spec.jurisdiction,
+                        )
+                        .on_conflict_do_nothing(index_elements=["client_id"])
+                        .returning(*clients.c)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise Problem(409, "CLIENT_ID_TAKEN", f"客户端 {spec.client_id} 已存在")
+            client = ExchangeClient.from_row(row)
+            await _audit(session, actor, "client.create", f"clients/{spec.client_id}", None, client.to_json())
+        return client, secret
+
+    async def list_clients(self, actor: Actor) -> list[ExchangeClient]:
+        async with self._db.transaction() as session:
+            rows = (
+                (
+                    await session.execute(
+                        select(clients)
+                        .where(clients.c.jurisdiction.startswith(actor.within))
+                        .order_by(clients.c.client_id)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [ExchangeClient.from_row(row) for row in rows]
+
+    async def set_client_active(self, client_id: str, active: bool, actor: Actor) -> ExchangeClient:
+        async with self._db.transaction() as session:
+            before = (
+                (
+                    await session.execute(
+                        select(clients).where(clients.c.client_id == client_id).with_for_update()
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if before is None or _outside(before["jurisdiction"], actor):
+                raise Problem(404, "CLIENT_NOT_FOUND", f"客户端 {client_id} 不存在")
+            after = (
+                (
+                    await session.execute(
+                        update(clients)
+                        .where(clients.c.client_id == client_id)
+                        .values(active=active, updated_at=func.now())
+                        .returning(*clients.c)
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            await _audit(
+                session,
+                actor,
+                "client.update",
+                f"clients/{client_id}",
+                ExchangeClient.from_row(before).to_json(),
+                ExchangeClient.from_row(after).to_json(),
+            )
+            await self._revocations.revoke_subject(session, CLIENT_PREFIX + client_id)
+        await self._revocations.refresh()
+        return ExchangeClient.from_row(after)
+
+
+def _set_or_flag(changes: Changes, column: str, value: Any, problem: str | None) -> None:
+    if problem:
+        changes.violations.append(Violation(column, problem))
+    else:
+        changes.values[column] = value
+
+
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    resource: str,
+    before: Any,
+    after: Any,
+    changed: list[str] | None = None,
+) -> None:
+    """An append-only audit row; the snapshots never hold a password or secret hash."""
+    reason = "changed: " + ", ".join(sorted({_column_label(c) for c in changed})) if changed else ""
+    await session.execute(
+        insert(audit_log).values(
+            id=uuid7(),
+            actor=actor.subject,
+            request_id=actor.request_id,
+            action=action,
+            resource=resource,
+            reason=reason,
+            before=before,
+            after=after,
+        )
+    )
+
+
+def _column_label(column: str) -> str:
+    return {"password_hash": "password", "failed_attempts": "lock", "locked_until": "lock"}.get(
+        column, column
+    )

@@ -1,0 +1,102 @@
+"""The gateway's bearer tokens: short-lived JWTs (HS256, the gateway's own key) with a `jti` so that
+one token can be revoked. Services never see them; they get the signed caller token instead."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+from servicekit.context import Caller
+from servicekit.uuid7 import uuid7
+
+ISSUER = "civic-gateway"
+AUDIENCE = "civic-api"
+ALGORITHM = "HS256"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a bearer token speaks for."""
+
+    caller: Caller
+    token_id: str
+    issued_at: float
+    expires_at: float
+    display_name: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.caller.subject
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    principal: Principal
+
+    def oauth_body(self) -> dict[str, object]:
+        """The RFC 6749 §5.1 token response."""
+        caller = self.principal.caller
+        return {
+            "access_token": self.token,
+            "token_type": "Bearer",
+            "expires_in": round(self.principal.expires_at - self.principal.issued_at),
+            "scope": " ".join(sorted(caller.scopes)),
+        }
+
+
+class TokenIssuer:
+    def __init__(self, key: str, ttl_s: int) -> None:
+        self._key = key
+        self.ttl_s = ttl_s
+
+    def issue(self, caller: Caller, display_name: str = "") -> IssuedToken:
+        now = round(time.time(), 3)
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": caller.subject,
+            "jti": str(uuid7()),
+            "iat": now,
+            "exp": round(now + self.ttl_s, 3),
+            "kind": caller.kind,
+            "roles": sorted(caller.roles),
+            "scopes": sorted(caller.scopes),
+            "jur": caller.jurisdiction,
+            "name": display_name,
+        }
+        token = jwt.encode(claims, self._key, algorithm=ALGORITHM)
+        return IssuedToken(token, _principal(claims))
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "jti"]},
+                leeway=5,
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(type(exc).__name__) from exc
+        return _principal(claims)
+
+
+def _principal(claims: dict) -> Principal:
+    caller = Caller(
+        subject=claims["sub"],
+        roles=frozenset(claims.get("roles", ())),
+        scopes=frozenset(claims.get("scopes", ())),
+        jurisdiction=claims.get("jur", ""),
+        kind=claims.get("kind", "staff"),
+    )
+    return Principal(
+        caller, claims["jti"], float(claims["iat"]), float(claims["exp"]), claims.get("name", "")
+    )

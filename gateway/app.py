@@ -1,0 +1,204 @@
+"""`create_app(settings)`: the gateway as one Starlette application."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from servicekit.caller_token import CallerSigner
+from servicekit.clock import Clock, SystemClock
+from servicekit.db import Database
+from servicekit.logging import get_logger
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from gateway.accounts.bootstrap import ensure_bootstrap_admin, ensure_demo_accounts
+from gateway.accounts.http import AdminApi, AuthApi
+from gateway.accounts.passwords import Passwords
+from gateway.accounts.revocations import Revocations
+from gateway.accounts.signin import SignIn
+from gateway.accounts.store import AccountStore
+from gateway.accounts.tables import SCHEMA
+from gateway.accounts.tokens import TokenIssuer
+from gateway.authn import Authenticator, CallerTokens
+from gateway.backends import Backends
+from gateway.descriptors import ServiceInfo, load_services
+from gateway.feed import EventFeed, FeedApi
+from gateway.middleware import RequestMiddleware
+from gateway.openapi import OpenApiBuilder
+from gateway.ops import Check, Metrics, Readiness, healthz
+from gateway.problems import Problem
+from gateway.proxy import Proxy
+from gateway.ratelimit import RateLimiter
+from gateway.routes import RouteTable
+from gateway.settings import GatewaySettings
+from gateway.ui import ui_routes
+
+log = get_logger("civic.gateway")
+STATIC = Path(__file__).parent / "static"
+PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+@dataclass
+class Gateway:
+    """The assembled parts (as `app.state.gateway`, for the supervisor and tests)."""
+
+    settings: GatewaySettings
+    routes: RouteTable
+    backends: Backends
+    db: Database
+    store: AccountStore
+    revocations: Revocations
+    issuer: TokenIssuer
+    feed: EventFeed
+    metrics: Metrics
+    openapi: dict
+    auth: Authenticator
+    caller_tokens: CallerTokens
+
+
+def create_app(
+    settings: GatewaySettings,
+    services: list[ServiceInfo] | None = None,
+    clock: Clock | None = None,
+    with_ui: bool = True,
+) -> Starlette:
+    """The application; `services` defaults to every Civic service of the generated code. The web
+    UI (gateway.ui) is built for those services: `with_ui=False` leaves it out (an API-only
+    gateway, or a test with an API of its own)."""
+    routes = RouteTable.from_services(load_services() if services is None else services)
+    metrics = Metrics()
+    db = Database(settings.database_url, SCHEMA, settings.db_pool_size)
+    passwords = Passwords()
+    issuer = TokenIssuer(settings.token_key.get_secret_value(), settings.token_ttl_s)
+    revocations = Revocations(db, settings.token_ttl_s, settings.revocation_refresh_s)
+    store = AccountStore(db, passwords, revocations)
+    auth = Authenticator(issuer, revocations)
+    limiter = RateLimiter({"auth": settings.auth_rate_per_minute, "bulk": settings.bulk_rate_per_minute})
+    backends = Backends(settings.backends)
+    feed = EventFeed(settings.nats_url)
+    signin = SignIn(
+        db, passwords, issuer, clock or SystemClock(), settings.login_max_failures, settings.lockout_s
+    )
+    caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
+    proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings)
+    openapi = OpenApiBuilder(routes, settings.feed_max_wait_s).build()
+    openapi_json = json.dumps(openapi, ensure_ascii=False).encode()
+    readiness = Readiness(
+        {
+            "database": db.ping,
+            "nats": feed.ready,
+            **{f"backend:{key}": _serving(backends, key) for key in sorted(settings.backends)},
+        }
+    )
+    gateway = Gateway(
+        settings,
+        routes,
+        backends,
+        db,
+        store,
+        revocations,
+        issuer,
+        feed,
+        metrics,
+        openapi,
+        auth,
+        caller_tokens,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        await feed.start()
+        await _bootstrap_accounts(settings, store)
+        await revocations.refresh()
+        refresher = asyncio.ensure_future(revocations.run(stop))
+        log.info("gateway_started", routes=len(routes), backends=sorted(settings.backends))
+        try:
+            yield
+        finally:
+            stop.set()
+            await refresher
+            await backends.close()
+            await feed.close()
+            await db.dispose()
+
+    async def openapi_endpoint(request: Request) -> Response:
+        return Response(openapi_json, media_type="application/json")
+
+    async def docs(request: Request) -> Response:
+        return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
+
+    app_routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readiness.endpoint, methods=["GET"]),
+        Route("/metrics", metrics.endpoint, methods=["GET"]),
+        Route("/openapi.json", openapi_endpoint, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *AuthApi(signin, auth, revocations, limiter).routes(),
+        *AdminApi(store, auth).routes(),
+        Route("/v1/exchange/events", FeedApi(feed, auth, settings.feed_max_wait_s).events, methods=["GET"]),
+        *(ui_routes(gateway) if with_ui else []),
+        Route("/{path:path}", proxy.handle, methods=PROXIED_METHODS),
+    ]
+    middleware = [Middleware(RequestMiddleware, metrics=metrics)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=PROXIED_METHODS,
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+                expose_headers=["X-Request-Id", "Retry-After"],
+                max_age=600,
+            )
+        )
+    app = Starlette(
+        routes=app_routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={Problem: _problem_response, HTTPException: _http_exception},
+    )
+    app.state.gateway = gateway
+    return app
+
+
+def _serving(backends: Backends, key: str) -> Check:
+    return lambda: backends.serving(key)
+
+
+async def _bootstrap_accounts(settings: GatewaySettings, store: AccountStore) -> None:
+    admin = settings.bootstrap_admin_credentials()
+    if admin is not None and await ensure_bootstrap_admin(store, *admin):
+        log.info("bootstrap_admin_created", username=admin[0])
+    if settings.demo_accounts:
+        created = await ensure_demo_accounts(store)
+        log.info("demo_accounts_ready", created=created)
+
+
+async def _problem_response(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return exc.response(request.state.request_id)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    reasons = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+    problem = Problem(
+        exc.status_code,
+        reasons.get(exc.status_code, "HTTP_ERROR"),
+        str(exc.detail),
+        headers=dict(exc.headers or {}),
+    )
+    return problem.response(request.state.request_id)

@@ -1,0 +1,73 @@
+"""Who is calling: the bearer token of a request, and the signed caller token sent on to services."""
+
+from __future__ import annotations
+
+import time
+
+from servicekit.caller_token import TTL_S, CallerSigner
+from servicekit.policy import MethodPolicy
+from starlette.requests import Request
+
+from gateway.accounts.revocations import Revocations
+from gateway.accounts.tokens import InvalidToken, Principal, TokenIssuer
+from gateway.problems import forbidden, unauthenticated
+
+MAX_CACHED = 10_000
+
+
+class Authenticator:
+    def __init__(self, issuer: TokenIssuer, revocations: Revocations) -> None:
+        self._issuer = issuer
+        self._revocations = revocations
+
+    def principal(self, request: Request) -> Principal | None:
+        """The verified bearer of the request; None without an Authorization header."""
+        header = request.headers.get("authorization")
+        if header is None:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthenticated("INVALID_TOKEN", "Authorization 须为 Bearer 令牌")
+        try:
+            principal = self._issuer.verify(token.strip())
+        except InvalidToken as exc:
+            raise unauthenticated("INVALID_TOKEN", "登录凭证无效或已过期，请重新登录") from exc
+        if self._revocations.is_revoked(principal):
+            raise unauthenticated("TOKEN_REVOKED", "登录凭证已注销，请重新登录")
+        request.state.principal = principal
+        return principal
+
+    def require(self, request: Request) -> Principal:
+        principal = self.principal(request)
+        if principal is None:
+            raise unauthenticated()
+        return principal
+
+    def require_allowed(self, request: Request, policy: MethodPolicy) -> Principal:
+        principal = self.require(request)
+        if not policy.allows(principal.caller):
+            raise forbidden()
+        return principal
+
+
+class CallerTokens:
+    """Signed caller tokens, one per bearer token, reused while at least half their life is left
+    (signing on every call would cost more than the rest of the gateway's work)."""
+
+    def __init__(self, signer: CallerSigner, ttl_s: int = TTL_S) -> None:
+        self._signer = signer
+        self._ttl_s = ttl_s
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    def for_principal(self, principal: Principal) -> str:
+        now = time.monotonic()
+        cached = self._cache.get(principal.token_id)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        if len(self._cache) >= MAX_CACHED:
+            self._cache = {k: v for k, v in self._cache.items() if v[1] > now}
+            if len(self._cache) >= MAX_CACHED:
+                self._cache.clear()
+        token = self._signer.sign(principal.caller, self._ttl_s)
+        self._cache[principal.token_id] = (token, now + self._ttl_s / 2)
+        return token

@@ -1,0 +1,79 @@
+"""Operations endpoints: /healthz (the process), /readyz (backends, database, NATS), /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.bodies import json_response
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+CHECK_TIMEOUT_S = 2.0
+
+
+class Metrics:
+    """The gateway's metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "civic_gateway_requests",
+            "HTTP requests by route template, method and status",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "civic_gateway_request_duration_seconds",
+            "HTTP request duration",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.backend_errors = Counter(
+            "civic_gateway_backend_errors",
+            "Failed backend calls by service and gRPC code",
+            ["service", "code"],
+            registry=self.registry,
+        )
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+
+    async def endpoint(self, request: Request) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+Check = Callable[[], Awaitable[bool]]
+
+
+class Readiness:
+    """Ready when every check answers true within the timeout (run side by side)."""
+
+    def __init__(self, checks: dict[str, Check]) -> None:
+        self._checks = checks
+
+    async def _run(self, check: Check) -> bool:
+        try:
+            return await asyncio.wait_for(check(), CHECK_TIMEOUT_S)
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+
+    async def report(self) -> dict[str, bool]:
+        results = await asyncio.gather(*(self._run(check) for check in self._checks.values()))
+        return dict(zip(self._checks, results, strict=True))
+
+    async def endpoint(self, request: Request) -> Response:
+        checks = await self.report()
+        ready = all(checks.values())
+        return json_response(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+        )
+
+
+async def healthz(request: Request) -> Response:
+    return json_response({"status": "ok"})

@@ -1,0 +1,34 @@
+"""`ui_routes(gateway)`: the UI's routes, built from the assembled gateway's parts."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from servicekit.caller_token import CallerSigner
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from gateway.authn import Authenticator, CallerTokens
+from gateway.ui.pages import page_routes
+from gateway.ui.printing import PrintApi
+from gateway.ui.verification import PublicVerification
+from gateway.ui.verify_links import VerifyLinks
+
+if TYPE_CHECKING:
+    from gateway.app import Gateway
+
+STATIC = Path(__file__).parent / "static"
+
+
+def ui_routes(gateway: Gateway) -> list[BaseRoute]:
+    settings = gateway.settings
+    links = VerifyLinks(settings.token_key.get_secret_value())
+    auth = Authenticator(gateway.issuer, gateway.revocations)
+    caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
+    verification = PublicVerification(gateway.routes, gateway.backends, caller_tokens, settings.deadline_s, links)
+    return [
+        Mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static"),
+        *PrintApi(auth, gateway.routes, links).routes(),
+        *verification.routes(),
+        *page_routes(),
+    ]

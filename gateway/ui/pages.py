@@ -1,0 +1,48 @@
+"""Page routes: every live screen of the nav registry, sign-in, home, a friendly 404.
+
+Pages are server-rendered shells in the chosen language; each page's module fetches its data
+from the JSON API with the signed-in user's token (which the server never sees)."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from gateway.ui import nav
+from gateway.ui.render import render
+
+
+def _screen_page(screen: nav.Screen):
+    async def page(request: Request) -> Response:
+        return render(request, screen.template, screen=screen, script=screen.module,
+                      params=dict(request.path_params))
+    return page
+
+
+async def home(request: Request) -> Response:
+    return render(request, "home.html", screen=nav.Screen("home", frozenset()), script="home",
+                  dashboards=nav.DASHBOARDS, overview_roles=nav.overview_roles(), params={})
+
+
+async def signin(request: Request) -> Response:
+    return render(request, "signin.html", script="signin")
+
+
+async def root(request: Request) -> Response:
+    return RedirectResponse("/ui/", status_code=302)
+
+
+async def not_found(request: Request) -> Response:
+    return render(request, "not_found.html", status=404, script="")
+
+
+def page_routes() -> list[Route]:
+    screens = [Route(s.path, _screen_page(s), methods=["GET"]) for s in nav.live_screens()]
+    return [
+        Route("/", root, methods=["GET"]),
+        Route("/ui", root, methods=["GET"]),
+        Route("/ui/", home, methods=["GET"]),
+        Route("/ui/signin", signin, methods=["GET"]),
+        *screens,
+        Route("/ui/{rest:path}", not_found, methods=["GET"]),
+    ]

@@ -1,0 +1,117 @@
+"""What print pages ask the server for (signed in): the verification link and QR code of a record,
+and a numbered, signed refusal notice (不予登记告知书), which is not a record of any service."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from servicekit.clock import BUREAU_TZ
+from servicekit.logging import get_logger
+from servicekit.pii import mask_id, mask_name, mask_text
+from servicekit.policy import MethodPolicy
+from servicekit.uuid7 import uuid7
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.authn import Authenticator
+from gateway.bodies import json_response, read_json
+from gateway.problems import Violation, bad_request, forbidden
+from gateway.routes import RouteTable
+from gateway.ui.qr import qr_data_url
+from gateway.ui.verify_links import VerifyLinks, is_record_name
+
+log = get_logger("civic.gateway.ui")
+BODY_LIMIT = 16 << 10
+MARRIAGE_SERVICE = "/civic.marriage.v1.MarriageService/"
+# Who may print what: the roles that may read the record (or register, for a refusal).
+READ_METHOD = {"marriages/": "GetMarriage", "divorceApplications/": "GetDivorceApplication"}
+_REASON = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
+_OFFICE = re.compile(r"^[0-9]{6}([0-9]{6})?$")
+
+
+def verify_url(request: Request, token: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/verify/{token}"
+
+
+def _policy(routes: RouteTable, method: str) -> MethodPolicy:
+    return next(r.policy for r in routes if r.full_method == MARRIAGE_SERVICE + method)
+
+
+def _text(body: dict[str, Any], key: str, limit: int, violations: list[Violation], pattern: re.Pattern[str] | None = None,
+          where: str = "") -> str:
+    value = body.get(key, "")
+    field = f"{where}{key}"
+    if not isinstance(value, str) or not value.strip():
+        violations.append(Violation(field, "必填"))
+        return ""
+    value = value.strip()
+    if len(value) > limit or (pattern is not None and not pattern.match(value)):
+        violations.append(Violation(field, "格式无效"))
+    return value
+
+
+class PrintApi:
+    def __init__(self, auth: Authenticator, routes: RouteTable, links: VerifyLinks) -> None:
+        self._auth = auth
+        self._links = links
+        self._read = {prefix: _policy(routes, method) for prefix, method in READ_METHOD.items()}
+        self._refuse = _policy(routes, "RegisterMarriage")
+
+    def routes(self) -> list[Route]:
+        return [Route("/ui/api/verify-links", self.verify_link, methods=["POST"]),
+                Route("/ui/api/refusal-notices", self.refusal_notice, methods=["POST"])]
+
+    async def verify_link(self, request: Request) -> Response:
+        """{name} → {url, qr}: the QR code of a certificate or acceptance receipt."""
+        principal = self._auth.require(request)
+        body = await read_json(request, BODY_LIMIT, empty={})
+        name = body.get("name") if isinstance(body, dict) else None
+        if not isinstance(name, str) or not is_record_name(name):
+            raise bad_request("INVALID_NAME", "应为 marriages/{id} 或 divorceApplications/{id}",
+                              [Violation("name", "格式无效")])
+        policy = next(p for prefix, p in self._read.items() if name.startswith(prefix))
+        if not policy.allows(principal.caller):
+            raise forbidden()
+        url = verify_url(request, self._links.for_record(name))
+        log.info("verify_link_issued", record=name, caller=principal.subject)
+        return json_response({"url": url, "qr": qr_data_url(url)})
+
+    async def refusal_notice(self, request: Request) -> Response:
+        """The refusal's reason and parties → a numbered notice whose QR code carries it, masked."""
+        principal = self._auth.require(request)
+        if not self._refuse.allows(principal.caller):
+            raise forbidden()
+        body = await read_json(request, BODY_LIMIT, empty={})
+        if not isinstance(body, dict):
+            raise bad_request("INVALID_ARGUMENT", "请求体应为 JSON 对象", [Violation("", "应为 JSON 对象")])
+        violations: list[Violation] = []
+        reason = _text(body, "reason", 64, violations, _REASON)
+        detail = _text(body, "detail", 300, violations)
+        office = _text(body, "officeCode", 12, violations, _OFFICE)
+        office_name = _text(body, "officeName", 50, violations)
+        raw_parties = body.get("parties")
+        if not isinstance(raw_parties, list) or not 1 <= len(raw_parties) <= 2:
+            violations.append(Violation("parties", "应为一至两名当事人"))
+            raw_parties = []
+        parties = []
+        for index, party in enumerate(raw_parties):
+            party = party if isinstance(party, dict) else {}
+            where = f"parties[{index}]."
+            parties.append((_text(party, "name", 50, violations, where=where),
+                            _text(party, "idNumber", 20, violations, where=where)))
+        if violations:
+            raise bad_request("INVALID_ARGUMENT", "告知书内容不完整", violations)
+        today = dt.datetime.now(BUREAU_TZ).date()
+        number = f"BY{office}-{today:%Y%m%d}-{str(uuid7())[-6:].upper()}"
+        masked = [{"name": mask_name(name), "idNumber": mask_id(id_number)} for name, id_number in parties]
+        public_detail = mask_text(detail)
+        for (name, _), shown in zip(parties, masked):
+            public_detail = public_detail.replace(name, shown["name"])
+        notice = {"no": number, "date": today.isoformat(), "office": office, "officeName": office_name,
+                  "detail": public_detail, "parties": masked}
+        url = verify_url(request, self._links.for_notice(notice))
+        log.info("refusal_notice_issued", number=number, reason=reason, caller=principal.subject)
+        return json_response({"number": number, "date": today.isoformat(), "parties": masked, "url": url,
+                              "qr": qr_data_url(url)})

@@ -1,0 +1,159 @@
+// Forms: required fields, errors next to each field (aria-live) and as a summary, the server's
+// problem (detail + violations) mapped onto the fields, and the ID number checked as typed.
+import { ApiError, requestId, session } from "./api.js";
+import { $, $$, el, today } from "./dom.js";
+import { t } from "./i18n.js";
+import { checkMarriageParty, normalize, parseResidentId } from "./idcheck.js";
+
+const RESIDENT_ID = "ID_TYPE_RESIDENT_ID";
+
+const errorOf = (input) => document.getElementById(`${input.id}-error`);
+const hintOf = (input) => document.getElementById(`${input.id}-hint`);
+const visible = (input) => !input.closest("[hidden]") && !input.disabled;
+
+export function setFieldError(input, message) {
+  const node = errorOf(input);
+  if (node) node.textContent = message || "";
+  if (message) input.setAttribute("aria-invalid", "true");
+  else input.removeAttribute("aria-invalid");
+}
+
+function labelOf(input) {
+  const text = $(`label[for="${input.id}"]`)?.textContent.replace("*", "").trim() || input.id;
+  const legend = input.closest("fieldset")?.querySelector("legend")?.textContent.trim();
+  return legend ? `${legend} · ${text}` : text;
+}
+
+export function hideSummary(summary) {
+  if (summary) summary.hidden = true;
+}
+
+// items: [{text, input?}] — an item with an input links to it.
+export function showSummary(summary, { title, detail = "", items = [] }) {
+  summary.querySelector(".error-title").textContent = title;
+  summary.querySelector(".error-detail").textContent = detail;
+  summary.querySelector(".error-list").replaceChildren(...items.map(({ text, input }) => el("li", {},
+    input ? el("a", { href: `#${input.id}`, onclick: (e) => { e.preventDefault(); input.focus(); } }, text) : text)));
+  summary.hidden = false;
+  summary.focus();
+}
+
+export function clearErrors(form) {
+  for (const input of $$("input, select, textarea", form)) setFieldError(input, "");
+  hideSummary($(".error-summary", form));
+}
+
+function fieldFor(form, path) {
+  if (!form || !path) return null;
+  const exact = $$("[data-field]", form).find((i) => i.dataset.field === path && visible(i));
+  if (exact) return exact;
+  // "parties[0]" or "parties[0].idNumber.x": the closest field that names the same thing
+  return $$("[data-field]", form).filter((i) => visible(i) && (path.startsWith(`${i.dataset.field}.`) || i.dataset.field.startsWith(`${path}.`)))[0] || null;
+}
+
+// An error from a call → the summary (the server's Chinese detail) and each violation at its field.
+export function showProblem(summary, error, form = summary.closest("form")) {
+  if (!(error instanceof ApiError)) {
+    console.error(error);
+    showSummary(summary, { title: t("error.title"), detail: t("error.unexpected") });
+    return;
+  }
+  const items = error.violations.map((v) => {
+    const input = fieldFor(form, v.field);
+    if (input) setFieldError(input, v.description);
+    return { text: input ? `${labelOf(input)}：${v.description}` : (v.field ? `${v.field}：${v.description}` : v.description), input };
+  });
+  let detail = error.detail;
+  if (error.status === 0) detail = t("error.network");
+  const expired = error.status === 401 && session() !== null;
+  if (expired) detail = `${error.detail} ${t("error.signInAgain")}`;
+  const title = error.title || t("error.title");
+  showSummary(summary, { title: error.reason ? `${title}（${error.reason}）` : title, detail, items });
+  if (expired) {
+    summary.querySelector(".error-list").append(el("li", {}, el("a", { href: `/ui/signin?next=${encodeURIComponent(location.pathname)}` }, t("signin.title"))));
+  }
+}
+
+function missing(form) {
+  return $$("[data-required]", form).filter(visible).filter((i) => (i.type === "checkbox" ? !i.checked : !i.value.trim()))
+    .map((input) => ({ input, message: t(input.type === "checkbox" ? "error.mustConfirm" : "error.required") }));
+}
+
+// Submit handling: Enter or the button submits; required and custom checks first (`validate`
+// returns [{input, message}]); the handler's failure is shown on the form.
+// One request id per attempt: a plain retry (after a lost answer) reuses it, so the service does
+// the change once; editing the form or a success starts a new attempt.
+export function requestIdFor(form) {
+  form.dataset.requestId ||= requestId();
+  return form.dataset.requestId;
+}
+
+export function onSubmit(form, handler, { validate } = {}) {
+  const summary = $(".error-summary", form);
+  const fresh = () => delete form.dataset.requestId;
+  form.addEventListener("input", fresh);
+  form.addEventListener("change", fresh);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const problems = [...missing(form), ...(validate ? validate() : [])];
+    if (problems.length) {
+      for (const { input, message } of problems) setFieldError(input, message);
+      showSummary(summary, { title: t("error.fix"), items: problems.map(({ input, message }) => ({ input, text: `${labelOf(input)}：${message}` })) });
+      return;
+    }
+    const button = $("[type=submit]", form);
+    button.disabled = true;
+    form.setAttribute("aria-busy", "true");
+    try {
+      await handler();
+      fresh();
+    } catch (error) {
+      showProblem(summary, error, form);
+    } finally {
+      button.disabled = false;
+      form.removeAttribute("aria-busy");
+      if (document.activeElement === document.body) button.focus();
+    }
+  });
+}
+
+function describe(result, withAge) {
+  const facts = { birth: result.birthDate, sex: t(`sex.${result.sex}`), age: result.age };
+  return t(withAge ? "id.okAge" : "id.ok", facts);
+}
+
+// The ID number checked as typed. `sex` (M/F) and `day` make it a marriage party's check.
+// Returns a validate() for onSubmit.
+export function watchId(input, { typeSelect = null, sex = "", day = today() } = {}) {
+  const hint = hintOf(input);
+  const idle = hint?.textContent || "";
+  hint?.setAttribute("aria-live", "polite");
+  const isResident = () => !typeSelect || typeSelect.value === RESIDENT_ID;
+  const check = (complete) => {
+    if (!isResident()) {
+      setFieldError(input, "");
+      if (hint) hint.textContent = "";
+      return "";
+    }
+    const n = normalize(input.value).length;
+    if (!complete && n < 18) {
+      setFieldError(input, "");
+      if (hint) hint.textContent = n ? t("id.progress", { n }) : idle;
+      return "";
+    }
+    if (!n) return "";
+    const result = sex ? checkMarriageParty(input.value, sex, day) : parseResidentId(input.value, day);
+    const message = result.error ? t(result.error, result.params || {}) : "";
+    setFieldError(input, message);
+    if (hint) hint.textContent = result.birthDate ? describe(result, Boolean(sex)) : "";
+    return message;
+  };
+  input.addEventListener("input", () => check(false));
+  input.addEventListener("blur", () => input.value && check(true));
+  typeSelect?.addEventListener("change", () => check(Boolean(input.value)));
+  return () => {
+    const message = input.value ? check(true) : "";
+    return message ? [{ input, message }] : [];
+  };
+}

@@ -1,0 +1,21 @@
+// The page's messages (the server embeds the chosen language's dict) and label helpers.
+const node = document.getElementById("ui-messages");
+const messages = node ? JSON.parse(node.textContent) : {};
+
+export const lang = document.documentElement.lang || "zh-CN";
+
+export function t(key, params = {}) {
+  const text = messages[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+// Proto enum value names (MARRIAGE_STATE_REGISTERED) → words.
+export function label(value) {
+  if (!value || value.endsWith("_UNSPECIFIED")) return "";
+  return messages[`enum.${value}`] ?? value;
+}
+
+// Archive field names (man_id) → words; unknown names as they are.
+export function fieldLabel(name) {
+  return messages[`field.${name}`] ?? name;
+}

@@ -1,0 +1,17 @@
+// Finding a person's marriage record by ID number (both divorce and reissue start from it).
+import { post } from "./api.js";
+import { el, partiesText } from "./dom.js";
+import { label, t } from "./i18n.js";
+import { normalize } from "./idcheck.js";
+
+export async function maritalStatus(idType, idNumber) {
+  return post("/v1/maritalStatus:lookup", { idType, idNumber: normalize(idNumber) });
+}
+
+export function marriageCard(marriage) {
+  return el("dl", { class: "record" },
+    el("dt", {}, t("col.certificate")), el("dd", {}, marriage.certificateNumber),
+    el("dt", {}, t("col.parties")), el("dd", {}, partiesText(marriage.parties)),
+    el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
+    el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)));
+}

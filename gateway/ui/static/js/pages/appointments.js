@@ -1,0 +1,52 @@
+import { get, post, requestId } from "../api.js";
+import { $, el, fillTable, row, today } from "../dom.js";
+import { onSubmit, requestIdFor, showProblem } from "../forms.js";
+import { label, t } from "../i18n.js";
+import { start } from "../shell.js";
+
+const session = start();
+const bookForm = $("#book-form");
+const dayForm = $("#day-form");
+
+async function cancel(appointment) {
+  try {
+    await post(`/v1/${appointment.name}:cancel`, { requestId: requestId() });
+    $("#book-result").textContent = t("appt.cancelled", { queue: appointment.queueNumber });
+    await showDay();
+  } catch (error) {
+    showProblem($("#day-errors"), error, dayForm);
+  }
+}
+
+async function showDay() {
+  const date = $("#day-date").value;
+  const found = await get("/v1/appointments", { officeCode: session.officeCode, date, pageSize: 200 });
+  $("#day-summary").textContent = found.capacity
+    ? t("dash.capacity", { booked: found.booked, capacity: found.capacity, opens: found.opensAt, closes: found.closesAt, label: found.dayLabel })
+    : t("dash.closed", { label: found.dayLabel });
+  fillTable($("#day-table"), found.appointments.map((a) => row(String(a.queueNumber), label(a.kind), a.contactName, a.contactPhone, label(a.state),
+    a.state === "APPOINTMENT_STATE_BOOKED"
+      ? el("button", { type: "button", onclick: () => cancel(a) }, t("appt.cancel", { queue: a.queueNumber }))
+      : "")), t("dash.none"));
+}
+
+if (session) {
+  $("#book-date").value = today();
+  $("#day-date").value = today();
+  onSubmit(bookForm, async () => {
+    const booked = await post("/v1/appointments", {
+      requestId: requestIdFor(bookForm),
+      appointment: {
+        officeCode: session.officeCode, date: $("#book-date").value, kind: $("#book-kind").value,
+        contactName: $("#book-name").value.trim(), contactPhone: $("#book-phone").value.trim(),
+      },
+    });
+    $("#book-result").replaceChildren(el("p", { class: "ok" }, t("appt.booked", { queue: booked.queueNumber, date: booked.date, kind: label(booked.kind) })));
+    $("#book-name").value = "";
+    $("#book-phone").value = "";
+    $("#day-date").value = booked.date;
+    await showDay();
+  });
+  onSubmit(dayForm, showDay);
+  showDay().catch((error) => showProblem($("#day-errors"), error, dayForm));
+}

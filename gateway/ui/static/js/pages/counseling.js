@@ -1,0 +1,76 @@
+import { get, post } from "../api.js";
+import { $, el, fillTable, row, today } from "../dom.js";
+import { onSubmit, requestIdFor, showProblem } from "../forms.js";
+import { label, t } from "../i18n.js";
+import { start } from "../shell.js";
+
+const session = start();
+const openForm = $("#open-form");
+const sessionForm = $("#session-form");
+const closeForm = $("#close-form");
+
+function caseText(c) {
+  return t("cns.caseOption", { date: c.receivedDate, topic: c.topic });
+}
+
+async function cases() {
+  const found = await get("/v1/counselingCases", { officeCode: session.officeCode, openOnly: $("#cases-open").checked, pageSize: 200 });
+  fillTable($("#cases-table"), found.cases.map((c) => row(c.receivedDate, c.topic, String(c.sessions.length),
+    label(c.outcome) || t("cns.inProgress"), c.closeDate)), t("dash.none"));
+  const open = found.cases.filter((c) => !c.closeDate);
+  for (const select of [$("#session-case"), $("#close-case")]) {
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "" }, t("action.choose")),
+      ...open.map((c) => el("option", { value: c.name, selected: c.name === chosen }, caseText(c))));
+  }
+}
+
+async function applications() {
+  try {
+    const { applications: list } = await get("/v1/divorceApplications", { officeCode: session.officeCode, state: "DIVORCE_STATE_COOLING_OFF", pageSize: 200 });
+    $("#open-application").append(...list.map((a) => el("option", { value: a.name }, t("cns.applicationOption", { number: a.receiptNumber, parties: a.parties.map((p) => p.name).join("、") }))));
+  } catch {
+    // linking a divorce application is optional
+  }
+}
+
+async function done(message, form) {
+  form.reset();
+  $("#work-result").textContent = message;
+  $("#session-date").value = today();
+  $("#close-date").value = today();
+  $("#session-counselor").value = session.displayName;
+  await cases();
+}
+
+if (session) {
+  $("#cases-open").checked = true;
+  $("#open-date").value = today();
+  $("#session-date").value = today();
+  $("#close-date").value = today();
+  $("#session-counselor").value = session.displayName;
+  onSubmit(openForm, async () => {
+    const opened = await post("/v1/counselingCases", {
+      requestId: requestIdFor(openForm),
+      counselingCase: { officeCode: session.officeCode, topic: $("#open-topic").value.trim(), receivedDate: $("#open-date").value, divorceApplication: $("#open-application").value },
+    });
+    openForm.reset();
+    $("#open-date").value = today();
+    $("#open-result").textContent = t("cns.opened", { topic: opened.topic, date: opened.receivedDate });
+    await cases();
+  });
+  onSubmit(sessionForm, async () => {
+    const c = await post(`/v1/${$("#session-case").value}:addSession`, {
+      requestId: requestIdFor(sessionForm),
+      session: { date: $("#session-date").value, counselor: $("#session-counselor").value.trim(), summary: $("#session-summary").value.trim() },
+    });
+    await done(t("cns.sessionAdded", { topic: c.topic, n: c.sessions.length }), sessionForm);
+  });
+  onSubmit(closeForm, async () => {
+    const c = await post(`/v1/${$("#close-case").value}:close`, { requestId: requestIdFor(closeForm), outcome: $("#close-outcome").value, closeDate: $("#close-date").value });
+    await done(t("cns.closed", { topic: c.topic, outcome: label(c.outcome) }), closeForm);
+  });
+  onSubmit($("#cases-form"), cases);
+  applications();
+  cases().catch((error) => showProblem($("#open-errors"), error, null));
+}

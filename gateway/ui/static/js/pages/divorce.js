@@ -1,0 +1,46 @@
+import { get, post } from "../api.js";
+import { $, definitions, pageParams, partiesText } from "../dom.js";
+import { onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
+import { label, t } from "../i18n.js";
+import { normalize } from "../idcheck.js";
+import { start } from "../shell.js";
+
+const session = start();
+const name = `divorceApplications/${pageParams().application_id}`;
+const withdrawForm = $("#withdraw-form");
+const issueForm = $("#issue-form");
+
+function show(a) {
+  const agreement = a.agreement || {};
+  definitions($("#application"), [
+    [t("col.receipt"), a.receiptNumber], [t("col.state"), label(a.state)], [t("col.parties"), partiesText(a.parties)],
+    [t("col.accepted"), a.acceptDate], [t("col.coolingEnd"), a.coolingOffEndDate], [t("col.issueDeadline"), a.issueDeadlineDate],
+    [t("col.closeDate"), a.closeDate], [t("col.divorceCertificate"), a.certificateNumber],
+    [t("div.children"), agreement.childrenArrangement], [t("div.property"), agreement.propertyDivision], [t("div.debts"), agreement.debtHandling],
+  ]);
+  const link = $("#print-receipt");
+  link.href = `/ui/print/receipt/${pageParams().application_id}`;
+  link.hidden = false;
+  withdrawForm.closest("section").hidden = a.state !== "DIVORCE_STATE_COOLING_OFF";
+  issueForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
+}
+
+async function load() {
+  show(await get(`/v1/${name}`));
+}
+
+if (session) {
+  const checkId = watchId($("#withdraw-id"), { typeSelect: $("#withdraw-idtype") });
+  onSubmit(withdrawForm, async () => {
+    const a = await post(`/v1/${name}:withdraw`, { requestId: requestIdFor(withdrawForm), idType: $("#withdraw-idtype").value, idNumber: normalize($("#withdraw-id").value) });
+    show(a);
+    withdrawForm.reset();
+    $("#divorce-result").textContent = t("div.withdrawn");
+  }, { validate: checkId });
+  onSubmit(issueForm, async () => {
+    const a = await post(`/v1/${name}:register`, { requestId: requestIdFor(issueForm), officeCode: session.officeCode, bothPresent: $("#issue-present").checked });
+    show(a);
+    $("#divorce-result").textContent = t("div.divorced", { number: a.certificateNumber });
+  });
+  load().catch((error) => showProblem($("#load-errors"), error, null));
+}

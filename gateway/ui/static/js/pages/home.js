@@ -1,0 +1,75 @@
+import { get } from "../api.js";
+import { $, addDays, daysBetween, el, fillTable, idOf, partiesText, row, today } from "../dom.js";
+import { label, t } from "../i18n.js";
+import { start } from "../shell.js";
+
+const LAPSING_WITHIN_DAYS = 7;
+
+function failed(table, error) {
+  table.closest("section").append(el("p", { class: "panel-error", role: "alert" }, error.detail || t("error.unexpected")));
+}
+
+function link(application) {
+  return el("a", { href: `/ui/marriage/divorces/${idOf(application.name)}` }, application.receiptNumber);
+}
+
+async function appointments(office, day) {
+  const table = $("#today-table");
+  try {
+    const found = await get("/v1/appointments", { officeCode: office, date: day, pageSize: 200 });
+    $("#today-summary").textContent = found.capacity
+      ? t("dash.capacity", { booked: found.booked, capacity: found.capacity, opens: found.opensAt, closes: found.closesAt, label: found.dayLabel })
+      : t("dash.closed", { label: found.dayLabel });
+    fillTable(table, found.appointments.map((a) => row(String(a.queueNumber), label(a.kind), a.contactName, label(a.state))), t("dash.none"));
+  } catch (error) {
+    failed(table, error);
+  }
+}
+
+async function applications(office, state) {
+  const found = await get("/v1/divorceApplications", { officeCode: office, state, pageSize: 200 });
+  return found.applications;
+}
+
+async function coolingOff(office) {
+  const table = $("#cooling-table");
+  try {
+    const list = await applications(office, "DIVORCE_STATE_COOLING_OFF");
+    fillTable(table, list.map((a) => row(link(a), partiesText(a.parties), a.acceptDate, a.coolingOffEndDate)), t("dash.none"));
+  } catch (error) {
+    failed(table, error);
+  }
+}
+
+async function lapsing(office, day) {
+  const table = $("#lapsing-table");
+  try {
+    const until = addDays(day, LAPSING_WITHIN_DAYS);
+    const list = (await applications(office, "DIVORCE_STATE_AWAITING_ISSUE"))
+      .filter((a) => a.issueDeadlineDate && a.issueDeadlineDate <= until)
+      .sort((a, b) => a.issueDeadlineDate.localeCompare(b.issueDeadlineDate));
+    fillTable(table, list.map((a) => row(link(a), partiesText(a.parties), a.issueDeadlineDate, String(daysBetween(day, a.issueDeadlineDate)))), t("dash.none"));
+  } catch (error) {
+    failed(table, error);
+  }
+}
+
+async function recent(office) {
+  const table = $("#recent-table");
+  try {
+    const { marriages } = await get("/v1/marriages", { officeCode: office, pageSize: 8 });
+    fillTable(table, marriages.map((m) => row(
+      el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, m.certificateNumber), partiesText(m.parties), m.registerDate, label(m.state))), t("dash.none"));
+  } catch (error) {
+    failed(table, error);
+  }
+}
+
+const session = start();
+if (session?.roles.includes("marriage_registrar")) {
+  const day = today();
+  appointments(session.officeCode, day);
+  coolingOff(session.officeCode);
+  lapsing(session.officeCode, day);
+  recent(session.officeCode);
+}

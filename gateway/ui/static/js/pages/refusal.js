@@ -1,0 +1,24 @@
+import { ApiError, post } from "../api.js";
+import { $ } from "../dom.js";
+import { t } from "../i18n.js";
+import { refusalToPrint } from "../notice.js";
+import { failed, ready, showQr, start } from "../print.js";
+
+async function load() {
+  const refusal = refusalToPrint();
+  if (!refusal) throw new ApiError(404, { title: t("print.noRefusal"), detail: t("print.noRefusalDetail") });
+  const notice = await post("/ui/api/refusal-notices", {
+    reason: refusal.reason, detail: refusal.detail, officeCode: refusal.officeCode, officeName: refusal.officeName,
+    parties: refusal.parties.map((p) => ({ name: p.name, idNumber: p.idNumber })),
+  });
+  $("#n-number").textContent = notice.number;
+  $("#n-addressee").textContent = t("print.refusalTo", { names: refusal.parties.map((p, i) => `${p.name}（${notice.parties[i].idNumber}）`).join("、") });
+  $("#n-text").textContent = t("print.refusalText");
+  $("#n-reason").textContent = refusal.detail;
+  $("#n-office").textContent = refusal.officeName;
+  $("#n-date").textContent = notice.date;
+  showQr(notice);
+  ready();
+}
+
+if (start()) load().catch(failed);

@@ -1,0 +1,88 @@
+import { ApiError, get, post } from "../api.js";
+import { $, el, idOf, today } from "../dom.js";
+import { onSubmit, requestIdFor, setFieldError, watchId } from "../forms.js";
+import { t } from "../i18n.js";
+import { maskId, normalize } from "../idcheck.js";
+import { keepRefusal } from "../notice.js";
+import { start } from "../shell.js";
+
+const RESIDENT_ID = "ID_TYPE_RESIDENT_ID";
+// Refusals on the law's grounds get a written notice (不予登记告知书); input mistakes do not.
+const REFUSALS = new Set(["PARTY_ALREADY_MARRIED", "UNDER_LEGAL_AGE", "DECLARATION_MISSING",
+  "PARTIES_NOT_MALE_AND_FEMALE", "SAME_PERSON"]);
+
+const session = start();
+const form = $("#register-form");
+const day = today();
+
+const parties = [0, 1].map((i) => ({
+  sex: i === 0 ? "M" : "F",
+  type: $(`#p${i}-idtype`), id: $(`#p${i}-id`), name: $(`#p${i}-name`),
+  birth: $(`#p${i}-birth`), nationality: $(`#p${i}-nationality`), docs: $(`fieldset[data-party="${i}"] .docs-only`),
+}));
+
+function partyBody(p) {
+  const body = { idType: p.type.value, idNumber: normalize(p.id.value), name: p.name.value.trim() };
+  if (p.type.value === RESIDENT_ID) return body;
+  return { ...body, sex: p.sex === "M" ? "SEX_MALE" : "SEX_FEMALE", birthDate: p.birth.value, nationality: p.nationality.value.trim().toUpperCase() };
+}
+
+async function loadAppointments() {
+  const select = $("#reg-appointment");
+  const wanted = new URLSearchParams(location.search).get("appointment");
+  try {
+    const found = await get("/v1/appointments", { officeCode: session.officeCode, date: day, pageSize: 200 });
+    const open = found.appointments.filter((a) => a.state === "APPOINTMENT_STATE_BOOKED" && a.kind === "APPOINTMENT_KIND_MARRIAGE");
+    select.append(...open.map((a) => el("option", { value: a.name, selected: a.name === wanted }, t("reg.appointmentOption", { queue: a.queueNumber, name: a.contactName }))));
+  } catch {
+    // registering without a booking is allowed; the list is a convenience
+  }
+}
+
+function refused(error) {
+  const index = Number(error.metadata.party);
+  if (Number.isInteger(index) && parties[index]) setFieldError(parties[index].id, error.detail);
+  keepRefusal({
+    reason: error.reason, detail: error.detail, officeCode: session.officeCode, officeName: session.officeName,
+    parties: parties.map((p) => ({ name: p.name.value.trim(), idNumber: maskId(p.id.value), sex: p.sex })),
+  });
+  $("#register-refusal").hidden = false;
+}
+
+function registered(marriage) {
+  const id = idOf(marriage.name);
+  $("#register-result").replaceChildren(el("div", { class: "ok" },
+    el("p", {}, t("reg.done", { number: marriage.certificateNumber, parties: marriage.parties.map((p) => p.name).join("、") })),
+    el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")))));
+  form.reset();
+  for (const p of parties) p.docs.hidden = true;
+  $("#print-certificate").focus();
+}
+
+if (session) {
+  const checks = parties.map((p) => {
+    p.type.addEventListener("change", () => { p.docs.hidden = p.type.value === RESIDENT_ID; });
+    return watchId(p.id, { typeSelect: p.type, sex: p.sex, day });
+  });
+  const samePerson = () => (parties[0].id.value && normalize(parties[0].id.value) === normalize(parties[1].id.value)
+    ? [{ input: parties[1].id, message: t("reg.samePerson") }] : []);
+  loadAppointments();
+  onSubmit(form, async () => {
+    $("#register-refusal").hidden = true;
+    $("#register-result").replaceChildren();
+    try {
+      registered(await post("/v1/marriages:register", {
+        requestId: requestIdFor(form), officeCode: session.officeCode, appointment: $("#reg-appointment").value,
+        parties: parties.map(partyBody),
+        declarations: { noSpouse: $("#reg-nospouse").checked, noProhibitedKinship: $("#reg-nokin").checked },
+      }));
+    } catch (error) {
+      if (error instanceof ApiError && REFUSALS.has(error.reason)) {
+        refused(error);
+        error.title = t("reg.refused");
+      }
+      throw error;
+    }
+  }, { validate: () => [...checks.flatMap((check) => check()), ...samePerson()] });
+  $("#print-refusal").addEventListener("click", () => location.assign("/ui/print/refusal"));
+}

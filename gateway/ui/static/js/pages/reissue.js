@@ -1,0 +1,41 @@
+import { post } from "../api.js";
+import { $, el, idOf } from "../dom.js";
+import { onSubmit, requestIdFor, watchId } from "../forms.js";
+import { label, t } from "../i18n.js";
+import { marriageCard, maritalStatus } from "../lookup.js";
+import { start } from "../shell.js";
+
+const session = start();
+const reissueForm = $("#reissue-form");
+let marriage = null;
+
+async function find() {
+  reissueForm.hidden = true;
+  const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
+  marriage = found.marriage || null;
+  const area = $("#found-marriage");
+  if (!marriage) {
+    area.replaceChildren(el("p", { class: "warn" }, t("reissue.none")));
+    return;
+  }
+  area.replaceChildren(marriageCard(marriage));
+  reissueForm.hidden = false;
+  $("#reissue-ground").focus();
+}
+
+async function reissue() {
+  const done = await post(`/v1/${marriage.name}:reissue`, { requestId: requestIdFor(reissueForm), officeCode: session.officeCode, ground: $("#reissue-ground").value });
+  const parts = [el("p", {}, t("reissue.done", { outcome: label(done.outcome), number: done.documentNumber }))];
+  if (done.note) parts.push(el("p", {}, done.note));
+  if (done.outcome === "REISSUE_OUTCOME_CERTIFICATE") {
+    parts.push(el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${idOf(done.marriage.name)}` }, t("reg.printCertificate"))));
+  }
+  $("#reissue-result").replaceChildren(el("div", { class: "ok" }, ...parts));
+  reissueForm.hidden = true;
+}
+
+if (session) {
+  const checkId = watchId($("#find-id"), { typeSelect: $("#find-idtype") });
+  onSubmit($("#find-form"), find, { validate: checkId });
+  onSubmit(reissueForm, reissue);
+}

@@ -1,0 +1,22 @@
+import { get } from "../api.js";
+import { $, definitions, today } from "../dom.js";
+import { onSubmit, showProblem } from "../forms.js";
+import { t } from "../i18n.js";
+import { start } from "../shell.js";
+
+const FIGURES = ["marriagesRegistered", "divorcesRegistered", "courtDivorces", "certificatesReissued", "recordCertificates",
+  "divorceApplications", "divorceWithdrawn", "divorceDeemedWithdrawn", "counselingReceived", "counselingReconciled",
+  "historicalImported", "correctionsApproved", "registrationComplianceRate", "archiveRate"];
+const session = start();
+
+async function load() {
+  const stats = await get("/v1/statistics", { officeCode: session.officeCode || session.jurisdiction, fromDate: $("#stats-from").value, toDate: $("#stats-to").value });
+  definitions($("#stats"), FIGURES.map((key) => [t(`stats.${key}`), String(stats[key] ?? "")]));
+}
+
+if (session) {
+  $("#stats-from").value = `${today().slice(0, 4)}-01-01`;
+  $("#stats-to").value = today();
+  onSubmit($("#stats-form"), load);
+  load().catch((error) => showProblem($("#stats-errors"), error));
+}

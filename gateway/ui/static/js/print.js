@@ -1,0 +1,37 @@
+// Printable documents: the page's data, its QR code (server-side SVG of a signed link), print.
+import { post } from "./api.js";
+import { $ } from "./dom.js";
+import { t } from "./i18n.js";
+import { showProblem } from "./forms.js";
+import { start } from "./shell.js";
+
+export { start };
+
+export function showQr({ url, qr }) {
+  $("#qr").src = qr;
+  const link = $("#verify-link");
+  link.href = url;
+  link.textContent = url;
+}
+
+export async function qrFor(name) {
+  showQr(await post("/ui/api/verify-links", { name }));
+}
+
+export function ready() {
+  const button = $("#print");
+  button.disabled = false;
+  button.addEventListener("click", () => window.print());
+  $("#print-status").textContent = t("print.ready");
+  $("#back").addEventListener("click", (event) => {
+    if (history.length > 1) {
+      event.preventDefault();
+      history.back();
+    }
+  });
+  button.focus();
+}
+
+export function failed(error) {
+  showProblem($("#load-errors"), error, null);
+}

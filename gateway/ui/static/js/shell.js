@@ -1,0 +1,37 @@
+// Every signed-in page: the session, the nav and sections for the user's roles, sign-out.
+import { session, signOut } from "./api.js";
+import { $, $$ } from "./dom.js";
+import { lang, t } from "./i18n.js";
+
+const rolesOf = (node) => (node.dataset.roles || "").split(" ").filter(Boolean);
+
+export function signInUrl() {
+  return `/ui/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+// → the session, or null (after sending the user to sign in, or saying the screen is not theirs).
+export function start() {
+  const current = session();
+  if (!current) {
+    location.replace(signInUrl());
+    return null;
+  }
+  const mine = new Set(current.roles);
+  for (const node of $$("[data-roles]")) node.hidden = !rolesOf(node).some((r) => mine.has(r));
+  const who = $("#who");
+  if (who) {
+    const until = new Date(current.expiresAt).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+    who.textContent = t("shell.who", { name: current.displayName, office: current.officeName || current.jurisdiction, until });
+  }
+  $("#signout")?.addEventListener("click", async () => {
+    await signOut().catch(() => {});
+    location.assign("/ui/signin");
+  });
+  const allowed = (document.body.dataset.screenRoles || "").split(" ").filter(Boolean);
+  if (allowed.length && !allowed.some((r) => mine.has(r))) {
+    $("#denied").hidden = false;
+    return null;
+  }
+  $("#screen").hidden = false;
+  return current;
+}

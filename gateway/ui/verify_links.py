@@ -1,0 +1,77 @@
+"""Signed verification links (`/verify/<token>`): what a QR code on a certificate or notice carries.
+
+The token is a JWT (HS256) under a key derived from the gateway's token key, so it cannot be made
+or altered without the gateway, and it is never accepted as a bearer token (different key and
+audience). It names a record (`marriages/{id}`, `divorceApplications/{id}`) whose current state
+the page looks up, or — for a refusal notice, which is not a record — holds the notice itself
+(masked). Printed documents live for decades: the token does not expire.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+AUDIENCE = "civic-verify"
+ALGORITHM = "HS256"
+KEY_CONTEXT = b"civic-ui-verify-link-v1"
+RECORD_COLLECTIONS = ("marriages/", "divorceApplications/")
+
+
+class InvalidLink(Exception):
+    pass
+
+
+class _Utf8Json(json.JSONEncoder):
+    """Chinese text as UTF-8, not \\uXXXX escapes: half the size in the QR code."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**{**options, "ensure_ascii": False})
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    record: str  # resource name, or "" for a refusal notice
+    notice: dict[str, Any]  # the refusal notice's masked content, or {} for a record
+
+
+def is_record_name(name: str) -> bool:
+    return any(name.startswith(c) and len(name) > len(c) and "/" not in name[len(c):]
+               for c in RECORD_COLLECTIONS)
+
+
+class VerifyLinks:
+    def __init__(self, token_key: str) -> None:
+        # A key of its own: a verification token can never pass for a bearer token or the reverse.
+        self._key = hmac.new(token_key.encode(), KEY_CONTEXT, hashlib.sha256).digest()
+
+    def for_record(self, name: str) -> str:
+        if not is_record_name(name):
+            raise ValueError(f"not a verifiable record name: {name!r}")
+        return self._sign({"rec": name})
+
+    def for_notice(self, notice: dict[str, Any]) -> str:
+        return self._sign({"notice": notice})
+
+    def _sign(self, claims: dict[str, Any]) -> str:
+        # Short claims: the token is printed as a QR code, and a denser code scans worse.
+        return jwt.encode({"aud": AUDIENCE, "iat": int(time.time()), **claims}, self._key, algorithm=ALGORITHM,
+                          json_encoder=_Utf8Json)
+
+    def read(self, token: str) -> LinkClaims:
+        try:
+            claims = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE,
+                                options={"require": ["iat", "aud"]})
+        except jwt.PyJWTError as exc:
+            raise InvalidLink(type(exc).__name__) from exc
+        record, notice = claims.get("rec", ""), claims.get("notice", {})
+        if isinstance(record, str) and is_record_name(record) and not notice:
+            return LinkClaims(record, {})
+        if isinstance(notice, dict) and notice and not record:
+            return LinkClaims("", notice)
+        raise InvalidLink("claims")

@@ -1,0 +1,175 @@
+"""The province change feed, read from the real JetStream stream CIVIC."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import nats
+import pytest
+from civic.placenames.v1 import divisions_pb2, events_pb2
+from servicekit.events import H_MSG_ID, H_TIME, H_TYPE, STREAM, ensure_stream
+
+
+@pytest.fixture
+async def js(infra):
+    nc = await nats.connect(infra.nats_url)
+    stream = nc.jetstream()
+    await ensure_stream(stream)
+    yield stream
+    await nc.close()
+
+
+@pytest.fixture
+def topic() -> str:
+    """A subject of this test only (other tests and services write to the same stream)."""
+    return f"civic.gwtest{uuid.uuid4().hex[:8]}.division_changed"
+
+
+async def publish(js, topic: str, code: str, event_type: str = "civic.placenames.v1.DivisionChanged") -> int:
+    event_id = str(uuid.uuid4())
+    payload = events_pb2.DivisionChanged(
+        event_id=event_id,
+        code=code,
+        display_name=f"区划{code}",
+        level=divisions_pb2.DIVISION_LEVEL_TOWNSHIP,
+        kind=divisions_pb2.CHANGE_KIND_CREATED,
+    )
+    ack = await js.publish(
+        topic,
+        payload.SerializeToString(),
+        stream=STREAM,
+        headers={H_MSG_ID: event_id, H_TYPE: event_type, H_TIME: "2024-05-20T01:30:00+00:00"},
+    )
+    return ack.seq
+
+
+async def last_sequence(js) -> int:
+    return (await js.stream_info(STREAM)).state.last_seq
+
+
+async def test_events_in_order_with_cursors(start_gateway, js, topic) -> None:
+    gw = await start_gateway()
+    start = await last_sequence(js)
+    sequences = [await publish(js, topic, f"4212811{n:02d}") for n in range(5)]
+    headers = await gw.client_headers("feed.read")
+    page = await gw.client.get(
+        "/v1/exchange/events", headers=headers, params={"after": start, "limit": 3, "subject": topic}
+    )
+    assert page.status_code == 200, page.text
+    first = page.json()
+    assert [e["cursor"] for e in first["events"]] == [str(s) for s in sequences[:3]]
+    assert first["next"] == str(sequences[2])
+    event = first["events"][0]
+    assert event["type"] == "civic.placenames.v1.DivisionChanged" and event["subject"] == topic
+    assert event["time"] == "2024-05-20T01:30:00+00:00" and event["id"]
+    assert event["data"]["code"] == "421281100" and event["data"]["displayName"] == "区划421281100"
+    assert event["data"]["kind"] == "CHANGE_KIND_CREATED" and event["data"]["successorCode"] == ""
+    rest = (
+        await gw.client.get(
+            "/v1/exchange/events", headers=headers, params={"after": first["next"], "subject": topic}
+        )
+    ).json()
+    assert [e["cursor"] for e in rest["events"]] == [str(s) for s in sequences[3:]]
+    empty = (
+        await gw.client.get(
+            "/v1/exchange/events", headers=headers, params={"after": rest["next"], "subject": topic}
+        )
+    ).json()
+    assert empty == {"events": [], "next": rest["next"]}
+
+
+async def test_reading_the_whole_stream_sees_every_event_once(start_gateway, js, topic) -> None:
+    gw = await start_gateway()
+    headers = await gw.headers("supervisor")
+    cursor = str(await last_sequence(js))
+    seen: list[str] = []
+
+    async def write() -> None:
+        for n in range(30):
+            await publish(js, topic, f"4212812{n:02d}")
+            if n % 5 == 0:
+                await asyncio.sleep(0.01)
+
+    writer = asyncio.ensure_future(write())
+    while len(seen) < 30:
+        page = (
+            await gw.client.get(
+                "/v1/exchange/events",
+                headers=headers,
+                params={"after": cursor, "limit": 7, "wait": 2, "subject": topic},
+            )
+        ).json()
+        seen += [e["data"]["code"] for e in page["events"]]
+        cursor = page["next"]
+    await writer
+    assert seen == [f"4212812{n:02d}" for n in range(30)]
+
+
+async def test_long_poll_returns_as_soon_as_an_event_arrives(start_gateway, js, topic) -> None:
+    gw = await start_gateway()
+    headers = await gw.client_headers("feed.read")
+    after = await last_sequence(js)
+    started = time.monotonic()
+    waiting = asyncio.ensure_future(
+        gw.client.get(
+            "/v1/exchange/events", headers=headers, params={"after": after, "wait": 10, "subject": topic}
+        )
+    )
+    await asyncio.sleep(0.5)
+    assert not waiting.done()
+    sequence = await publish(js, topic, "421281300")
+    reply = await asyncio.wait_for(waiting, 5)
+    assert [e["cursor"] for e in reply.json()["events"]] == [str(sequence)]
+    assert time.monotonic() - started < 3
+    started = time.monotonic()
+    idle = await gw.client.get(
+        "/v1/exchange/events", headers=headers, params={"after": sequence, "wait": 0.5, "subject": topic}
+    )
+    assert idle.json() == {"events": [], "next": str(sequence)}
+    assert 0.4 < time.monotonic() - started < 3
+
+
+async def test_an_unknown_event_type_still_has_its_place(start_gateway, js, topic) -> None:
+    gw = await start_gateway()
+    after = await last_sequence(js)
+    await publish(js, topic, "421281400", event_type="civic.future.v9.SomethingNew")
+    events = (
+        await gw.client.get(
+            "/v1/exchange/events",
+            headers=await gw.client_headers("feed.read"),
+            params={"after": after, "subject": topic},
+        )
+    ).json()["events"]
+    assert events[0]["type"] == "civic.future.v9.SomethingNew" and events[0]["data"] is None
+
+
+async def test_who_may_read_the_feed(start_gateway) -> None:
+    gw = await start_gateway()
+    assert (await gw.client.get("/v1/exchange/events")).status_code == 401
+    for headers, status in (
+        (await gw.headers("marriage_registrar"), 403),
+        (await gw.client_headers("import.write"), 403),
+        (await gw.headers("auditor"), 200),
+        (await gw.client_headers("feed.read"), 200),
+    ):
+        assert (await gw.client.get("/v1/exchange/events", headers=headers)).status_code == status
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "-1"},
+        {"limit": "0"},
+        {"limit": "5000"},
+        {"wait": "soon"},
+        {"wait": "99"},
+        {"subject": "other.things"},
+        {"cursor": "1"},
+    ],
+)
+async def test_bad_parameters_are_400(start_gateway, params) -> None:
+    gw = await start_gateway()
+    reply = await gw.client.get("/v1/exchange/events", headers=await gw.headers("supervisor"), params=params)
+    assert reply.status_code == 400 and reply.json()["violations"][0]["field"] == next(iter(params))

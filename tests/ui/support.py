@@ -1,0 +1,143 @@
+"""Helpers of the UI browser tests: Chromium, screenshots, resident ID numbers, sign-in, and the
+marriage window steps several tests share."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1366, "height": 768}
+PASSWORD = "civic-demo"
+OFFICE = "421281"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+BUREAU_TZ = ZoneInfo("Asia/Shanghai")
+_serials = itertools.count()
+_random = random.SystemRandom()
+_issued: set[str] = set()
+_SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(BUREAU_TZ).date()
+
+
+def check_char(first17: str) -> str:
+    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+
+
+def resident_id(male: bool, age: int = 30, spread: int = 9) -> str:
+    """A valid resident ID of someone `age` to `age + spread + 1` years old, random enough not to meet one
+    from an earlier run against the same data (the tests then register the same person twice)."""
+    while True:
+        born = dt.date(today().year - age - 1 - _random.randrange(spread + 1), 1, 1) \
+            + dt.timedelta(days=_random.randrange(365))
+        sequence = f"{_random.randrange(100):02d}{2 * _random.randrange(5) + (1 if male else 0)}"
+        first17 = f"{OFFICE}{born:%Y%m%d}{sequence}"
+        if first17 not in _issued:
+            _issued.add(first17)
+            return first17 + check_char(first17)
+
+
+def wrong_check(number: str) -> str:
+    right = number[17]
+    return number[:17] + ("1" if right != "1" else "2")
+
+
+def name(male: bool) -> str:
+    n = next(_serials)
+    return _SURNAMES[n % len(_SURNAMES)] + _GIVEN[(n * 7 + (0 if male else 3)) % len(_GIVEN)]
+
+
+@dataclass
+class Couple:
+    man_id: str
+    man: str
+    woman_id: str
+    woman: str
+
+    @classmethod
+    def new(cls) -> Couple:
+        return cls(resident_id(True), name(True), resident_id(False), name(False))
+
+
+def shot(page, label: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{label}.png"), full_page=True)
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """By keyboard alone: the user name field has the focus, Tab to the password, Enter submits."""
+    page.goto("/ui/signin")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/ui/$"))
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(re.compile(r"/ui/signin"))
+
+
+def api_token(url: str, username: str) -> str:
+    resp = httpx.post(f"{url}/v1/auth/token", data={"grant_type": "password", "username": username,
+                                                    "password": PASSWORD}, timeout=10)
+    resp.raise_for_status()
+    return resp.json()["access_token"]
+
+
+def open_day(url: str, token: str) -> dt.date:
+    """The first day from today on which the office takes bookings."""
+    day = today()
+    for _ in range(30):
+        resp = httpx.get(f"{url}/v1/appointments", params={"officeCode": OFFICE, "date": day.isoformat()},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        resp.raise_for_status()
+        found = resp.json()
+        if found["capacity"] > found["booked"]:
+            return day
+        day += dt.timedelta(days=1)
+    raise AssertionError("no bookable day in the next 30 days")
+
+
+def register_via_api(url: str, token: str, couple: Couple) -> dict:
+    """Set-up for flows that start from an existing marriage (the UI's registration has its own test)."""
+    resp = httpx.post(f"{url}/v1/marriages:register", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                      json={"officeCode": OFFICE, "declarations": {"noSpouse": True, "noProhibitedKinship": True},
+                            "parties": [{"idNumber": couple.man_id, "name": couple.man},
+                                        {"idNumber": couple.woman_id, "name": couple.woman}]})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def fill_registration(page, couple: Couple) -> None:
+    page.goto("/ui/marriage/register")
+    page.get_by_label("证件号码").first.wait_for()
+    page.locator("#p0-id").fill(couple.man_id)
+    page.locator("#p0-name").fill(couple.man)
+    page.locator("#p1-id").fill(couple.woman_id)
+    page.locator("#p1-name").fill(couple.woman)
+    page.get_by_label("双方均无配偶").check()
+    page.get_by_label("双方没有直系血亲和三代以内旁系血亲关系").check()
+
+
+def register_via_ui(page, couple: Couple) -> str:
+    """Registers the couple through the form (Enter submits); returns the certificate number."""
+    fill_registration(page, couple)
+    page.locator("#p1-name").press("Enter")
+    result = page.locator("#register-result")
+    result.get_by_text("结婚登记已办理").wait_for()
+    return re.search(r"J\d{6}-\d{4}-\d{6}", result.inner_text()).group(0)

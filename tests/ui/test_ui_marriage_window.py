@@ -1,0 +1,269 @@
+"""The registry window in the browser, as a registrar works it, on the whole running suite."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.ui.support import (
+    ARTIFACTS,
+    Couple,
+    api_token,
+    fill_registration,
+    open_day,
+    register_via_api,
+    register_via_ui,
+    resident_id,
+    shot,
+    sign_in,
+    sign_out,
+    today,
+    wrong_check,
+)
+
+CERTIFICATE = re.compile(r"^J421281-\d{4}-\d{6}$")
+
+
+def test_book_register_print_then_the_same_person_is_refused_in_chinese(page, suite):
+    sign_in(page, "marriage_registrar")
+    expect(page.locator("#today-summary")).to_contain_text("名额")
+    shot(page, "01-registrar-home")
+
+    day = open_day(suite.url, api_token(suite.url, "marriage_registrar"))
+    page.get_by_role("navigation").get_by_role("link", name="预约", exact=True).click()
+    page.locator("#book-date").fill(day.isoformat())
+    page.get_by_label("预约事项").select_option(label="结婚登记")
+    page.get_by_label("联系人姓名").fill("张伟")
+    page.get_by_label("联系电话").fill("13800138000")
+    page.get_by_label("联系电话").press("Enter")
+    expect(page.locator("#book-result")).to_contain_text("预约成功")
+    expect(page.locator("#day-table")).to_contain_text("张*")
+    shot(page, "02-appointment-booked")
+
+    couple = Couple.new()
+    fill_registration(page, couple)
+    expect(page.locator("#p0-id-hint")).to_contain_text("号码有效")
+    if day == today():  # the booking is today's: the registration serves it
+        page.locator("#reg-appointment").select_option(index=1)
+    page.locator("#p1-name").press("Enter")
+    result = page.locator("#register-result")
+    expect(result).to_contain_text("结婚登记已办理")
+    shot(page, "03-marriage-registered")
+
+    page.locator("#print-certificate").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#c-number")).to_have_text(CERTIFICATE)
+    expect(page.locator("#c-parties")).to_contain_text(couple.man)
+    expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml;base64,"))
+    expect(page.locator("#verify-link")).to_have_attribute("href", re.compile(r"/verify/[\w-]+\.[\w-]+\.[\w-]+$"))
+    shot(page, "04-certificate-screen")
+    page.emulate_media(media="print")
+    shot(page, "05-certificate-print-media")
+    pdf = page.pdf(path=str(ARTIFACTS / "05-certificate.pdf"), prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one sheet"
+    page.emulate_media(media="screen")
+
+    again = Couple(couple.man_id, couple.man, resident_id(False), "王芳")
+    fill_registration(page, again)
+    page.get_by_role("button", name="办理结婚登记").click()
+    summary = page.locator("#register-errors")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("有配偶")
+    expect(summary).to_contain_text("PARTY_ALREADY_MARRIED")
+    expect(page.locator("#p0-id-error")).to_contain_text("有配偶")
+    expect(summary).to_be_focused()
+    shot(page, "06-refused-already-married")
+
+    page.get_by_role("button", name="打印不予登记告知书").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#n-reason")).to_contain_text("有配偶")
+    expect(page.locator("#n-number")).to_have_text(re.compile(r"^BY421281-\d{8}-\w{6}$"))
+    shot(page, "07-refusal-notice")
+    link = page.locator("#verify-link").get_attribute("href")
+
+    public = page.context.browser.new_context(locale="zh-CN")
+    try:
+        verify = public.new_page()
+        verify.goto(link)
+        expect(verify.locator(".verdict")).to_contain_text("本告知书由婚姻登记机关出具")
+        expect(verify.locator("main")).to_contain_text("有配偶")
+        expect(verify.locator("main")).not_to_contain_text(couple.man_id)
+        shot(verify, "08-refusal-notice-verified")
+    finally:
+        public.close()
+
+
+def test_certificate_qr_opens_a_public_verification_in_a_private_window(page, new_context):
+    sign_in(page, "marriage_registrar")
+    couple = Couple.new()
+    number = register_via_ui(page, couple)
+    page.locator("#print-certificate").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    link = page.locator("#verify-link").get_attribute("href")
+
+    private = new_context().new_page()  # a new context: no session, no cookies
+    response = private.goto(link)
+    shot(private, "09-certificate-verified")
+    assert response.status == 200, private.locator("main").inner_text()
+    expect(private.locator(".verdict")).to_contain_text("核验通过")
+    expect(private.locator("#verify-document")).to_have_text(number)
+    main = private.locator("main").inner_text()
+    assert couple.man_id not in main and couple.woman_id not in main
+    assert couple.man_id[-4:] in main  # masked: 4212**********1234
+    count = int(private.locator("#verify-count").inner_text())
+    private.reload()
+    expect(private.locator("#verify-count")).to_have_text(str(count + 1))  # every verification is counted
+
+    tampered = private.goto(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
+    assert tampered.status == 404
+    expect(private.locator(".verdict")).to_contain_text("核验码无效")
+
+
+def test_a_wrong_check_digit_is_flagged_as_typed_and_nothing_is_sent(page):
+    sign_in(page, "marriage_registrar")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "marriages:register" in r.url else None)
+    couple = Couple.new()
+    fill_registration(page, Couple(wrong_check(couple.man_id), couple.man, couple.woman_id, couple.woman))
+    expect(page.locator("#p0-id-error")).to_have_text("身份证号码校验位错误，请核对号码是否录入有误")
+    expect(page.locator("#p0-id")).to_have_attribute("aria-invalid", "true")
+    page.locator("#p0-id").focus()
+    page.keyboard.press("Enter")
+    summary = page.locator("#register-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("校验位错误")
+    shot(page, "10-wrong-check-digit")
+
+    page.locator("#p1-id").fill(resident_id(False, age=18, spread=0))
+    expect(page.locator("#p1-id-error")).to_contain_text("未满 20 周岁")
+    page.locator("#p1-id").fill(resident_id(True))
+    expect(page.locator("#p1-id-error")).to_contain_text("女方须录入女性")
+    page.locator("#p0-id").fill(couple.man_id[:10])
+    expect(page.locator("#p0-id-hint")).to_have_text("已输入 10/18 位")
+    assert sent == []
+
+
+def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page, suite, new_context):
+    couple = Couple.new()
+    register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="离婚登记", exact=True).click()
+    page.locator("#find-id").fill(couple.woman_id)
+    page.locator("#find-id").press("Enter")
+    expect(page.locator("#found-marriage")).to_contain_text(couple.woman)
+    page.get_by_label("双方自愿离婚，并已签署离婚协议书").check()
+    page.get_by_label("子女抚养").fill("无子女")
+    page.get_by_label("财产分割").fill("各自名下财产归各自所有")
+    page.get_by_label("债务处理").fill("无共同债务")
+    page.get_by_role("button", name="受理申请").click()
+    expect(page.locator("#apply-result")).to_contain_text("已受理")
+    shot(page, "11-divorce-accepted")
+
+    application = page.locator("#open-application").get_attribute("href")
+    page.locator("#print-receipt").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#r-number")).to_have_text(re.compile(r"\S+"))
+    expect(page.locator("#r-text-cooling")).to_contain_text("撤回离婚登记申请")
+    expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg"))
+    receipt_link = page.locator("#verify-link").get_attribute("href")
+    shot(page, "12-divorce-receipt")
+
+    page.goto(application)
+    expect(page.locator("#application")).to_contain_text("离婚冷静期中")
+    page.locator("#withdraw-id").fill(couple.man_id)
+    page.get_by_role("button", name="撤回离婚登记申请").click()
+    expect(page.locator("#divorce-result")).to_contain_text("已撤回")
+    expect(page.locator("#application")).to_contain_text("已撤回")
+    shot(page, "13-divorce-withdrawn")
+
+    scanned = new_context().new_page()
+    assert scanned.goto(receipt_link).status == 200
+    expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-changed"))
+    expect(scanned.locator("#verify-state")).to_contain_text("撤回")
+    shot(scanned, "13b-withdrawn-receipt-verified")
+
+
+def test_marital_status_lookup(page, suite):
+    couple = Couple.new()
+    marriage = register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻状况查询").click()
+    page.get_by_label("证件号码").fill(couple.man_id)
+    page.get_by_label("证件号码").press("Enter")
+    expect(page.locator("#status-figure")).to_have_text("婚姻状况：有配偶")
+    expect(page.locator("#status-table")).to_contain_text(marriage["certificateNumber"])
+    page.get_by_label("证件号码").fill(resident_id(True))
+    page.get_by_role("button", name="查询婚姻状况").click()
+    expect(page.locator("#status-figure")).to_contain_text("未婚")
+    shot(page, "14-marital-status")
+
+
+def test_reissue_a_certificate(page, suite):
+    couple = Couple.new()
+    register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
+    page.locator("#find-id").fill(couple.man_id)
+    page.locator("#find-id").press("Enter")
+    page.get_by_label("补领原因").select_option(label="结婚证遗失")
+    page.get_by_role("button", name="办理补领").click()
+    expect(page.locator("#reissue-result")).to_contain_text("补发结婚证")
+    shot(page, "15-reissued")
+
+
+def test_counseling_case_open_record_close(page):
+    sign_in(page, "marriage_counselor")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
+    topic = f"夫妻沟通 {resident_id(True)[-6:]}"
+    page.get_by_label("辅导事项").fill(topic)
+    page.get_by_role("button", name="受理", exact=True).click()
+    expect(page.locator("#open-result")).to_contain_text(topic)
+    case = page.locator("#session-case option", has_text=topic).get_attribute("value")
+    page.locator("#session-case").select_option(case)
+    page.get_by_label("辅导情况").fill("双方同意继续沟通")
+    page.get_by_role("button", name="记录辅导").click()
+    expect(page.locator("#work-result")).to_contain_text("第 1 次辅导")
+    page.locator("#close-case").select_option(case)
+    page.get_by_label("辅导结果").select_option(label="调解和好")
+    page.get_by_role("button", name="结案").click()
+    expect(page.locator("#work-result")).to_contain_text("已结案")
+    page.get_by_label("只显示未结案的").uncheck()
+    page.get_by_role("button", name="显示").click()
+    expect(page.locator("#cases-table")).to_contain_text("调解和好")
+    shot(page, "16-counseling")
+
+
+def test_import_a_csv_and_approve_a_correction_as_a_second_user(page, tmp_path):
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="历史数据补录").click()
+    # Married in 1995, of age then.
+    good = Couple(resident_id(True, age=55), "周建国", resident_id(False, age=55), "吴秀英")
+    bad = Couple(resident_id(True, age=55), "郑国强", resident_id(False, age=55), "冯桂兰")
+    csv = tmp_path / "赤壁1995补录.csv"
+    csv.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+                   f"鄂赤婚字第0001号,1995-05-20,结婚,{good.man},{good.man_id},{good.woman},{good.woman_id},421281\n"
+                   f"鄂赤婚字第0002号,1995-06-01,结婚,{bad.man},{wrong_check(bad.man_id)},{bad.woman},{bad.woman_id},421281\n",
+                   encoding="utf-8")
+    page.get_by_label("档案数据文件").set_input_files(str(csv))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 2 行")
+    expect(page.locator("#report-figures")).to_be_visible()
+    shot(page, "17-import-report")
+
+    page.locator("#defects-table tbody tr", has_text="BAD_CHECK_DIGIT").get_by_role("button").click()
+    expect(page.locator("#propose-field")).to_have_value("man_id")
+    page.get_by_label("更正后的值").fill(bad.man_id)
+    page.get_by_label("更正理由").fill("原登记簿号码抄录错误，按户籍证明更正")
+    evidence = f"户籍证明 赤公户证〔2024〕{bad.man_id[-6:]}号"
+    page.get_by_label("依据").fill(evidence)
+    page.get_by_role("button", name="提交更正（须另一人审核）").click()
+    expect(page.locator("#propose-result")).to_contain_text("等待另一名工作人员审核")
+    sign_out(page)
+
+    sign_in(page, "supervisor")
+    page.get_by_role("navigation").get_by_role("link", name="瑕疵数据更正").click()
+    row = page.locator("#queue-table tbody tr", has_text=evidence)
+    expect(row).to_contain_text(bad.man_id[-4:])  # ID numbers in the queue are masked
+    row.get_by_role("button", name=re.compile("批准")).click()
+    expect(page.locator("#queue-result")).to_contain_text("已批准")
+    shot(page, "18-correction-approved")

@@ -1,0 +1,97 @@
+"""The frame around the screens: homes per role, the nav registry, language, keyboard, the ID check module."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from servicekit.errors import DomainError
+from servicekit.identifiers import parse_resident_id
+
+from tests.ui.support import resident_id, shot, sign_in, sign_out, today, wrong_check
+
+
+def test_signed_out_pages_send_to_sign_in_and_a_bad_password_is_said_in_chinese(page):
+    page.goto("/ui/marriage/register")
+    page.wait_for_url(re.compile(r"/ui/signin\?next="))
+    page.get_by_label("用户名").fill("marriage_registrar")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_label("密码").press("Enter")
+    expect(page.locator("#signin-errors")).to_be_visible()
+    expect(page.locator("#signin-errors .error-detail")).to_have_text(re.compile(r"[\u4e00-\u9fff]"))
+    shot(page, "20-signin-refused")
+    page.get_by_label("密码").fill("civic-demo")
+    page.get_by_label("密码").press("Enter")
+    page.wait_for_url(re.compile(r"/ui/marriage/register$"))
+
+
+def test_each_role_gets_its_home_and_other_departments_are_listed_as_coming(page):
+    sign_in(page, "funeral_officer")
+    overview = page.locator("section.overview:visible")
+    expect(overview).to_have_count(1)
+    expect(overview).to_contain_text("殡葬管理")
+    expect(overview).to_contain_text("即将上线")
+    expect(page.locator(".dashboard:visible")).to_have_count(0)
+    expect(page.locator("nav")).not_to_contain_text("结婚登记", use_inner_text=True)
+    shot(page, "21-funeral-officer-home")
+    page.goto("/ui/marriage/register")
+    expect(page.locator("#denied")).to_be_visible()
+
+    page.goto("/ui/")
+    sign_out(page)
+    sign_in(page, "supervisor")
+    expect(page.locator("nav")).to_contain_text("瑕疵数据更正", use_inner_text=True)
+    expect(page.locator("nav")).not_to_contain_text("结婚登记", use_inner_text=True)
+    expect(page.locator("section.overview:visible").first).to_contain_text("婚姻登记")
+    shot(page, "22-supervisor-home")
+    page.get_by_role("navigation").get_by_role("link", name="统计").click()
+    expect(page.locator("#stats")).to_contain_text("结婚登记（对）")
+    expect(page.locator("#stats")).to_contain_text("登记合格率（%）")
+    shot(page, "22b-supervisor-statistics")
+
+
+def test_english_switch_keyboard_order_and_visible_focus(page):
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("Desk")
+    expect(page.locator("#today-summary")).to_contain_text("booked of")
+    page.goto("/ui/marriage/register")
+    expect(page.locator("h1")).to_have_text("Register a marriage")
+    expect(page.locator("label[for=p0-id]")).to_contain_text("Document number")
+    shot(page, "23-register-english")
+
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#reg-appointment")).to_be_focused()
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("#p0-id")).to_be_focused()
+    for control in page.locator("#register-form input, #register-form select").all():
+        control_id = control.get_attribute("id")
+        assert page.locator(f"label[for='{control_id}']").count() == 1, control_id
+    page.get_by_role("link", name="中文").click()
+    expect(page.locator("h1")).to_have_text("结婚登记")
+
+
+def test_the_id_check_module_agrees_with_the_services(page):
+    sign_in(page, "marriage_registrar")
+    numbers = [resident_id(True), resident_id(False), wrong_check(resident_id(True)), "42128119900230001X",
+               "4212811990010100", "421281900101001", " ４２１２８１１９９００１０１００１x ", "42128130000101001X"]
+    day = today().isoformat()
+    results = page.evaluate(
+        """async ([numbers, day]) => {
+            const m = await import('/ui/static/js/idcheck.js');
+            return numbers.map((n) => m.parseResidentId(n, day));
+        }""", [numbers, day])
+    for number, result in zip(numbers, results):
+        try:
+            expected = parse_resident_id(number, today=today())
+        except DomainError:
+            assert "error" in result, (number, result)
+            continue
+        assert result.get("number") == expected.number, (number, result)
+        assert result["birthDate"] == expected.birth_date.isoformat()
+        assert result["sex"] == expected.sex

@@ -1,0 +1,170 @@
+"""The public verification page and the print endpoints, against an in-test marriage service that
+checks the caller token exactly as the real one does (no browser, no suite): the page calls
+VerifyRecord as "public-verification" (role public_verifier) and shows masked data and the state."""
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import grpc
+import httpx
+import pytest_asyncio
+from civic.marriage.v1 import marriage_service_pb2_grpc as pb_grpc
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit import context
+from servicekit.caller_token import CallerSigner, CallerVerifier, generate_keypair
+from servicekit.context import Caller
+from servicekit.errors import not_found
+from servicekit.interceptors import CallerAuthInterceptor, ErrorInterceptor, RequestContextInterceptor
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.accounts.revocations import Revocations
+from gateway.accounts.tokens import TokenIssuer
+from gateway.authn import Authenticator, CallerTokens
+from gateway.backends import Backends
+from gateway.descriptors import load_services
+from gateway.middleware import RequestMiddleware
+from gateway.ops import Metrics
+from gateway.problems import Problem
+from gateway.routes import RouteTable
+from gateway.ui.printing import PrintApi
+from gateway.ui.verification import PublicVerification
+from gateway.ui.verify_links import VerifyLinks
+
+KEY = "v" * 48
+REGISTERED = "marriages/0190c0de-0000-7000-8000-000000000001"
+DIVORCED = "marriages/0190c0de-0000-7000-8000-000000000002"
+RECEIPT = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
+
+
+@dataclass
+class FakeMarriages(pb_grpc.MarriageServiceServicer):
+    callers: list[tuple[str, Caller]] = field(default_factory=list)
+
+    async def VerifyRecord(self, request, ctx):  # noqa: N802, ANN001, ANN201
+        self.callers.append((request.name, context.current().caller))
+        parties = [pb.Party(name="张*", id_number="4212**********0112"), pb.Party(name="李*", id_number="4212**********0229")]
+        if request.name == REGISTERED:
+            return pb.RecordVerification(name=request.name, document_number="J421281-2026-000001", record_kind="结婚登记",
+                                         state="MARRIAGE_STATE_REGISTERED", state_label="已登记结婚", date="2026-11-30",
+                                         parties=parties, office_code="421281", verification_count=3)
+        if request.name == DIVORCED:
+            return pb.RecordVerification(name=request.name, document_number="J421281-2020-000007", record_kind="结婚登记",
+                                         state="MARRIAGE_STATE_DIVORCED", state_label="已离婚", date="2020-05-20",
+                                         parties=parties, office_code="421281", verification_count=1)
+        if request.name == RECEIPT:
+            return pb.RecordVerification(name=request.name, document_number="SL421281-2026-000001",
+                                         record_kind="离婚登记申请", state="DIVORCE_STATE_DEEMED_WITHDRAWN",
+                                         state_label="已视为撤回离婚登记申请", date="2026-01-05", parties=parties,
+                                         office_code="421281", verification_count=1)
+        raise not_found("RECORD_NOT_FOUND", "记录不存在")
+
+
+@dataclass
+class Harness:
+    client: httpx.AsyncClient
+    service: FakeMarriages
+    links: VerifyLinks
+    issuer: TokenIssuer
+
+    def bearer(self, role: str) -> dict[str, str]:
+        token = self.issuer.issue(Caller(role, roles=frozenset({role}), jurisdiction="421281")).token
+        return {"Authorization": f"Bearer {token}"}
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return exc.response(request.state.request_id)
+
+
+@pytest_asyncio.fixture
+async def harness() -> AsyncIterator[Harness]:
+    private, public = generate_keypair()
+    service = FakeMarriages()
+    server = grpc.aio.server(interceptors=[RequestContextInterceptor(), ErrorInterceptor("marriage"),
+                                           CallerAuthInterceptor(CallerVerifier(public))])
+    pb_grpc.add_MarriageServiceServicer_to_server(service, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    routes = RouteTable.from_services(load_services())
+    backends = Backends({"marriage": f"127.0.0.1:{port}"})
+    links = VerifyLinks(KEY)
+    issuer = TokenIssuer(KEY, 900)
+    auth = Authenticator(issuer, Revocations(None, 900))  # type: ignore[arg-type] - nothing revoked, no database
+    verification = PublicVerification(routes, backends, CallerTokens(CallerSigner(private)), 5.0, links)
+    app = Starlette(routes=[*PrintApi(auth, routes, links).routes(), *verification.routes()],
+                    middleware=[Middleware(RequestMiddleware, metrics=Metrics())], exception_handlers={Problem: _problem})
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civic.test") as client:
+        yield Harness(client, service, links, issuer)
+    await backends.close()
+    await server.stop(grace=None)
+
+
+async def test_a_current_record_is_verified_as_the_public_caller_with_masked_data(harness):
+    page = await harness.client.get(f"/verify/{harness.links.for_record(REGISTERED)}")
+    assert page.status_code == 200
+    assert "核验通过" in page.text and "已登记结婚" in page.text and "J421281-2026-000001" in page.text
+    assert "4212**********0112" in page.text and "累计核验次数" in page.text
+    name, caller = harness.service.callers[-1]
+    assert name == REGISTERED
+    assert caller.subject == "public-verification" and caller.roles == frozenset({"public_verifier"})
+
+
+async def test_a_divorced_or_lapsed_record_says_so(harness):
+    divorced = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCED)}")
+    assert divorced.status_code == 200 and "已离婚" in divorced.text and "状态已变更" in divorced.text
+    lapsed = await harness.client.get(f"/verify/{harness.links.for_record(RECEIPT)}")
+    assert "已视为撤回离婚登记申请" in lapsed.text and "verdict-changed" in lapsed.text
+    english = await harness.client.get(f"/verify/{harness.links.for_record(RECEIPT)}?lang=en")
+    assert "Lapsed (deemed withdrawn)" in english.text and english.cookies.get("civic_lang") == "en"
+
+
+async def test_unknown_and_forged_links(harness):
+    missing = await harness.client.get(f"/verify/{harness.links.for_record('marriages/0190c0de-0000-7000-8000-00000000dead')}")
+    assert missing.status_code == 404 and "未找到" in missing.text
+    forged = await harness.client.get(f"/verify/{VerifyLinks('x' * 48).for_record(REGISTERED)}")
+    assert forged.status_code == 404 and "核验码无效" in forged.text
+    assert [n for n, _ in harness.service.callers] == ["marriages/0190c0de-0000-7000-8000-00000000dead"]
+
+
+async def test_verify_links_only_for_staff_who_may_read_the_record(harness):
+    made = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED},
+                                      headers=harness.bearer("marriage_counselor"))
+    assert made.status_code == 200
+    body = made.json()
+    assert re.fullmatch(r"http://civic\.test/verify/[\w-]+\.[\w-]+\.[\w-]+", body["url"])
+    assert body["qr"].startswith("data:image/svg+xml;base64,")
+    assert harness.links.read(body["url"].rsplit("/", 1)[1]).record == REGISTERED
+    denied = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED},
+                                       headers=harness.bearer("funeral_officer"))
+    assert denied.status_code == 403
+    anonymous = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED})
+    assert anonymous.status_code == 401
+    bad = await harness.client.post("/ui/api/verify-links", json={"name": "appointments/1"},
+                                    headers=harness.bearer("marriage_registrar"))
+    assert bad.status_code == 400 and bad.json()["violations"][0]["field"] == "name"
+
+
+async def test_a_refusal_notice_is_numbered_signed_and_verifies_masked(harness):
+    notice = {"reason": "PARTY_ALREADY_MARRIED", "detail": "男方（张伟）在婚姻登记信息库中登记为有配偶",
+              "officeCode": "421281", "officeName": "赤壁市婚姻登记处",
+              "parties": [{"name": "张伟", "idNumber": "421281199001010112"}, {"name": "王芳", "idNumber": "4212**********0229"}]}
+    made = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_registrar"))
+    assert made.status_code == 200, made.text
+    body = made.json()
+    assert re.fullmatch(r"BY421281-\d{8}-\w{6}", body["number"])
+    assert body["parties"][0] == {"name": "张*", "idNumber": "4212**********0112"}
+    page = await harness.client.get(body["url"].removeprefix("http://civic.test"))
+    assert page.status_code == 200 and "本告知书由婚姻登记机关出具" in page.text
+    assert "男方（张*）在婚姻登记信息库中登记为有配偶" in page.text
+    assert "张伟" not in page.text and "421281199001010112" not in page.text and "累计核验次数" not in page.text
+    assert harness.service.callers == []
+    counselor = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_counselor"))
+    assert counselor.status_code == 403
+    empty = await harness.client.post("/ui/api/refusal-notices", json={"parties": []}, headers=harness.bearer("marriage_registrar"))
+    assert empty.status_code == 400
+    assert {v["field"] for v in empty.json()["violations"]} >= {"reason", "detail", "officeCode", "parties"}
