@@ -165,15 +165,17 @@ async def test_interceptor_binds_the_verified_caller_for_the_call() -> None:
     assert context.current().caller.subject == "system"  # reset after the call
 
 
-@pytest.mark.parametrize(("metadata", "code", "reason"), [
-    ((), grpc.StatusCode.UNAUTHENTICATED, "CALLER_TOKEN_MISSING"),
-    (((METADATA_KEY, "forged"),), grpc.StatusCode.UNAUTHENTICATED, "INVALID_CALLER_TOKEN"),
-    (((METADATA_KEY, CallerSigner(OTHER_PRIVATE).sign(CLERK)),), grpc.StatusCode.UNAUTHENTICATED,
+# Tokens are signed when the test runs (lambdas), not at collection: they live two minutes.
+@pytest.mark.parametrize(("make_metadata", "code", "reason"), [
+    (lambda: (), grpc.StatusCode.UNAUTHENTICATED, "CALLER_TOKEN_MISSING"),
+    (lambda: ((METADATA_KEY, "forged"),), grpc.StatusCode.UNAUTHENTICATED, "INVALID_CALLER_TOKEN"),
+    (lambda: ((METADATA_KEY, CallerSigner(OTHER_PRIVATE).sign(CLERK)),), grpc.StatusCode.UNAUTHENTICATED,
      "INVALID_CALLER_TOKEN"),
-    (((METADATA_KEY, CallerSigner(PRIVATE).sign(Caller("u", roles=frozenset({"supervisor"})))),),
+    (lambda: ((METADATA_KEY, CallerSigner(PRIVATE).sign(Caller("u", roles=frozenset({"supervisor"})))),),
      grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED"),
-])
-async def test_interceptor_refuses(metadata, code: grpc.StatusCode, reason: str) -> None:
+], ids=["missing", "forged", "other-key", "wrong-role"])
+async def test_interceptor_refuses(make_metadata, code: grpc.StatusCode, reason: str) -> None:
+    metadata = make_metadata()
     from google.rpc import error_details_pb2
 
     result, seen, ctx = await call_as(metadata)
