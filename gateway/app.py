@@ -72,14 +72,16 @@ def create_app(
     services: list[ServiceInfo] | None = None,
     clock: Clock | None = None,
     with_ui: bool = True,
+    passwords: Passwords | None = None,
 ) -> Starlette:
     """The application; `services` defaults to every Civic service of the generated code. The web
     UI (gateway.ui) is built for those services: `with_ui=False` leaves it out (an API-only
-    gateway, or a test with an API of its own)."""
+    gateway, or a test with an API of its own). `clock` and `passwords` (the argon2id hasher) are
+    for tests."""
     routes = RouteTable.from_services(load_services() if services is None else services)
     metrics = Metrics()
     db = Database(settings.database_url, SCHEMA, settings.db_pool_size)
-    passwords = Passwords()
+    passwords = passwords or Passwords()
     issuer = TokenIssuer(settings.token_key.get_secret_value(), settings.token_ttl_s)
     revocations = Revocations(db, settings.token_ttl_s, settings.revocation_refresh_s)
     store = AccountStore(db, passwords, revocations)

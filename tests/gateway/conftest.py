@@ -16,6 +16,7 @@ import grpc_tools
 import httpx
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc as pb_grpc
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
@@ -29,6 +30,7 @@ from servicekit.interceptors import CallerAuthInterceptor, ErrorInterceptor, Req
 from servicekit.protogen import PROTO_DIR, googleapis_include
 from servicekit.testing.plugin import migrate, unique
 
+from gateway.accounts.passwords import Passwords
 from gateway.accounts.store import Actor, NewClient, NewUser
 from gateway.accounts.tables import MIGRATIONS, SCHEMA
 from gateway.app import create_app
@@ -37,6 +39,8 @@ from gateway.settings import GatewaySettings
 
 PASSWORD = "correct horse battery"
 TOKEN_KEY = "k" * 48
+# argon2id at its cheapest: the suite signs in hundreds of times (production keeps the default cost).
+CHEAP_HASHES = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @dataclass
@@ -230,7 +234,13 @@ async def start_gateway(make_settings) -> AsyncIterator[Callable[..., Any]]:
             overrides.setdefault("backends", {"placenames": backend.address})
         clock = FakeClock(dt.datetime.now(dt.UTC))
         # The web UI is built for the real services; a test API of its own goes without it.
-        app = create_app(make_settings(**overrides), services=services, clock=clock, with_ui=services is None)
+        app = create_app(
+            make_settings(**overrides),
+            services=services,
+            clock=clock,
+            with_ui=services is None,
+            passwords=CHEAP_HASHES,
+        )
         lifespan = app.router.lifespan_context(app)
         await lifespan.__aenter__()
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test")
