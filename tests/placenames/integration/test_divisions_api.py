@@ -126,3 +126,25 @@ async def test_change_is_published_once_and_retry_changes_nothing(placenames, se
     with pytest.raises(asyncio.TimeoutError):
         await sub.next_msg(timeout=1)
     await sub.unsubscribe()
+
+
+async def test_officers_change_only_divisions_in_their_jurisdiction(placenames, secrets):
+    s = stub(placenames)
+    neighbour = secrets.caller_metadata(*OFFICER, jurisdiction="421202")  # 咸安区's officer
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await s.RenameDivision(pb.RenameDivisionRequest(
+            request_id=unique(), name="divisions/421281001000", new_display_name="改名", effective_date="2025-01-01",
+            reason="越权"), metadata=neighbour)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED and reason_of(err.value) == "OUT_OF_JURISDICTION"
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await s.CreateDivision(pb.CreateDivisionRequest(
+            request_id=unique(), code="421281001099", display_name="越权村", reason="越权"), metadata=neighbour)
+    assert reason_of(err.value) == "OUT_OF_JURISDICTION"
+    # Reading the registry is not limited: every office needs the whole list of division names.
+    got = await s.GetDivision(pb.GetDivisionRequest(name="divisions/421281001000"), metadata=neighbour)
+    assert got.display_name == "蒲圻街道"
+    own = secrets.caller_metadata(*OFFICER, jurisdiction="421281")
+    created = await s.CreateDivision(pb.CreateDivisionRequest(
+        request_id=unique(), code="421281001098", display_name="本辖区村", effective_date="2024-01-01",
+        reason="赤政函〔2024〕5号"), metadata=own)
+    assert created.code == "421281001098"
