@@ -126,7 +126,9 @@ def start(stack: Stack) -> tuple[str, dict[str, str]]:
     if not nats_url:
         stack.nats = EmbeddedNats(DATA / "nats")
         nats_url = stack.nats.start()
-    base = {**secrets.service_env(database_url, nats_url), "CIVIC_ENVIRONMENT": "development"}
+    # Development: the services load demo data (the bureau's 2023 year) when they seed.
+    base = {**secrets.service_env(database_url, nats_url), "CIVIC_ENVIRONMENT": "development",
+            "CIVIC_DEMO_DATA": "true"}
 
     backends: dict[str, str] = {}
     ports: dict[str, int] = {}
