@@ -33,6 +33,7 @@ class RunningSuite:
 def start_suite(data: Path, timeout: float = 240.0) -> RunningSuite:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
     env["CIVIC_DATA_DIR"] = str(data)
+    env.setdefault("CIVIC_DEMO_DATA", "false")  # the demo year takes a minute to load; tests make their own data
     output = data.parent / f"{data.name}-supervisor.log"
     with open(output, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-m", "servicekit.devstack", "run"], cwd=ROOT, env=env,

@@ -128,7 +128,7 @@ def start(stack: Stack) -> tuple[str, dict[str, str]]:
         nats_url = stack.nats.start()
     # Development: the services load demo data (the bureau's 2023 year) when they seed.
     base = {**secrets.service_env(database_url, nats_url), "CIVIC_ENVIRONMENT": "development",
-            "CIVIC_DEMO_DATA": "true"}
+            "CIVIC_DEMO_DATA": os.environ.get("CIVIC_DEMO_DATA", "true")}
 
     backends: dict[str, str] = {}
     ports: dict[str, int] = {}
