@@ -1,0 +1,49 @@
+"""Through the gateway, against the suite as `make run` starts it: a registrar of another
+jurisdiction can neither read nor change the county office's records."""
+import datetime as dt
+import uuid
+
+import httpx
+
+from servicekit.identifiers import resident_id_check_digit
+
+
+def resident_id(birth: dt.date, sex: str, seq: int) -> str:
+    first17 = f"421281{birth:%Y%m%d}{seq % 100:02d}{1 if sex == 'M' else 2}"
+    return first17 + resident_id_check_digit(first17)
+
+
+def test_other_jurisdiction_cannot_read_or_change(suite):
+    url = suite.url
+    admin = {"Authorization": f"Bearer {suite.token('admin', 'civic-demo')}"}
+    township = f"xd{uuid.uuid4().hex[:6]}"
+    made = httpx.post(f"{url}/v1/admin/users", headers=admin, json={
+        "username": township, "password": "township-pass-2024", "roles": ["marriage_registrar"],
+        "jurisdiction": "421281100", "displayName": "新店镇登记员"}, timeout=10)
+    assert made.status_code == 201, made.text
+    county = {"Authorization": f"Bearer {suite.token('marriage_registrar', 'civic-demo')}"}
+    other = {"Authorization": f"Bearer {suite.token(township, 'township-pass-2024')}"}
+
+    seq = uuid.uuid4().int
+    body = {"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
+            "parties": [
+                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1990, 3, 4), "M", seq),
+                 "name": "周杰", "nationality": "CHN"},
+                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1992, 5, 6), "F", seq + 1),
+                 "name": "蔡琳", "nationality": "CHN"}]}
+    refused = httpx.post(f"{url}/v1/marriages:register", headers=other, json=body, timeout=10)
+    assert refused.status_code == 403 and refused.json()["reason"] == "OUT_OF_JURISDICTION"
+    registered = httpx.post(f"{url}/v1/marriages:register", headers=county, json=body, timeout=10)
+    assert registered.status_code == 200, registered.text
+    name = registered.json()["name"]
+
+    listed = httpx.get(f"{url}/v1/marriages", headers=other, params={"officeCode": "421281"}, timeout=10)
+    assert listed.status_code == 403 and listed.json()["reason"] == "OUT_OF_JURISDICTION"
+    own = httpx.get(f"{url}/v1/marriages", headers=other, timeout=10)  # its own jurisdiction: none of these
+    assert own.status_code == 200 and name not in {m["name"] for m in own.json().get("marriages", [])}
+    revoke = httpx.post(f"{url}/v1/{name}:revoke", headers=other, json={
+        "authority": "REVOCATION_AUTHORITY_POLICE", "documentReference": "赤公〔2024〕1号", "reason": "冒名"},
+        timeout=10)
+    assert revoke.status_code == 403 and revoke.json()["reason"] == "OUT_OF_JURISDICTION"
+    county_view = httpx.get(f"{url}/v1/{name}", headers=county, timeout=10).json()
+    assert county_view["state"] == "MARRIAGE_STATE_REGISTERED"
