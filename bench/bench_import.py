@@ -63,7 +63,11 @@ def server_cpu_s(postmaster: int | None) -> float:
 
 
 def per_row_us(seconds: float, rows: int) -> str:
-    return f"{seconds / rows * 1e6:5.1f} µs/row"
+    return f"{seconds / rows * 1e6:.1f} µs/row"
+
+
+def line(label: str, rows: int, seconds: float, note: str = "") -> None:
+    print(f"{label:<12} {rows:>9,} rows {seconds:7.1f} s {rows / seconds:>9,.0f} rows/s  {note}", flush=True)
 
 
 def checks_only(path: Path, fmt: str, secrets: Secrets) -> float:
@@ -91,8 +95,8 @@ async def requests(path: Path, fmt: str):
         first = True
         while data := file.read(CHUNK):
             if first:
-                yield pb.ImportHistoricalRecordsRequest(request_id=f"bench-{uuid.uuid4()}", format=FORMATS[fmt],
-                                                        source_name=path.name, data=data)
+                yield pb.ImportHistoricalRecordsRequest(request_id=f"bench-{uuid.uuid4()}",
+                                                        format=FORMATS[fmt], source_name=path.name, data=data)
                 first = False
             else:
                 yield pb.ImportHistoricalRecordsRequest(data=data)
@@ -154,31 +158,28 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         start = time.perf_counter()
         summary = write_sample(path, args.rows, args.seed, args.format, encoding="gb18030")
         generated = time.perf_counter() - start
-        size = path.stat().st_size / 2**20
-        print(f"generated   {args.rows:>9,} rows  {size:7.1f} MiB  {generated:6.1f} s  "
-              f"{args.rows / generated:>9,.0f} rows/s")
+        line("generated", args.rows, generated, f"{path.stat().st_size / 2**20:.1f} MiB {args.format}")
+        postmaster = pg.proc.pid if pg is not None and pg.proc is not None else None
+        rss_before = peak_rss_mib()  # the import runs first: its peak is not hidden by the checks'
+        cpu = time.process_time()
+        elapsed, server_cpu, report = await import_over_grpc(path, args.format, database_url, nats_url,
+                                                             secrets, postmaster)
+        cpu = time.process_time() - cpu
+        assert report.rows_read == args.rows
+        assert {d.code: d.count for d in report.defects} == summary["counts"]
+        line("import gRPC", args.rows, elapsed, f"peak RSS {peak_rss_mib():,.0f} MiB "
+             f"(before the import {rss_before:,.0f} MiB); "
+             f"CPU: service + client {per_row_us(cpu, args.rows)}, "
+             f"PostgreSQL {per_row_us(server_cpu, args.rows)}; load average {os.getloadavg()[0]:.1f}")
         cpu = time.process_time()
         checked = checks_only(path, args.format, secrets)
-        print(f"checks only {args.rows:>9,} rows                {checked:6.1f} s  {args.rows / checked:>9,.0f} rows/s"
-              f"  (parse + validate + records, no database; CPU {per_row_us(time.process_time() - cpu, args.rows)})")
-        postmaster = pg.proc.pid if pg is not None and pg.proc is not None else None
-        rss_before = peak_rss_mib()
-        cpu = time.process_time()
-        elapsed, server_cpu, report = await import_over_grpc(path, args.format, database_url, nats_url, secrets,
-                                                             postmaster)
-        cpu = time.process_time() - cpu
-        print(f"import gRPC {report.rows_read:>9,} rows                {elapsed:6.1f} s  "
-              f"{report.rows_read / elapsed:>9,.0f} rows/s  peak RSS {peak_rss_mib():,.0f} MiB "
-              f"(before the import {rss_before:,.0f} MiB)")
-        print(f"            CPU: service + client {per_row_us(cpu, args.rows)}, PostgreSQL "
-              f"{per_row_us(server_cpu, args.rows)}; load average now {os.getloadavg()[0]:.1f}")
-        assert report.rows_read == args.rows and {d.code: d.count for d in report.defects} == summary["counts"]
+        line("checks only", args.rows, checked, "parse + validate + records, no database; "
+             f"CPU {per_row_us(time.process_time() - cpu, args.rows)}")
         if args.format == "csv":
             rows = text_rows(path)
             copied = await raw_copy(database_url, rows)
-            print(f"raw COPY    {len(rows):>9,} rows                {copied:6.1f} s  {len(rows) / copied:>9,.0f} rows/s"
-                  "  (8 text columns, no indexes, no checks)")
-            print(f"import / raw COPY: {copied / elapsed:.2f}")
+            line("raw COPY", len(rows), copied, "8 text columns, no indexes, no checks")
+            print(f"import / raw COPY: {copied / elapsed:.3f}")
     finally:
         for server in (pg, nats):
             if server is not None:

@@ -43,6 +43,9 @@ imports = Table(
     Column("rows_unreadable", BigInteger, nullable=False, server_default=text("0")),
     Column("defect_counts", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("imported_by", Text, nullable=False, server_default=""),
+    # The importer's jurisdiction (division-code prefix; '' = the whole bureau): who may see and correct
+    # its rows. Not the rows' office codes — archives carry retired codes (422302 蒲圻市 before 1998).
+    Column("jurisdiction", Text, nullable=False, server_default=""),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
 )

@@ -42,8 +42,9 @@ class ImportsApi(ApiBase):
 
     async def RejectCorrection(self, request: pb.RejectCorrectionRequest,
                                context: grpc.aio.ServicerContext) -> pb.Correction:
-        return await self.change("RejectCorrection", request.request_id, pb.Correction, lambda uow: corr.reject(
-            uow, self.infra.cipher, request.name, request.reason))
+        return await self.change(
+            "RejectCorrection", request.request_id, pb.Correction,
+            lambda uow: corr.reject(uow, self.infra.cipher, request.name, request.reason))
 
     async def ListCorrections(self, request: pb.ListCorrectionsRequest,
                               context: grpc.aio.ServicerContext) -> pb.ListCorrectionsResponse:

@@ -18,6 +18,7 @@ from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.identifiers import parse_resident_id, validate_division_code
+from servicekit.jurisdiction import visible_prefix
 from servicekit.paging import decode_offset, encode_offset, page_size
 from servicekit.pii import PiiCipher, mask_id
 from servicekit.uow import UnitOfWork
@@ -28,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters.import_tables import corrections, import_defects, import_rows
 from marriage.adapters.tables import current_spouses, marriage_parties, marriages
-from marriage.app.imports import parse_defect_name
+from marriage.app.imports import parse_defect_name, require_import_jurisdiction, visible_imports
 from marriage.domain.corrections import Correction, CorrectionState
 from marriage.domain.history import archive_kind, parse_archive_date, validate_row
 from marriage.domain.parties import MAX_NAME_LENGTH
@@ -143,6 +144,7 @@ async def _target(session: AsyncSession, request: pb.Correction) -> tuple[uuid.U
 
 async def propose(uow: UnitOfWork, cipher: PiiCipher, request: pb.Correction) -> pb.Correction:
     import_id, row_number, defect = await _target(uow.session, request)
+    await require_import_jurisdiction(uow.session, import_id)
     field = request.field.strip() or (defect.field if defect is not None else "")
     if field not in FIELDS:
         raise invalid("INVALID_FIELD", f"可更正的字段为：{'、'.join(FIELDS)}", "correction.field")
@@ -174,6 +176,7 @@ async def _load(uow: UnitOfWork, cipher: PiiCipher, name: str) -> tuple[Correcti
         select(corrections).where(corrections.c.id == _parse_name(name)).with_for_update())).first()
     if row is None:
         raise not_found("CORRECTION_NOT_FOUND", "找不到该更正", correction=name)
+    await require_import_jurisdiction(uow.session, row.import_id)
     return _domain(row, cipher, row_name(row.import_id, row.row_number)), row
 
 
@@ -280,6 +283,8 @@ async def list_corrections(session: AsyncSession, cipher: PiiCipher,
                            request: pb.ListCorrectionsRequest) -> pb.ListCorrectionsResponse:
     c = corrections
     query = select(c)
+    if prefix := visible_prefix(""):
+        query = query.where(c.c.import_id.in_(visible_imports(prefix)))
     if request.state:
         query = query.where(c.c.state == str(PB_STATE[request.state]))
     size, offset = page_size(request.page_size), decode_offset(request.page_token)

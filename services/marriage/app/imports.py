@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator, Iterable
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
-from servicekit.errors import invalid
+from servicekit.errors import invalid, not_found
+from servicekit.jurisdiction import require_jurisdiction, visible_prefix
 from servicekit.paging import decode_offset, encode_offset, page_size
 from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork
@@ -59,10 +60,11 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
     fmt = FORMAT_NAMES.get(first.format) or detect_format(first.source_name, first.data[:8])
     parser = make_parser(fmt, first.encoding)
     import_id, today = uuid7(), uow.clock.today()
+    caller = context.current().caller
     await uow.session.execute(insert(imports).values(
         id=import_id, request_id=first.request_id, source_name=first.source_name, format=fmt,
-        encoding=canonical_encoding(first.encoding), imported_by=context.current().caller.subject,
-        started_at=uow.clock.now()))
+        encoding=canonical_encoding(first.encoding), imported_by=caller.subject,
+        jurisdiction=caller.jurisdiction, started_at=uow.clock.now()))
     store = ImportStore(await driver_connection(uow.session))
     writer = BatchWriter(store)
     pipeline = ImportPipeline(RowMaterializer(cipher, import_id, today), today, batch_rows)
@@ -116,12 +118,32 @@ def parse_defect_name(name: str, field: str = "defect") -> int:
     return int(number)
 
 
+IMPORT_LABEL = "补录批次的管辖范围 "
+
+
+def visible_imports(prefix: str):  # noqa: ANN201 - a SQL condition
+    """Imports made within ``prefix`` (a caller's jurisdiction): theirs to see and correct."""
+    return select(imports.c.id).where(imports.c.jurisdiction.startswith(prefix, autoescape=True))
+
+
+async def require_import_jurisdiction(session: AsyncSession, import_id: uuid.UUID) -> None:
+    scope = (await session.execute(select(imports.c.jurisdiction).where(imports.c.id == import_id))).scalar()
+    if scope is None:
+        raise not_found("IMPORT_NOT_FOUND", "找不到该补录批次", name=import_name(import_id))
+    require_jurisdiction(scope, IMPORT_LABEL)
+
+
 async def list_defects(session: AsyncSession, request: pb.ListDefectsRequest) -> pb.ListDefectsResponse:
     """Open defects (unresolved, not merely informational) by default; ``include_resolved`` shows
-    every defect, and asking for a code by name shows that code's informational notes too."""
+    every defect, and asking for a code by name shows that code's informational notes too. Only
+    imports within the caller's jurisdiction are listed."""
     where = []
     if getattr(request, "import"):
-        where.append(import_defects.c.import_id == parse_import_name(getattr(request, "import")))
+        import_id = parse_import_name(getattr(request, "import"))
+        await require_import_jurisdiction(session, import_id)
+        where.append(import_defects.c.import_id == import_id)
+    elif prefix := visible_prefix(""):
+        where.append(import_defects.c.import_id.in_(visible_imports(prefix)))
     if request.code:
         where.append(import_defects.c.code == request.code.strip().upper())
     if not request.include_resolved:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from marriage.domain.history import Defect, DuplicateTracker, validate_row
 from marriage.imports.parsers import Record
-from marriage.imports.records import RowMaterializer
+from marriage.imports.records import NOT_CANONICAL, RowMaterializer
 
 BATCH_ROWS = 5000
 PARSE_ERROR = "PARSE_ERROR"
@@ -71,7 +71,8 @@ class ImportPipeline:
         row = record.row
         defects = validate_row(row, self._today)
         defects += self._tracker.observe(number, row)
-        records = self._materializer.records(number, row)
+        suspect = {d.field for d in defects if d.code in NOT_CANONICAL}
+        records = self._materializer.records(number, row, suspect=suspect)
         self.batch.rows.append(records.row)
         marriage_id = records.marriage_id
         if marriage_id is not None:

@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import unicodedata
 import uuid
+from collections.abc import Container
+from functools import lru_cache
 from typing import NamedTuple
 
 from servicekit.pii import PiiCipher, mask_id
@@ -28,6 +30,12 @@ REGISTERED = "REGISTERED"
 RESIDENT_ID = "RESIDENT_ID"
 MAINLAND = "CHN"
 _KIND_TEXT = {ArchiveKind.MARRIAGE: "marriage", ArchiveKind.DIVORCE: "divorce"}
+# Defects telling that an ID number as written is not its canonical form (see ``canonical_number``).
+NOT_CANONICAL = frozenset({"ID_UPGRADED_15", "BAD_CHECK_DIGIT", "MALFORMED_ID", "MISSING_FIELD"})
+# One encoder for every row: json.dumps with options builds a new one per call.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Days repeat across a million rows (a few tens of thousands of distinct values): parse each once.
+_parse_day = lru_cache(maxsize=1 << 17)(parse_archive_date)
 
 
 class RowRecords(NamedTuple):
@@ -44,11 +52,11 @@ def original_text(row: ArchiveRow) -> str:
     """The row as read, in ArchiveRow field order (a list: compact, and cheap to make)."""
     values = [row.certificate_number, row.register_date, row.kind, row.man_id, row.man_name, row.woman_id,
               row.woman_name, row.office_code]
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return _to_json(values)
 
 
 def unreadable_text(raw: str) -> str:
-    return json.dumps({"raw": raw}, ensure_ascii=False, separators=(",", ":"))
+    return _to_json({"raw": raw})
 
 
 def read_original(text: str) -> ArchiveRow | None:
@@ -58,16 +66,30 @@ def read_original(text: str) -> ArchiveRow | None:
 
 
 def register_date(row: ArchiveRow, today: dt.date) -> dt.date | None:
-    day = parse_archive_date(row.register_date) if row.register_date else None
+    day = _parse_day(row.register_date) if row.register_date else None
     return day if day is not None and day <= today else None
 
 
-def _birth_date(number: str, today: dt.date) -> dt.date | None:
+@lru_cache(maxsize=1 << 17)
+def _born(digits: str) -> dt.date | None:
     try:
-        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
     except ValueError:
         return None
-    return born if born <= today else None
+
+
+def _birth_date(number: str, today: dt.date) -> dt.date | None:
+    born = _born(number[6:14])
+    return born if born is not None and born <= today else None
+
+
+def canonical_number(raw: str, checked: bool) -> str | None:
+    """``canonical_id(raw)[0]``. When the row's checks found nothing wrong with this number
+    (``checked``: no NOT_CANONICAL defect on its field), a number written as 18 plain characters is
+    already canonical, so the check digit is not computed a third time."""
+    if checked and len(raw) == 18 and raw.isascii() and raw.isalnum():
+        return raw.upper()
+    return canonical_id(raw)[0] if raw else None
 
 
 class RowMaterializer:
@@ -78,25 +100,30 @@ class RowMaterializer:
         self.import_id = import_id
         self._today = today
 
-    def party(self, marriage_id: uuid.UUID, position: int, raw_id: str, name: str,
-              sex: str) -> tuple[tuple, bytes | None]:
+    def party(self, marriage_id: uuid.UUID, position: int, raw_id: str, name: str, sex: str,
+              checked: bool = False) -> tuple[tuple, bytes | None]:
         """(PARTY_COLUMNS values, look-up hash). The number kept is the canonical one when there is
         one (a 15-digit number upgraded, a wrong check character replaced, as ``canonical_id``
         does) so the person is found again; otherwise the text as written, kept but never used to
         match anyone (no look-up hash)."""
-        number = canonical_id(raw_id)[0] if raw_id else None
+        number = canonical_number(raw_id, checked)
         stored = number or "".join(unicodedata.normalize("NFKC", raw_id).split()).upper()
         digest = self._cipher.digest(stored)
         values = (marriage_id, position, RESIDENT_ID, digest, self._cipher.encrypt(stored), mask_id(stored),
                   name, sex, _birth_date(number, self._today) if number else None, MAINLAND)
         return values, digest if number else None
 
-    def lookup_hash(self, raw_id: str) -> bytes | None:
-        number = canonical_id(raw_id)[0] if raw_id else None
+    def lookup_hash(self, raw_id: str, checked: bool = False) -> bytes | None:
+        number = canonical_number(raw_id, checked)
         return self._cipher.digest(number) if number else None
 
-    def records(self, number: int, row: ArchiveRow, marriage_id: uuid.UUID | None = None) -> RowRecords:
-        """A marriage row with a usable date becomes a marriage record; every row is kept."""
+    def records(self, number: int, row: ArchiveRow, marriage_id: uuid.UUID | None = None,
+                suspect: Container[str] = ("man_id", "woman_id")) -> RowRecords:
+        """A marriage row with a usable date becomes a marriage record; every row is kept.
+
+        ``suspect``: the ID fields whose numbers the row's checks did not find canonical (all of
+        them when the row was not checked)."""
+        man_checked, woman_checked = "man_id" not in suspect, "woman_id" not in suspect
         kind = archive_kind(row.kind) if row.kind else None
         day = register_date(row, self._today)
         marriage, parties = None, ()
@@ -104,12 +131,13 @@ class RowMaterializer:
             marriage_id = marriage_id or uuid7()
             marriage = (marriage_id, row.certificate_number, row.office_code, day, REGISTERED, True,
                         self.import_id)
-            man, man_hash = self.party(marriage_id, 0, row.man_id, row.man_name, "M")
-            woman, woman_hash = self.party(marriage_id, 1, row.woman_id, row.woman_name, "F")
+            man, man_hash = self.party(marriage_id, 0, row.man_id, row.man_name, "M", man_checked)
+            woman, woman_hash = self.party(marriage_id, 1, row.woman_id, row.woman_name, "F", woman_checked)
             parties = (man, woman)
         else:
             marriage_id = None
-            man_hash, woman_hash = self.lookup_hash(row.man_id), self.lookup_hash(row.woman_id)
+            man_hash = self.lookup_hash(row.man_id, man_checked)
+            woman_hash = self.lookup_hash(row.woman_id, woman_checked)
         kept = (self.import_id, number, _KIND_TEXT[kind] if kind else "", row.certificate_number, day,
                 man_hash, woman_hash, marriage_id, self._cipher.encrypt(original_text(row)))
         return RowRecords(kept, marriage, parties)

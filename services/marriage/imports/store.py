@@ -1,6 +1,7 @@
 """Writing an import: batches go in with PostgreSQL COPY on the unit of work's own connection (so they
-commit or roll back with it); what needs every row — divorces ending marriages, who is currently
-married, overlaps — is settled in a few set-based statements at the end.
+commit or roll back with it), each while the next batch is being read and checked. What needs every
+row — overlap defects, divorces ending marriages, the current spouse of people married more than
+once — is settled in a few set-based statements at the end.
 """
 from __future__ import annotations
 
@@ -49,20 +50,38 @@ WITH matched AS (
     FROM matched WHERE r.import_id = matched.import_id AND r.row_number = matched.row_number
 )
 DELETE FROM {SCHEMA}.current_spouses WHERE marriage_id IN (SELECT id FROM ended)
+RETURNING party_hash
 """
 _IMPORT_ROWS = "r.import_id = $1"
 _COUPLE_ROWS = "r.man_hash = $1 AND r.woman_hash = $2"
 
 # Who is married now, as far as the archive tells: each party of a marriage still REGISTERED, the
-# latest marriage first; a person already recorded as married (e.g. registered in Civic) stays so.
-_CURRENT_SPOUSES = f"""
+# latest marriage when there are several; someone already recorded as married (registered in Civic,
+# or by an earlier import) stays so. Written per batch in file order, which is right for everyone
+# with one marriage in the import; the rest are settled at the end (``_REMARRIED`` … ``_LATEST``).
+_SPOUSES = f"""
 INSERT INTO {SCHEMA}.current_spouses (party_hash, marriage_id)
-SELECT h.party_hash, r.marriage_id
+SELECT * FROM unnest($1::bytea[], $2::uuid[])
+ON CONFLICT DO NOTHING
+"""
+_REMARRIED = f"""
+SELECT h.party_hash
+FROM {SCHEMA}.import_rows r CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
+WHERE r.import_id = $1 AND r.marriage_id IS NOT NULL AND h.party_hash IS NOT NULL
+GROUP BY h.party_hash HAVING count(*) > 1
+"""
+_CLEAR = f"""
+DELETE FROM {SCHEMA}.current_spouses c USING {SCHEMA}.marriages m
+WHERE c.party_hash = ANY($2::bytea[]) AND m.id = c.marriage_id AND m.import_id = $1
+"""
+_LATEST = f"""
+INSERT INTO {SCHEMA}.current_spouses (party_hash, marriage_id)
+SELECT DISTINCT ON (h.party_hash) h.party_hash, r.marriage_id
 FROM {SCHEMA}.import_rows r
 JOIN {SCHEMA}.marriages m ON m.id = r.marriage_id
 CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
-WHERE r.import_id = $1 AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
-ORDER BY m.register_date DESC, r.row_number DESC
+WHERE r.import_id = $1 AND m.state = 'REGISTERED' AND h.party_hash = ANY($2::bytea[])
+ORDER BY h.party_hash, m.register_date DESC, r.row_number DESC
 ON CONFLICT DO NOTHING
 """
 
@@ -93,15 +112,29 @@ class ImportStore:
             if records:
                 await self._conn.copy_records_to_table(table.name, schema_name=SCHEMA, columns=columns,
                                                        records=records)
+        hashes, married = [], []
+        for row in batch.rows:
+            marriage_id = row[7]
+            if marriage_id is not None:
+                for party_hash in row[5:7]:
+                    if party_hash is not None:
+                        hashes.append(party_hash)
+                        married.append(marriage_id)
+        if hashes:
+            await self._conn.execute(_SPOUSES, hashes, married)
 
     async def finish(self, import_id: uuid.UUID, late_defects: list[tuple]) -> None:
-        """After the last batch: overlap defects, divorces ending marriages, current spouses."""
+        """After the last batch: overlap defects, divorces ending marriages, current spouses of
+        people with several marriages in the import or whose marriage a divorce row ended."""
         if late_defects:
             await self._conn.copy_records_to_table(import_defects.name, schema_name=SCHEMA,
                                                    columns=DEFECT_COLUMNS, records=late_defects)
             await self._conn.execute(_LINK_DEFECTS, import_id)
-        await self._conn.execute(_END_MARRIAGES.format(rows=_IMPORT_ROWS), import_id)
-        await self._conn.execute(_CURRENT_SPOUSES, import_id)
+        freed = await self._conn.fetch(_END_MARRIAGES.format(rows=_IMPORT_ROWS), import_id)
+        again = {r[0] for r in freed} | {r[0] for r in await self._conn.fetch(_REMARRIED, import_id)}
+        if again:
+            await self._conn.execute(_CLEAR, import_id, list(again))
+            await self._conn.execute(_LATEST, import_id, list(again))
 
     async def end_marriages_of_couple(self, man_hash: bytes, woman_hash: bytes) -> None:
         """Divorce rows of one couple not yet linked (e.g. once a correction made their marriage)."""

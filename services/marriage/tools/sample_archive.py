@@ -104,24 +104,26 @@ class IdAllocator:
     (the 17th digit's parity is the sex). Sequences 900–999 are set aside for numbers made wrong on
     purpose (e.g. a flipped sex digit), so a wrong number is never someone else's right one."""
 
-    NORMAL = 450  # sequence numbers 000–899, one parity each
+    NORMAL, RESERVED = 450, 50  # sequence numbers 000–899 and 900–999, one parity each
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
         self._used: Counter[tuple[str, str]] = Counter()
+        # Samples of different seeds (several imported into one database) share few people.
+        self._offset = (seed * 7919) % self.NORMAL
 
     def issue(self, date8: str, sex: str) -> str | None:
         n = self._used[date8, sex]
         if n >= self.NORMAL:
             return None
         self._used[date8, sex] += 1
-        return _number(date8, n, sex, 0)
+        return _number(date8, (n + self._offset) % self.NORMAL, sex, 0)
 
     def reserved(self, date8: str, sex: str) -> str:
         k = self._used[date8, "reserved"]
-        if k >= 50:
+        if k >= self.RESERVED:
             raise OverflowError(f"no reserved ID sequence left for {date8}")
         self._used[date8, "reserved"] += 1
-        return _number(date8, k, sex, 90)
+        return _number(date8, (k + self._offset) % self.RESERVED, sex, 90)
 
 
 def _number(date8: str, n: int, sex: str, hi_base: int) -> str:
@@ -149,7 +151,7 @@ class ArchiveGenerator:
     def __init__(self, rows: int, seed: int) -> None:
         self.rows = rows
         self._rng = random.Random(seed)
-        self._ids = IdAllocator()
+        self._ids = IdAllocator(seed)
         self._serials: Counter[tuple[str, int]] = Counter()
         self._divorces: list[tuple[dt.date, int, _Couple]] = []  # heap by divorce date
         self._single_again: list[tuple[dt.date, int, Person]] = []  # heap by when they may remarry

@@ -47,6 +47,16 @@ async def defect(marriage, secrets, report: pb.ImportReport, code: str) -> pb.De
     return found.defects[0]
 
 
+async def approve(marriage, secrets, name: str, who: str) -> pb.Correction:
+    return await stub(marriage).ApproveCorrection(
+        pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=name), metadata=clerk(secrets, who))
+
+
+async def record_of(marriage, secrets, name: str) -> pb.Marriage:
+    return await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=name),
+                                            metadata=clerk(secrets, "clerk-a"))
+
+
 def proposal(target: pb.Defect, value: str, **extra) -> pb.ProposeCorrectionRequest:
     return pb.ProposeCorrectionRequest(request_id=unique("rq-"), correction=pb.Correction(
         defect=target.name, corrected_value=value, reason="与户籍档案核对不符",
@@ -60,24 +70,22 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
     s = stub(marriage)
     bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
     assert (bad.field, bad.row_number, bad.resolved) == ("woman_id", 1, False)
-    before = await s.GetMarriage(pb.GetMarriageRequest(name=bad.marriage), metadata=clerk(secrets, "clerk-a"))
+    before = await record_of(marriage, secrets, bad.marriage)
     assert before.historical and list(before.defects) == ["BAD_CHECK_DIGIT"]
 
     proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=clerk(secrets, "clerk-a"))
     assert proposed.state == pb.CORRECTION_STATE_PROPOSED and proposed.marriage == bad.marriage
     assert proposed.original_value == wrong_check(woman)[:4] + "*" * 10 + wrong_check(woman)[-4:]
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
-                                  metadata=clerk(secrets, "clerk-a"))
+        await approve(marriage, secrets, proposed.name, "clerk-a")
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert reason_of(refused.value) == "SAME_PERSON_APPROVAL"
 
-    approved = await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
-                                         metadata=clerk(secrets, "clerk-b"))
+    approved = await approve(marriage, secrets, proposed.name, "clerk-b")
     assert (approved.state, approved.proposed_by, approved.decided_by) == (
         pb.CORRECTION_STATE_APPROVED, "clerk-a", "clerk-b")
 
-    after = await s.GetMarriage(pb.GetMarriageRequest(name=bad.marriage), metadata=clerk(secrets, "clerk-a"))
+    after = await record_of(marriage, secrets, bad.marriage)
     assert list(after.defects) == []
     resolved = await s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}, include_resolved=True),
                                    metadata=clerk(secrets, "clerk-a"))
@@ -85,16 +93,19 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
 
     cipher = marriage.infra.cipher
     marriage_id = bad.marriage.split("/")[1]
-    party = await rows(marriage, "SELECT id_enc FROM marriage_parties WHERE marriage_id = :m AND position = 1",
-                       m=marriage_id)
+    party = await rows(marriage, "SELECT id_enc FROM marriage_parties WHERE marriage_id = :m "
+                                 "AND position = 1", m=marriage_id)
     assert cipher.decrypt(party[0].id_enc) == woman
     kept = await rows(marriage, "SELECT original_enc, corrected_enc FROM corrections WHERE id = :c",
                       c=proposed.name.split("/")[1])
-    assert (cipher.decrypt(kept[0].original_enc), cipher.decrypt(kept[0].corrected_enc)) == (wrong_check(woman), woman)
-    original = await rows(marriage, "SELECT original_enc FROM import_rows WHERE marriage_id = :m", m=marriage_id)
+    assert cipher.decrypt(kept[0].original_enc) == wrong_check(woman)
+    assert cipher.decrypt(kept[0].corrected_enc) == woman
+    original = await rows(marriage, "SELECT original_enc FROM import_rows WHERE marriage_id = :m",
+                          m=marriage_id)
     assert read_original(cipher.decrypt(original[0].original_enc)).woman_id == wrong_check(woman)
 
-    assert [a.action for a in await audit_rows(marriage, proposed.name)] == ["correction.propose", "correction.approve"]
+    actions = [a.action for a in await audit_rows(marriage, proposed.name)]
+    assert actions == ["correction.propose", "correction.approve"]
     record_audit = await audit_rows(marriage, bad.marriage, "historical_record.correct")
     assert [(a.actor, a.after["correction"]) for a in record_audit] == [("clerk-b", proposed.name)]
     events = [e.correction.state for e in await outbox_events(marriage, "correction_changed",
@@ -103,12 +114,12 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
     assert events == [pb.CORRECTION_STATE_PROPOSED, pb.CORRECTION_STATE_APPROVED]
 
     with pytest.raises(grpc.aio.AioRpcError) as again:
-        await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
-                                  metadata=clerk(secrets, "clerk-c"))
+        await approve(marriage, secrets, proposed.name, "clerk-c")
     assert reason_of(again.value) == "CORRECTION_DECIDED"
 
 
-async def test_a_corrected_date_makes_the_record_and_the_archived_divorce_ends_it(marriage, secrets, tmp_path):
+async def test_a_corrected_date_makes_the_record_and_the_divorce_in_the_archive_ends_it(
+        marriage, secrets, tmp_path):
     man, woman = person_id("M", dt.date(1955, 1, 9)), person_id("F", dt.date(1957, 7, 7))
     report = await import_rows_(marriage, secrets, tmp_path, [
         f"鄂蒲婚字(1985)第000002号,1985-02-30,结婚,王志强,{man},陈桂兰,{woman},421281",
@@ -119,15 +130,15 @@ async def test_a_corrected_date_makes_the_record_and_the_archived_divorce_ends_i
 
     proposed = await s.ProposeCorrection(proposal(bad, "1985年2月28日"), metadata=clerk(secrets, "clerk-a"))
     assert (proposed.original_value, proposed.corrected_value) == ("1985-02-30", "1985-02-28")
-    approved = await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
-                                         metadata=clerk(secrets, "supervisor-b"))
+    approved = await approve(marriage, secrets, proposed.name, "supervisor-b")
     assert approved.marriage.startswith("marriages/")
-    record = await s.GetMarriage(pb.GetMarriageRequest(name=approved.marriage), metadata=clerk(secrets, "clerk-a"))
+    record = await record_of(marriage, secrets, approved.marriage)
     assert (record.register_date, record.state, record.end_date, record.end_reference) == (
         "1985-02-28", pb.MARRIAGE_STATE_DIVORCED, "1990-01-01", "鄂蒲离字(1990)第000001号")
     assert record.historical and list(record.defects) == []
-    status = await s.GetMaritalStatus(pb.GetMaritalStatusRequest(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man),
-                                      metadata=clerk(secrets, "clerk-a"))
+    status = await s.GetMaritalStatus(
+        pb.GetMaritalStatusRequest(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man),
+        metadata=clerk(secrets, "clerk-a"))
     assert status.status == pb.MARITAL_STATUS_DIVORCED
 
 
@@ -149,10 +160,11 @@ async def test_rejected_correction_changes_nothing(marriage, secrets, tmp_path):
 
     still = await defect(marriage, secrets, report, "MISSING_FIELD")
     assert not still.resolved
-    record = await s.GetMarriage(pb.GetMarriageRequest(name=missing.marriage), metadata=clerk(secrets, "clerk-a"))
+    record = await record_of(marriage, secrets, missing.marriage)
     assert record.parties[0].name == "" and list(record.defects) == ["MISSING_FIELD"]
-    listed = await s.ListCorrections(pb.ListCorrectionsRequest(state=pb.CORRECTION_STATE_REJECTED, page_size=1000),
-                                     metadata=clerk(secrets, "clerk-a"))
+    listed = await s.ListCorrections(
+        pb.ListCorrectionsRequest(state=pb.CORRECTION_STATE_REJECTED, page_size=1000),
+        metadata=clerk(secrets, "clerk-a"))
     assert proposed.name in {c.name for c in listed.corrections}
     assert [a.reason for a in await audit_rows(marriage, proposed.name, "correction.reject")] == ["证明材料不足"]
 
@@ -183,5 +195,40 @@ async def test_proposals_that_are_refused(marriage, secrets, tmp_path):
 
     registered = await s.RegisterMarriage(register_request(), metadata=md)
     live = pb.ProposeCorrectionRequest(request_id=unique("rq-"), correction=pb.Correction(
-        marriage=registered.name, field="woman_name", corrected_value="某某", reason="r", evidence_reference="e"))
+        marriage=registered.name, field="woman_name", corrected_value="某某", reason="核对",
+        evidence_reference="档案"))
     assert await refused(live) == (grpc.StatusCode.NOT_FOUND, "NOT_A_HISTORICAL_RECORD")
+
+
+async def test_another_countys_registrar_neither_sees_nor_corrects_the_import(marriage, secrets, tmp_path):
+    man, woman = person_id("M", dt.date(1959, 9, 9)), person_id("F", dt.date(1961, 1, 1))
+    path = tmp_path / "archive.csv"
+    path.write_bytes((HEADER + f"鄂蒲婚字(1987)第000005号,1987-05-05,结婚,钱国平,{man},吴秀珍,"
+                      f"{wrong_check(woman)},422302\n").encode("gb18030"))
+    chibi = secrets.caller_metadata("marriage_registrar", subject="chibi-a", jurisdiction="421281")
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=chibi)
+    s = stub(marriage)
+    own = await s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}), metadata=chibi)
+    (bad,) = own.defects  # the record keeps its 1987 office code 422302 (蒲圻市): the import decides
+
+    xianan = secrets.caller_metadata("marriage_registrar", subject="xianan-a", jurisdiction="421202")
+    listed = await s.ListDefects(pb.ListDefectsRequest(page_size=1000), metadata=xianan)
+    assert bad.name not in {d.name for d in listed.defects}
+    for call in (s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}), metadata=xianan),
+                 s.ProposeCorrection(proposal(bad, woman), metadata=xianan)):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await call
+        assert (refused.value.code(), reason_of(refused.value)) == (
+            grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
+
+    proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=chibi)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
+                                  metadata=xianan)
+    assert reason_of(refused.value) == "OUT_OF_JURISDICTION"
+    queue = await s.ListCorrections(pb.ListCorrectionsRequest(page_size=1000), metadata=xianan)
+    assert proposed.name not in {c.name for c in queue.corrections}
+    chibi_b = secrets.caller_metadata("marriage_registrar", subject="chibi-b", jurisdiction="421281")
+    approved = await s.ApproveCorrection(
+        pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name), metadata=chibi_b)
+    assert approved.state == pb.CORRECTION_STATE_APPROVED

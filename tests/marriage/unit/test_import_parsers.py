@@ -155,7 +155,8 @@ def test_xlsx_rows_with_dates_numbers_blanks_and_extra_cells():
     assert records[0].row == PARSED
     # A spreadsheet number is a double: an ID typed as a number loses its last digits (the check
     # digit then flags it), and is read back as the digits, not as "4.2e+17".
-    for read_back, typed in ((records[1].row.man_id, 421281196003150011), (records[1].row.woman_id, 421281196208010020)):
+    typed_as_numbers = (421281196003150011, 421281196208010020)
+    for read_back, typed in zip((records[1].row.man_id, records[1].row.woman_id), typed_as_numbers):
         assert read_back.isdigit() and len(read_back) == 18 and read_back != str(typed)
         assert abs(int(read_back) - typed) < 10_000
     assert records[2].row is None and records[2].raw.endswith("\t见原件备注")

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("rows_unreadable", sa.BigInteger, nullable=False, server_default=sa.text("0")),
         sa.Column("defect_counts", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
         sa.Column("imported_by", sa.Text, nullable=False, server_default=""),
+        sa.Column("jurisdiction", sa.Text, nullable=False, server_default=""),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("completed_at", sa.DateTime(timezone=True)),
         schema=SCHEMA,
@@ -51,8 +52,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_import_rows_marriage_id", "import_rows", ["marriage_id"], schema=SCHEMA,
                     postgresql_where=sa.text("marriage_id IS NOT NULL"))
-    op.create_index("ix_import_rows_unmatched_divorces", "import_rows", ["man_hash", "woman_hash"], schema=SCHEMA,
-                    postgresql_where=sa.text("kind = 'divorce' AND ended_marriage_id IS NULL"))
+    op.create_index("ix_import_rows_unmatched_divorces", "import_rows", ["man_hash", "woman_hash"],
+                    schema=SCHEMA, postgresql_where=sa.text("kind = 'divorce' AND ended_marriage_id IS NULL"))
     op.create_table(
         "import_defects",
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
