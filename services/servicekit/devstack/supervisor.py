@@ -158,7 +158,7 @@ def start(stack: Stack) -> tuple[str, dict[str, str]]:
 def print_banner(url: str) -> None:
     from gateway.accounts.bootstrap import demo_logins
 
-    print(f"\nCivic is ready: {url}   (API docs: {url}/docs, OpenAPI: {url}/openapi.json)")
+    print(f"\nCivic is ready: {url}/ui/  (staff UI)   API docs: {url}/docs   OpenAPI: {url}/openapi.json")
     print(f"data: {DATA}   logs: {DATA / 'logs'}")
     print("demo logins (development only):")
     for login in demo_logins():
