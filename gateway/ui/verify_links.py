@@ -28,7 +28,7 @@ class InvalidLink(Exception):
 
 
 class _Utf8Json(json.JSONEncoder):
-    """Chinese text as UTF-8, not \\uXXXX escapes: half the size in the QR code."""
+    """Chinese text as UTF-8, not \\u escapes: half the size in the QR code."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**{**options, "ensure_ascii": False})

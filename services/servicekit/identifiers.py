@@ -167,7 +167,7 @@ def _prefecture_part_ok(part: str) -> bool:
 
 
 def _check_six(code: str, field_name: str) -> None:
-    """Structure of a 6-digit GB/T 2260 code: province XX0000, prefecture XXXX00 or county."""
+    """Structure of a 6-digit GB/T 2260 code: province pp0000, prefecture ppqq00 or county."""
     province, prefecture, county = code[:2], code[2:4], code[4:]
     if province not in _PROVINCES:
         raise invalid(DIVISION_REASON, f"区划代码 {code} 的省级代码 {province} 不存在", field_name)
