@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import model_validator
 from servicekit.settings import ServiceSettings
 
 
@@ -11,3 +12,11 @@ class MarriageSettings(ServiceSettings):
     grpc_port: int = 50051
     # How often the divorce-application lapse sweep runs (seconds of wall time; dates from the clock).
     lapse_sweep_interval_s: float = 60
+    # Development only (CIVIC_DEMO_DATA): `seed` also loads the Chibi registry's 2023 (marriage.demo).
+    demo_data: bool = False
+
+    @model_validator(mode="after")
+    def _no_demo_in_production(self) -> MarriageSettings:
+        if self.demo_data and self.environment == "production":
+            raise ValueError("CIVIC_DEMO_DATA is for development only")
+        return self
