@@ -30,16 +30,13 @@ OFFICES = (
 async def load_seed(uow: UnitOfWorkFactory) -> int:
     """Create every seed office that is not there yet; returns how many were created."""
     created = 0
-    token = context.bind(context.RequestContext(request_id="seed:marriage", method="seed"))
-    try:
+    with context.acting("seed:marriage", "seed"):
         for office in OFFICES:
             async with uow() as unit:
                 if await AppointmentRepository(unit.session).office(office.code) is not None:
                     continue
                 await upsert_office(unit, office)
                 created += 1
-    finally:
-        context.reset(token)
     return created
 
 

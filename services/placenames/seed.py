@@ -51,8 +51,7 @@ def seed_rows() -> Iterator[SeedRow]:
 async def load_seed(uow: UnitOfWorkFactory) -> int:
     """Create every seed division that is not there yet; returns how many were created."""
     created = 0
-    token = context.bind(context.RequestContext(request_id="seed:placenames", method="seed"))
-    try:
+    with context.acting("seed:placenames", "seed"):
         for row in seed_rows():
             async with uow() as unit:
                 if await DivisionRepository(unit.session).get(row.code) is not None:
@@ -60,8 +59,6 @@ async def load_seed(uow: UnitOfWorkFactory) -> int:
                 await create(unit, CreateDivision(row.code, row.name, row.parent_code, row.effective,
                                                   row.source, "种子数据：国家统计局统计用区划代码"))
                 created += 1
-    finally:
-        context.reset(token)
     return created
 
 

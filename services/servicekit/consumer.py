@@ -135,9 +135,7 @@ class EventConsumer:
             return await self._apply_in(session, event)
 
     async def _apply_in(self, session: AsyncSession, event: Event) -> bool:
-        token = context.bind(context.RequestContext(
-            request_id=event.headers.get(H_REQUEST_ID, "") or event.id, method=f"event:{event.subject}"))
-        try:
+        with context.acting(event.headers.get(H_REQUEST_ID, "") or event.id, f"event:{event.subject}"):
             first = (await session.execute(
                 pg_insert(self._tables.processed_events)
                 .values(consumer=self.spec.durable, event_id=event.id)
@@ -147,8 +145,6 @@ class EventConsumer:
                 return False
             await self.spec.handler(session, event)
             return True
-        finally:
-            context.reset(token)
 
     async def _dead_letter(self, event: Event, error: str, attempts: int) -> None:
         async with self._db.transaction() as session:

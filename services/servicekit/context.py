@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
@@ -44,3 +46,15 @@ def bind(ctx: RequestContext) -> contextvars.Token:
 
 def reset(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def acting(request_id: str, method: str, caller: Caller = SYSTEM) -> Iterator[RequestContext]:
+    """Work outside an RPC (seeds, sweeps, consumers, loaders) under its own request id and caller,
+    so its audit rows and events say who and why."""
+    ctx = RequestContext(request_id=request_id, method=method, caller=caller)
+    token = bind(ctx)
+    try:
+        yield ctx
+    finally:
+        reset(token)

@@ -168,10 +168,8 @@ async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today:
     """Close every open application whose issue deadline passed before ``today`` as deemed
     withdrawn, each with its event and audit row; returns how many. Safe to run concurrently
     (rows another sweeper holds are skipped) and again (closed applications are not selected)."""
-    token = context.bind(context.RequestContext(request_id=f"lapse-sweep:{today.isoformat()}",
-                                                method="marriage.lapse_sweep"))
     total = 0
-    try:
+    with context.acting(f"lapse-sweep:{today.isoformat()}", "marriage.lapse_sweep"):
         while True:
             lapsed = 0
             async with uow_factory() as uow:
@@ -181,8 +179,6 @@ async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today:
             total += lapsed
             if len(ids) < SWEEP_BATCH or not lapsed:
                 return total
-    finally:
-        context.reset(token)
 
 
 async def run_lapse_sweeps(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: Callable[[], dt.date],

@@ -14,14 +14,13 @@ the report, and refuses to keep a year that does not reproduce them.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import datetime as dt
 import itertools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ContextManager, TypeVar
 
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.message import Message
@@ -146,12 +145,9 @@ class DemoLoader:
             return await PartRunner(self, uow, clock, plan).run(name, steps)
 
         response = pb.ImportReport if name == ARCHIVE else pb.Statistics
-        token = self._bind(marker(self.office.code, name))
-        try:
+        with self._acting(marker(self.office.code, name)):
             done = await UnitOfWorkFactory(self.db, kit, "marriage", clock).idempotent(
                 MARKER_METHOD, marker(self.office.code, name), response, work)
-        finally:
-            context.reset(token)
         if isinstance(done, pb.ImportReport):
             self.import_name = done.name  # the corrections part works on this import's defects
 
@@ -170,16 +166,12 @@ class DemoLoader:
             return self._plan
 
     async def figures(self) -> pb.Statistics:
-        token = self._bind(marker(self.office.code, "statistics"))
-        try:
+        with self._acting(marker(self.office.code, "statistics")):
             async with self.db.transaction() as session:
                 return await statistics(session, self.office.code, YEAR_FROM, YEAR_TO)
-        finally:
-            context.reset(token)
 
-    def _bind(self, request_id: str, role: str = "supervisor") -> contextvars.Token:
-        return context.bind(context.RequestContext(request_id=request_id, method="marriage.demo",
-                                                   caller=self.callers[role]))
+    def _acting(self, request_id: str, role: str = "supervisor") -> ContextManager[context.RequestContext]:
+        return context.acting(request_id, "marriage.demo", self.callers[role])
 
 
 class PartRunner:
@@ -232,11 +224,8 @@ class PartRunner:
     async def _as(self, role: str, what: str, work: Awaitable[T]) -> T:
         """Run one use case as the demo login of ``role``, with a request id of its own (the
         context is read when ``work`` runs, which is here)."""
-        token = self.loader._bind(f"demo-{self.office.code}-{what}", role)
-        try:
+        with self.loader._acting(f"demo-{self.office.code}-{what}", role):
             return await work
-        finally:
-            context.reset(token)
 
     # -- the steps ------------------------------------------------------------------------------
 
