@@ -161,6 +161,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         line("generated", args.rows, generated, f"{path.stat().st_size / 2**20:.1f} MiB {args.format}")
         postmaster = pg.proc.pid if pg is not None and pg.proc is not None else None
         rss_before = peak_rss_mib()  # the import runs first: its peak is not hidden by the checks'
+        load = os.getloadavg()[0]  # a shared machine: read the figures beside the load they ran under
         cpu = time.process_time()
         elapsed, server_cpu, report = await import_over_grpc(path, args.format, database_url, nats_url,
                                                              secrets, postmaster)
@@ -170,11 +171,14 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         line("import gRPC", args.rows, elapsed, f"peak RSS {peak_rss_mib():,.0f} MiB "
              f"(before the import {rss_before:,.0f} MiB); "
              f"CPU: service + client {per_row_us(cpu, args.rows)}, "
-             f"PostgreSQL {per_row_us(server_cpu, args.rows)}; load average {os.getloadavg()[0]:.1f}")
+             f"PostgreSQL {per_row_us(server_cpu, args.rows)}; "
+             f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
+        load = os.getloadavg()[0]
         cpu = time.process_time()
         checked = checks_only(path, args.format, secrets)
         line("checks only", args.rows, checked, "parse + validate + records, no database; "
-             f"CPU {per_row_us(time.process_time() - cpu, args.rows)}")
+             f"CPU {per_row_us(time.process_time() - cpu, args.rows)}; "
+             f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
         if args.format == "csv":
             rows = text_rows(path)
             copied = await raw_copy(database_url, rows)

@@ -75,11 +75,13 @@ async def run_load(name: str, op: Operation, *, concurrency: int, duration_s: fl
 def machine() -> dict:
     import os
 
-    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "load_1m": round(os.getloadavg()[0], 2)}
 
 
-def report(results: list[Result], title: str) -> str:
-    """A Markdown table, printed and returned (docs/benchmarks.md keeps the figures)."""
+def report(results: list[Result], title: str, extra: dict | None = None) -> str:
+    """A Markdown table, printed and returned (docs/benchmarks.md keeps the figures); `extra`
+    (anything JSON-able: targets, CPU per operation, settings) goes into the JSON line."""
     lines = [f"### {title}", "", "| run | calls | errors | throughput/s | p50 ms | p95 ms | p99 ms |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in results:
@@ -90,7 +92,10 @@ def report(results: list[Result], title: str) -> str:
             lines.append(f"|   error sample: `{sample}` | | | | | | |")
     text = "\n".join(lines)
     print(text, flush=True)
-    print(json.dumps({"machine": machine(), "results": [r.summary() for r in results]}), flush=True)
+    line = {"title": title, "machine": machine(), "results": [r.summary() for r in results]}
+    if extra:
+        line["extra"] = extra
+    print(json.dumps(line), flush=True)
     return text
 
 

@@ -20,6 +20,8 @@ __all__ = [
     "DivisionLevel",
     "ResidentId",
     "age_on",
+    "birth_date_in",
+    "id_birth_day",
     "division_level",
     "parent_code",
     "parse_resident_id",
@@ -65,11 +67,15 @@ class ResidentId:
 
 
 def resident_id_check_digit(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character for the first 17 digits of a resident ID."""
+    """ISO 7064 MOD 11-2 check character for the first 17 digits of a resident ID.
+
+    The weights are 2^17 … 2^1 mod 11 (``_ID_WEIGHTS``), and 13 ≡ 2 (mod 11), so the weighted sum
+    Σ dᵢ·2^(17−i) ≡ 2·Σ dᵢ·13^(16−i) = 2·int(first17, 13) (mod 11): one C call instead of 17
+    multiplications (a historical import computes this millions of times).
+    """
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("resident_id_check_digit needs exactly 17 ASCII digits")
-    total = sum(int(ch) * w for ch, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK_CHARS[total % 11]
+    return _ID_CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def upgrade_15_digit(id15: str) -> str:
@@ -99,6 +105,38 @@ def _id_birth_date(number: str, today: dt.date, field_name: str) -> dt.date:
         raise invalid(ID_REASON, f"身份证号码中的出生日期 {digits} 年份不合理", field_name)
     if born > today:
         raise invalid(ID_REASON, f"身份证号码中的出生日期 {digits} 晚于今天", field_name)
+    return born
+
+
+# Birth dates repeat (a few tens of thousands of distinct days): each is made once. A plain dict of
+# strings and dates is never tracked by the garbage collector (an lru_cache is, node by node).
+_BIRTH_DAYS: dict[str, dt.date | None] = {}
+_BIRTH_DAYS_KEPT = 1 << 17
+_UNSEEN = object()
+
+
+def id_birth_day(number: str) -> dt.date | None:
+    """The calendar day written at positions 7–14 of an 18-character number, or None when there is
+    no such day; nothing else is checked (see ``birth_date_in``)."""
+    digits = number[6:14]
+    born = _BIRTH_DAYS.get(digits, _UNSEEN)
+    if born is _UNSEEN:
+        try:
+            born = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        except ValueError:
+            born = None
+        if len(_BIRTH_DAYS) < _BIRTH_DAYS_KEPT:
+            _BIRTH_DAYS[digits] = born
+    return born
+
+
+def birth_date_in(number: str, today: dt.date) -> dt.date | None:
+    """The birth date of a canonical 18-character number (as ``parse_resident_id`` returns it), or
+    None where ``parse_resident_id`` refuses it: no such day, a year before 1800, after ``today``.
+    For bulk checks (historical imports) that already have the canonical number."""
+    born = id_birth_day(number)
+    if born is None or born.year < _MIN_BIRTH_YEAR or born > today:
+        return None
     return born
 
 

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections import deque
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -110,6 +111,23 @@ _VERSION = b"\x01"  # first byte of every blob, so the key can be rotated with a
 _TAG_BYTES = 16
 
 
+# Nonces are cut from os.urandom in blocks (one system call per _NONCE_BLOCK encryptions, not one
+# each: a historical import encrypts millions of values). Every nonce is still fresh random bytes,
+# handed out once: deque.popleft is atomic, so two threads never get the same one, and a forked
+# child drops the nonces it inherited, so it never repeats one its parent uses.
+_NONCE_BLOCK = 256
+_nonces: deque[bytes] = deque()
+_next_nonce = _nonces.popleft
+os.register_at_fork(after_in_child=_nonces.clear)
+
+
+def _fresh_nonce() -> bytes:
+    """The next nonce when none is left: another block of them (kept apart from ``encrypt``)."""
+    block = os.urandom(_NONCE_BYTES * _NONCE_BLOCK)
+    _nonces.extend([block[i : i + _NONCE_BYTES] for i in range(0, len(block), _NONCE_BYTES)])
+    return _next_nonce()
+
+
 class PiiDecryptionError(ValueError):
     """A blob that is not ours, was tampered with, or was written with another key."""
 
@@ -143,6 +161,13 @@ class PiiCipher:
             raise ValueError("PiiCipher needs different keys for encryption and hashing")
         self._aead = AESGCM(bytes(enc_key))
         self._hash_key = bytes(hash_key)
+        # HMAC-SHA256 (RFC 2104) = H(key ^ opad || H(key ^ ipad || value)): the two keyed states are
+        # hashed once here and copied per digest, instead of re-keying for every value.
+        block = self._hash_key.ljust(hashlib.sha256().block_size, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        if self.digest("0") != hmac.new(self._hash_key, b"0", hashlib.sha256).digest():
+            raise AssertionError("PiiCipher digest disagrees with hmac")
 
     @classmethod
     def from_base64(cls, enc_b64: str, hash_b64: str) -> PiiCipher:
@@ -154,7 +179,10 @@ class PiiCipher:
 
     def encrypt(self, plain: str) -> bytes:
         """Encrypt with a fresh random nonce: the same value gives a different blob every time."""
-        nonce = os.urandom(_NONCE_BYTES)
+        try:
+            nonce = _next_nonce()
+        except IndexError:
+            nonce = _fresh_nonce()
         return _VERSION + nonce + self._aead.encrypt(nonce, plain.encode("utf-8"), _VERSION)
 
     def decrypt(self, blob: bytes) -> str:
@@ -175,4 +203,8 @@ class PiiCipher:
         The caller passes the canonical form (e.g. ``parse_resident_id(...).number``), so that
         ``x`` and ``X`` or a 15-digit and 18-digit spelling of the same number hash alike.
         """
-        return hmac.new(self._hash_key, value.encode("utf-8"), hashlib.sha256).digest()
+        inner = self._inner.copy()
+        inner.update(value.encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()

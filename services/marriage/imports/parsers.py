@@ -133,7 +133,7 @@ class _RowBuilder:
                 or REPLACEMENT in raw:
             return self.cells(cells, raw)
         self.count += 1
-        return Record(self.count, ArchiveRow(*[cells[i] if i >= 0 else "" for i in self._columns]))
+        return Record(self.count, ArchiveRow.from_texts([cells[i] if i >= 0 else "" for i in self._columns]))
 
     def unreadable(self, raw: str, error: str) -> Record:
         self.count += 1

@@ -10,11 +10,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from marriage.domain.history import Defect, DuplicateTracker, validate_row
+from marriage.domain.history import Defect, DuplicateTracker, check_row
 from marriage.imports.parsers import Record
-from marriage.imports.records import NOT_CANONICAL, RowMaterializer
+from marriage.imports.records import RowMaterializer
 
-BATCH_ROWS = 5000
+# Rows per batch handed over: small, so the caller comes back to the event loop often (the writer,
+# ``store.BatchWriter``, gathers them into larger writes).
+BATCH_ROWS = 100
 PARSE_ERROR = "PARSE_ERROR"
 
 
@@ -69,10 +71,9 @@ class ImportPipeline:
             self._flag(number, [Defect(PARSE_ERROR, "", f"无法读取该行：{record.error}")], None)
             return
         row = record.row
-        defects = validate_row(row, self._today)
-        defects += self._tracker.observe(number, row)
-        suspect = {d.field for d in defects if d.code in NOT_CANONICAL}
-        records = self._materializer.records(number, row, suspect=suspect)
+        defects, facts = check_row(row, self._today)  # each row's date and IDs are read once
+        defects += self._tracker.observe(number, row, facts)
+        records = self._materializer.records(number, row, facts=facts)
         self.batch.rows.append(records.row)
         marriage_id = records.marriage_id
         if marriage_id is not None:

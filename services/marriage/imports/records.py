@@ -10,13 +10,14 @@ import json
 import unicodedata
 import uuid
 from collections.abc import Container
-from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import NamedTuple
 
+from servicekit.identifiers import id_birth_day
 from servicekit.pii import PiiCipher, mask_id
 from servicekit.uuid7 import uuid7
 
-from marriage.domain.history import ArchiveKind, ArchiveRow, archive_kind, canonical_id, parse_archive_date
+from marriage.domain.history import ArchiveKind, ArchiveRow, RowFacts, canonical_id, parse_day, row_facts
 
 MARRIAGE_COLUMNS = ("id", "certificate_number", "office_code", "register_date", "state", "historical",
                     "import_id")
@@ -34,8 +35,6 @@ _KIND_TEXT = {ArchiveKind.MARRIAGE: "marriage", ArchiveKind.DIVORCE: "divorce"}
 NOT_CANONICAL = frozenset({"ID_UPGRADED_15", "BAD_CHECK_DIGIT", "MALFORMED_ID", "MISSING_FIELD"})
 # One encoder for every row: json.dumps with options builds a new one per call.
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# Days repeat across a million rows (a few tens of thousands of distinct values): parse each once.
-_parse_day = lru_cache(maxsize=1 << 17)(parse_archive_date)
 
 
 class RowRecords(NamedTuple):
@@ -49,10 +48,11 @@ class RowRecords(NamedTuple):
 
 
 def original_text(row: ArchiveRow) -> str:
-    """The row as read, in ArchiveRow field order (a list: compact, and cheap to make)."""
-    values = [row.certificate_number, row.register_date, row.kind, row.man_id, row.man_name, row.woman_id,
-              row.woman_name, row.office_code]
-    return _to_json(values)
+    """The row as read, in ArchiveRow field order (a list: compact, and cheap to make). Written as
+    ``_to_json`` writes a list of strings, each string by the same C encoder it uses."""
+    values = (row.certificate_number, row.register_date, row.kind, row.man_id, row.man_name, row.woman_id,
+              row.woman_name, row.office_code)
+    return "[" + ",".join(map(encode_basestring, values)) + "]"
 
 
 def unreadable_text(raw: str) -> str:
@@ -66,20 +66,12 @@ def read_original(text: str) -> ArchiveRow | None:
 
 
 def register_date(row: ArchiveRow, today: dt.date) -> dt.date | None:
-    day = _parse_day(row.register_date) if row.register_date else None
+    day = parse_day(row.register_date) if row.register_date else None
     return day if day is not None and day <= today else None
 
 
-@lru_cache(maxsize=1 << 17)
-def _born(digits: str) -> dt.date | None:
-    try:
-        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
-
-
 def _birth_date(number: str, today: dt.date) -> dt.date | None:
-    born = _born(number[6:14])
+    born = id_birth_day(number)
     return born if born is not None and born <= today else None
 
 
@@ -106,10 +98,15 @@ class RowMaterializer:
         one (a 15-digit number upgraded, a wrong check character replaced, as ``canonical_id``
         does) so the person is found again; otherwise the text as written, kept but never used to
         match anyone (no look-up hash)."""
-        number = canonical_number(raw_id, checked)
+        return self._party(marriage_id, position, raw_id, canonical_number(raw_id, checked), name, sex)
+
+    def _party(self, marriage_id: uuid.UUID, position: int, raw_id: str, number: str | None, name: str,
+               sex: str) -> tuple[tuple, bytes | None]:
+        """``party`` with the canonical number (``canonical_id(raw_id)[0]``) already known."""
         stored = number or "".join(unicodedata.normalize("NFKC", raw_id).split()).upper()
-        digest = self._cipher.digest(stored)
-        values = (marriage_id, position, RESIDENT_ID, digest, self._cipher.encrypt(stored), mask_id(stored),
+        cipher = self._cipher
+        digest = cipher.digest(stored)
+        values = (marriage_id, position, RESIDENT_ID, digest, cipher.encrypt(stored), mask_id(stored),
                   name, sex, _birth_date(number, self._today) if number else None, MAINLAND)
         return values, digest if number else None
 
@@ -118,26 +115,35 @@ class RowMaterializer:
         return self._cipher.digest(number) if number else None
 
     def records(self, number: int, row: ArchiveRow, marriage_id: uuid.UUID | None = None,
-                suspect: Container[str] = ("man_id", "woman_id")) -> RowRecords:
+                suspect: Container[str] = ("man_id", "woman_id"),
+                facts: RowFacts | None = None) -> RowRecords:
         """A marriage row with a usable date becomes a marriage record; every row is kept.
 
-        ``suspect``: the ID fields whose numbers the row's checks did not find canonical (all of
-        them when the row was not checked)."""
-        man_checked, woman_checked = "man_id" not in suspect, "woman_id" not in suspect
-        kind = archive_kind(row.kind) if row.kind else None
-        day = register_date(row, self._today)
+        ``facts``: the row's ``row_facts`` when the caller has them already (the import's checks);
+        ``suspect`` is then not needed. Without them: the ID fields whose numbers the row's checks
+        did not find canonical (all of them when the row was not checked)."""
+        if facts is None:
+            man_number = canonical_number(row.man_id, "man_id" not in suspect)
+            woman_number = canonical_number(row.woman_id, "woman_id" not in suspect)
+            kind = row_facts(row).kind
+            day = register_date(row, self._today)
+        else:
+            kind, day, man_number, _, woman_number, _ = facts
+            if day is not None and day > self._today:
+                day = None
         marriage, parties = None, ()
         if kind is ArchiveKind.MARRIAGE and day is not None:
             marriage_id = marriage_id or uuid7()
             marriage = (marriage_id, row.certificate_number, row.office_code, day, REGISTERED, True,
                         self.import_id)
-            man, man_hash = self.party(marriage_id, 0, row.man_id, row.man_name, "M", man_checked)
-            woman, woman_hash = self.party(marriage_id, 1, row.woman_id, row.woman_name, "F", woman_checked)
+            man, man_hash = self._party(marriage_id, 0, row.man_id, man_number, row.man_name, "M")
+            woman, woman_hash = self._party(marriage_id, 1, row.woman_id, woman_number, row.woman_name, "F")
             parties = (man, woman)
         else:
             marriage_id = None
-            man_hash = self.lookup_hash(row.man_id, man_checked)
-            woman_hash = self.lookup_hash(row.woman_id, woman_checked)
+            digest = self._cipher.digest
+            man_hash = digest(man_number) if man_number else None
+            woman_hash = digest(woman_number) if woman_number else None
         kept = (self.import_id, number, _KIND_TEXT[kind] if kind else "", row.certificate_number, day,
                 man_hash, woman_hash, marriage_id, self._cipher.encrypt(original_text(row)))
         return RowRecords(kept, marriage, parties)

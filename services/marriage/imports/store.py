@@ -59,11 +59,23 @@ _COUPLE_ROWS = "r.man_hash = $1 AND r.woman_hash = $2"
 # latest marriage when there are several; someone already recorded as married (registered in Civic,
 # or by an earlier import) stays so. Written per batch in file order, which is right for everyone
 # with one marriage in the import; the rest are settled at the end (``_REMARRIED`` … ``_LATEST``).
+# Read back from the batch's import rows just copied (rows $2…$3: numbers only grow, so no other
+# batch has rows in that range), in file order, man before woman — the first one in wins.
 _SPOUSES = f"""
 INSERT INTO {SCHEMA}.current_spouses (party_hash, marriage_id)
-SELECT * FROM unnest($1::bytea[], $2::uuid[])
+SELECT h.party_hash, r.marriage_id
+FROM {SCHEMA}.import_rows r
+CROSS JOIN LATERAL (VALUES (0, r.man_hash), (1, r.woman_hash)) AS h(side, party_hash)
+WHERE r.import_id = $1 AND r.row_number BETWEEN $2 AND $3 AND r.marriage_id IS NOT NULL
+  AND h.party_hash IS NOT NULL
+ORDER BY r.row_number, h.side
 ON CONFLICT DO NOTHING
 """
+# current_spouses' foreign key is deferred for RegisterMarriage (it claims both parties before it
+# inserts the marriage). An import inserts its marriages first, so it checks each batch's rows as
+# they go in, while Python prepares the next batch, instead of a million queued checks at COMMIT.
+# For this transaction only (SET CONSTRAINTS).
+_CHECK_SPOUSES_NOW = f"SET CONSTRAINTS {SCHEMA}.fk_current_spouses_marriage_id_marriages IMMEDIATE"
 _REMARRIED = f"""
 SELECT h.party_hash
 FROM {SCHEMA}.import_rows r CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
@@ -103,6 +115,7 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
 class ImportStore:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._conn = connection
+        self._checking_spouses = False
 
     async def write(self, batch: Batch) -> None:
         for table, columns, records in ((marriages, MARRIAGE_COLUMNS, batch.marriages),
@@ -112,16 +125,12 @@ class ImportStore:
             if records:
                 await self._conn.copy_records_to_table(table.name, schema_name=SCHEMA, columns=columns,
                                                        records=records)
-        hashes, married = [], []
-        for row in batch.rows:
-            marriage_id = row[7]
-            if marriage_id is not None:
-                for party_hash in row[5:7]:
-                    if party_hash is not None:
-                        hashes.append(party_hash)
-                        married.append(marriage_id)
-        if hashes:
-            await self._conn.execute(_SPOUSES, hashes, married)
+        if batch.marriages:  # rows with a marriage id: their parties are married now
+            if not self._checking_spouses:
+                await self._conn.execute(_CHECK_SPOUSES_NOW)
+                self._checking_spouses = True
+            first, last = batch.rows[0], batch.rows[-1]
+            await self._conn.execute(_SPOUSES, first[0], first[1], last[1])
 
     async def finish(self, import_id: uuid.UUID, late_defects: list[tuple]) -> None:
         """After the last batch: overlap defects, divorces ending marriages, current spouses of
@@ -141,25 +150,71 @@ class ImportStore:
         await self._conn.execute(_END_MARRIAGES.format(rows=_COUPLE_ROWS), man_hash, woman_hash)
 
 
+# Rows per write: batches handed over (a few hundred rows at a time, ``pipeline.BATCH_ROWS``) are
+# gathered into writes of about this many rows — up to _MAX_GATHERED while the write before is still
+# going, before the caller has to wait for it.
+WRITE_ROWS = 5000
+_MAX_GATHERED = 4 * WRITE_ROWS
+
+
 class BatchWriter:
     """Writes batches one after another while the caller goes on reading and checking rows: the
-    database ingests batch n while Python prepares batch n + 1 (two cores, both busy)."""
+    database ingests one write while Python prepares the next (two cores, both busy).
 
-    def __init__(self, store: ImportStore) -> None:
+    A write is a few statements, each a round trip or two, and it only moves on when the caller lets
+    the event loop run. Batches are therefore handed over small and often: each hand-over while a
+    write is in flight yields to the loop, so the write's next statement starts within milliseconds
+    rather than when the next chunk of the upload is awaited, and the database is kept busy."""
+
+    def __init__(self, store: ImportStore, write_rows: int = WRITE_ROWS) -> None:
         self._store = store
+        self._write_rows = write_rows
         self._pending: asyncio.Task | None = None
+        self._gathered: Batch | None = None
 
     async def submit(self, batch: Batch) -> None:
-        await self.drain()
-        self._pending = asyncio.ensure_future(self._store.write(batch))
-        await asyncio.sleep(0)  # let it start sending before the caller takes the loop again
+        gathered = self._gather(batch)
+        rows = len(gathered.rows)
+        if rows >= self._write_rows and (self._pending is None or self._pending.done()
+                                         or rows >= _MAX_GATHERED):
+            await self._start()
+        elif self._pending is not None:
+            # The write in flight may send its next statement: one turn of the loop reads the
+            # server's answer, the next runs the write on.
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
 
-    async def drain(self) -> None:
+    def _gather(self, batch: Batch) -> Batch:
+        gathered = self._gathered
+        if gathered is None:
+            self._gathered = batch
+            return batch
+        gathered.marriages += batch.marriages
+        gathered.parties += batch.parties
+        gathered.rows += batch.rows
+        gathered.defects += batch.defects
+        return gathered
+
+    async def _start(self) -> None:
+        """Write what is gathered, once the write before it is done."""
+        batch, self._gathered = self._gathered, None
+        await self._wait()
+        if batch is not None and batch.rows:
+            self._pending = asyncio.ensure_future(self._store.write(batch))
+            await asyncio.sleep(0)  # let it start sending before the caller takes the loop again
+
+    async def _wait(self) -> None:
         pending, self._pending = self._pending, None
         if pending is not None:
             await pending
 
+    async def drain(self) -> None:
+        """Write everything handed over, and wait until it is written."""
+        await self._start()
+        await self._wait()
+
     async def abandon(self) -> None:
         """After a failure elsewhere: let the batch in flight finish (the transaction rolls back)."""
+        self._gathered = None
         with contextlib.suppress(Exception):
-            await self.drain()
+            await self._wait()
