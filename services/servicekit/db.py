@@ -5,7 +5,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import MetaData, text
+import asyncpg
+from sqlalchemy import MetaData, event, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 NAMING = {
@@ -45,9 +46,13 @@ class Database:
             sqlalchemy_url(url),
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
             connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
         )
+        # Instead of pool_pre_ping (a round trip before every transaction): a pooled connection
+        # whose socket has closed (PostgreSQL restarted, connection killed) is replaced at
+        # checkout. One that dies unnoticed fails its first statement; SQLAlchemy then sees the
+        # disconnect and invalidates the whole pool, so the next transaction starts afresh.
+        event.listen(self.engine.sync_engine, "checkout", _refuse_closed)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -66,3 +71,24 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _refuse_closed(dbapi_connection, connection_record, connection_proxy) -> None:  # noqa: ARG001
+    if dbapi_connection.driver_connection.is_closed():
+        raise exc.DisconnectionError("pooled connection closed")
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under ``session``, inside the session's transaction.
+
+    For hot paths and COPY: statements sent here skip SQLAlchemy's statement building and
+    compilation (a registration's eleven statements cost more in SQLAlchemy than in PostgreSQL),
+    and commit or roll back with everything else the session did. SQLAlchemy's asyncpg adapter
+    sends BEGIN lazily, before its first statement; when nothing has gone through the session
+    yet, BEGIN is sent here the same way, so these statements never run outside the transaction.
+    (``tests/servicekit/test_db_driver.py`` holds SQLAlchemy to that.)"""
+    connection = await session.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted._transaction is None:  # noqa: SLF001 - see the docstring
+        await adapted._start_transaction()  # noqa: SLF001
+    return adapted.driver_connection

@@ -2,16 +2,18 @@
 are written in one transaction — all or nothing."""
 from __future__ import annotations
 
+import functools
+import json
+import uuid
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import context
 from servicekit.clock import Clock
-from servicekit.db import Database
+from servicekit.db import Database, driver_connection
 from servicekit.errors import invalid
 from servicekit.events import H_ACTOR, H_MSG_ID, H_REQUEST_ID, H_TIME, H_TYPE, subject
 from servicekit.tables import KitTables
@@ -33,6 +35,7 @@ class UnitOfWork:
         self.clock = clock
         self._events: list[dict[str, Any]] = []
         self._audits: list[dict[str, Any]] = []
+        self._response: tuple[str, str, bytes] | None = None
 
     def emit(self, event: str, message: Message) -> str:
         """Queue an event for the outbox; returns its id (UUIDv7, also the Nats-Msg-Id)."""
@@ -65,13 +68,44 @@ class UnitOfWork:
             "action": action, "resource": resource, "reason": reason, "before": before, "after": after,
         })
 
-    async def _write(self) -> None:
-        if self._audits:
-            await self.session.execute(insert(self._tables.audit_log), self._audits)
-        if self._events:
-            await self.session.execute(insert(self._tables.outbox), self._events)
-            # NOTIFY is delivered at commit, and only if the transaction commits.
-            await self.session.execute(text("SELECT pg_notify(:c, '')"), {"c": outbox_channel(self._tables.outbox.schema)})
+    async def flush(self) -> None:
+        """Write the queued audit rows, outbox events (with the NOTIFY that wakes the relay at
+        commit) and the idempotency record in one statement, inside the transaction."""
+        if not (self._audits or self._events or self._response is not None):
+            return
+        conn = await driver_connection(self.session)
+        audits, events = self._audits, self._events
+        request_id, method, response = self._response or (None, None, None)
+        await conn.execute(
+            _flush_sql(self._tables.outbox.schema),
+            [a["id"] for a in audits], [a["at"] for a in audits], [a["actor"] for a in audits],
+            [a["request_id"] for a in audits], [a["action"] for a in audits], [a["resource"] for a in audits],
+            [a["reason"] for a in audits], [_json(a["before"]) for a in audits], [_json(a["after"]) for a in audits],
+            [uuid.UUID(e["id"]) for e in events], [e["subject"] for e in events], [e["event_type"] for e in events],
+            [e["payload"] for e in events], [json.dumps(e["headers"]) for e in events],
+            outbox_channel(self._tables.outbox.schema), request_id, method, response)
+        self._audits, self._events, self._response = [], [], None
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+@functools.cache
+def _flush_sql(schema: str) -> str:
+    # Data-modifying WITH parts run whether or not they are referenced; empty arrays insert nothing.
+    return f"""
+WITH audit AS (
+  INSERT INTO "{schema}".audit_log (id, at, actor, request_id, action, resource, reason, before, after)
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::text[], $8::jsonb[], $9::jsonb[])),
+events AS (
+  INSERT INTO "{schema}".outbox (id, subject, event_type, payload, headers)
+  SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bytea[], $14::jsonb[])),
+done AS (
+  INSERT INTO "{schema}".idempotency (request_id, method, response)
+  SELECT $16::text, $17::text, $18::bytea WHERE $16::text IS NOT NULL)
+SELECT pg_notify($15, '') WHERE cardinality($10::uuid[]) > 0"""
 
 
 class UnitOfWorkFactory:
@@ -86,7 +120,7 @@ class UnitOfWorkFactory:
         async with self.db.transaction() as session:
             uow = UnitOfWork(session, self.tables, self.service, self.clock)
             yield uow
-            await uow._write()
+            await uow.flush()
 
     async def idempotent(self, method: str, request_id: str, response_type: type[M],
                          work: Callable[[UnitOfWork], Awaitable[M]]) -> M:
@@ -99,16 +133,16 @@ class UnitOfWorkFactory:
                 return await work(uow)
         if len(request_id) > 200:
             raise invalid("INVALID_REQUEST_ID", "request_id 过长（最多 200 个字符）", "request_id")
-        table = self.tables.idempotency
+        schema = self.tables.idempotency.schema
         async with self() as uow:
-            await uow.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": request_id})
-            row = (await uow.session.execute(
-                select(table.c.method, table.c.response).where(table.c.request_id == request_id))).first()
+            conn = await driver_connection(uow.session)
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", request_id)
+            row = await conn.fetchrow(
+                f'SELECT method, response FROM "{schema}".idempotency WHERE request_id = $1', request_id)
             if row is not None:
-                if row.method != method:
+                if row["method"] != method:
                     raise invalid("REQUEST_ID_REUSED", "该 request_id 已用于另一种操作", "request_id")
-                return response_type.FromString(row.response)
+                return response_type.FromString(row["response"])
             result = await work(uow)
-            await uow.session.execute(insert(table).values(
-                request_id=request_id, method=method, response=result.SerializeToString(deterministic=True)))
+            uow._response = (request_id, method, result.SerializeToString(deterministic=True))
             return result

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from servicekit.db import driver_connection
 from servicekit.pii import PiiCipher, mask_id
 from sqlalchemy import Select, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
@@ -69,17 +69,34 @@ def _party_from_row(row, cipher: PiiCipher) -> Party:
     return Party(id_type, number, row.name, row.sex or None, row.birth_date, row.nationality)  # type: ignore[arg-type]
 
 
+# The hot path's statements go straight to asyncpg on the transaction's connection (see
+# servicekit.db.driver_connection): SQLAlchemy's building and compiling cost more than PostgreSQL.
+_NEXT_SERIAL = f"""
+INSERT INTO {t.SCHEMA}.certificate_serials AS s (kind, office_code, year, last_serial) VALUES ($1, $2, $3, 1)
+ON CONFLICT (kind, office_code, year) DO UPDATE SET last_serial = s.last_serial + 1
+RETURNING last_serial"""
+_MARRIED_AMONG = f"SELECT party_hash FROM {t.SCHEMA}.current_spouses WHERE party_hash = ANY($1::bytea[])"
+# ORDER BY: claims in a fixed order, so two registrations claiming the same two people cannot deadlock.
+_CLAIM = f"""
+INSERT INTO {t.SCHEMA}.current_spouses (party_hash, marriage_id)
+SELECT h, $2 FROM unnest($1::bytea[]) AS h ORDER BY h
+ON CONFLICT DO NOTHING RETURNING party_hash"""
+_ADD = f"""
+WITH m AS (
+  INSERT INTO {t.SCHEMA}.marriages (id, certificate_number, office_code, register_date, state, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $6))
+INSERT INTO {t.SCHEMA}.marriage_parties
+  (marriage_id, position, id_type, id_hash, id_enc, id_masked, name, sex, birth_date, nationality)
+SELECT $1, * FROM unnest($7::smallint[], $8::text[], $9::bytea[], $10::bytea[], $11::text[], $12::text[],
+                         $13::text[], $14::date[], $15::text[])"""
+
+
 async def next_serial(session: AsyncSession, kind: str, office_code: str, year: int) -> int:
     """The next serial of (kind, office, year), inside the caller's transaction.
 
     The row lock is held until commit, so serials are handed out one at a time and a rollback
     gives the number back: no gaps."""
-    stmt = pg_insert(t.certificate_serials).values(kind=kind, office_code=office_code, year=year, last_serial=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["kind", "office_code", "year"],
-        set_={"last_serial": t.certificate_serials.c.last_serial + 1},
-    ).returning(t.certificate_serials.c.last_serial)
-    return (await session.execute(stmt)).scalar_one()
+    return await (await driver_connection(session)).fetchval(_NEXT_SERIAL, kind, office_code, year)
 
 
 class MarriageRepository:
@@ -93,20 +110,15 @@ class MarriageRepository:
     # --- current spouses -------------------------------------------------------------------------
 
     async def married_among(self, hashes: Iterable[bytes]) -> set[bytes]:
-        rows = await self.session.execute(
-            select(t.current_spouses.c.party_hash).where(t.current_spouses.c.party_hash.in_(list(hashes))))
-        return {r.party_hash for r in rows}
+        rows = await (await driver_connection(self.session)).fetch(_MARRIED_AMONG, list(hashes))
+        return {r["party_hash"] for r in rows}
 
     async def claim_current(self, marriage_id: str, hashes: Sequence[bytes]) -> set[bytes]:
         """Claim the parties as currently married; returns the hashes another marriage already holds.
 
         A concurrent claim on the same person waits for the other transaction, then finds the row."""
-        # A fixed order, so two registrations claiming the same two people cannot deadlock.
-        stmt = pg_insert(t.current_spouses).values(
-            [{"party_hash": h, "marriage_id": uuid.UUID(marriage_id)} for h in sorted(hashes)])
-        claimed = await self.session.execute(
-            stmt.on_conflict_do_nothing().returning(t.current_spouses.c.party_hash))
-        return set(hashes) - {r.party_hash for r in claimed}
+        claimed = await (await driver_connection(self.session)).fetch(_CLAIM, list(hashes), uuid.UUID(marriage_id))
+        return set(hashes) - {r["party_hash"] for r in claimed}
 
     async def release_current(self, marriage_id: str) -> None:
         await self.session.execute(
@@ -115,17 +127,14 @@ class MarriageRepository:
     # --- records ---------------------------------------------------------------------------------
 
     async def add(self, marriage: Marriage, now: dt.datetime) -> MarriageRecord:
-        mid = uuid.UUID(marriage.id)
-        await self.session.execute(insert(t.marriages).values(
-            id=mid, certificate_number=marriage.certificate_number, office_code=marriage.office_code,
-            register_date=marriage.register_date, state=str(marriage.state), created_at=now, updated_at=now))
-        masks = tuple(mask_id(p.id_number) for p in marriage.parties)
-        hashes = tuple(self.hash_of(p) for p in marriage.parties)
-        await self.session.execute(insert(t.marriage_parties), [{
-            "marriage_id": mid, "position": pos, "id_type": str(p.id_type), "id_hash": hashes[pos],
-            "id_enc": self.cipher.encrypt(p.id_number), "id_masked": masks[pos], "name": p.name, "sex": p.sex,
-            "birth_date": p.birth_date, "nationality": p.nationality,
-        } for pos, p in enumerate(marriage.parties)])
+        parties = marriage.parties
+        masks = tuple(mask_id(p.id_number) for p in parties)
+        hashes = tuple(self.hash_of(p) for p in parties)
+        await (await driver_connection(self.session)).execute(
+            _ADD, uuid.UUID(marriage.id), marriage.certificate_number, marriage.office_code, marriage.register_date,
+            str(marriage.state), now, list(range(len(parties))), [str(p.id_type) for p in parties], list(hashes),
+            [self.cipher.encrypt(p.id_number) for p in parties], list(masks), [p.name for p in parties],
+            [p.sex or "" for p in parties], [p.birth_date for p in parties], [p.nationality for p in parties])
         return MarriageRecord(marriage, masks, hashes, created_at=now, updated_at=now)  # type: ignore[arg-type]
 
     async def get(self, marriage_id: str, *, for_update: bool = False) -> MarriageRecord | None:

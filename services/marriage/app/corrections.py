@@ -16,6 +16,7 @@ import uuid
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
+from servicekit.db import driver_connection
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.identifiers import parse_resident_id, validate_division_code
 from servicekit.jurisdiction import visible_prefix
@@ -36,7 +37,7 @@ from marriage.domain.parties import MAX_NAME_LENGTH
 from marriage.imports.archive import KeptRow, load_row, row_name, row_of_marriage
 from marriage.imports.columns import FIELDS
 from marriage.imports.records import PARTY_COLUMNS, RowMaterializer
-from marriage.imports.store import ImportStore, driver_connection
+from marriage.imports.store import ImportStore
 
 PREFIX = "corrections/"
 STATE_PB = {CorrectionState.PROPOSED: pb.CORRECTION_STATE_PROPOSED,

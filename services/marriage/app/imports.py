@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterable
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
+from servicekit.db import driver_connection
 from servicekit.errors import invalid, not_found
 from servicekit.jurisdiction import require_jurisdiction, visible_prefix
 from servicekit.paging import decode_offset, encode_offset, page_size
@@ -26,7 +27,7 @@ from marriage.adapters.import_tables import import_defects, imports
 from marriage.imports.parsers import Record, canonical_encoding, detect_format, make_parser
 from marriage.imports.pipeline import BATCH_ROWS, Counts, ImportPipeline
 from marriage.imports.records import RowMaterializer
-from marriage.imports.store import BatchWriter, ImportStore, driver_connection
+from marriage.imports.store import BatchWriter, ImportStore
 
 FORMAT_NAMES = {pb.IMPORT_FORMAT_CSV: "CSV", pb.IMPORT_FORMAT_XLSX: "XLSX", pb.IMPORT_FORMAT_JSONL: "JSONL"}
 IMPORT_PREFIX = "historicalImports/"

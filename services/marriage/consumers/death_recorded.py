@@ -36,7 +36,7 @@ def death_recorded_consumer(infra: Infrastructure) -> ConsumerSpec:
         uow = UnitOfWork(session, kit, "marriage", infra.clock)
         ended = await record_death(uow, infra.cipher, notice)
         # The kit's consumer owns the transaction; the unit of work only adds its audit and outbox rows.
-        await uow._write()
+        await uow.flush()
         log.info("death_recorded_applied", event_id=event.id, marriage=f"marriages/{ended.id}" if ended else "")
 
     return ConsumerSpec(durable=DURABLE, filter_subject=SUBJECT, handler=handle)

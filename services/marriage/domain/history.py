@@ -24,9 +24,11 @@ from servicekit.identifiers import age_on, birth_date_in, resident_id_check_digi
 from marriage.domain.eligibility import legal_age_at
 from marriage.domain.parties import Sex
 
-_DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))")
-_ID15 = re.compile(r"\d{15}")
-_ID18 = re.compile(r"\d{17}[\dX]")
+# [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic ٣ survives NFKC), which the
+# ID arithmetic rejects; such a cell is a malformed value to flag, not a reason to stop an import.
+_DATE = re.compile(r"([0-9]{4})(?:[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?|([0-9]{2})([0-9]{2}))")
+_ID15 = re.compile(r"[0-9]{15}")
+_ID18 = re.compile(r"[0-9]{17}[0-9X]")
 _FIELD_LABELS = {
     "certificate_number": "证书字号", "register_date": "登记日期", "kind": "登记类别",
     "man_id": "男方身份证号码", "man_name": "男方姓名",

@@ -10,7 +10,6 @@ import contextlib
 import uuid
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters.import_tables import import_defects, import_rows
 from marriage.adapters.tables import SCHEMA, marriage_parties, marriages
@@ -103,13 +102,6 @@ FROM {SCHEMA}.import_rows r
 WHERE d.import_id = $1 AND d.marriage_id IS NULL AND r.import_id = d.import_id
   AND r.row_number = d.row_number AND r.marriage_id IS NOT NULL
 """
-
-
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under a session, inside the session's transaction (for COPY)."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection
 
 
 class ImportStore:

@@ -94,6 +94,22 @@ def test_malformed_id_sex_mismatch_and_unknown_kind():
     assert codes(validate_row(row(kind="复婚"), TODAY)) == [("INVALID_VALUE", "kind")]
 
 
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize("number", [MAN, MAN[:6] + MAN[8:17]])
+def test_digits_of_other_scripts_are_a_malformed_id_not_a_crash(number):
+    # Fullwidth digits fold to ASCII (NFKC); Arabic-Indic ones do not and must be flagged.
+    assert codes(validate_row(row(man_id=number.translate(_ARABIC_INDIC)), TODAY)) == [
+        ("MALFORMED_ID", "man_id")]
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in MAN)
+    assert validate_row(row(man_id=fullwidth), TODAY) == []
+
+
+def test_a_date_in_other_scripts_digits_is_not_a_date():
+    assert parse_archive_date("1985-06-01".translate(_ARABIC_INDIC)) is None
+
+
 @pytest.mark.parametrize(("text", "day"), [
     ("1985-06-01", D(1985, 6, 1)), ("1985/6/1", D(1985, 6, 1)), ("1985.6.1", D(1985, 6, 1)),
     ("1985年6月1日", D(1985, 6, 1)), ("19850601", D(1985, 6, 1)), ("1985-6", None),
