@@ -67,3 +67,14 @@ async def test_a_closed_pooled_connection_is_replaced_at_checkout(db):
         await asyncio.sleep(0.02)
     assert conn.is_closed()
     assert await values(db) == []  # a fresh connection, no error
+
+
+async def test_a_savepoint_rolled_back_keeps_the_rest_of_the_transaction(db):
+    async with db.transaction() as session:
+        await session.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(Exception):
+            async with session.begin_nested():
+                await session.execute(text("INSERT INTO t VALUES (2)"))
+                await session.execute(text("INSERT INTO t VALUES (2)"))  # duplicate key
+        await (await driver_connection(session)).execute("INSERT INTO t VALUES (3)")
+    assert await values(db) == [1, 3]

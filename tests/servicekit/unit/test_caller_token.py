@@ -47,6 +47,30 @@ def test_round_trip_keeps_every_claim() -> None:
     assert caller == CLERK
 
 
+@pytest.mark.parametrize("remembered", [True, False])
+def test_a_token_is_refused_once_it_expires_remembered_or_not(remembered) -> None:
+    now = [time.time()]
+    verifier = CallerVerifier(PUBLIC, clock=lambda: now[0])
+    token = CallerSigner(PRIVATE).sign(CLERK, ttl_s=30)
+    if remembered:
+        assert verifier.verify(token) == CLERK
+        assert verifier.verify(token) == CLERK
+    now[0] += 30 + 4  # within the 5 s leeway
+    assert verifier.verify(token) == CLERK
+    now[0] += 2
+    with pytest.raises(DomainError) as err:
+        verifier.verify(token)
+    assert err.value.reason == "INVALID_CALLER_TOKEN"
+
+
+def test_a_refused_token_is_not_remembered() -> None:
+    verifier = CallerVerifier(PUBLIC)
+    forged = CallerSigner(OTHER_PRIVATE).sign(CLERK)
+    for _ in range(2):
+        with pytest.raises(DomainError):
+            verifier.verify(forged)
+
+
 def test_exchange_client_kind_survives() -> None:
     client = Caller(subject="c:province", scopes=frozenset({"feed.read"}), kind="client")
     assert CallerVerifier(PUBLIC).verify(CallerSigner(PRIVATE).sign(client)) == client
