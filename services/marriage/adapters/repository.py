@@ -75,7 +75,6 @@ _NEXT_SERIAL = f"""
 INSERT INTO {t.SCHEMA}.certificate_serials AS s (kind, office_code, year, last_serial) VALUES ($1, $2, $3, 1)
 ON CONFLICT (kind, office_code, year) DO UPDATE SET last_serial = s.last_serial + 1
 RETURNING last_serial"""
-_MARRIED_AMONG = f"SELECT party_hash FROM {t.SCHEMA}.current_spouses WHERE party_hash = ANY($1::bytea[])"
 # ORDER BY: claims in a fixed order, so two registrations claiming the same two people cannot deadlock.
 _CLAIM = f"""
 INSERT INTO {t.SCHEMA}.current_spouses (party_hash, marriage_id)
@@ -108,10 +107,6 @@ class MarriageRepository:
         return party_hash(self.cipher, party.id_number)
 
     # --- current spouses -------------------------------------------------------------------------
-
-    async def married_among(self, hashes: Iterable[bytes]) -> set[bytes]:
-        rows = await (await driver_connection(self.session)).fetch(_MARRIED_AMONG, list(hashes))
-        return {r["party_hash"] for r in rows}
 
     async def claim_current(self, marriage_id: str, hashes: Sequence[bytes]) -> set[bytes]:
         """Claim the parties as currently married; returns the hashes another marriage already holds.

@@ -105,15 +105,14 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     today = uow.clock.today()
     repo = MarriageRepository(uow.session, cipher)
     hashes = [repo.hash_of(p) for p in parties]
-    married = await repo.married_among(hashes)
-    check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in married})
+    marriage_id = str(uuid7())
+    # The database decides who is married: claiming both parties as current spouses finds those
+    # a committed marriage holds (waiting for a concurrent registration of the same person to end
+    # first). The rules are checked against that; a refusal rolls the claims back with the rest.
+    taken = await repo.claim_current(marriage_id, hashes)
+    check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in taken})
 
     ordered: tuple[Party, Party] = tuple(sorted(parties, key=lambda p: p.sex != "M"))  # type: ignore[assignment]
-    marriage_id = str(uuid7())
-    # The database decides a race: a party claimed by a concurrent registration is married now.
-    taken = await repo.claim_current(marriage_id, [repo.hash_of(p) for p in ordered])
-    if taken:
-        check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in taken})
     if cmd.appointment_id:
         await serve_appointment(uow, cmd.appointment_id, office)
     # Last, so the office's serial row stays locked as briefly as possible.
