@@ -79,6 +79,8 @@ def serve(settings: GatewaySettings) -> int:
         port=settings.http_port,
         log_config=None,
         access_log=False,
+        http="httptools",
+        loop="uvloop",
         proxy_headers=True,
         server_header=False,
         timeout_graceful_shutdown=10,

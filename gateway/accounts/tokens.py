@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import jwt
 from servicekit.context import Caller
 from servicekit.uuid7 import uuid7
+from servicekit.verified import VerifiedTokens
 
 ISSUER = "civic-gateway"
 AUDIENCE = "civic-api"
 ALGORITHM = "HS256"
+LEEWAY_S = 5
 
 
 class InvalidToken(Exception):
@@ -54,6 +56,7 @@ class TokenIssuer:
     def __init__(self, key: str, ttl_s: int) -> None:
         self._key = key
         self.ttl_s = ttl_s
+        self._verified: VerifiedTokens[Principal] = VerifiedTokens()
 
     def issue(self, caller: Caller, display_name: str = "") -> IssuedToken:
         now = round(time.time(), 3)
@@ -74,6 +77,10 @@ class TokenIssuer:
         return IssuedToken(token, _principal(claims))
 
     def verify(self, token: str) -> Principal:
+        """The token's principal; revocation is the caller's check (``Authenticator``)."""
+        return self._verified.verify(token, self._check)
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -82,11 +89,12 @@ class TokenIssuer:
                 audience=AUDIENCE,
                 issuer=ISSUER,
                 options={"require": ["exp", "iat", "sub", "jti"]},
-                leeway=5,
+                leeway=LEEWAY_S,
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(type(exc).__name__) from exc
-        return _principal(claims)
+        principal = _principal(claims)
+        return principal, principal.expires_at + LEEWAY_S
 
 
 def _principal(claims: dict) -> Principal:

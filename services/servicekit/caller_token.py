@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from servicekit.context import Caller
 from servicekit.errors import unauthenticated
+from servicekit.verified import VerifiedTokens
 
 METADATA_KEY = "x-civic-caller"
 AUDIENCE = "civic-services"
@@ -48,35 +49,19 @@ class CallerSigner:
 
 
 LEEWAY_S = 5
-VERIFIED_KEPT = 4096
 
 
 class CallerVerifier:
-    """Verifies caller tokens. The gateway reuses a caller's token for most of its lifetime, so a
-    token whose signature and claims have been checked is remembered (by its exact text) until it
-    expires: its Ed25519 check and JWT parsing cost more than the rest of a small RPC's checks."""
-
     def __init__(self, public_pem: str, clock: Callable[[], float] = time.time) -> None:
         key = serialization.load_pem_public_key(public_pem.encode())
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the caller-verifying key must be Ed25519")
         self._key = key
         self._clock = clock
-        self._verified: dict[str, tuple[Caller, float]] = {}
+        self._verified: VerifiedTokens[Caller] = VerifiedTokens(clock)
 
     def verify(self, token: str) -> Caller:
-        known = self._verified.get(token)
-        if known is not None:
-            caller, expires = known
-            if self._clock() < expires:
-                return caller
-            del self._verified[token]
-            raise unauthenticated("INVALID_CALLER_TOKEN", "调用方凭证无效：ExpiredSignatureError")
-        caller, expires = self._check(token)
-        if len(self._verified) >= VERIFIED_KEPT:
-            self._verified.clear()
-        self._verified[token] = (caller, expires)
-        return caller
+        return self._verified.verify(token, self._check)
 
     def _check(self, token: str) -> tuple[Caller, float]:
         try:
