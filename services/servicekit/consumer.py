@@ -8,6 +8,7 @@ flow on.
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
@@ -20,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import context
-from servicekit.db import Database
+from servicekit.db import Database, driver_connection
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
 from servicekit.logging import get_logger
 from servicekit.tables import KitTables
@@ -40,6 +41,19 @@ class ConsumerSpec:
     max_deliver: int = 5
     backoff_s: tuple[float, ...] = field(default=(0.5, 2.0, 5.0, 15.0))
     ack_wait_s: float = 30.0
+
+
+class _HandlerFailed(Exception):
+    def __init__(self, event: Event, error: Exception) -> None:
+        super().__init__(repr(error))
+        self.event = event
+        self.error = error
+
+
+@functools.cache
+def _record_processed_sql(schema: str) -> str:
+    return (f'INSERT INTO "{schema}".processed_events (consumer, event_id) SELECT $1, unnest($2::text[]) '
+            "ON CONFLICT DO NOTHING RETURNING event_id")
 
 
 def to_event(msg: Msg) -> Event:
@@ -91,15 +105,52 @@ class EventConsumer:
                     pass
 
     async def handle(self, msgs: list[Msg]) -> None:
-        """Apply a fetched batch in one transaction (one commit for many events), each event in its
-        own savepoint: a failing event is rolled back alone and retried or dead-lettered, the rest
-        commit and are acknowledged."""
+        """Apply a fetched batch in one transaction (one commit for many events).
+
+        First all at once: one statement records every event id of the batch in
+        ``processed_events`` (those already there are skipped), then the handlers run. If anything
+        fails, that transaction is rolled back whole and the batch is applied again event by
+        event, each in its own savepoint: a failing event is rolled back alone and retried or
+        dead-lettered, the rest commit and are acknowledged."""
+        events = [to_event(msg) for msg in msgs]
+        try:
+            await self._apply_all(events)
+        except _HandlerFailed as failure:  # that event has had its attempt; the others go again
+            await self._handle_one_by_one(msgs, events, failure)
+            return
+        except Exception:  # noqa: BLE001 - e.g. the commit: apply one by one, which reports it
+            await self._handle_one_by_one(msgs, events)
+            return
+        for msg in msgs:
+            await msg.ack()
+        log.debug("events_handled", consumer=self.spec.durable, count=len(msgs))
+
+    async def _apply_all(self, events: list[Event]) -> None:
+        async with self._db.transaction() as session:
+            conn = await driver_connection(session)
+            fresh = {r[0] for r in await conn.fetch(
+                _record_processed_sql(self._tables.processed_events.schema), self.spec.durable,
+                [e.id for e in events])}
+            for event in events:
+                if event.id in fresh:
+                    fresh.discard(event.id)  # the same event twice in one batch: applied once
+                    try:
+                        with context.acting(event.headers.get(H_REQUEST_ID, "") or event.id,
+                                            f"event:{event.subject}"):
+                            await self.spec.handler(session, event)
+                    except Exception as exc:  # noqa: BLE001
+                        raise _HandlerFailed(event, exc) from exc
+
+    async def _handle_one_by_one(self, msgs: list[Msg], events: list[Event],
+                                 failure: _HandlerFailed | None = None) -> None:
         done: list[Msg] = []
         failed: list[tuple[Msg, Event, Exception]] = []
         try:
             async with self._db.transaction() as session:
-                for msg in msgs:
-                    event = to_event(msg)
+                for msg, event in zip(msgs, events):
+                    if failure is not None and event is failure.event:
+                        failed.append((msg, event, failure.error))  # its attempt failed just now
+                        continue
                     try:
                         async with session.begin_nested():
                             await self._apply_in(session, event)
