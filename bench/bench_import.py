@@ -3,10 +3,14 @@ gRPC (64 KiB chunks), beside a raw PostgreSQL COPY of the same rows into a scrat
 in the same run on the same servers.
 
     .venv/bin/python bench/bench_import.py [--rows 1000000] [--format csv|xlsx|jsonl] [--seed 1]
+                                           [--prior-rows 0]
 
 Prints rows/s for: the generator, the checks alone (parse + validate + records, no database), the
-whole import over gRPC, and the raw COPY; and the peak RSS of this process (server and client run
-in it). DATABASE_URL / NATS_URL point it at existing servers; otherwise embedded ones are started.
+whole import over gRPC (and the seconds of its finishing step: overlaps, divorces, current spouses),
+and the raw COPY; and the peak RSS of this process (server and client run in it). --prior-rows N
+first imports another archive of N rows (seed + 1, not measured) and analyzes the tables as
+autovacuum would: the measured import then runs on a registry that already holds an import.
+DATABASE_URL / NATS_URL point it at existing servers; otherwise embedded ones are started.
 Not a test: a million rows take about a minute.
 """
 from __future__ import annotations
@@ -30,6 +34,7 @@ from marriage.bootstrap import MIGRATIONS, build_spec
 from marriage.imports.parsers import make_parser
 from marriage.imports.pipeline import ImportPipeline
 from marriage.imports.records import RowMaterializer
+from marriage.imports.store import ImportStore
 from marriage.settings import MarriageSettings
 from marriage.tools.sample_archive import write_sample
 from servicekit import migrations
@@ -40,6 +45,22 @@ from servicekit.testing.env import Secrets
 
 CHUNK = 64 * 1024
 FORMATS = {"csv": pb.IMPORT_FORMAT_CSV, "xlsx": pb.IMPORT_FORMAT_XLSX, "jsonl": pb.IMPORT_FORMAT_JSONL}
+
+
+FINISH_S: list[float] = []  # seconds of each ImportStore.finish in this process
+
+
+def time_finishing_steps() -> None:
+    original = ImportStore.finish
+
+    async def timed(self, *args):  # noqa: ANN001, ANN202
+        start = time.perf_counter()
+        try:
+            return await original(self, *args)
+        finally:
+            FINISH_S.append(time.perf_counter() - start)
+
+    ImportStore.finish = timed
 
 
 def peak_rss_mib() -> float:
@@ -103,9 +124,11 @@ async def requests(path: Path, fmt: str):
 
 
 async def import_over_grpc(path: Path, fmt: str, database_url: str, nats_url: str, secrets: Secrets,
-                           postmaster: int | None) -> tuple[float, float, pb.ImportReport]:
+                           postmaster: int | None, prior: Path | None = None
+                           ) -> tuple[float, float, pb.ImportReport]:
     """(wall seconds, PostgreSQL CPU seconds, report); the server's CPU is read before the service
-    stops, while its backends still exist."""
+    stops, while its backends still exist. ``prior``: an archive imported (and the tables analyzed)
+    before the measured one."""
     await asyncio.to_thread(migrations.upgrade, MIGRATIONS, database_url, "marriage")
     settings = MarriageSettings(**secrets.settings_kwargs(database_url, nats_url), grpc_port=0,
                                 grpc_host="127.0.0.1", drain_seconds=0, environment="test")
@@ -114,11 +137,22 @@ async def import_over_grpc(path: Path, fmt: str, database_url: str, nats_url: st
     import grpc
 
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+    md = secrets.caller_metadata("marriage_registrar", subject="bench")
     try:
         stub = marriage_service_pb2_grpc.MarriageServiceStub(channel)
+        if prior is not None:
+            start = time.perf_counter()
+            await stub.ImportHistoricalRecords(requests(prior, fmt), metadata=md)
+            print(f"prior import {time.perf_counter() - start:.1f} s (finishing step {FINISH_S[-1]:.1f} s)",
+                  flush=True)
+            conn = await asyncpg.connect(database_url)
+            try:  # what autovacuum does shortly after a bulk load
+                await conn.execute("ANALYZE marriage.import_rows, marriage.import_defects, "
+                                   "marriage.marriages, marriage.marriage_parties, marriage.current_spouses")
+            finally:
+                await conn.close()
         start, server_cpu = time.perf_counter(), server_cpu_s(postmaster)
-        report = await stub.ImportHistoricalRecords(
-            requests(path, fmt), metadata=secrets.caller_metadata("marriage_registrar", subject="bench"))
+        report = await stub.ImportHistoricalRecords(requests(path, fmt), metadata=md)
         return time.perf_counter() - start, server_cpu_s(postmaster) - server_cpu, report
     finally:
         await channel.close()
@@ -159,16 +193,21 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         summary = write_sample(path, args.rows, args.seed, args.format, encoding="gb18030")
         generated = time.perf_counter() - start
         line("generated", args.rows, generated, f"{path.stat().st_size / 2**20:.1f} MiB {args.format}")
+        prior = None
+        if args.prior_rows:
+            prior = work / f"prior.{args.format}"
+            write_sample(prior, args.prior_rows, args.seed + 1, args.format, encoding="gb18030")
         postmaster = pg.proc.pid if pg is not None and pg.proc is not None else None
         rss_before = peak_rss_mib()  # the import runs first: its peak is not hidden by the checks'
         load = os.getloadavg()[0]  # a shared machine: read the figures beside the load they ran under
         cpu = time.process_time()
         elapsed, server_cpu, report = await import_over_grpc(path, args.format, database_url, nats_url,
-                                                             secrets, postmaster)
+                                                             secrets, postmaster, prior)
         cpu = time.process_time() - cpu
         assert report.rows_read == args.rows
         assert {d.code: d.count for d in report.defects} == summary["counts"]
-        line("import gRPC", args.rows, elapsed, f"peak RSS {peak_rss_mib():,.0f} MiB "
+        line("import gRPC", args.rows, elapsed, f"finishing step {FINISH_S[-1]:.1f} s; "
+             f"peak RSS {peak_rss_mib():,.0f} MiB "
              f"(before the import {rss_before:,.0f} MiB); "
              f"CPU: service + client {per_row_us(cpu, args.rows)}, "
              f"PostgreSQL {per_row_us(server_cpu, args.rows)}; "
@@ -195,7 +234,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--format", choices=sorted(FORMATS), default="csv")
+    parser.add_argument("--prior-rows", type=int, default=0,
+                        help="rows of an archive imported before the measured one (0: an empty registry)")
     args = parser.parse_args()
+    time_finishing_steps()
     with tempfile.TemporaryDirectory(prefix="civic-bench-import-") as work:
         asyncio.run(run(args, Path(work)))
     sys.stdout.flush()

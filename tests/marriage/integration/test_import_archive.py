@@ -11,6 +11,7 @@ from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.tools.sample_archive import write_sample
 from servicekit.testing.plugin import unique
+from sqlalchemy import text
 
 from tests.marriage.integration.marriage_support import audit_rows, outbox_events, rows, stub
 
@@ -162,3 +163,69 @@ async def test_each_person_is_married_to_their_latest_registered_marriage(marria
         SELECT count(*) AS n FROM import_rows WHERE import_id = :i AND kind = 'divorce'
         AND ended_marriage_id IS NOT NULL""", i=import_id)
     assert linked[0].n == manifest["divorces"]
+
+
+async def import_state(service, import_id: str) -> dict:
+    """What an import left behind: its marriages by state, its divorce rows linked to the marriage
+    they ended, its defects whose marriage link disagrees with their row's, its linked overlaps."""
+    made = Counter((r.state, r.historical) for r in await rows(
+        service, "SELECT state, historical FROM marriages WHERE import_id = :i", i=import_id))
+    (counts,) = await rows(service, """
+        SELECT (SELECT count(*) FROM import_rows WHERE import_id = :i AND kind = 'divorce'
+                AND ended_marriage_id IS NOT NULL) AS divorces_linked,
+               (SELECT count(*) FROM import_defects d JOIN import_rows r USING (import_id, row_number)
+                WHERE d.import_id = :i AND d.marriage_id IS DISTINCT FROM r.marriage_id) AS mislinked,
+               (SELECT count(*) FROM import_defects WHERE import_id = :i AND code = 'OVERLAPPING_MARRIAGE'
+                AND marriage_id IS NOT NULL) AS overlaps_linked""", i=import_id)
+    return {"made": made, **counts._asdict()}
+
+
+async def test_a_second_import_into_the_same_registry_links_and_ends_what_the_first_did(
+        marriage, secrets, tmp_path):
+    """The finishing statements of an import (overlap defects linked to their marriages, divorces
+    ending marriages, current spouses) run on a registry that already holds an import, with the
+    statistics autovacuum leaves after it: the second import's results are as complete as the first's."""
+    md = secrets.caller_metadata("marriage_registrar")
+    first_path, _ = sample(tmp_path, 3_000, seed=6)
+    first = await stub(marriage).ImportHistoricalRecords(stream_file(first_path, unique("imp-")), metadata=md)
+    first_id = first.name.split("/")[1]
+    first_state = await import_state(marriage, first_id)
+    async with marriage.infra.db.transaction() as session:  # what autovacuum does after a bulk load
+        for table in ("import_rows", "import_defects", "marriages", "marriage_parties", "current_spouses"):
+            await session.execute(text(f"ANALYZE {table}"))
+
+    path, manifest = sample(tmp_path, 10_000, seed=7)  # large enough to be analyzed in the import
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=md)
+    import_id = report.name.split("/")[1]
+
+    assert_report_matches(report, manifest)
+    listed = await all_defects(marriage, md, report.name)
+    assert {(d.row_number, d.code, d.field) for d in listed} == {
+        (d["row"], d["code"], d["field"]) for d in manifest["defects"]}
+    without_record = sum((d["code"], d["field"]) in _NO_RECORD for d in manifest["defects"])
+    overlaps = manifest["counts"].get("OVERLAPPING_MARRIAGE", 0)
+    assert overlaps > 0
+    assert await import_state(marriage, import_id) == {
+        "made": {("DIVORCED", True): manifest["divorces"],
+                 ("REGISTERED", True): manifest["marriages"] - manifest["divorces"] - without_record},
+        "divorces_linked": manifest["divorces"], "mislinked": 0, "overlaps_linked": overlaps}
+    # Every defect of a row with a marriage record names it, as ListDefects shows it.
+    by_row = {r.row_number: f"marriages/{r.marriage_id}" for r in await rows(marriage, """
+        SELECT row_number, marriage_id FROM import_rows WHERE import_id = :i AND marriage_id IS NOT NULL""",
+        i=import_id)}
+    assert [d for d in listed if d.marriage != by_row.get(d.row_number, "")] == []
+
+    expected = await rows(marriage, """
+        SELECT DISTINCT ON (h.party_hash) h.party_hash, r.marriage_id
+        FROM import_rows r JOIN marriages m ON m.id = r.marriage_id
+        CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
+        WHERE r.import_id = :i AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
+        ORDER BY h.party_hash, m.register_date DESC, r.row_number DESC""", i=import_id)
+    actual = await rows(marriage, """
+        SELECT c.party_hash, c.marriage_id FROM current_spouses c
+        WHERE c.party_hash IN (SELECT man_hash FROM import_rows WHERE import_id = :i
+                               UNION SELECT woman_hash FROM import_rows WHERE import_id = :i)""", i=import_id)
+    assert {(bytes(r.party_hash), r.marriage_id) for r in actual} == {
+        (bytes(r.party_hash), r.marriage_id) for r in expected}
+
+    assert await import_state(marriage, first_id) == first_state  # the first import is left as it was
