@@ -4,7 +4,7 @@
 Both transports register new couples across the same 32 registry offices with a request id
 (gateway: `Idempotency-Key` header; gRPC: `request_id`), with the same number of closed-loop
 callers. The gateway is called as the window's browser would: HTTP/1.1 keep-alive connections
-(httpx.AsyncClient, one connection per caller), JSON body, the office registrar's bearer token.
+(bench.http1, one keep-alive connection per caller), JSON body, the office registrar's bearer token.
 Runs alternate (gRPC, gateway, gRPC, gateway …) so a change in the machine's background load hits
 both alike; each transport's rounds are pooled.
 

@@ -1,7 +1,7 @@
 """The registry window's transactions, each over three transports that do the same work:
 
 - `GatewayTransport`: HTTP/JSON through the gateway, bearer token of the office's registrar,
-  `Idempotency-Key` on every write (httpx.AsyncClient, HTTP/1.1 keep-alive);
+  `Idempotency-Key` on every write (bench.http1: lean HTTP/1.1 keep-alive, one connection per caller);
 - `GrpcTransport`: the same RPCs straight on the marriage service (one grpc.aio channel, a caller
   token signed with the gateway's key, `request_id` on every write);
 - `SqlTransport`: the floor — the statements the service issues for the same transaction, written
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 import grpc
-import httpx
+
 from civic.marriage.v1 import events_pb2, marriage_service_pb2_grpc
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -36,6 +36,7 @@ from servicekit.pii import PiiCipher, mask_id, mask_name
 from servicekit.uuid7 import uuid7
 
 from bench.harness import Result
+from bench.http1 import Http1Client, Response
 from bench.suite import CallerMetadata, People, Suite, chinese_name
 
 CLOCK = SystemClock()
@@ -128,16 +129,15 @@ class GatewayTransport:
     name = "gateway"
 
     def __init__(self, suite: Suite, tokens: dict[str, str], concurrency: int, url: str | None = None) -> None:
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        self.http = httpx.AsyncClient(base_url=url or suite.url, limits=limits, timeout=30)
+        self.http = Http1Client(url or suite.url, connections=concurrency)
         self.auth = {office: {"Authorization": f"Bearer {token}"} for office, token in tokens.items()}
 
     async def close(self) -> None:
         await self.http.aclose()
 
     @staticmethod
-    def _ok(resp: httpx.Response) -> dict:
-        if resp.status_code != 200:
+    def _ok(resp: Response) -> dict:
+        if resp.status != 200:
             raise TransactionFailed(f"{resp.status_code} {resp.text[:200]}")
         return resp.json()
 
@@ -149,12 +149,13 @@ class GatewayTransport:
             {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": man, "name": man_name, "nationality": "CHN"},
             {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": woman, "name": woman_name, "nationality": "CHN"}],
             "declarations": {"noSpouse": True, "noProhibitedKinship": True}}
-        return self._ok(await self.http.post("/v1/marriages:register", json=body,
+        return self._ok(await self.http.post("/v1/marriages:register", body,
                                              headers=self._write_headers(office)))["name"]
 
     async def status(self, id_number: str, office: str) -> int:
-        reply = self._ok(await self.http.post("/v1/maritalStatus:lookup", headers=self.auth[office],
-                                              json={"idType": "ID_TYPE_RESIDENT_ID", "idNumber": id_number}))
+        reply = self._ok(await self.http.post("/v1/maritalStatus:lookup",
+                                              {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": id_number},
+                                              headers=self.auth[office]))
         return len(reply.get("records", []))
 
     async def list(self, office: str, party_name: str = "", page_size: int = 20) -> int:
@@ -165,13 +166,13 @@ class GatewayTransport:
                                                 headers=self.auth[office])).get("marriages", []))
 
     async def book(self, office: str, day: dt.date, contact: str) -> None:
-        self._ok(await self.http.post("/v1/appointments", headers=self._write_headers(office), json={
+        self._ok(await self.http.post("/v1/appointments", {
             "appointment": {"officeCode": office, "date": day.isoformat(), "kind": "APPOINTMENT_KIND_MARRIAGE",
-                            "contactName": contact, "contactPhone": PHONE}}))
+                            "contactName": contact, "contactPhone": PHONE}}, headers=self._write_headers(office)))
 
     async def divorce(self, marriage: str, office: str) -> None:
-        self._ok(await self.http.post("/v1/divorceApplications", headers=self._write_headers(office), json={
-            "marriage": marriage, "officeCode": office, "agreement": AGREEMENT}))
+        self._ok(await self.http.post("/v1/divorceApplications", {
+            "marriage": marriage, "officeCode": office, "agreement": AGREEMENT}, headers=self._write_headers(office)))
 
 
 def _ts(when: dt.datetime) -> Timestamp:
@@ -217,22 +218,22 @@ class SqlTransport:
     async def _finish(self, conn: asyncpg.Connection, request_id: str, method: str, response: bytes,
                       action: str, resource: str, after: dict, event: str, message) -> None:
         now = CLOCK.now()
-        await conn.execute(
-            "INSERT INTO audit_log (id, at, actor, request_id, action, resource, reason, before, after) "
-            "VALUES ($1, $2, $3, $4, $5, $6, '', NULL, $7::jsonb)",
-            uuid.UUID(str(uuid7())), now, self.ACTOR, request_id, action, resource, json.dumps(after))
         event_id = str(uuid7())
         message.event_id = event_id
         type_name = message.DESCRIPTOR.full_name
         headers = {H_MSG_ID: event_id, H_TYPE: type_name, H_REQUEST_ID: request_id, H_ACTOR: self.ACTOR,
                    H_TIME: now.isoformat()}
+        # One statement, as the service's unit of work writes them: audit row, outbox row, the
+        # idempotency record, and the NOTIFY that wakes the relay at commit.
         await conn.execute(
-            "INSERT INTO outbox (id, subject, event_type, payload, headers) VALUES ($1, $2, $3, $4, $5::jsonb)",
+            "WITH a AS (INSERT INTO audit_log (id, at, actor, request_id, action, resource, reason, before, after) "
+            "VALUES ($1, $2, $3, $4, $5, $6, '', NULL, $7::jsonb)), "
+            "o AS (INSERT INTO outbox (id, subject, event_type, payload, headers) VALUES ($8, $9, $10, $11, $12::jsonb)), "
+            "i AS (INSERT INTO idempotency (request_id, method, response) VALUES ($4, $13, $14)) "
+            "SELECT pg_notify('marriage_outbox', '')",
+            uuid.UUID(str(uuid7())), now, self.ACTOR, request_id, action, resource, json.dumps(after),
             uuid.UUID(event_id), f"civic.marriage.{event}", type_name, message.SerializeToString(deterministic=True),
-            json.dumps(headers))
-        await conn.execute("SELECT pg_notify('marriage_outbox', '')")
-        await conn.execute("INSERT INTO idempotency (request_id, method, response) VALUES ($1, $2, $3)",
-                           request_id, method, response)
+            json.dumps(headers), method, response)
 
     async def _serial(self, conn: asyncpg.Connection, kind: str, office: str, year: int) -> int:
         return await conn.fetchval(
@@ -279,8 +280,6 @@ class SqlTransport:
         assert self.pool is not None
         async with self.pool.acquire() as conn, conn.transaction():
             await self._idempotency_check(conn, request_id)
-            if await conn.fetch("SELECT party_hash FROM current_spouses WHERE party_hash = ANY($1::bytea[])", hashes):
-                raise TransactionFailed("PARTY_ALREADY_MARRIED")
             claimed = await conn.fetch(
                 "INSERT INTO current_spouses (party_hash, marriage_id) VALUES ($1, $3), ($2, $3) "
                 "ON CONFLICT DO NOTHING RETURNING party_hash", *sorted(hashes), marriage_id)
@@ -288,18 +287,17 @@ class SqlTransport:
                 raise TransactionFailed("PARTY_ALREADY_MARRIED")
             serial = await self._serial(conn, "J", office, today.year)
             number = f"J{office}-{today.year:04d}-{serial:06d}"
-            await conn.execute(
-                "INSERT INTO marriages (id, certificate_number, office_code, register_date, state, created_at, "
-                "updated_at) VALUES ($1, $2, $3, $4, 'REGISTERED', $5, $5)", marriage_id, number, office, today, now)
             masks = [mask_id(p.number) for p, _ in people]
             await conn.execute(
+                "WITH m AS (INSERT INTO marriages (id, certificate_number, office_code, register_date, state, "
+                "created_at, updated_at) VALUES ($1, $14, $15, $16, 'REGISTERED', $17, $17)) "
                 "INSERT INTO marriage_parties (marriage_id, position, id_type, id_hash, id_enc, id_masked, name, sex, "
                 "birth_date, nationality) VALUES ($1, 0, 'RESIDENT_ID', $2, $3, $4, $5, $6, $7, 'CHN'), "
                 "($1, 1, 'RESIDENT_ID', $8, $9, $10, $11, $12, $13, 'CHN')", marriage_id,
                 hashes[0], self.cipher.encrypt(people[0][0].number), masks[0], man_name, people[0][0].sex,
                 people[0][0].birth_date,
                 hashes[1], self.cipher.encrypt(people[1][0].number), masks[1], woman_name, people[1][0].sex,
-                people[1][0].birth_date)
+                people[1][0].birth_date, number, office, today, now)
             row = {"id": marriage_id, "certificate_number": number, "state": "REGISTERED", "register_date": today,
                    "office_code": office, "historical": False, "reissue_count": 0, "created_at": now,
                    "updated_at": now}
