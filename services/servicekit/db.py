@@ -96,11 +96,11 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     """The asyncpg connection under ``session``, inside the session's transaction.
 
     For hot paths and COPY: statements sent here skip SQLAlchemy's statement building and
-    compilation (a registration's eleven statements cost more in SQLAlchemy than in PostgreSQL),
+    compilation (through SQLAlchemy a registration's statements cost more than in PostgreSQL),
     and commit or roll back with everything else the session did. SQLAlchemy's asyncpg adapter
     sends BEGIN lazily, before its first statement; when nothing has gone through the session
     yet, BEGIN is sent here the same way, so these statements never run outside the transaction.
-    (``tests/servicekit/test_db_driver.py`` holds SQLAlchemy to that.)"""
+    (``tests/servicekit/integration/test_db_driver.py`` holds SQLAlchemy to that.)"""
     connection = session.info.get(_CONNECTION) or await session.connection()
     adapted = (await connection.get_raw_connection()).dbapi_connection
     if adapted._transaction is None:  # noqa: SLF001 - see the docstring

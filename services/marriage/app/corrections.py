@@ -271,7 +271,7 @@ async def _resolve(uow: UnitOfWork, kept: KeptRow, corrected, correction_id: uui
     d = import_defects
     open_rows = (await uow.session.execute(select(d.c.id, d.c.code, d.c.field).where(
         d.c.import_id == kept.import_id, d.c.row_number == kept.row_number, d.c.resolved_at.is_(None),
-        d.c.informational.is_(False)))).all()
+        ~d.c.informational))).all()
     fixed = [r.id for r in open_rows
              if (r.code in _ROW_CHECKED and (r.code, r.field) not in still)
              or (r.id == defect_id and r.code not in _ROW_CHECKED)]

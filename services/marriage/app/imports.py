@@ -150,7 +150,7 @@ async def list_defects(session: AsyncSession, request: pb.ListDefectsRequest) ->
     if not request.include_resolved:
         where.append(import_defects.c.resolved_at.is_(None))
         if not request.code:
-            where.append(import_defects.c.informational.is_(False))
+            where.append(~import_defects.c.informational)
     size, offset = page_size(request.page_size), decode_offset(request.page_token)
     query = select(import_defects).where(*where)
     rows = (await session.execute(query.order_by(import_defects.c.id).offset(offset).limit(size + 1))).all()

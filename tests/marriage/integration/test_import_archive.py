@@ -3,15 +3,18 @@ outbox, with the generated sample archive and its manifest of planted defects.""
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
+from marriage.adapters.repository import open_defects_query
 from marriage.tools.sample_archive import write_sample
 from servicekit.testing.plugin import unique
 from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
 
 from tests.marriage.integration.marriage_support import audit_rows, outbox_events, rows, stub
 
@@ -229,3 +232,14 @@ async def test_a_second_import_into_the_same_registry_links_and_ends_what_the_fi
         (bytes(r.party_hash), r.marriage_id) for r in expected}
 
     assert await import_state(marriage, first_id) == first_state  # the first import is left as it was
+
+
+async def test_a_records_open_defects_are_read_through_the_partial_index(marriage):
+    """Every status look-up of a historical record reads its open defects: with a million archive
+    rows a sequential scan of the defects costs more than the rest of the look-up together."""
+    sql = str(open_defects_query([uuid.uuid4(), uuid.uuid4()]).compile(
+        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    async with marriage.infra.db.transaction() as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))  # an index it can use, it will
+        plan = "\n".join(r[0] for r in await session.execute(text("EXPLAIN " + sql)))
+    assert "ix_import_defects_open_by_marriage" in plan, plan
