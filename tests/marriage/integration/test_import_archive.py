@@ -142,6 +142,23 @@ async def test_each_format_reports_its_planted_defects(marriage, secrets, tmp_pa
         (d["row"], d["code"], d["field"]) for d in manifest["defects"]}
 
 
+async def current_spouses_of(service, import_id: str) -> tuple[set, set]:
+    """(expected, actual) current spouses of an import's people: each is married to their latest
+    registered marriage in the import (expected), as current_spouses holds it (actual)."""
+    expected = await rows(service, """
+        SELECT DISTINCT ON (h.party_hash) h.party_hash, r.marriage_id
+        FROM import_rows r JOIN marriages m ON m.id = r.marriage_id
+        CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
+        WHERE r.import_id = :i AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
+        ORDER BY h.party_hash, m.register_date DESC, r.row_number DESC""", i=import_id)
+    actual = await rows(service, """
+        SELECT c.party_hash, c.marriage_id FROM current_spouses c
+        WHERE c.party_hash IN (SELECT man_hash FROM import_rows WHERE import_id = :i
+                               UNION SELECT woman_hash FROM import_rows WHERE import_id = :i)""", i=import_id)
+    return ({(bytes(r.party_hash), r.marriage_id) for r in expected},
+            {(bytes(r.party_hash), r.marriage_id) for r in actual})
+
+
 async def test_each_person_is_married_to_their_latest_registered_marriage(marriage, secrets, tmp_path):
     """Current spouses after an import: divorced couples are single again, remarried people are
     married to their latest spouse, people married twice without a divorce to the later one."""
@@ -149,19 +166,9 @@ async def test_each_person_is_married_to_their_latest_registered_marriage(marria
     md = secrets.caller_metadata("marriage_registrar")
     report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=md)
     import_id = report.name.split("/")[1]
-    expected = await rows(marriage, """
-        SELECT DISTINCT ON (h.party_hash) h.party_hash, r.marriage_id
-        FROM import_rows r JOIN marriages m ON m.id = r.marriage_id
-        CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
-        WHERE r.import_id = :i AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
-        ORDER BY h.party_hash, m.register_date DESC, r.row_number DESC""", i=import_id)
-    actual = await rows(marriage, """
-        SELECT c.party_hash, c.marriage_id FROM current_spouses c
-        WHERE c.party_hash IN (SELECT man_hash FROM import_rows WHERE import_id = :i
-                               UNION SELECT woman_hash FROM import_rows WHERE import_id = :i)""", i=import_id)
+    expected, actual = await current_spouses_of(marriage, import_id)
     assert len(expected) > 4_000
-    assert {(bytes(r.party_hash), r.marriage_id) for r in actual} == {
-        (bytes(r.party_hash), r.marriage_id) for r in expected}
+    assert actual == expected
     linked = await rows(marriage, """
         SELECT count(*) AS n FROM import_rows WHERE import_id = :i AND kind = 'divorce'
         AND ended_marriage_id IS NOT NULL""", i=import_id)
@@ -218,18 +225,8 @@ async def test_a_second_import_into_the_same_registry_links_and_ends_what_the_fi
         i=import_id)}
     assert [d for d in listed if d.marriage != by_row.get(d.row_number, "")] == []
 
-    expected = await rows(marriage, """
-        SELECT DISTINCT ON (h.party_hash) h.party_hash, r.marriage_id
-        FROM import_rows r JOIN marriages m ON m.id = r.marriage_id
-        CROSS JOIN LATERAL (VALUES (r.man_hash), (r.woman_hash)) AS h(party_hash)
-        WHERE r.import_id = :i AND m.state = 'REGISTERED' AND h.party_hash IS NOT NULL
-        ORDER BY h.party_hash, m.register_date DESC, r.row_number DESC""", i=import_id)
-    actual = await rows(marriage, """
-        SELECT c.party_hash, c.marriage_id FROM current_spouses c
-        WHERE c.party_hash IN (SELECT man_hash FROM import_rows WHERE import_id = :i
-                               UNION SELECT woman_hash FROM import_rows WHERE import_id = :i)""", i=import_id)
-    assert {(bytes(r.party_hash), r.marriage_id) for r in actual} == {
-        (bytes(r.party_hash), r.marriage_id) for r in expected}
+    expected, actual = await current_spouses_of(marriage, import_id)
+    assert actual == expected
 
     assert await import_state(marriage, first_id) == first_state  # the first import is left as it was
 
