@@ -20,14 +20,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections import defaultdict
 from pathlib import Path
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from servicekit.devstack.embedded import free_port
+from servicekit.devstack.supervisor import wait_grpc_serving, wait_http_ready
 
 from bench.harness import report, run_load
 from bench.runner import parser, suite_for
@@ -100,35 +98,6 @@ def summarise(path: Path, calls: int, top: int = 25) -> dict:
     return {"total_s": total, "calls": calls, "by_package": {k: round(v / total, 4) for k, v in packages}}
 
 
-def _wait_grpc(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            try:
-                if stub.Check(health_pb2.HealthCheckRequest(), timeout=1).status == \
-                        health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.RpcError:
-                pass
-            time.sleep(0.2)
-    raise TimeoutError("profiled service not SERVING")
-
-
-def _wait_http(url: str, timeout: float = 60) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"{url} not ready")
-
-
 def start_profiled(suite, target: str, out: Path, clock: str = "wall") -> tuple[subprocess.Popen, str]:
     """The profiled process and its address (host:port for gRPC, a URL for the gateway)."""
     raw = json.loads((suite.data / "secrets.json").read_text())
@@ -148,9 +117,9 @@ def start_profiled(suite, target: str, out: Path, clock: str = "wall") -> tuple[
     proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     if target == "marriage":
-        _wait_grpc(port)
+        wait_grpc_serving(port)
         return proc, f"127.0.0.1:{port}"
-    _wait_http(f"http://127.0.0.1:{port}/readyz")
+    wait_http_ready(f"http://127.0.0.1:{port}/readyz")
     return proc, f"http://127.0.0.1:{port}"
 
 

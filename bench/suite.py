@@ -19,7 +19,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from pathlib import Path
 import grpc
 import httpx
 import psutil
+from servicekit.devstack.launch import launch_suite
 from servicekit.identifiers import resident_id_check_digit
 from servicekit.testing.env import Secrets
 
@@ -138,20 +138,9 @@ def start_suite(timeout: float = 300.0, keep: bool = False, extra_env: dict[str,
     """`make run` in a fresh temporary data folder; returns when `run.json` is written."""
     data = Path(tempfile.mkdtemp(prefix="civic-bench-")) / "civic"
     data.mkdir(parents=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
-    env.update({"CIVIC_DATA_DIR": str(data), "CIVIC_BOOTSTRAP_ADMIN": f"{ADMIN_USER}:{ADMIN_PASSWORD}",
-                "CIVIC_TOKEN_TTL_S": "3600", **(extra_env or {})})
-    output = data.parent / "supervisor.log"
-    with open(output, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "servicekit.devstack", "run"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while not (data / "run.json").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-            raise RuntimeError(f"the suite did not become ready:\n{output.read_text()[-4000:]}")
-        time.sleep(0.5)
+    env = {"CIVIC_BOOTSTRAP_ADMIN": f"{ADMIN_USER}:{ADMIN_PASSWORD}", "CIVIC_TOKEN_TTL_S": "3600",
+           **(extra_env or {})}
+    proc = launch_suite(data, data.parent / "supervisor.log", env, cwd=ROOT, timeout=timeout)
     state = json.loads((data / "run.json").read_text())
     raw = json.loads((data / "secrets.json").read_text())
     return Suite(proc, data, state, Secrets(**raw["service"]), keep)

@@ -4,13 +4,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
+from servicekit.devstack.launch import launch_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,19 +31,10 @@ class RunningSuite:
 
 
 def start_suite(data: Path, timeout: float = 240.0) -> RunningSuite:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
-    env["CIVIC_DATA_DIR"] = str(data)
-    env.setdefault("CIVIC_DEMO_DATA", "false")  # the demo year takes a minute to load; tests make their own data
     output = data.parent / f"{data.name}-supervisor.log"
-    with open(output, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "servicekit.devstack", "run"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while not (data / "run.json").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError(f"the suite did not become ready:\n{output.read_text()[-4000:]}")
-        time.sleep(0.5)
+    # the demo year takes a minute to load; tests make their own data
+    env = {"CIVIC_DEMO_DATA": os.environ.get("CIVIC_DEMO_DATA", "false")}
+    proc = launch_suite(data, output, env, cwd=ROOT, timeout=timeout)
     return RunningSuite(proc, data, output)
 
 
