@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import math
 import re
 from typing import Any
@@ -51,8 +52,10 @@ NOT_OBJECT = "应为 JSON 对象"
 UNKNOWN_FIELD = "未知字段"
 
 
+@functools.cache
 def field_lookup(message: Descriptor) -> dict[str, FieldDescriptor]:
-    """Both spellings of every field: proto name and lowerCamelCase JSON name."""
+    """Both spellings of every field: proto name and lowerCamelCase JSON name (built once per
+    message type; callers must not change the dict)."""
     names = {f.name: f for f in message.fields}
     names.update({f.json_name: f for f in message.fields})
     return names

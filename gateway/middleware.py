@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 
 import structlog
 from servicekit.logging import get_logger
 from servicekit.uuid7 import uuid7
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.ops import Metrics
@@ -31,6 +32,19 @@ SECURITY_HEADERS = {
     # Responses carry personal data and tokens: no cache keeps them.
     "Cache-Control": "no-store",
 }
+
+
+_RAW_SECURITY_HEADERS = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+
+def with_gateway_headers(headers: Iterable[tuple[bytes, bytes]], request_id: str) -> list[tuple[bytes, bytes]]:
+    """The response's headers with X-Request-Id set and each security header the response did not
+    set itself."""
+    raw = [(name, value) for name, value in headers if name.lower() != b"x-request-id"]
+    present = {name.lower() for name, _ in raw}
+    raw.append((b"x-request-id", request_id.encode("latin-1")))
+    raw.extend(item for item in _RAW_SECURITY_HEADERS if item[0] not in present)
+    return raw
 
 
 def request_id_from(headers: Headers) -> str:
@@ -59,11 +73,7 @@ class RequestMiddleware:
             nonlocal response_started, status
             if message["type"] == "http.response.start":
                 response_started, status = True, message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-Id"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
+                message["headers"] = with_gateway_headers(message.get("headers", ()), request_id)
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):

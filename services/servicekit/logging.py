@@ -9,6 +9,8 @@ import structlog
 
 from servicekit.pii import mask_text
 
+_SMALLEST_ID_NUMBER = 10**14  # an ID kept as a number has at least 15 digits
+
 
 def _mask_value(value: Any) -> Any:
     if isinstance(value, str):
@@ -18,6 +20,8 @@ def _mask_value(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_mask_value(v) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):
+        if -_SMALLEST_ID_NUMBER < value < _SMALLEST_ID_NUMBER:  # fewer than 15 digits: no ID
+            return value
         masked = mask_text(str(value))  # an 18/15-digit ID kept as a number is still an ID
         return value if masked == str(value) else masked
     if isinstance(value, (float, bool)) or value is None:

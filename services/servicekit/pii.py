@@ -44,6 +44,7 @@ _ID18 = (
 # 15 digits (legacy): address, separator?, YYMMDD, same separator?, sequence.
 _ID15 = r"(?<![0-9])[0-9]{6}(?P<sep15>[ -]?)[0-9]{2}" + _MONTH_DAY + r"(?P=sep15)[0-9]{3}(?![0-9])"
 _ID_IN_TEXT = re.compile(f"{_ID18}|{_ID15}")
+_SHORTEST_ID = 15  # characters: the 15-digit legacy form without separators
 
 _NAME_SEPARATORS = frozenset(" ·•・")
 # Common two-character surnames (复姓): the whole surname stays visible, as in "欧阳**".
@@ -72,6 +73,8 @@ def mask_text(text: str) -> str:
     by non-digits, optionally grouped with spaces or hyphens — so phone numbers and certificate
     numbers pass through unchanged while IDs with a wrong check digit are still masked.
     """
+    if len(text) < _SHORTEST_ID:  # too short to hold one (most log values and keys)
+        return text
     return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
 
 
