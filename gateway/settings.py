@@ -16,7 +16,7 @@ class DatabaseSettings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
-    db_pool_size: int = 5
+    db_pool_size: int = 10  # at most (no overflow): sign-in, accounts, revocations
     log_level: str = "INFO"
 
 

@@ -47,8 +47,14 @@ class Database:
         self.schema = schema
         self.engine: AsyncEngine = create_async_engine(
             sqlalchemy_url(url),
+            # A hard cap and no overflow: an overflow connection is closed when it is returned,
+            # so a service running above its pool size opened a connection (authentication,
+            # session setup, type introspection, every statement prepared again) for a share of
+            # its transactions — at 32 callers on a pool of 10 + 10 that took a quarter of the
+            # window mix's throughput (docs/benchmarks.md). Above the cap, a transaction waits for
+            # a connection (its call's deadline still applies).
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
             connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
         )
         # Instead of pool_pre_ping (a round trip before every transaction): a pooled connection

@@ -27,6 +27,7 @@ class ServiceSettings(BaseSettings):
     caller_public_key: str
     # Seconds to answer NOT_SERVING before stopping, so load balancers move traffic away.
     drain_seconds: float = 5.0
-    db_pool_size: int = 10
+    # Connections to PostgreSQL this process holds at most (the pool has no overflow).
+    db_pool_size: int = 20
     # Fault-injection point for the fault tests; never set in production.
     fault: str = ""

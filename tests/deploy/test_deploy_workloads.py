@@ -89,14 +89,14 @@ def test_prod_runs_at_least_two_replicas_and_keeps_one_during_disruptions() -> N
 
 
 def test_prod_database_connections_fit_max_connections() -> None:
-    """Worst case: every replica's pool full with its overflow (db.py: max_overflow = pool_size) plus
-    the relay's own connections, and every migration job, within max_connections less a reserve."""
+    """Worst case: every replica's pool full (db.py: no overflow) plus the relay's own connections,
+    and every migration job, within max_connections less a reserve."""
     prod = rendered("prod")
     needed = 0
     for comp in component_names():
         pool = int(one(prod, "ConfigMap", f"{comp}-config")["data"]["CIVIC_DB_POOL_SIZE"])
         replicas = one(prod, "HorizontalPodAutoscaler", comp)["spec"]["maxReplicas"]
-        needed += (2 * pool + 2) * replicas + 1
+        needed += (pool + 2) * replicas + 1
     limit = int(one(prod, "Cluster", "civic-pg")["spec"]["postgresql"]["parameters"]["max_connections"])
     assert needed <= limit - 20, f"{needed} connections needed, max_connections {limit}"
 
