@@ -57,6 +57,13 @@ async def record_of(marriage, secrets, name: str) -> pb.Marriage:
                                             metadata=clerk(secrets, "clerk-a"))
 
 
+async def status_defects(marriage, secrets, id_number: str) -> list[tuple[str, list[str]]]:
+    """The person's records as the status look-up shows them, each with its open defects."""
+    found = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(
+        id_type=pb.ID_TYPE_RESIDENT_ID, id_number=id_number), metadata=clerk(secrets, "clerk-a"))
+    return [(r.name, list(r.defects)) for r in found.records]
+
+
 def proposal(target: pb.Defect, value: str, **extra) -> pb.ProposeCorrectionRequest:
     return pb.ProposeCorrectionRequest(request_id=unique("rq-"), correction=pb.Correction(
         defect=target.name, corrected_value=value, reason="与户籍档案核对不符",
@@ -72,6 +79,7 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
     assert (bad.field, bad.row_number, bad.resolved) == ("woman_id", 1, False)
     before = await record_of(marriage, secrets, bad.marriage)
     assert before.historical and list(before.defects) == ["BAD_CHECK_DIGIT"]
+    assert await status_defects(marriage, secrets, man) == [(bad.marriage, ["BAD_CHECK_DIGIT"])]
 
     proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=clerk(secrets, "clerk-a"))
     assert proposed.state == pb.CORRECTION_STATE_PROPOSED and proposed.marriage == bad.marriage
@@ -87,6 +95,7 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
 
     after = await record_of(marriage, secrets, bad.marriage)
     assert list(after.defects) == []
+    assert await status_defects(marriage, secrets, man) == [(bad.marriage, [])]
     resolved = await s.ListDefects(pb.ListDefectsRequest(**{"import": report.name}, include_resolved=True),
                                    metadata=clerk(secrets, "clerk-a"))
     assert [(d.code, d.resolved) for d in resolved.defects] == [("BAD_CHECK_DIGIT", True)]
