@@ -95,7 +95,7 @@ def checks_only(path: Path, fmt: str, secrets: Secrets) -> float:
     """Parse, validate and build the records of every row without writing them: the CPU part."""
     cipher = PiiCipher.from_base64(secrets.pii_key, secrets.pii_hash_key)
     today = dt.date.today()
-    pipeline = ImportPipeline(RowMaterializer(cipher, uuid.uuid4(), today), today)
+    pipeline = ImportPipeline(RowMaterializer(cipher, uuid.uuid4(), today, hex_ids=True), today)
     parser = make_parser(fmt.upper(), "")
     start = time.perf_counter()
     with path.open("rb") as file:

@@ -68,7 +68,7 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
         jurisdiction=caller.jurisdiction, started_at=uow.clock.now()))
     store = ImportStore(await driver_connection(uow.session))
     writer = BatchWriter(store)
-    pipeline = ImportPipeline(RowMaterializer(cipher, import_id, today), today, batch_rows)
+    pipeline = ImportPipeline(RowMaterializer(cipher, import_id, today, hex_ids=True), today, batch_rows)
 
     async def consume(records: Iterable[Record]) -> None:
         for record in records:

@@ -83,8 +83,8 @@ class ImportPipeline:
         if defects:
             self._flag(number, defects, marriage_id)
 
-    def _flag(self, number: int, defects: list[Defect], marriage_id: uuid.UUID | None) -> None:
-        import_id = self.import_id
+    def _flag(self, number: int, defects: list[Defect], marriage_id: uuid.UUID | str | None) -> None:
+        import_id = self._materializer.import_key
         for defect in defects:
             self._codes[defect.code] += 1
             informational = defect.informational
@@ -96,11 +96,11 @@ class ImportPipeline:
     def overlaps(self) -> list[tuple]:
         """Defects seen only once every row is in (overlapping marriages), as DEFECT_COLUMNS tuples
         without the marriage id: the store links them to their rows."""
-        found = []
+        found, import_id = [], self._materializer.import_key
         for number, defect in self._tracker.finish():
             self._codes[defect.code] += 1
             self._defective[number - 1] = 1
-            found.append((self.import_id, number, defect.code, defect.field, defect.message_zh, False, None))
+            found.append((import_id, number, defect.code, defect.field, defect.message_zh, False, None))
         return found
 
     def counts(self) -> Counts:

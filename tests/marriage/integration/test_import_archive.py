@@ -7,10 +7,12 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import grpc
 import pytest
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.adapters.repository import open_defects_query
+from marriage.imports.store import ImportStore
 from marriage.tools.sample_archive import write_sample
 from servicekit.testing.plugin import unique
 from sqlalchemy import text
@@ -240,3 +242,38 @@ async def test_a_records_open_defects_are_read_through_the_partial_index(marriag
         await session.execute(text("SET LOCAL enable_seqscan = off"))  # an index it can use, it will
         plan = "\n".join(r[0] for r in await session.execute(text("EXPLAIN " + sql)))
     assert "ix_import_defects_open_by_marriage" in plan, plan
+
+
+async def test_a_failed_write_fails_the_import_and_leaves_nothing_and_a_retry_imports_it_all(
+        marriage, secrets, tmp_path, monkeypatch):
+    """Batches are written while later rows are still being checked: a write that fails part-way
+    (here the second) fails the whole import, none of its rows, records or claims stay, and a retry
+    with the same request id imports the file from the start."""
+    path, manifest = sample(tmp_path, 12_000, seed=8)  # at least two writes: the first starts at 5,000 rows
+    md = secrets.caller_metadata("marriage_registrar")
+    request_id = unique("imp-")
+    counts = """SELECT (SELECT count(*) FROM marriages) AS marriages,
+                       (SELECT count(*) FROM import_rows) AS kept,
+                       (SELECT count(*) FROM current_spouses) AS spouses,
+                       (SELECT count(*) FROM imports WHERE request_id = :r) AS imports"""
+    before = await rows(marriage, counts, r=request_id)
+    write, calls = ImportStore.write, []
+
+    async def failing_write(self, batch):
+        calls.append(len(batch.rows))
+        if len(calls) == 2:
+            raise RuntimeError("connection lost")
+        await write(self, batch)
+
+    monkeypatch.setattr(ImportStore, "write", failing_write)
+    with pytest.raises(grpc.aio.AioRpcError) as failed:
+        await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    assert failed.value.code() == grpc.StatusCode.INTERNAL and len(calls) == 2
+    assert await rows(marriage, counts, r=request_id) == before
+
+    monkeypatch.setattr(ImportStore, "write", write)
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    assert_report_matches(report, manifest)
+    kept = await rows(marriage, "SELECT count(*) AS n FROM import_rows WHERE import_id = :i",
+                      i=report.name.split("/")[1])
+    assert kept[0].n == manifest["rows"]
