@@ -24,11 +24,19 @@ def launch_suite(data: Path, log: Path, env: dict[str, str] | None = None, cwd: 
         proc = subprocess.Popen([sys.executable, "-m", "servicekit.devstack", "run"], cwd=cwd, env=full,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout
-    while not (data / "run.json").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(60)
-            raise RuntimeError(f"the suite did not become ready:\n{log.read_text()[-4000:]}")
-        time.sleep(0.5)
+    try:
+        while not (data / "run.json").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the suite did not become ready:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)
+    except BaseException:  # not ready in time, or the caller is being stopped (SIGTERM, Ctrl-C):
+        stop_group(proc)  # the supervisor runs in a session of its own and would outlive the caller
+        raise
     return proc
+
+
+def stop_group(proc: subprocess.Popen, wait_s: float = 60.0) -> None:
+    """SIGTERM to the process group of ``proc`` (started with ``start_new_session``) if it still runs."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(wait_s)
