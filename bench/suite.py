@@ -17,7 +17,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 import grpc
 import httpx
 import psutil
-from servicekit.devstack.launch import launch_suite
+from servicekit.devstack.launch import launch_suite, stop_supervisor
 from servicekit.identifiers import resident_id_check_digit
 from servicekit.testing.env import Secrets
 
@@ -110,19 +109,7 @@ class Suite:
     def stop(self) -> list[int]:
         if self.proc is None:
             return []
-        children = []
-        try:
-            children = [p.pid for p in psutil.Process(self.proc.pid).children(recursive=True)]
-        except psutil.NoSuchProcess:
-            pass
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(90)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        time.sleep(0.5)
-        left = [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+        left = stop_supervisor(self.proc)
         if not self.keep:
             shutil.rmtree(self.data.parent, ignore_errors=True)
         return left

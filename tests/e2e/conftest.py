@@ -2,15 +2,12 @@
 its own embedded PostgreSQL and NATS."""
 import json
 import os
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
-from servicekit.devstack.launch import launch_suite
+from servicekit.devstack.launch import launch_suite, stop_supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,11 +37,7 @@ def start_suite(data: Path, timeout: float = 240.0) -> RunningSuite:
 
 def stop_suite(suite: RunningSuite) -> list[int]:
     """SIGTERM the supervisor; returns the pids of children still alive afterwards (should be none)."""
-    children = [p.pid for p in psutil.Process(suite.proc.pid).children(recursive=True)]
-    suite.proc.send_signal(signal.SIGTERM)
-    suite.proc.wait(90)
-    time.sleep(0.5)
-    return [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+    return stop_supervisor(suite.proc)
 
 
 @pytest.fixture(scope="session")

@@ -40,3 +40,24 @@ def stop_group(proc: subprocess.Popen, wait_s: float = 60.0) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(wait_s)
+
+
+def stop_supervisor(proc: subprocess.Popen, wait_s: float = 90.0) -> list[int]:
+    """SIGTERM the supervisor (it stops the services, the gateway, PostgreSQL and NATS it started),
+    SIGKILL it if it has not exited within ``wait_s``; returns the pids of its children still alive
+    afterwards — none when the shutdown was clean."""
+    import psutil  # a development tool: not needed by the services
+
+    try:
+        children = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        children = []
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(wait_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(wait_s)
+    time.sleep(0.5)
+    return [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]

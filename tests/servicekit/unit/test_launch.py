@@ -2,6 +2,8 @@
 caller stopped while waiting (SIGTERM → SystemExit, Ctrl-C) must stop it on the way out."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -48,3 +50,17 @@ def test_a_suite_not_ready_in_time_is_stopped_and_its_log_shown(started, tmp_pat
         launch.launch_suite(tmp_path, tmp_path / "supervisor.log", timeout=0.0)
     [proc] = started
     assert proc.poll() is not None
+
+
+def test_a_supervisor_that_ignores_sigterm_is_killed_and_its_leftover_children_reported():
+    script = ("import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+              "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True); "
+              "time.sleep(120)")
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    time.sleep(1.0)  # its child started
+    left = launch.stop_supervisor(proc, wait_s=1.0)
+    try:
+        assert proc.poll() is not None and len(left) == 1  # the stand-in left its child behind
+    finally:
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
