@@ -475,6 +475,11 @@ def postgres_cluster(all_comps: list[Component], prod: bool) -> list[dict]:
         "enableSuperuserAccess": False,
         "postgresql": {"parameters": {"max_connections": "600" if prod else "200",
                                       "shared_buffers": "1GB" if prod else "128MB",
+                                      # A large historical import writes ≈ 2.2 GiB of WAL per
+                                      # million rows: under the 1GB default it forced a checkpoint
+                                      # every 11–15 s, whose full-page images made it 3.1 GiB
+                                      # (docs/benchmarks.md).
+                                      "max_wal_size": "8GB" if prod else "1GB",
                                       "timezone": "Asia/Shanghai",
                                       "log_min_duration_statement": "1000"}},
         "bootstrap": {"initdb": {

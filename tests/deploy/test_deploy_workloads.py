@@ -101,6 +101,17 @@ def test_prod_database_connections_fit_max_connections() -> None:
     assert needed <= limit - 20, f"{needed} connections needed, max_connections {limit}"
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_wal_volume_holds_max_wal_size(overlay: str) -> None:
+    """max_wal_size is a soft limit: WAL may run past it while a checkpoint catches up, and a full
+    WAL volume stops the server. The volume holding the WAL (its own in prod, else the data volume)
+    must keep at least twice max_wal_size."""
+    spec = one(rendered(overlay), "Cluster", "civic-pg")["spec"]
+    wal = _bytes(spec["postgresql"]["parameters"]["max_wal_size"].replace("GB", "Gi").replace("MB", "Mi"))
+    volume = _bytes(spec.get("walStorage", spec["storage"])["size"])
+    assert volume >= 2 * wal, f"WAL volume {volume / 2**30:.0f} GiB, max_wal_size {wal / 2**30:.0f} GiB"
+
+
 def test_no_secret_values_outside_the_dev_example() -> None:
     assert not find(rendered("prod"), "Secret")
     for path in (ROOT / "deploy" / "k8s").rglob("*.yaml"):
