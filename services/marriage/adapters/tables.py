@@ -58,7 +58,6 @@ marriages = Table(
           postgresql_where=text("NOT historical")),
     Index("ix_marriages_office_date", "office_code", "register_date"),
     Index("ix_marriages_register_date_id", "register_date", "id"),
-    Index("ix_marriages_import_id", "import_id"),
 )
 
 marriage_parties = Table(
