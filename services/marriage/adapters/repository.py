@@ -18,7 +18,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
-from marriage.adapters.import_tables import import_defects
+from marriage.adapters.import_tables import import_defects, imports
 from marriage.domain.marriages import Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
 
@@ -164,6 +164,12 @@ class MarriageRepository:
         query = _filtered(select(t.marriages), flt) \
             .order_by(t.marriages.c.register_date.desc(), t.marriages.c.id.desc()).offset(offset).limit(limit)
         return await self._records((await self.session.execute(query)).all())
+
+    async def custody_of(self, marriage_id: str) -> str | None:
+        """The jurisdiction of the bureau that imported a historical record (None for others)."""
+        return (await self.session.execute(
+            select(imports.c.jurisdiction).join(t.marriages, t.marriages.c.import_id == imports.c.id)
+            .where(t.marriages.c.id == uuid.UUID(marriage_id)))).scalar()
 
     async def save_state(self, record: MarriageRecord, now: dt.datetime) -> None:
         m = record.marriage

@@ -17,7 +17,7 @@ from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
-from marriage.app.access import require_jurisdiction
+from marriage.app.access import require_jurisdiction, require_record_jurisdiction
 from marriage.app.appointments import serve_appointment
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.messages import audit_view, marriage_pb
@@ -136,7 +136,7 @@ async def record_court_divorce(uow: UnitOfWork, cipher: PiiCipher, marriage_id: 
                                court: str, effective: dt.date) -> MarriageRecord:
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id, for_update=True)
-    require_jurisdiction(record.marriage.office_code)
+    await require_record_jurisdiction(repo, record)
     _not_in_future(effective, uow.clock.today(), "effective_date")
     before = audit_view(record)
     record.marriage.record_court_divorce(effective, document_number)
@@ -157,7 +157,7 @@ async def record_death(uow: UnitOfWork, cipher: PiiCipher, notice: DeathNotice) 
     record = await repo.current_of(hash_, for_update=True)
     if record is None:
         return await _ended_by_death_of(repo, hash_)
-    require_jurisdiction(record.marriage.office_code)
+    await require_record_jurisdiction(repo, record)
     _not_in_future(notice.death_date, uow.clock.today(), "death_date")
     before = audit_view(record)
     deceased = record.marriage.parties[record.party_hashes.index(hash_)]
@@ -183,7 +183,7 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
                  document_reference: str, reason: str) -> MarriageRecord:
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id, for_update=True)
-    require_jurisdiction(record.marriage.office_code)
+    await require_record_jurisdiction(repo, record)
     before = audit_view(record)
     record.marriage.revoke(uow.clock.today(), authority, document_reference)
     record.end_reason = "REVOKED"

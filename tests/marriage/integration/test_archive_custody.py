@@ -1,0 +1,83 @@
+"""Who may end or revoke a historical record: archives carry retired office codes (422302 蒲圻市
+until 1998, now 421281 赤壁市) that no current jurisdiction covers, so the bureau that imported the
+archive — its custodian — acts on its records, as it corrects them; other registries still may not."""
+from __future__ import annotations
+
+import datetime as dt
+
+import grpc
+import pytest
+from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.testing.plugin import unique
+
+from tests.marriage.integration.marriage_support import person_id, reason_of, register_request, stub
+from tests.marriage.integration.test_correction_workflow import HEADER
+from tests.marriage.integration.test_import_archive import stream_file
+
+
+def registrar(secrets, jurisdiction: str, name: str):
+    return secrets.caller_metadata("marriage_registrar", subject=name, jurisdiction=jurisdiction)
+
+
+async def import_puqi_records(marriage, secrets, tmp_path, couples: list[tuple[str, str]]) -> list[str]:
+    """Marriages registered in 1987 by 蒲圻市 (422302), imported by Chibi's archive office."""
+    path = tmp_path / "puqi.csv"
+    path.write_bytes((HEADER + "".join(
+        f"鄂蒲婚字(1987)第{i:06d}号,1987-05-05,结婚,钱国平,{man},吴秀珍,{woman},422302\n"
+        for i, (man, woman) in enumerate(couples, 1))).encode("gb18030"))
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")),
+                                                          metadata=registrar(secrets, "421281", "archivist"))
+    assert report.rows_imported == len(couples) and report.rows_with_defects == 0
+    names = []
+    for man, _ in couples:
+        status = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(
+            id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man), metadata=registrar(secrets, "421281", "clerk"))
+        assert status.status == pb.MARITAL_STATUS_MARRIED and status.marriage.office_code == "422302"
+        names.append(status.marriage.name)
+    return names
+
+
+async def test_the_importing_bureau_acts_on_its_archive_and_others_do_not(marriage, secrets, tmp_path):
+    born = dt.date(1960, 1, 1)
+    couples = [(person_id("M", born), person_id("F", born)) for _ in range(3)]
+    divorced, revoked, widowed = await import_puqi_records(marriage, secrets, tmp_path, couples)
+    chibi, xianan = registrar(secrets, "421281", "chibi-a"), registrar(secrets, "421202", "xianan-a")
+    s = stub(marriage)
+
+    def court_divorce(name: str) -> pb.RecordCourtDivorceRequest:
+        return pb.RecordCourtDivorceRequest(request_id=unique(), marriage=name, court="赤壁市人民法院",
+                                            document_number="(2023)鄂1281民初88号", effective_date="2023-06-01")
+
+    def revocation(name: str) -> pb.RevokeRegistrationRequest:
+        return pb.RevokeRegistrationRequest(request_id=unique(), name=name, authority=pb.REVOCATION_AUTHORITY_COURT,
+                                            document_reference="(2023)鄂1281行初5号", reason="冒名登记")
+
+    def death(number: str) -> pb.RecordDeathRequest:
+        return pb.RecordDeathRequest(request_id=unique(), id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number,
+                                     death_date="2023-09-09", death_certificate_number="D2023-421281-0007")
+
+    for call in (s.RecordCourtDivorce(court_divorce(divorced), metadata=xianan),
+                 s.RevokeRegistration(revocation(revoked), metadata=xianan),
+                 s.RecordDeath(death(couples[2][0]), metadata=xianan)):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await call
+        assert (refused.value.code(), reason_of(refused.value)) == (
+            grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
+
+    ended = await s.RecordCourtDivorce(court_divorce(divorced), metadata=chibi)
+    assert ended.state == pb.MARRIAGE_STATE_DIVORCED and ended.office_code == "422302"
+    assert (await s.RevokeRegistration(revocation(revoked), metadata=chibi)).state == pb.MARRIAGE_STATE_REVOKED
+    died = await s.RecordDeath(death(couples[2][0]), metadata=chibi)
+    assert died.marriage.name == widowed and died.marriage.state == pb.MARRIAGE_STATE_ENDED_BY_DEATH
+
+
+async def test_a_registration_stays_with_its_own_office(marriage, secrets):
+    """Custody is for imported archives only: a marriage Civic registered at 咸安区 (421202) is not
+    Chibi's to end."""
+    m = await stub(marriage).RegisterMarriage(register_request(office="421202"),
+                                              metadata=registrar(secrets, "421202", "xianan-a"))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+            request_id=unique(), marriage=m.name, court="咸安区人民法院", document_number="(2024)鄂1202民初9号",
+            effective_date="2024-02-01"), metadata=registrar(secrets, "421281", "chibi-a"))
+    assert reason_of(refused.value) == "OUT_OF_JURISDICTION"
