@@ -54,6 +54,7 @@ def test_book_register_print_then_the_same_person_is_refused_in_chinese(page, su
     expect(page.locator("#print-status")).to_contain_text("可以打印")
     expect(page.locator("#c-number")).to_have_text(CERTIFICATE)
     expect(page.locator("#c-parties")).to_contain_text(couple.man)
+    expect(page.locator("#c-parties")).to_contain_text(couple.man_id)  # in full, as certificates carry it
     expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml;base64,"))
     expect(page.locator("#verify-link")).to_have_attribute("href", re.compile(r"/verify/[\w-]+\.[\w-]+\.[\w-]+$"))
     shot(page, "04-certificate-screen")

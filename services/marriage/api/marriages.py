@@ -47,6 +47,13 @@ class MarriagesApi(ApiBase):
         async with self.read() as session:
             return marriage_pb(await uc.load(MarriageRepository(session, self.infra.cipher), marriage_id))
 
+    async def PrintCertificate(self, request: pb.PrintCertificateRequest,
+                               context: grpc.aio.ServicerContext) -> pb.Marriage:
+        marriage_id = resource_id(request.name, "marriages")
+        async with self.infra.uow() as uow:  # the audit row commits before the numbers leave
+            record = await uc.print_certificate(uow, self.infra.cipher, marriage_id, request.purpose)
+        return marriage_pb(record, full_ids=True)
+
     async def ListMarriages(self, request: pb.ListMarriagesRequest,
                             context: grpc.aio.ServicerContext) -> pb.ListMarriagesResponse:
         size, offset = page_size(request.page_size), decode_offset(request.page_token)

@@ -198,6 +198,18 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
     return record
 
 
+# --- certificate print ---------------------------------------------------------------------------
+
+async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, purpose: str) -> MarriageRecord:
+    """The record whose certificate a registrar prints, with the parties' numbers for the caller to
+    show in full. The disclosure is audited (who, which record, why); the audit keeps no numbers."""
+    if not purpose.strip():
+        raise invalid("PURPOSE_REQUIRED", "须说明打印用途（如打印结婚证、补领结婚证）", "purpose")
+    record = await load(MarriageRepository(uow.session, cipher), marriage_id)
+    uow.audit("marriage.print_certificate", f"marriages/{record.id}", reason=purpose.strip())
+    return record
+
+
 # --- reissue -------------------------------------------------------------------------------------
 
 async def _remarried_since(repo: MarriageRepository, record: MarriageRecord) -> bool:

@@ -1,6 +1,7 @@
 """Records → protobuf messages, for responses and event payloads alike.
 
-ID numbers only ever leave as their mask; names and phones of appointment contacts are masked too.
+ID numbers leave as their mask — in full only on a registrar's certificate print (``full_ids``,
+audited by the caller); names and phones of appointment contacts are masked too.
 """
 from __future__ import annotations
 
@@ -52,9 +53,10 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 11 else "*" * len(phone)
 
 
-def marriage_pb(record: MarriageRecord) -> pb.Marriage:
+def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriage:
     m = record.marriage
-    parties = [pb.Party(id_type=ID_TYPE_PB.get(str(p.id_type), pb.ID_TYPE_UNSPECIFIED), id_number=mask,
+    parties = [pb.Party(id_type=ID_TYPE_PB.get(str(p.id_type), pb.ID_TYPE_UNSPECIFIED),
+                        id_number=p.id_number if full_ids else mask,
                         name=p.name, nationality=p.nationality, sex=SEX_PB.get(p.sex or "", pb.SEX_UNSPECIFIED),
                         birth_date=iso(p.birth_date))
                for p, mask in zip(m.parties, record.id_masks)]

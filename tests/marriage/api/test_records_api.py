@@ -195,3 +195,27 @@ async def test_public_verification_shows_masked_data_and_counts(marriage, secret
         await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=f"marriages/{'0' * 8}-0000-0000-0000-{'0' * 12}"),
                                           metadata=public)
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_a_registrar_prints_a_certificate_with_the_numbers_in_full_and_it_is_audited(marriage, secrets):
+    man, woman = person_id("M"), person_id("F")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, woman=woman), metadata=md(secrets))
+    assert [p.id_number for p in m.parties] != [man, woman]  # masked everywhere else
+    clerk = secrets.caller_metadata(*REGISTRAR, subject="window-3")
+    printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(name=m.name, purpose="打印结婚证"),
+                                                    metadata=clerk)
+    assert [p.id_number for p in printed.parties] == [man, woman]
+    assert printed.certificate_number == m.certificate_number
+    (audit,) = await audit_rows(marriage, m.name, "marriage.print_certificate")
+    assert (audit.actor, audit.reason, audit.before, audit.after) == ("window-3", "打印结婚证", None, None)
+    again = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))
+    assert [p.id_number for p in again.parties] == [p.id_number for p in m.parties]
+
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(name=m.name, purpose=" "), metadata=clerk)
+    assert reason_of(err.value) == "PURPOSE_REQUIRED"
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # counselors read records, masked, but print none
+        await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(name=m.name, purpose="打印结婚证"),
+                                              metadata=md(secrets, "marriage_counselor"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert len(await audit_rows(marriage, m.name, "marriage.print_certificate")) == 1

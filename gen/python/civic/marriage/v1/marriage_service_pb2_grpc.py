@@ -96,6 +96,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
                 _registered_method=True)
+        self.PrintCertificate = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/PrintCertificate',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintCertificateRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
+                _registered_method=True)
         self.ReissueCertificate = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/ReissueCertificate',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateRequest.SerializeToString,
@@ -277,6 +282,16 @@ class MarriageServiceServicer:
 
     def RevokeRegistration(self, request, context):
         """Revoke a registration on a court, procuratorate or police finding of identity fraud.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PrintCertificate(self, request, context):
+        """The record as a certificate prints it: the parties' document numbers in full (every other
+        response masks them). Registry staff only, for the window's certificate print; each call
+        leaves an audit row with who printed which record and why. Not stored for retries: a repeated
+        print is another disclosure, audited again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -477,6 +492,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             'RevokeRegistration': grpc.unary_unary_rpc_method_handler(
                     servicer.RevokeRegistration,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.SerializeToString,
+            ),
+            'PrintCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintCertificate,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintCertificateRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.SerializeToString,
             ),
             'ReissueCertificate': grpc.unary_unary_rpc_method_handler(
@@ -900,6 +920,33 @@ class MarriageService:
             target,
             '/civic.marriage.v1.MarriageService/RevokeRegistration',
             civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/PrintCertificate',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.PrintCertificateRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
             options,
             channel_credentials,

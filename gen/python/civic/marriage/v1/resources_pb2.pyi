@@ -437,6 +437,14 @@ class RevokeRegistrationRequest(_message.Message):
     reason: str
     def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., authority: _Optional[_Union[RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class PrintCertificateRequest(_message.Message):
+    __slots__ = ("name", "purpose")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    purpose: str
+    def __init__(self, name: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+
 class ReissueCertificateRequest(_message.Message):
     __slots__ = ("request_id", "name", "office_code", "ground")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
