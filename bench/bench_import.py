@@ -83,6 +83,21 @@ def server_cpu_s(postmaster: int | None) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+WAL: dict[str, int] = {}  # WAL bytes and checkpoints during the measured import
+
+
+async def wal_position(database_url: str) -> tuple[int, int]:
+    """(WAL bytes written since the server's start, checkpoints so far): what an import costs the
+    server in durable writes, independent of how fast the machine happens to be that minute."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        row = await conn.fetchrow("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS wal, "
+                                  "checkpoints_timed + checkpoints_req AS checkpoints FROM pg_stat_bgwriter")
+        return int(row["wal"]), int(row["checkpoints"])
+    finally:
+        await conn.close()
+
+
 def per_row_us(seconds: float, rows: int) -> str:
     return f"{seconds / rows * 1e6:.1f} µs/row"
 
@@ -151,9 +166,13 @@ async def import_over_grpc(path: Path, fmt: str, database_url: str, nats_url: st
                                    "marriage.marriages, marriage.marriage_parties, marriage.current_spouses")
             finally:
                 await conn.close()
+        wal = await wal_position(database_url)
         start, server_cpu = time.perf_counter(), server_cpu_s(postmaster)
         report = await stub.ImportHistoricalRecords(requests(path, fmt), metadata=md)
-        return time.perf_counter() - start, server_cpu_s(postmaster) - server_cpu, report
+        elapsed, server_cpu = time.perf_counter() - start, server_cpu_s(postmaster) - server_cpu
+        after = await wal_position(database_url)
+        WAL.update(bytes=after[0] - wal[0], checkpoints=after[1] - wal[1])
+        return elapsed, server_cpu, report
     finally:
         await channel.close()
         await runtime.stop(drain_s=0)
@@ -211,6 +230,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
              f"(before the import {rss_before:,.0f} MiB); "
              f"CPU: service + client {per_row_us(cpu, args.rows)}, "
              f"PostgreSQL {per_row_us(server_cpu, args.rows)}; "
+             f"WAL {WAL['bytes'] / 2**30:.2f} GiB ({WAL['bytes'] / args.rows:,.0f} B/row), "
+             f"{WAL['checkpoints']} checkpoints; "
              f"load average {load:.1f} → {os.getloadavg()[0]:.1f}")
         load = os.getloadavg()[0]
         cpu = time.process_time()
