@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from sqlalchemy import func, insert, select, update
@@ -92,7 +91,10 @@ class EventConsumer:
                     while not stop.is_set():
                         try:
                             msgs = await sub.fetch(batch=100, timeout=1.0)
-                        except NatsTimeout:
+                        except asyncio.TimeoutError:  # nats' own TimeoutError is one too
+                            # Nothing to fetch. nats-py raises a plain asyncio.TimeoutError when
+                            # its deadline passed before it read the server's answer (a busy loop
+                            # or machine): an empty fetch as well, not a reason to resubscribe.
                             continue
                         await self.handle(msgs)
                 finally:

@@ -228,3 +228,50 @@ async def test_replay_that_fails_again_stays_replayable(nc, db, make_consumer) -
     handler.broken.clear()
     assert await consumer.replay_dead_letters() == 1
     assert await effects(db, poison) == 1
+
+
+
+async def test_a_fetch_past_its_deadline_is_an_empty_fetch_not_a_consumer_error(nc, db, make_consumer,
+                                                                                monkeypatch) -> None:
+    """When the event loop is held (a large import's CPU-bound chunks, a busy machine) and the no-wait
+    probe's answer is read only after the fetch's deadline, nats-py raises a plain
+    asyncio.TimeoutError, not its own TimeoutError (nats/js/client.py, _fetch_n: ``if deadline <= 0:
+    raise asyncio.TimeoutError``). That is an empty fetch: no warning, no new subscription, and the
+    events published afterwards are applied."""
+    import servicekit.consumer as consumer_module
+
+    warnings: list[str] = []
+    monkeypatch.setattr(consumer_module.log, "warning", lambda event, **fields: warnings.append(event))
+    handler = Recorder()
+    consumer = await make_consumer(handler)
+    binds, late = 0, 3
+    bind = consumer._js.pull_subscribe_bind
+
+    async def bind_with_late_fetches(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        nonlocal binds
+        binds += 1
+        sub = await bind(*args, **kwargs)
+        fetch = sub.fetch
+
+        async def fetch_past_deadline(*a, **k):  # noqa: ANN002, ANN003, ANN202
+            nonlocal late
+            if late:
+                late -= 1
+                await asyncio.sleep(0.05)
+                raise asyncio.TimeoutError
+            return await fetch(*a, **k)
+
+        sub.fetch = fetch_past_deadline
+        return sub
+
+    monkeypatch.setattr(consumer._js, "pull_subscribe_bind", bind_with_late_fetches)
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        event_id = await publish(nc, consumer)
+        await eventually(lambda: effects(db, event_id), timeout=10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert (late, warnings, binds) == (0, [], 1)
+    assert handler.calls[event_id] == 1
