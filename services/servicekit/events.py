@@ -37,12 +37,15 @@ def stream_config(replicas: int = 1) -> StreamConfig:
     )
 
 
-async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
-    """Create the stream when missing; leave an existing one (ops may have tuned it) alone."""
+async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> bool:
+    """Create the stream when missing; leave an existing one (ops may have tuned it) alone, but
+    return False when it keeps fewer replicas than asked for (the caller warns)."""
     try:
-        await js.stream_info(STREAM)
+        info = await js.stream_info(STREAM)
     except NotFoundError:
         await js.add_stream(stream_config(replicas))
+        return True
+    return (info.config.num_replicas or 1) >= replicas
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,8 @@ class ServiceRuntime:
         db = Database(s.database_url, self.spec.schema, s.db_pool_size)
         nc = await connect_nats(s.nats_url, self.spec.name)
         js = nc.jetstream()
-        await ensure_stream(js)
+        if not await ensure_stream(js, s.stream_replicas):
+            log.warning("stream_replicas_below_setting", stream="CIVIC", wanted=s.stream_replicas)
         cipher = PiiCipher.from_base64(s.pii_key.get_secret_value(), s.pii_hash_key.get_secret_value())
         uow = UnitOfWorkFactory(db, self.spec.tables, self.spec.name, self.clock)
         self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)

@@ -29,5 +29,9 @@ class ServiceSettings(BaseSettings):
     drain_seconds: float = 5.0
     # Connections to PostgreSQL this process holds at most (the pool has no overflow).
     db_pool_size: int = 20
+    # Replicas of the CIVIC stream when this process is the first to need it and creates it (prod:
+    # as many as NATS servers, 3; a NACK Stream object normally creates it first). An existing
+    # stream is left as it is.
+    stream_replicas: int = Field(default=1, ge=1, le=5)
     # Fault-injection point for the fault tests; never set in production.
     fault: str = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from deploy_support import OVERLAYS, component_names, container, label_selector_matches, one, rendered
+from deploy_support import OVERLAYS, component_names, container, find, label_selector_matches, one, rendered
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -104,3 +104,17 @@ def test_prod_stream_matches_the_event_contract() -> None:
     assert spec["retention"] == config.retention.value and spec["discard"] == config.discard.value
     assert _seconds(spec["duplicateWindow"]) == config.duplicate_window == 600
     assert spec["maxAge"] == "" and not config.max_age  # kept forever: the province change feed
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_a_service_that_creates_the_stream_creates_it_replicated_as_declared(overlay: str) -> None:
+    """A service that starts before the stream exists creates it (servicekit.events.ensure_stream)
+    with CIVIC_STREAM_REPLICAS replicas: in prod as many as NATS servers and as the Stream object,
+    so the province change feed never lives on one server; in dev one."""
+    objects = rendered(overlay)
+    servers = one(objects, "StatefulSet", "civic-nats")["spec"].get("replicas", 1)
+    declared = find(objects, "Stream")
+    wanted = {int(one(objects, "ConfigMap", f"{comp}-config")["data"]["CIVIC_STREAM_REPLICAS"])
+              for comp in component_names() if comp != "gateway"}
+    assert wanted == {servers}
+    assert all(stream["spec"]["replicas"] == servers for stream in declared)
