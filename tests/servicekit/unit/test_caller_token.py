@@ -42,6 +42,35 @@ def refused(token: str) -> DomainError:
     return err.value
 
 
+
+def refused_by(verifier: CallerVerifier, token: str) -> None:
+    with pytest.raises(DomainError) as err:
+        verifier.verify(token)
+    assert (err.value.kind, err.value.reason) == (ErrorKind.UNAUTHENTICATED, "INVALID_CALLER_TOKEN")
+
+
+def test_signing_key_rotation_without_refused_calls() -> None:
+    """Rotating the gateway's key (docs/operations.md): services first accept both public keys, so
+    tokens signed with either pass while the gateway rolls over; then the old key is dropped and its
+    tokens are refused. Each token names its key (``kid``)."""
+    old, new = CallerSigner(PRIVATE), CallerSigner(OTHER_PRIVATE)
+    during = CallerVerifier(PUBLIC + OTHER_PUBLIC)
+    assert during.verify(old.sign(CLERK)) == CLERK and during.verify(new.sign(CLERK)) == CLERK
+    after = CallerVerifier(OTHER_PUBLIC)
+    assert after.verify(new.sign(CLERK)) == CLERK
+    refused_by(after, old.sign(CLERK))
+    # A token that names no key (a gateway from before key ids) passes where one key is configured…
+    assert CallerVerifier(PUBLIC).verify(raw_token(sub="u:7")).subject == "u:7"
+    # …but not where several are, nor one naming a key nobody configured.
+    refused_by(during, raw_token(sub="u:7"))
+    key = serialization.load_pem_private_key(PRIVATE.encode(), password=None)
+    forged = jwt.encode({"iss": ISSUER, "aud": AUDIENCE, "sub": "u:1", "exp": int(time.time()) + 60},
+                        key, algorithm="EdDSA", headers={"kid": "0123456789abcdef"})
+    refused_by(during, forged)
+    with pytest.raises(ValueError):
+        CallerVerifier("not a key")
+
+
 def test_round_trip_keeps_every_claim() -> None:
     caller = CallerVerifier(PUBLIC).verify(CallerSigner(PRIVATE).sign(CLERK))
     assert caller == CLERK
