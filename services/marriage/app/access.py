@@ -21,8 +21,9 @@ async def require_record_jurisdiction(repo: MarriageRepository, record: Marriage
     office, or, for a historical record, of the bureau that imported it — its archive's custodian.
     Archives carry retired office codes (422302 蒲圻市 until 1998, now 421281 赤壁市) that no current
     jurisdiction covers; the bureau holding the archive acts on its records, as it corrects them."""
-    if record.historical and not context.current().caller.may_act_in(record.marriage.office_code):
+    caller = context.current().caller
+    if record.historical and not caller.may_act_in(record.marriage.office_code):
         custody = await repo.custody_of(record.id)
-        if custody is not None and context.current().caller.may_act_in(custody):
+        if custody is not None and caller.may_act_in(custody):
             return
     require_jurisdiction(record.marriage.office_code)
