@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from servicekit.db import driver_connection
 from servicekit.pii import PiiCipher, mask_id
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
@@ -58,6 +58,10 @@ class MarriageFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     party_name: str = ""
+    # Historical records of these imports — the archives in the caller's custody — are listed beside
+    # those of the office prefix, or, with ``custody_only``, they alone (of the office prefix).
+    custody_imports: tuple[uuid.UUID, ...] = ()
+    custody_only: bool = False
 
 
 def _party_from_row(row, cipher: PiiCipher) -> Party:
@@ -165,6 +169,20 @@ class MarriageRepository:
             .order_by(t.marriages.c.register_date.desc(), t.marriages.c.id.desc()).offset(offset).limit(limit)
         return await self._records((await self.session.execute(query)).all())
 
+    async def imports_in_custody(self, prefix: str) -> tuple[uuid.UUID, ...]:
+        """The imports whose archives a jurisdiction (or a division within it) holds: those its own
+        bureau, or one within it, imported. A short list: one row per imported file."""
+        return tuple((await self.session.execute(
+            select(imports.c.id).where(imports.c.jurisdiction.startswith(prefix, autoescape=True))
+            .order_by(imports.c.id))).scalars())
+
+    async def holds_records_of(self, office_prefix: str, import_ids: Sequence[uuid.UUID]) -> bool:
+        """Whether any record of an office (prefix) came in with one of these imports."""
+        m = t.marriages.c
+        return bool((await self.session.execute(select(
+            select(m.id).where(m.office_code.startswith(office_prefix, autoescape=True),
+                               m.import_id.in_(import_ids)).exists()))).scalar())
+
     async def custody_of(self, marriage_id: str) -> str | None:
         """The jurisdiction of the bureau that imported a historical record (None for others)."""
         return (await self.session.execute(
@@ -246,8 +264,13 @@ class _Fields:
 
 def _filtered(query: Select, flt: MarriageFilter) -> Select:
     m = t.marriages.c
-    if flt.office_prefix:
-        query = query.where(m.office_code.startswith(flt.office_prefix, autoescape=True))
+    office = m.office_code.startswith(flt.office_prefix, autoescape=True)
+    if flt.custody_only:
+        query = query.where(office, m.import_id.in_(flt.custody_imports))
+    elif flt.custody_imports:
+        query = query.where(or_(office, m.import_id.in_(flt.custody_imports)))
+    elif flt.office_prefix:
+        query = query.where(office)
     if flt.state:
         query = query.where(m.state == flt.state)
     if flt.date_from:

@@ -19,7 +19,7 @@ from marriage.api.convert import (
     resource_id,
 )
 from marriage.app import marriages as uc
-from marriage.app.access import visible_prefix
+from marriage.app.access import visible_marriages
 from marriage.app.messages import marriage_pb
 from marriage.domain.certificates import ReissueOutcome
 from marriage.domain.eligibility import Declarations
@@ -58,11 +58,12 @@ class MarriagesApi(ApiBase):
                             context: grpc.aio.ServicerContext) -> pb.ListMarriagesResponse:
         size, offset = page_size(request.page_size), decode_offset(request.page_token)
         flt = MarriageFilter(
-            visible_prefix(request.office_code), PB_MARRIAGE_STATE.get(request.state, ""),
-            optional_date(request.register_date_from, "register_date_from"),
-            optional_date(request.register_date_to, "register_date_to"), request.party_name.strip())
+            state=PB_MARRIAGE_STATE.get(request.state, ""),
+            date_from=optional_date(request.register_date_from, "register_date_from"),
+            date_to=optional_date(request.register_date_to, "register_date_to"), party_name=request.party_name.strip())
         async with self.read() as session:
-            found = await MarriageRepository(session, self.infra.cipher).list(flt, offset, size + 1)
+            repo = MarriageRepository(session, self.infra.cipher)
+            found = await repo.list(await visible_marriages(repo, flt, request.office_code), offset, size + 1)
         return pb.ListMarriagesResponse(marriages=[marriage_pb(r) for r in found[:size]],
                                         next_page_token=encode_offset(offset + size) if len(found) > size else "")
 

@@ -1,9 +1,11 @@
 """Jurisdiction for marriage records: the kit's check, worded for registry offices."""
 from __future__ import annotations
 
+import dataclasses
+
 from servicekit import context, jurisdiction
 
-from marriage.adapters.repository import MarriageRecord, MarriageRepository
+from marriage.adapters.repository import MarriageFilter, MarriageRecord, MarriageRepository
 
 OFFICE = "登记机关 "
 
@@ -27,3 +29,21 @@ async def require_record_jurisdiction(repo: MarriageRepository, record: Marriage
         if custody is not None and caller.may_act_in(custody):
             return
     require_jurisdiction(record.marriage.office_code)
+
+
+async def visible_marriages(repo: MarriageRepository, flt: MarriageFilter, requested: str) -> MarriageFilter:
+    """The filter of a list of records the caller may see, for the office (prefix) it asks for.
+
+    Within the caller's jurisdiction: the records of that office and the archives held in custody
+    there, whatever office codes they carry. An office outside it — a retired code such as 422302
+    蒲圻市 — is listed only as far as the caller's own archives hold its records; otherwise refused
+    as out of jurisdiction, as before."""
+    caller = context.current().caller
+    if not requested or caller.may_act_in(requested):
+        prefix = visible_prefix(requested)
+        custody = await repo.imports_in_custody(prefix) if prefix else ()
+        return dataclasses.replace(flt, office_prefix=prefix, custody_imports=custody)
+    custody = await repo.imports_in_custody(caller.jurisdiction)
+    if not custody or not await repo.holds_records_of(requested, custody):
+        require_jurisdiction(requested)  # refuses
+    return dataclasses.replace(flt, office_prefix=requested, custody_imports=custody, custody_only=True)

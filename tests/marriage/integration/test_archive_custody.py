@@ -1,4 +1,4 @@
-"""Who may end or revoke a historical record: archives carry retired office codes (422302 蒲圻市
+"""Who may see, end or revoke a historical record: archives carry retired office codes (422302 蒲圻市
 until 1998, now 421281 赤壁市) that no current jurisdiction covers, so the bureau that imported the
 archive — its custodian — acts on its records, as it corrects them; other registries still may not."""
 from __future__ import annotations
@@ -81,3 +81,35 @@ async def test_a_registration_stays_with_its_own_office(marriage, secrets):
             request_id=unique(), marriage=m.name, court="咸安区人民法院", document_number="(2024)鄂1202民初9号",
             effective_date="2024-02-01"), metadata=registrar(secrets, "421281", "chibi-a"))
     assert reason_of(refused.value) == "OUT_OF_JURISDICTION"
+
+
+async def test_the_custodian_lists_its_archive_under_the_retired_code_and_others_may_not(marriage, secrets, tmp_path):
+    """ListMarriages: Chibi's own list holds the 蒲圻市 records it imported; asked for 422302 it lists
+    them (only those in its custody); a bureau holding none of them is refused, as for any office
+    outside its jurisdiction."""
+    born = dt.date(1961, 2, 3)
+    ours = await import_puqi_records(marriage, secrets, tmp_path,
+                                     [(person_id("M", born), person_id("F", born)) for _ in range(2)])
+    s = stub(marriage)
+
+    async def listed(md, office: str = "") -> list[pb.Marriage]:
+        page = await s.ListMarriages(pb.ListMarriagesRequest(
+            office_code=office, register_date_from="1987-05-05", register_date_to="1987-05-05", page_size=500),
+            metadata=md)
+        return list(page.marriages)
+
+    chibi = registrar(secrets, "421281", "chibi-b")
+    for office in ("", "421281", "422302"):
+        found = await listed(chibi, office)
+        assert set(ours) <= {m.name for m in found}, office
+        if office == "422302":
+            assert {m.office_code for m in found} == {"422302"}
+    city = registrar(secrets, "4212", "xianning")  # the prefecture holds what its counties imported
+    assert set(ours) <= {m.name for m in await listed(city, "422302")}
+
+    for md, office in ((registrar(secrets, "429004", "xiantao"), "422302"), (chibi, "420102")):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await listed(md, office)
+        assert (refused.value.code(), reason_of(refused.value)) == (
+            grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
+    assert not set(ours) & {m.name for m in await listed(registrar(secrets, "429004", "xiantao"))}
