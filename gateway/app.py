@@ -90,7 +90,8 @@ def create_app(
     backends = Backends(settings.backends)
     feed = EventFeed(settings.nats_url)
     signin = SignIn(
-        db, passwords, issuer, clock or SystemClock(), settings.login_max_failures, settings.lockout_s
+        db, passwords, issuer, clock or SystemClock(), settings.login_max_failures, settings.lockout_s,
+        settings.session_max_s,
     )
     caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
     proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings)

@@ -251,6 +251,17 @@ _PATHS: dict[str, dict[str, Any]] = {
             },
         }
     },
+    "/v1/auth/renew": {
+        "post": {
+            "operationId": "Auth.Renew",
+            "tags": ["Auth"],
+            "summary": "续期：以当前令牌换取新令牌（工作人员）",
+            "description": "当前令牌随即注销；新令牌沿用原登录时间，登录满 session_max_s（默认 12 小时）后须重新输入密码。"
+            "数据交换客户端不适用，请重新以客户端凭证换取令牌。",
+            "security": _BEARER,
+            "responses": {"200": _json(_ref("TokenResponse")), **_problems("400", "401", "403")},
+        }
+    },
     "/v1/auth/revoke": {
         "post": {
             "operationId": "Auth.Revoke",

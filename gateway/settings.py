@@ -32,6 +32,9 @@ class GatewaySettings(DatabaseSettings):
     # HMAC key for the gateway's own bearer tokens (at least 32 characters).
     token_key: SecretStr = Field(min_length=32)
     token_ttl_s: int = Field(default=900, ge=60, le=3600)
+    # Longest a member of staff stays signed in by renewing tokens (POST /v1/auth/renew) without
+    # the password again: a working day. An idle window still signs out when its token expires.
+    session_max_s: int = Field(default=43_200, ge=60, le=7 * 86_400)
     # Deadline of every unary backend call; client-streaming (bulk) calls get bulk_deadline_s.
     deadline_s: float = Field(default=5.0, gt=0)
     bulk_deadline_s: float = Field(default=300.0, gt=0)

@@ -62,6 +62,7 @@ class AuthApi:
     def routes(self) -> list[Route]:
         return [
             Route("/v1/auth/token", self.token, methods=["POST"]),
+            Route("/v1/auth/renew", self.renew, methods=["POST"]),
             Route("/v1/auth/revoke", self.revoke, methods=["POST"]),
             Route("/v1/auth/me", self.me, methods=["GET"]),
         ]
@@ -85,6 +86,14 @@ class AuthApi:
                 "grant_type 须为 password 或 client_credentials",
                 [Violation("grant_type", "应为 password 或 client_credentials")],
             )
+        return json_response(issued.oauth_body(), headers={"Pragma": "no-cache"})
+
+    async def renew(self, request: Request) -> Response:
+        """A fresh token for the bearer's session (staff); the token it replaces stops working, so
+        signing out with the new one ends the session."""
+        principal = self._auth.require(request)
+        issued = await self._signin.renew(principal)
+        await self._revocations.revoke_token(principal)
         return json_response(issued.oauth_body(), headers={"Pragma": "no-cache"})
 
     async def revoke(self, request: Request) -> Response:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.accounts.passwords import Passwords
 from gateway.accounts.tables import clients, users
-from gateway.accounts.tokens import IssuedToken, TokenIssuer
+from gateway.accounts.tokens import IssuedToken, Principal, TokenIssuer
 from gateway.problems import Problem, Violation
 
 MAX_BACKOFF_S = 30
@@ -51,6 +51,11 @@ def backoff_s(failures: int) -> int:
     return 0 if failures < 2 else min(2 ** (failures - 2), MAX_BACKOFF_S)
 
 
+def _staff(row: RowMapping) -> Caller:
+    return Caller(subject=row["username"], roles=frozenset(row["roles"]), jurisdiction=row["jurisdiction"],
+                  kind="staff")
+
+
 class SignIn:
     def __init__(
         self,
@@ -60,6 +65,7 @@ class SignIn:
         clock: Clock,
         max_failures: int = 5,
         lockout_s: int = 900,
+        session_max_s: int = 43_200,
     ) -> None:
         self._db = db
         self._passwords = passwords
@@ -67,16 +73,30 @@ class SignIn:
         self._clock = clock
         self._max_failures = max_failures
         self._lockout_s = lockout_s
+        self._session_max_s = session_max_s
 
     async def password(self, username: str, password: str) -> IssuedToken:
         row = await self._check(STAFF, normalize_username(username), password)
-        caller = Caller(
-            subject=row["username"],
-            roles=frozenset(row["roles"]),
-            jurisdiction=row["jurisdiction"],
-            kind="staff",
-        )
-        return self._issuer.issue(caller, row["display_name"])
+        # The sign-in time by the same clock that renewals measure the session's age with.
+        return self._issuer.issue(_staff(row), row["display_name"], self._clock.now().timestamp())
+
+    async def renew(self, principal: Principal) -> IssuedToken:
+        """A fresh token for a member of staff still at work: the window's session lasts while it is
+        used, not a token's fifteen minutes. The account is read again (a disabled account or changed
+        roles take effect at the next renewal at the latest) and the sign-in time carries over, so no
+        session outlives ``session_max_s`` (a working day) without the password. Exchange clients
+        sign in again with their credentials instead."""
+        if principal.caller.kind != "staff":
+            raise Problem(400, "RENEWAL_NOT_SUPPORTED", "数据交换客户端请重新使用客户端凭证换取令牌")
+        if self._clock.now().timestamp() - principal.auth_time >= self._session_max_s:
+            hours = self._session_max_s / 3600
+            raise Problem(401, "SESSION_EXPIRED", f"登录已超过 {hours:g} 小时，请重新登录",
+                          headers={"WWW-Authenticate": 'Bearer realm="civic"'})
+        async with self._db.transaction() as session:
+            row = (await session.execute(select(users).where(users.c.username == principal.subject))).mappings().first()
+        if row is None or not row["active"]:
+            raise Problem(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员")
+        return self._issuer.issue(_staff(row), row["display_name"], principal.auth_time)
 
     async def client_credentials(
         self, client_id: str, secret: str, scopes: frozenset[str] | None

@@ -30,6 +30,9 @@ class Principal:
     issued_at: float
     expires_at: float
     display_name: str = ""
+    # When the person signed in with their password: a renewed token keeps it, so a session ends
+    # at the longest a sign-in may last however often it was renewed (``SignIn.renew``).
+    auth_time: float = 0.0
 
     @property
     def subject(self) -> str:
@@ -58,7 +61,7 @@ class TokenIssuer:
         self.ttl_s = ttl_s
         self._verified: VerifiedTokens[Principal] = VerifiedTokens()
 
-    def issue(self, caller: Caller, display_name: str = "") -> IssuedToken:
+    def issue(self, caller: Caller, display_name: str = "", auth_time: float | None = None) -> IssuedToken:
         now = round(time.time(), 3)
         claims = {
             "iss": ISSUER,
@@ -72,6 +75,7 @@ class TokenIssuer:
             "scopes": sorted(caller.scopes),
             "jur": caller.jurisdiction,
             "name": display_name,
+            "auth_time": now if auth_time is None else auth_time,
         }
         token = jwt.encode(claims, self._key, algorithm=ALGORITHM)
         return IssuedToken(token, _principal(claims))
@@ -105,6 +109,8 @@ def _principal(claims: dict) -> Principal:
         jurisdiction=claims.get("jur", ""),
         kind=claims.get("kind", "staff"),
     )
+    issued_at = float(claims["iat"])
     return Principal(
-        caller, claims["jti"], float(claims["iat"]), float(claims["exp"]), claims.get("name", "")
+        caller, claims["jti"], issued_at, float(claims["exp"]), claims.get("name", ""),
+        float(claims.get("auth_time", issued_at)),
     )

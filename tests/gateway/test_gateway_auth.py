@@ -342,3 +342,51 @@ async def test_an_admin_cannot_lock_themselves_out(start_gateway) -> None:
         f"/v1/admin/users/{admin}", headers=headers, json={"displayName": "管理员"}
     )
     assert renamed.status_code == 200 and renamed.json()["displayName"] == "管理员"
+
+
+async def renew(gw, token: str):
+    return await gw.client.post("/v1/auth/renew", headers=bearer(token))
+
+
+async def test_staff_renew_a_session_until_the_working_day_is_over(start_gateway) -> None:
+    """A window's session lasts while it is used: a token renewed before it expires gives a new one
+    (the old one stops working), keeping the sign-in time, until session_max_s after the password."""
+    gw = await start_gateway(session_max_s=8 * 3600)
+    username = await gw.add_user("marriage_registrar", jurisdiction="421281")
+    first = await gw.token(username)
+    reply = await renew(gw, first)
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 900
+    second = body["access_token"]
+    old, new = (jwt.decode(t, options={"verify_signature": False}) for t in (first, second))
+    assert new["jti"] != old["jti"] and new["auth_time"] == old["auth_time"] and new["exp"] >= old["exp"]
+    me = await gw.client.get("/v1/auth/me", headers=bearer(second))
+    assert me.status_code == 200 and me.json()["roles"] == ["marriage_registrar"]
+    stale = await gw.client.get("/v1/auth/me", headers=bearer(first))
+    assert stale.status_code == 401 and stale.json()["reason"] == "TOKEN_REVOKED"
+    assert (await renew(gw, first)).status_code == 401  # a replaced token renews nothing
+
+    gw.clock.advance(hours=7, minutes=59)
+    third = await renew(gw, second)
+    assert third.status_code == 200
+    gw.clock.advance(minutes=1)
+    over = await renew(gw, third.json()["access_token"])
+    assert over.status_code == 401 and over.json()["reason"] == "SESSION_EXPIRED"
+    assert "8 小时" in over.json()["detail"]
+    assert (await sign_in(gw, username)).status_code == 200  # the password starts a new day
+
+
+async def test_renewal_reads_the_account_and_is_for_staff_only(start_gateway) -> None:
+    gw = await start_gateway()
+    username = await gw.add_user("supervisor")
+    token = await gw.token(username)
+    async with gw.gateway.db.transaction() as session:  # disabled outside the admin API: no revocation
+        await session.execute(text("UPDATE gateway.users SET active = false WHERE username = :u"), {"u": username})
+    refused = await renew(gw, token)
+    assert refused.status_code == 403 and refused.json()["reason"] == "ACCOUNT_DISABLED"
+    assert (await gw.client.post("/v1/auth/renew")).status_code == 401
+
+    client = await gw.client_headers("feed.read")
+    machine = await gw.client.post("/v1/auth/renew", headers=client)
+    assert machine.status_code == 400 and machine.json()["reason"] == "RENEWAL_NOT_SUPPORTED"

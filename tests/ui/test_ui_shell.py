@@ -95,3 +95,26 @@ def test_the_id_check_module_agrees_with_the_services(page):
         assert result.get("number") == expected.number, (number, result)
         assert result["birthDate"] == expected.birth_date.isoformat()
         assert result["sex"] == expected.sex
+
+
+SESSION = "JSON.parse(sessionStorage.getItem('civic.session'))"
+
+
+def test_a_window_in_use_keeps_its_session_and_the_replaced_token_stops_working(page):
+    """Half a token's life gone, the next key press renews it (POST /v1/auth/renew): the page goes on
+    with the new token and the old one is refused, so signing out still ends the session."""
+    sign_in(page, "marriage_registrar")
+    old = page.evaluate(f"{SESSION}.token")
+    page.evaluate(f"""() => {{ const s = {SESSION}; s.expiresAt = Date.now() + 60000;
+                     sessionStorage.setItem('civic.session', JSON.stringify(s)); }}""")
+    page.keyboard.press("Shift")
+    page.wait_for_function(f"old => {SESSION}.token !== old", arg=old)
+    renewed = page.evaluate(f"{SESSION}")
+    assert renewed["expiresAt"] - page.evaluate("Date.now()") > 10 * 60 * 1000
+    status = "t => fetch('/v1/auth/me', {headers: {Authorization: `Bearer ${t}`}}).then(r => r.status)"
+    assert page.evaluate(status, old) == 401
+    assert page.evaluate(status, renewed["token"]) == 200
+    page.goto("/ui/marriage/status")
+    expect(page.locator("#screen")).to_be_visible()
+    sign_out(page)
+    assert page.evaluate(status, renewed["token"]) == 401

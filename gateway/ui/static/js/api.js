@@ -57,9 +57,21 @@ function urlOf(path, query) {
 }
 
 // fetch → JSON, or an ApiError carrying the problem's reason, detail and violations.
+// Calls on the session renew its token first when it is due (see renewIfDue); a call refused
+// because a renewal replaced its token while it was on the way is sent once more with the new one
+// (a 401 reaches no service: nothing was done).
 export async function call(method, path, { query, body, file, token } = {}) {
-  const headers = {};
+  if (token === undefined) await renewIfDue();
   const bearer = token ?? session()?.token;
+  const response = await send(method, urlOf(path, query), bearer, body, file);
+  if (response.status === 401 && token === undefined && bearer && session()?.token && session().token !== bearer) {
+    return outcome(await send(method, urlOf(path, query), session().token, body, file));
+  }
+  return outcome(response);
+}
+
+async function send(method, url, bearer, body, file) {
+  const headers = {};
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let payload;
   if (file) {
@@ -71,14 +83,46 @@ export async function call(method, path, { query, body, file, token } = {}) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
-  let response;
   try {
-    response = await fetch(urlOf(path, query), { method, headers, body: payload, credentials: "same-origin" });
+    return await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, { reason: "NETWORK", detail: "" });
   }
+}
+
+async function outcome(response) {
   if (!response.ok) throw new ApiError(response.status, await problemOf(response));
   return response.status === 204 ? null : response.json();
+}
+
+// The session lasts while the window is used: once half a token's life has gone, the next call or
+// key press or click exchanges it for a fresh one (POST /v1/auth/renew; the old one stops working).
+// A window left alone signs out when its token expires, and no session outlasts the gateway's
+// session_max_s (a working day) without the password. One renewal at a time.
+const RENEW_AFTER = 0.5; // of the token's life
+const DEFAULT_LIFETIME_MS = 15 * 60 * 1000;
+let renewing = null;
+
+export function renewIfDue() {
+  const current = session();
+  if (!current) return Promise.resolve(null);
+  const lifetime = current.lifetime || DEFAULT_LIFETIME_MS;
+  if (current.expiresAt - Date.now() > lifetime * (1 - RENEW_AFTER)) return Promise.resolve(current);
+  renewing ||= renew(current).finally(() => { renewing = null; });
+  return renewing;
+}
+
+async function renew(current) {
+  try {
+    const issued = await outcome(await send("POST", urlOf("/v1/auth/renew"), current.token));
+    const lifetime = issued.expires_in * 1000;
+    const saved = { ...current, token: issued.access_token, expiresAt: Date.now() + lifetime, lifetime };
+    sessionStorage.setItem(KEY, JSON.stringify(saved));
+    window.dispatchEvent(new CustomEvent("civic:session", { detail: saved }));
+    return saved;
+  } catch {
+    return current; // not renewed (the working day is over, the account stopped): it ends when its token does
+  }
 }
 
 export const get = (path, query) => call("GET", path, { query });
@@ -99,7 +143,7 @@ export async function signIn(username, password) {
     }
   }
   const saved = {
-    token, expiresAt: Date.now() + issued.expires_in * 1000, subject: me.subject,
+    token, expiresAt: Date.now() + issued.expires_in * 1000, lifetime: issued.expires_in * 1000, subject: me.subject,
     displayName: me.displayName || me.subject, roles: me.roles, jurisdiction: me.jurisdiction,
     officeCode: office.officeCode, officeName: office.displayName,
   };
@@ -109,7 +153,7 @@ export async function signIn(username, password) {
 
 export async function signOut() {
   try {
-    await call("POST", "/v1/auth/revoke");
+    await call("POST", "/v1/auth/revoke", { token: session()?.token ?? "" }); // as it is: no renewal first
   } finally {
     clearSession();
   }

@@ -1,5 +1,5 @@
 // Every signed-in page: the session, the nav and sections for the user's roles, sign-out.
-import { session, signOut } from "./api.js";
+import { renewIfDue, session, signOut } from "./api.js";
 import { $, $$ } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
@@ -7,6 +7,13 @@ const rolesOf = (node) => (node.dataset.roles || "").split(" ").filter(Boolean);
 
 export function signInUrl() {
   return `/ui/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+function showWho(current) {
+  const who = $("#who");
+  if (!who) return;
+  const until = new Date(current.expiresAt).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  who.textContent = t("shell.who", { name: current.displayName, office: current.officeName || current.jurisdiction, until });
 }
 
 // → the session, or null (after sending the user to sign in, or saying the screen is not theirs).
@@ -18,11 +25,10 @@ export function start() {
   }
   const mine = new Set(current.roles);
   for (const node of $$("[data-roles]")) node.hidden = !rolesOf(node).some((r) => mine.has(r));
-  const who = $("#who");
-  if (who) {
-    const until = new Date(current.expiresAt).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
-    who.textContent = t("shell.who", { name: current.displayName, office: current.officeName || current.jurisdiction, until });
-  }
+  showWho(current);
+  window.addEventListener("civic:session", (event) => showWho(event.detail));
+  // Working in the window keeps the session (typing a long form makes no calls).
+  for (const type of ["keydown", "pointerdown"]) document.addEventListener(type, () => { renewIfDue(); }, { passive: true });
   $("#signout")?.addEventListener("click", async () => {
     await signOut().catch(() => {});
     location.assign("/ui/signin");
