@@ -1,4 +1,4 @@
-"""Divorce by agreement over gRPC: apply, withdraw, register, look up."""
+"""Divorce by agreement over gRPC: apply, withdraw, register, print the certificate, look up."""
 from __future__ import annotations
 
 import grpc
@@ -69,3 +69,10 @@ class DivorcesApi(ApiBase):
                                               request.both_present))
 
         return await self.change("RegisterDivorce", request.request_id, pb.DivorceApplication, work)
+
+    async def PrintDivorceCertificate(self, request: pb.PrintDivorceCertificateRequest,
+                                      context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        application_id = resource_id(request.name, "divorceApplications")
+        async with self.infra.uow() as uow:  # the audit row commits before the numbers leave
+            app = await uc.print_certificate(uow, self.infra.cipher, application_id, request.purpose)
+        return application_pb(app.record, self.infra.clock.today(), app.marriage, full_ids=True)

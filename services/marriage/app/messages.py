@@ -1,7 +1,7 @@
 """Records → protobuf messages, for responses and event payloads alike.
 
-ID numbers leave as their mask — in full only on a registrar's certificate print (``full_ids``,
-audited by the caller); names and phones of appointment contacts are masked too.
+ID numbers leave as their mask — in full only on a registrar's certificate print, of a marriage or
+a divorce (``full_ids``, audited by the caller); names and phones of appointment contacts are masked too.
 """
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriag
         update_time=_timestamp(record.updated_at))
 
 
-def application_pb(record: ApplicationRecord, today: dt.date, marriage: MarriageRecord | None) -> pb.DivorceApplication:
+def application_pb(record: ApplicationRecord, today: dt.date, marriage: MarriageRecord | None, *,
+                   full_ids: bool = False) -> pb.DivorceApplication:
     a = record.application
     return pb.DivorceApplication(
         name=f"divorceApplications/{a.id}", marriage=f"marriages/{a.marriage_id}",
@@ -79,7 +80,7 @@ def application_pb(record: ApplicationRecord, today: dt.date, marriage: Marriage
         agreement=pb.DivorceAgreement(voluntary=a.agreement.voluntary, children_arrangement=a.agreement.children,
                                       property_division=a.agreement.property, debt_handling=a.agreement.debts),
         receipt_number=record.receipt_number,
-        parties=marriage_pb(marriage).parties if marriage else [])
+        parties=marriage_pb(marriage, full_ids=full_ids).parties if marriage else [])
 
 
 def office_pb(office: OfficeRecord) -> pb.Office:

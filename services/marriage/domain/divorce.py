@@ -143,6 +143,13 @@ class DivorceApplication:
         self._close(DivorceState.REFUSED, today)
         self.events.append(DivorceRefused(self.id, self.marriage_id, today, reason.strip()))
 
+    def require_divorced(self, today: dt.date) -> None:
+        """Only a registered divorce has a certificate (离婚证) to print."""
+        state = self.state_on(today)
+        if state is not DivorceState.DIVORCED:
+            raise precondition("APPLICATION_NOT_DIVORCED", "该离婚申请未办理离婚登记，没有可打印的离婚证",
+                               state=str(state))
+
     def lapse_if_due(self, today: dt.date) -> bool:
         """For the daily sweep: close an application whose issue period has passed."""
         if self.outcome is not None or today <= self.issue_deadline:

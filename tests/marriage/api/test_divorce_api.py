@@ -182,3 +182,44 @@ async def test_a_court_divorce_ends_the_marriage_without_cooling_off(marriage, s
             request_id="court2-" + m.name, marriage=m.name, document_number="x", effective_date="2024-05-30"),
             metadata=md)
     assert reason_of(err.value) == "MARRIAGE_NOT_CURRENT"
+
+
+async def test_a_registrar_prints_the_divorce_certificate_with_the_numbers_in_full_and_it_is_audited(
+        marriage, secrets, fake_clock):
+    office = office_code()
+    m, man, woman = await married(marriage, secrets, office)
+    start = plain_start(dt.date(2024, 3, 4))
+    fake_clock.set(start)
+    app = await apply(marriage, secrets, m, office)
+    clerk = secrets.caller_metadata(*REGISTRAR, subject="window-3")
+
+    def print_certificate(purpose: str = "打印离婚证", metadata=clerk):
+        return stub(marriage).PrintDivorceCertificate(
+            pb.PrintDivorceCertificateRequest(name=app.name, purpose=purpose), metadata=metadata)
+
+    # No certificate before the divorce is registered: in the cooling-off, nor awaiting issue.
+    assert await refused(print_certificate()) == "APPLICATION_NOT_DIVORCED"
+    fake_clock.set(start + 31 * DAY)
+    assert await refused(print_certificate()) == "APPLICATION_NOT_DIVORCED"
+    done = await register_divorce(marriage, secrets, app, office)
+    assert [p.id_number for p in done.parties] != [man, woman]  # masked everywhere else
+
+    printed = await print_certificate()
+    assert [p.id_number for p in printed.parties] == [man, woman]
+    assert printed.state == pb.DIVORCE_STATE_DIVORCED
+    assert printed.certificate_number == done.certificate_number == f"L{office}-2024-000001"
+    (audit,) = await audit_rows(marriage, app.name, "divorce.print_certificate")
+    assert (audit.actor, audit.reason, audit.before, audit.after) == ("window-3", "打印离婚证", None, None)
+    again = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
+                                                       metadata=clerk)
+    assert [p.id_number for p in again.parties] == [p.id_number for p in done.parties]
+    await print_certificate()  # a second print is a second disclosure: audited again, nothing replayed
+    assert len(await audit_rows(marriage, app.name, "divorce.print_certificate")) == 2
+
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await print_certificate(" ")
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(err.value) == "PURPOSE_REQUIRED"
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # counselors read applications, masked, but print none
+        await print_certificate(metadata=secrets.caller_metadata("marriage_counselor"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert len(await audit_rows(marriage, app.name, "divorce.print_certificate")) == 2

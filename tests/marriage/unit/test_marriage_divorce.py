@@ -119,6 +119,19 @@ def test_a_closed_application_cannot_be_registered_again(application):
     assert refusal(application.register, day(41), OFFICE, True, "L").reason == "APPLICATION_CLOSED"
 
 
+@pytest.mark.parametrize("n", [10, 40, 61])  # cooling-off, awaiting issue, lapsed
+def test_only_a_registered_divorce_has_a_certificate_to_print(application, n):
+    error = refusal(application.require_divorced, day(n))
+    assert (error.reason, error.kind) == ("APPLICATION_NOT_DIVORCED", ErrorKind.FAILED_PRECONDITION)
+    application.register(day(40), OFFICE, True, "L421281-2024-000001")
+    application.require_divorced(day(n))
+
+
+def test_a_withdrawn_application_has_no_certificate_to_print(application, marriage):
+    application.withdraw(marriage.parties[0].key, day(5))
+    assert refusal(application.require_divorced, day(5)).metadata == {"state": "WITHDRAWN"}
+
+
 def test_refusal_after_review(application):
     assert refusal(application.refuse, day(40), OFFICE, " ").reason == "REFUSAL_REASON_REQUIRED"
     application.refuse(day(40), OFFICE, "一方不具有完全民事行为能力")

@@ -81,6 +81,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
                 _registered_method=True)
+        self.PrintDivorceCertificate = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/PrintDivorceCertificate',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintDivorceCertificateRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
+                _registered_method=True)
         self.RecordCourtDivorce = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/RecordCourtDivorce',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtDivorceRequest.SerializeToString,
@@ -261,6 +266,17 @@ class MarriageServiceServicer:
 
     def RegisterDivorce(self, request, context):
         """Register the divorce (离婚登记) in the 30 days after the cooling-off, both present.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PrintDivorceCertificate(self, request, context):
+        """The registered divorce as its certificate (离婚证) prints it: the parties' document numbers in
+        full (every other response masks them). Registry staff only, for the window's certificate
+        print, and only once the divorce is registered (state DIVORCED, certificate number issued);
+        each call leaves an audit row with who printed which application and why. Not stored for
+        retries: a repeated print is another disclosure, audited again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -477,6 +493,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             'RegisterDivorce': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterDivorce,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.SerializeToString,
+            ),
+            'PrintDivorceCertificate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintDivorceCertificate,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintDivorceCertificateRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.SerializeToString,
             ),
             'RecordCourtDivorce': grpc.unary_unary_rpc_method_handler(
@@ -839,6 +860,33 @@ class MarriageService:
             target,
             '/civic.marriage.v1.MarriageService/RegisterDivorce',
             civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintDivorceCertificate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/PrintDivorceCertificate',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.PrintDivorceCertificateRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
             options,
             channel_credentials,

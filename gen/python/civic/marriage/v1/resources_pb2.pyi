@@ -389,6 +389,14 @@ class RegisterDivorceRequest(_message.Message):
     both_present: bool
     def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., office_code: _Optional[str] = ..., both_present: _Optional[bool] = ...) -> None: ...
 
+class PrintDivorceCertificateRequest(_message.Message):
+    __slots__ = ("name", "purpose")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    purpose: str
+    def __init__(self, name: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+
 class RecordCourtDivorceRequest(_message.Message):
     __slots__ = ("request_id", "marriage", "document_number", "court", "effective_date")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
