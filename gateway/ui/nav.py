@@ -90,6 +90,9 @@ PRINTS: tuple[Screen, ...] = (
            "print/certificate.html", in_nav=False),
     Screen("print.receipt", frozenset({REGISTRAR, SUPERVISOR}), "/ui/print/receipt/{record_id}",
            "print/receipt.html", in_nav=False),
+    # Registrars only, as PrintDivorceCertificate (the full numbers, audited) allows no one else.
+    Screen("print.divorceCertificate", frozenset({REGISTRAR}), "/ui/print/divorce-certificate/{record_id}",
+           "print/divorce_certificate.html", in_nav=False),
     Screen("print.refusal", frozenset({REGISTRAR}), "/ui/print/refusal", "print/refusal.html", in_nav=False),
 )
 

@@ -2,14 +2,17 @@
 marriage window steps several tests share."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +124,36 @@ def register_via_api(url: str, token: str, couple: Couple) -> dict:
                                         {"idNumber": couple.woman_id, "name": couple.woman}]})
     assert resp.status_code == 200, resp.text
     return resp.json()
+
+
+def apply_divorce_via_api(url: str, token: str, marriage: dict) -> dict:
+    """Set-up for flows that start from an accepted divorce application (at the demo office)."""
+    resp = httpx.post(f"{url}/v1/divorceApplications", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                      json={"requestId": f"ui-apply-{marriage['name']}", "marriage": marriage["name"],
+                            "officeCode": OFFICE,
+                            "agreement": {"voluntary": True, "childrenArrangement": "无子女",
+                                          "propertyDivision": "各自名下财产归各自所有", "debtHandling": "无共同债务"}})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def accepted_days_ago(database_url: str, application: dict, days: int) -> None:
+    """Moves an application's dates as if it had been accepted ``days`` ago: the running suite keeps
+    the real date, and a test cannot wait out the 30-day cooling-off (40 days ago: awaiting issue)."""
+    accepted = today() - dt.timedelta(days=days)
+
+    async def move() -> None:
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute("UPDATE marriage.divorce_applications SET accepted_on = $2, cooling_off_end = $3, "
+                               "issue_deadline = $4 WHERE id = $1::uuid", application["name"].split("/")[1],
+                               accepted, accepted + dt.timedelta(days=30), accepted + dt.timedelta(days=60))
+        finally:
+            await conn.close()
+
+    # A thread of its own: Playwright's sync API holds this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, move()).result()
 
 
 def fill_registration(page, couple: Couple) -> None:

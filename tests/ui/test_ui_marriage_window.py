@@ -8,7 +8,9 @@ from playwright.sync_api import expect
 from tests.ui.support import (
     ARTIFACTS,
     Couple,
+    accepted_days_ago,
     api_token,
+    apply_divorce_via_api,
     fill_registration,
     open_day,
     register_via_api,
@@ -22,6 +24,7 @@ from tests.ui.support import (
 )
 
 CERTIFICATE = re.compile(r"^J421281-\d{4}-\d{6}$")
+DIVORCE_CERTIFICATE = re.compile(r"^L421281-\d{4}-\d{6}$")
 
 
 def test_book_register_print_then_the_same_person_is_refused_in_chinese(page, suite):
@@ -182,6 +185,36 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-changed"))
     expect(scanned.locator("#verify-state")).to_contain_text("撤回")
     shot(scanned, "13b-withdrawn-receipt-verified")
+
+
+def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite):
+    token = api_token(suite.url, "marriage_registrar")
+    couple = Couple.new()
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, couple))
+    accepted_days_ago(suite.state["database_url"], application, 40)  # the cooling-off is over
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
+    expect(page.locator("#application")).to_contain_text("待领离婚证")
+    expect(page.locator("#print-certificate")).to_be_hidden()  # no certificate before the registration
+    page.get_by_label("双方当事人均亲自到场").check()
+    page.get_by_role("button", name="办理离婚登记").click()
+    expect(page.locator("#divorce-result")).to_contain_text("离婚登记已办理")
+    expect(page.locator("#print-certificate")).to_be_focused()
+    shot(page, "13c-divorce-registered")
+
+    page.locator("#print-certificate").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#doc-title")).to_have_text("离婚证")
+    expect(page.locator("#d-number")).to_have_text(DIVORCE_CERTIFICATE)
+    expect(page.locator("#d-state")).to_have_text("已办理离婚登记")
+    parties = page.locator("#d-parties")
+    for text in (couple.man, couple.man_id, couple.woman, couple.woman_id):  # in full, as certificates carry them
+        expect(parties).to_contain_text(text)
+    expect(page.locator("#d-seal")).to_contain_text("婚姻登记专用章")
+    shot(page, "13d-divorce-certificate-screen")
+    page.emulate_media(media="print")
+    pdf = page.pdf(path=str(ARTIFACTS / "13d-divorce-certificate.pdf"), prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one sheet"
 
 
 def test_marital_status_lookup(page, suite):

@@ -60,6 +60,7 @@ ZH: dict[str, str] = {
     "screen.accounts.clients": "数据交换客户端",
     "screen.print.certificate": "结婚证打印",
     "screen.print.receipt": "离婚登记申请受理回执单",
+    "screen.print.divorceCertificate": "离婚证打印",
     "screen.print.refusal": "不予登记告知书",
     "home.soon": "即将上线",
     # registrar dashboard
@@ -182,6 +183,7 @@ ZH: dict[str, str] = {
     "div.bothPresent": "双方当事人均亲自到场",
     "div.registerSubmit": "办理离婚登记",
     "div.divorced": "离婚登记已办理，离婚证字号 {number}",
+    "div.printCertificate": "打印离婚证",
     # reissue
     "reissue.findId": "一方当事人证件号码",
     "reissue.none": "未找到该当事人的婚姻登记记录",
@@ -294,6 +296,8 @@ ZH: dict[str, str] = {
     "print.registerDate": "登记日期",
     "print.office": "登记机关",
     "print.certificateNote": "申请登记结婚，经审查符合《中华人民共和国民法典》关于结婚的规定，准予登记，发给此证。",
+    "print.divorceCertificate": "离婚证",
+    "print.divorceCertificateNote": "申请离婚，经审查符合《中华人民共和国民法典》关于离婚的规定，准予登记，发给此证。",
     "print.seal": "{office}（婚姻登记专用章）",
     "print.scan": "扫码核验本证真伪及当前状态",
     "print.qrAlt": "核验二维码",

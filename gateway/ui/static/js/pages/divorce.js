@@ -21,6 +21,10 @@ function show(a) {
   const link = $("#print-receipt");
   link.href = `/ui/print/receipt/${pageParams().application_id}`;
   link.hidden = false;
+  // The divorce certificate, once registered; printing it is a registrar's (an audited disclosure).
+  const certificate = $("#print-certificate");
+  certificate.href = `/ui/print/divorce-certificate/${pageParams().application_id}`;
+  certificate.hidden = a.state !== "DIVORCE_STATE_DIVORCED" || !session.roles.includes("marriage_registrar");
   withdrawForm.closest("section").hidden = a.state !== "DIVORCE_STATE_COOLING_OFF";
   issueForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
 }
@@ -41,6 +45,7 @@ if (session) {
     const a = await post(`/v1/${name}:register`, { requestId: requestIdFor(issueForm), officeCode: session.officeCode, bothPresent: $("#issue-present").checked });
     show(a);
     $("#divorce-result").textContent = t("div.divorced", { number: a.certificateNumber });
+    $("#print-certificate").focus();
   });
   load().catch((error) => showProblem($("#load-errors"), error, null));
 }
