@@ -86,7 +86,7 @@ DEPARTMENTS: list[Department] = [
 
 # Printable documents: reached from the screens, laid out for paper.
 PRINTS: tuple[Screen, ...] = (
-    Screen("print.certificate", frozenset({REGISTRAR, SUPERVISOR}), "/ui/print/certificate/{record_id}",
+    Screen("print.certificate", frozenset({REGISTRAR}), "/ui/print/certificate/{record_id}",
            "print/certificate.html", in_nav=False),
     Screen("print.receipt", frozenset({REGISTRAR, SUPERVISOR}), "/ui/print/receipt/{record_id}",
            "print/receipt.html", in_nav=False),

@@ -10,8 +10,10 @@ async function lookup() {
   const found = await maritalStatus($("#lookup-idtype").value, $("#lookup-id").value);
   $("#status-figure").textContent = t("status.is", { status: label(found.status) });
   const table = $("#status-table");
+  // Only registrars print (the print call shows the numbers in full and is theirs alone).
+  const prints = session.roles.includes("marriage_registrar");
   fillTable(table, found.records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
-    el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")))), t("status.noRecords"));
+    prints ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")), t("status.noRecords"));
   table.hidden = false;
 }
 
