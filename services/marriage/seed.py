@@ -12,7 +12,6 @@ from servicekit import context
 from servicekit.clock import SystemClock
 from servicekit.db import Database
 from servicekit.logging import get_logger
-from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWorkFactory
 
 from marriage.adapters.appointments import AppointmentRepository
@@ -52,8 +51,7 @@ async def seed(settings: MarriageSettings) -> None:
 
 
 async def _demo(db: Database, settings: MarriageSettings) -> None:
-    cipher = PiiCipher.from_base64(settings.pii_key.get_secret_value(),
-                                   settings.pii_hash_key.get_secret_value())
+    cipher = settings.pii_cipher()
     result = await load_demo_year(db, cipher)
     log.info("demo_year_loaded" if result.loaded else "demo_year_already_loaded",
              office=result.statistics.office_code, marriages=result.statistics.marriages_registered,

@@ -21,7 +21,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 __all__ = [
     "PiiCipher",
     "PiiDecryptionError",
+    "decode_key",
     "generate_key",
+    "parse_retired_keys",
     "mask_id",
     "mask_name",
     "mask_text",
@@ -110,7 +112,11 @@ def mask_name(name: str) -> str:
 
 _KEY_BYTES = 32
 _NONCE_BYTES = 12
-_VERSION = b"\x01"  # first byte of every blob, so the key can be rotated with a new version
+# First byte of every blob: the version of the key that wrote it, so the key can be rotated (a new
+# key gets the next version; blobs of retired versions stay readable until they are re-encrypted).
+# Version 1 is the first key, and what the settings default to.
+_FIRST_VERSION = 1
+_MAX_VERSION = 255
 _TAG_BYTES = 16
 
 
@@ -140,7 +146,7 @@ def generate_key() -> str:
     return base64.b64encode(os.urandom(_KEY_BYTES)).decode("ascii")
 
 
-def _decode_key(value: str, name: str) -> bytes:
+def decode_key(value: str, name: str) -> bytes:
     """Strict base64 decoding: a mangled secret must fail at start-up, not corrupt data."""
     try:
         return base64.b64decode(value, validate=True)
@@ -148,21 +154,64 @@ def _decode_key(value: str, name: str) -> bytes:
         raise ValueError(f"{name} is not valid base64") from None
 
 
+def _check_version(version: int, name: str) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or not _FIRST_VERSION <= version <= _MAX_VERSION:
+        raise ValueError(f"{name}: key version must be an integer from {_FIRST_VERSION} to {_MAX_VERSION}")
+    return version
+
+
+def parse_retired_keys(text: str, name: str = "retired keys") -> dict[int, bytes]:
+    """``"1:<base64>,2:<base64>"`` → ``{1: key, 2: key}``: keys that decrypt but no longer encrypt.
+
+    Strict, for start-up: a malformed entry, a bad version or a version listed twice is an error
+    naming the entry's position and version, never the key. An empty text means no retired keys.
+    """
+    keys: dict[int, bytes] = {}
+    for position, entry in enumerate((e.strip() for e in text.split(",") if e.strip()), start=1):
+        version_text, sep, key_text = entry.partition(":")
+        if not sep or not version_text.strip().isdigit():
+            raise ValueError(f"{name}: entry {position} is not <version>:<base64 key>")
+        version = _check_version(int(version_text.strip()), f"{name} entry {position}")
+        if version in keys:
+            raise ValueError(f"{name}: version {version} is listed twice")
+        keys[version] = decode_key(key_text.strip(), f"{name} version {version}")
+    return keys
+
+
 class PiiCipher:
     """AES-256-GCM for stored personal data plus HMAC-SHA256 digests for equality look-ups.
 
-    Blob layout: version byte ``0x01`` | 12-byte random nonce | ciphertext and tag. The version
-    byte is also authenticated as associated data, so it cannot be swapped. The digest key is
-    separate from the encryption key: a unique index on digests reveals nothing about the
-    ciphertexts, and either key can be rotated on its own.
+    Blob layout: version byte | 12-byte random nonce | ciphertext and tag. The version byte names
+    the encryption key and is also authenticated as associated data, so it cannot be swapped.
+    :meth:`encrypt` always writes with the current key (``version``, 1 unless rotated);
+    :meth:`decrypt` reads the current and every retired key, chosen by the blob's version byte, so
+    a key can be rotated while old blobs are re-encrypted in the background (servicekit.rekey).
+    The digest key is separate from the encryption keys: a unique index on digests reveals nothing
+    about the ciphertexts. It is not versioned: changing it means recomputing every digest.
     """
 
-    def __init__(self, enc_key: bytes, hash_key: bytes) -> None:
-        if len(enc_key) != _KEY_BYTES or len(hash_key) != _KEY_BYTES:
-            raise ValueError("PiiCipher keys must be exactly 32 bytes each")
-        if hmac.compare_digest(enc_key, hash_key):
+    def __init__(self, enc_key: bytes, hash_key: bytes, *, version: int = _FIRST_VERSION,
+                 retired: dict[int, bytes] | None = None) -> None:
+        version = _check_version(version, "PiiCipher")
+        retired = dict(retired or {})
+        for key in (enc_key, hash_key, *retired.values()):
+            if len(key) != _KEY_BYTES:
+                raise ValueError("PiiCipher keys must be exactly 32 bytes each")
+        if version in retired:
+            raise ValueError(f"PiiCipher: the current key version {version} is also listed as retired")
+        for old_version, old_key in retired.items():
+            _check_version(old_version, "PiiCipher retired key")
+            if hmac.compare_digest(old_key, enc_key):
+                raise ValueError(f"PiiCipher: the current key is the retired key of version {old_version}:"
+                                 " a rotation needs a new key")
+        if any(hmac.compare_digest(key, hash_key) for key in (enc_key, *retired.values())):
             raise ValueError("PiiCipher needs different keys for encryption and hashing")
+        self._version = version
+        self._version_byte = bytes([version])
         self._aead = AESGCM(bytes(enc_key))
+        # version byte (an int, as blob[0] gives it) → (AEAD, associated data) for decrypt
+        self._readers = {v: (AESGCM(bytes(k)), bytes([v])) for v, k in retired.items()}
+        self._readers[version] = (self._aead, self._version_byte)
         self._hash_key = bytes(hash_key)
         # HMAC-SHA256 (RFC 2104) = H(key ^ opad || H(key ^ ipad || value)): the two keyed states are
         # hashed once here and copied per digest, instead of re-keying for every value.
@@ -173,12 +222,30 @@ class PiiCipher:
             raise AssertionError("PiiCipher digest disagrees with hmac")
 
     @classmethod
-    def from_base64(cls, enc_b64: str, hash_b64: str) -> PiiCipher:
-        """Build from the base64 strings kept in settings (see :func:`generate_key`)."""
-        return cls(_decode_key(enc_b64, "enc_key"), _decode_key(hash_b64, "hash_key"))
+    def from_base64(cls, enc_b64: str, hash_b64: str, *, version: int = _FIRST_VERSION,
+                    retired: str = "") -> PiiCipher:
+        """Build from the strings kept in settings (see :func:`generate_key`); ``retired`` as
+        :func:`parse_retired_keys` reads it."""
+        return cls(decode_key(enc_b64, "enc_key"), decode_key(hash_b64, "hash_key"), version=version,
+                   retired=parse_retired_keys(retired))
 
     def __repr__(self) -> str:
-        return "PiiCipher(<keys hidden>)"
+        return f"PiiCipher(version={self._version}, retired={sorted(set(self._readers) - {self._version})}," \
+               " <keys hidden>)"
+
+    @property
+    def version(self) -> int:
+        """The version :meth:`encrypt` writes (the blob's first byte)."""
+        return self._version
+
+    @property
+    def readable_versions(self) -> frozenset[int]:
+        """Every version :meth:`decrypt` reads: the current one and the retired ones."""
+        return frozenset(self._readers)
+
+    def is_current(self, blob: bytes) -> bool:
+        """Whether ``blob`` was written with the current key (nothing to re-encrypt)."""
+        return blob[:1] == self._version_byte
 
     def encrypt(self, plain: str) -> bytes:
         """Encrypt with a fresh random nonce: the same value gives a different blob every time."""
@@ -186,17 +253,20 @@ class PiiCipher:
             nonce = _next_nonce()
         except IndexError:
             nonce = _fresh_nonce()
-        return _VERSION + nonce + self._aead.encrypt(nonce, plain.encode("utf-8"), _VERSION)
+        version = self._version_byte
+        return version + nonce + self._aead.encrypt(nonce, plain.encode("utf-8"), version)
 
     def decrypt(self, blob: bytes) -> str:
-        """Decrypt a blob from :meth:`encrypt`; any tampering raises :class:`PiiDecryptionError`."""
+        """Decrypt a blob from :meth:`encrypt` with the key its version byte names (current or
+        retired); an unknown version or any tampering raises :class:`PiiDecryptionError`."""
         if len(blob) < 1 + _NONCE_BYTES + _TAG_BYTES:
             raise PiiDecryptionError("encrypted value is too short")
-        version, nonce, sealed = blob[:1], blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
-        if version != _VERSION:
-            raise PiiDecryptionError(f"unknown encryption version {version.hex()}")
+        reader = self._readers.get(blob[0])
+        if reader is None:
+            raise PiiDecryptionError(f"unknown encryption version {blob[:1].hex()}")
+        aead, version = reader
         try:
-            return self._aead.decrypt(nonce, sealed, _VERSION).decode("utf-8")
+            return aead.decrypt(blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :], version).decode("utf-8")
         except InvalidTag:
             raise PiiDecryptionError("encrypted value failed authentication") from None
 

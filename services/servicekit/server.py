@@ -105,7 +105,7 @@ class ServiceRuntime:
         js = nc.jetstream()
         if not await ensure_stream(js, s.stream_replicas):
             log.warning("stream_replicas_below_setting", stream="CIVIC", wanted=s.stream_replicas)
-        cipher = PiiCipher.from_base64(s.pii_key.get_secret_value(), s.pii_hash_key.get_secret_value())
+        cipher = s.pii_cipher()
         uow = UnitOfWorkFactory(db, self.spec.tables, self.spec.name, self.clock)
         self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)
 

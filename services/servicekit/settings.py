@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from servicekit.pii import PiiCipher, decode_key, parse_retired_keys
 
 
 class ServiceSettings(BaseSettings):
     """What every service needs. Secrets have no defaults: a missing key stops the start."""
 
-    model_config = SettingsConfigDict(env_prefix="CIVIC_", extra="ignore", frozen=True)
+    # hide_input_in_errors: a validation error at start-up is logged; it must not carry the keys.
+    model_config = SettingsConfigDict(env_prefix="CIVIC_", extra="ignore", frozen=True,
+                                      hide_input_in_errors=True)
 
     service_name: ClassVar[str] = "service"
 
@@ -23,6 +27,11 @@ class ServiceSettings(BaseSettings):
     # AES-256-GCM key and HMAC-SHA256 key for resident ID numbers (base64, 32 bytes each).
     pii_key: SecretStr
     pii_hash_key: SecretStr
+    # Rotation of the encryption key (docs/operations.md, "Rotate secrets"): the version pii_key
+    # writes (the first byte of every blob), and the retired keys still read until `rekey` has
+    # re-encrypted their blobs, as "1:<base64>,2:<base64>". The hash key is not versioned.
+    pii_key_version: int = Field(default=1, ge=1, le=255)
+    pii_retired_keys: SecretStr = SecretStr("")
     # The gateway's Ed25519 public key (PEM): services verify the signed caller token with it.
     caller_public_key: str
     # Seconds to answer NOT_SERVING before stopping, so load balancers move traffic away.
@@ -35,3 +44,19 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(default=1, ge=1, le=5)
     # Fault-injection point for the fault tests; never set in production.
     fault: str = ""
+
+    @model_validator(mode="after")
+    def _check_pii_keys(self) -> ServiceSettings:
+        """Every key decodes and fits together at start-up, not at the first encrypted value."""
+        self.pii_cipher()
+        return self
+
+    def pii_cipher(self) -> PiiCipher:
+        """The cipher these keys make (ValueError naming the variable when they do not fit)."""
+        retired = parse_retired_keys(self.pii_retired_keys.get_secret_value(), "CIVIC_PII_RETIRED_KEYS")
+        if self.pii_key_version in retired:
+            raise ValueError(f"CIVIC_PII_RETIRED_KEYS lists version {self.pii_key_version}, which is "
+                             "CIVIC_PII_KEY_VERSION (the current key): remove it")
+        return PiiCipher(decode_key(self.pii_key.get_secret_value(), "CIVIC_PII_KEY"),
+                         decode_key(self.pii_hash_key.get_secret_value(), "CIVIC_PII_HASH_KEY"),
+                         version=self.pii_key_version, retired=retired)

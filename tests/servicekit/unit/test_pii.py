@@ -5,8 +5,17 @@ import base64
 import json
 
 import pytest
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from servicekit.pii import PiiCipher, PiiDecryptionError, generate_key, mask_id, mask_name, mask_text
+from servicekit.pii import (
+    PiiCipher,
+    PiiDecryptionError,
+    generate_key,
+    mask_id,
+    mask_name,
+    mask_text,
+    parse_retired_keys,
+)
 
 ENC_KEY = bytes(range(32))
 HASH_KEY = bytes(range(32, 64))
@@ -161,6 +170,103 @@ def test_other_key_cannot_decrypt(cipher: PiiCipher) -> None:
 
 def test_decryption_error_is_a_value_error() -> None:
     assert issubclass(PiiDecryptionError, ValueError)
+
+
+# ---------------------------------------------------------------- key rotation
+
+NEW_KEY = bytes(range(64, 96))
+# A blob written by the version-1 cipher before rotation existed (ENC_KEY, fixed nonce): what the
+# database holds today must keep decrypting with the default settings.
+_V1_NONCE = bytes(12)
+V1_BLOB = b"\x01" + _V1_NONCE + AESGCM(ENC_KEY).encrypt(_V1_NONCE, "420102199003071232".encode(), b"\x01")
+
+
+def b64(key: bytes) -> str:
+    return base64.b64encode(key).decode()
+
+
+def test_default_cipher_is_version_1_and_reads_existing_blobs(cipher: PiiCipher) -> None:
+    assert cipher.version == 1 and cipher.readable_versions == {1}
+    assert cipher.decrypt(V1_BLOB) == "420102199003071232"
+    assert PiiCipher.from_base64(b64(ENC_KEY), b64(HASH_KEY)).decrypt(V1_BLOB) == "420102199003071232"
+
+
+def test_rotated_cipher_writes_the_new_version_and_reads_the_retired_one() -> None:
+    rotated = PiiCipher(NEW_KEY, HASH_KEY, version=2, retired={1: ENC_KEY})
+    assert rotated.decrypt(V1_BLOB) == "420102199003071232"
+    blob = rotated.encrypt("420102199003071232")
+    assert blob[0] == 2 and rotated.is_current(blob) and not rotated.is_current(V1_BLOB)
+    assert rotated.decrypt(blob) == "420102199003071232"
+    # The old configuration cannot read the new blobs, and the new key alone not the old ones.
+    old, new_only = PiiCipher(ENC_KEY, HASH_KEY), PiiCipher(NEW_KEY, HASH_KEY, version=2)
+    for reader, unreadable in ((old, blob), (new_only, V1_BLOB)):
+        with pytest.raises(PiiDecryptionError, match="unknown encryption version"):
+            reader.decrypt(unreadable)
+    # The version byte is authenticated: relabelling a v1 blob as v2 (or back) fails.
+    with pytest.raises(PiiDecryptionError, match="authentication"):
+        rotated.decrypt(b"\x02" + V1_BLOB[1:])
+    with pytest.raises(PiiDecryptionError, match="authentication"):
+        rotated.decrypt(b"\x01" + blob[1:])
+    # The digest does not depend on the encryption keys: look-ups keep matching across a rotation.
+    assert rotated.digest("420102199003071232") == PiiCipher(ENC_KEY, HASH_KEY).digest("420102199003071232")
+
+
+def test_several_retired_versions_and_a_non_sequential_current_one() -> None:
+    v1 = PiiCipher(ENC_KEY, HASH_KEY)
+    v2 = PiiCipher(NEW_KEY, HASH_KEY, version=2)
+    v7 = PiiCipher(bytes(range(100, 132)), HASH_KEY, version=7, retired={1: ENC_KEY, 2: NEW_KEY})
+    assert v7.readable_versions == {1, 2, 7}
+    for blob in (v1.encrypt("甲"), v2.encrypt("甲"), v7.encrypt("甲")):
+        assert v7.decrypt(blob) == "甲"
+    assert v7.encrypt("甲")[0] == 7
+
+
+def test_unknown_version_is_refused_without_the_value() -> None:
+    rotated = PiiCipher(NEW_KEY, HASH_KEY, version=2, retired={1: ENC_KEY})
+    with pytest.raises(PiiDecryptionError, match="unknown encryption version 03") as err:
+        rotated.decrypt(b"\x03" + V1_BLOB[1:])
+    assert "420102" not in str(err.value)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"version": 0}, "1 to 255"),
+    ({"version": 256}, "1 to 255"),
+    ({"version": 2, "retired": {2: ENC_KEY}}, "also listed as retired"),
+    ({"version": 2, "retired": {0: ENC_KEY}}, "1 to 255"),
+    ({"version": 2, "retired": {1: b"short"}}, "32 bytes"),
+    ({"version": 2, "retired": {1: NEW_KEY}}, "a rotation needs a new key"),
+    ({"version": 2, "retired": {1: HASH_KEY}}, "different keys"),
+])
+def test_bad_rotation_keys_refused(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        PiiCipher(NEW_KEY, HASH_KEY, **kwargs)
+
+
+def test_parse_retired_keys() -> None:
+    assert parse_retired_keys("") == {}
+    assert parse_retired_keys(f" 1:{b64(ENC_KEY)} , 3:{b64(NEW_KEY)},") == {1: ENC_KEY, 3: NEW_KEY}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (b64(ENC_KEY), "entry 1 is not <version>:<base64 key>"),
+    (f"x:{b64(ENC_KEY)}", "entry 1 is not"),
+    (f"1:{b64(ENC_KEY)},-2:{b64(NEW_KEY)}", "entry 2 is not"),
+    (f"1:{b64(ENC_KEY)},1:{b64(NEW_KEY)}", "version 1 is listed twice"),
+    (f"256:{b64(ENC_KEY)}", "1 to 255"),
+    ("0:" + b64(ENC_KEY), "1 to 255"),
+    ("2:not base64!", "version 2 is not valid base64"),
+])
+def test_parse_retired_keys_refuses_without_showing_the_key(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as err:
+        parse_retired_keys(text, "CIVIC_PII_RETIRED_KEYS")
+    assert "CIVIC_PII_RETIRED_KEYS" in str(err.value)
+    assert b64(ENC_KEY) not in str(err.value) and "not base64!" not in str(err.value)
+
+
+def test_from_base64_with_retired_keys() -> None:
+    rotated = PiiCipher.from_base64(b64(NEW_KEY), b64(HASH_KEY), version=2, retired=f"1:{b64(ENC_KEY)}")
+    assert rotated.decrypt(V1_BLOB) == "420102199003071232"
+    assert "version=2" in repr(rotated) and b64(ENC_KEY) not in repr(rotated)
 
 
 def test_digest_is_stable_and_key_dependent(cipher: PiiCipher) -> None:

@@ -1,6 +1,8 @@
 """Settings from environment variables (design.md §6): the names ops set, and no default secrets."""
 from __future__ import annotations
 
+import base64
+
 import pydantic
 import pytest
 
@@ -15,7 +17,8 @@ ENV = {
     "CIVIC_CALLER_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n",
 }
 ALL_NAMES = [*ENV, "CIVIC_DATABASE_URL", "CIVIC_NATS_URL", "CIVIC_ENVIRONMENT", "CIVIC_GRPC_PORT",
-             "CIVIC_GRPC_HOST", "CIVIC_FAULT", "CIVIC_DRAIN_SECONDS", "CIVIC_LOG_LEVEL", "CIVIC_DB_POOL_SIZE"]
+             "CIVIC_GRPC_HOST", "CIVIC_FAULT", "CIVIC_DRAIN_SECONDS", "CIVIC_LOG_LEVEL", "CIVIC_DB_POOL_SIZE",
+             "CIVIC_PII_KEY_VERSION", "CIVIC_PII_RETIRED_KEYS"]
 
 
 class DemoSettings(ServiceSettings):
@@ -79,3 +82,52 @@ def test_settings_are_frozen(env: pytest.MonkeyPatch) -> None:
     s = DemoSettings()
     with pytest.raises(pydantic.ValidationError):
         s.grpc_port = 1  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- PII key rotation
+
+
+def test_pii_key_version_defaults_to_1_without_retired_keys(env: pytest.MonkeyPatch) -> None:
+    s = DemoSettings()
+    assert s.pii_key_version == 1 and s.pii_retired_keys.get_secret_value() == ""
+    cipher = s.pii_cipher()
+    assert cipher.version == 1 and cipher.readable_versions == {1}
+
+
+def test_rotated_keys_build_a_cipher_reading_both(env: pytest.MonkeyPatch) -> None:
+    old = DemoSettings().pii_cipher().encrypt("420102199003071232")
+    new_key = generate_key()
+    env.setenv("CIVIC_PII_KEY", new_key)
+    env.setenv("CIVIC_PII_KEY_VERSION", "2")
+    env.setenv("CIVIC_PII_RETIRED_KEYS", f"1:{ENV['CIVIC_PII_KEY']}")
+    s = DemoSettings()
+    cipher = s.pii_cipher()
+    assert cipher.version == 2 and cipher.readable_versions == {1, 2}
+    assert cipher.decrypt(old) == "420102199003071232"
+    assert cipher.encrypt("x")[0] == 2
+    assert ENV["CIVIC_PII_KEY"] not in repr(s) and new_key not in repr(s)
+
+
+@pytest.mark.parametrize(("version", "retired", "message"), [
+    ("2", "1:not base64!", "CIVIC_PII_RETIRED_KEYS version 1 is not valid base64"),
+    ("2", "1:{old},1:{other}", "version 1 is listed twice"),
+    ("2", "2:{other}", "CIVIC_PII_RETIRED_KEYS lists version 2, which is CIVIC_PII_KEY_VERSION"),
+    ("2", "{old}", "entry 1 is not <version>:<base64 key>"),
+    ("2", "300:{old}", "1 to 255"),
+    ("2", "1:" + base64.b64encode(b"x" * 16).decode(), "32 bytes"),
+    ("2", "1:{new}", "a rotation needs a new key"),
+    ("0", "", "CIVIC_PII_KEY_VERSION|pii_key_version"),
+    ("256", "", "pii_key_version"),
+    ("two", "", "pii_key_version"),
+])
+def test_bad_rotation_settings_stop_the_start(env: pytest.MonkeyPatch, version: str, retired: str,
+                                              message: str) -> None:
+    """Fail fast at start-up with a message naming the variable, and never the keys."""
+    new_key, other = generate_key(), generate_key()
+    env.setenv("CIVIC_PII_KEY", new_key)
+    env.setenv("CIVIC_PII_KEY_VERSION", version)
+    env.setenv("CIVIC_PII_RETIRED_KEYS", retired.format(old=ENV["CIVIC_PII_KEY"], other=other, new=new_key))
+    with pytest.raises(pydantic.ValidationError, match=message) as err:
+        DemoSettings()
+    for secret in (new_key, other, ENV["CIVIC_PII_KEY"], ENV["CIVIC_PII_HASH_KEY"], "not base64!"):
+        assert secret not in str(err.value)
