@@ -520,6 +520,8 @@ def _dev_value(comp: str, field: str) -> str:
         return "admin:civic-dev-admin"
     if field == "caller_private_key":
         return dev_caller_keypair()[0]
+    if field == "pii_retired_keys":
+        return ""  # no key rotated yet (docs/operations.md, "Rotate secrets")
     return base64.b64encode(digest).decode()  # 32 bytes, base64: the shape of the PII keys
 
 
