@@ -155,7 +155,8 @@ def decode_key(value: str, name: str) -> bytes:
 
 
 def _check_version(version: int, name: str) -> int:
-    if isinstance(version, bool) or not isinstance(version, int) or not _FIRST_VERSION <= version <= _MAX_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) \
+            or not _FIRST_VERSION <= version <= _MAX_VERSION:
         raise ValueError(f"{name}: key version must be an integer from {_FIRST_VERSION} to {_MAX_VERSION}")
     return version
 
