@@ -12,6 +12,7 @@ from servicekit import context
 from servicekit.clock import SystemClock
 from servicekit.db import Database
 from servicekit.logging import get_logger
+from servicekit.pii_keys import verify_pii_keys
 from servicekit.uow import UnitOfWorkFactory
 
 from marriage.adapters.appointments import AppointmentRepository
@@ -52,6 +53,7 @@ async def seed(settings: MarriageSettings) -> None:
 
 async def _demo(db: Database, settings: MarriageSettings) -> None:
     cipher = settings.pii_cipher()
+    await verify_pii_keys(db, cipher)
     result = await load_demo_year(db, cipher)
     log.info("demo_year_loaded" if result.loaded else "demo_year_already_loaded",
              office=result.statistics.office_code, marriages=result.statistics.marriages_registered,

@@ -11,6 +11,7 @@ from typing import Awaitable, Callable
 from servicekit import migrations
 from servicekit.db import Database
 from servicekit.logging import configure_logging, get_logger
+from servicekit.pii_keys import verify_pii_keys
 from servicekit.rekey import DEFAULT_BATCH, EncryptedColumns, RekeyError, rekey
 from servicekit.server import ServiceRuntime, ServiceSpec
 from servicekit.settings import ServiceSettings
@@ -56,8 +57,9 @@ class ServiceCli:
         """Exit status: 0 done (or, with check, nothing left), 1 values left (check), 2 error."""
         db = Database(settings.database_url, self.spec().schema, pool_size=1)
         try:
-            reports = await rekey(db, settings.pii_cipher(), self.encrypted, batch_size=batch_size,
-                                  check=check)
+            cipher = settings.pii_cipher()
+            await verify_pii_keys(db, cipher)
+            reports = await rekey(db, cipher, self.encrypted, batch_size=batch_size, check=check)
         except RekeyError as err:
             get_logger(__name__).error("rekey_failed", error=str(err))
             return 2

@@ -68,3 +68,9 @@ def create_kit_tables(op: Operations, schema: str) -> None:
         table.create(bind)
     for statement in AUDIT_APPEND_ONLY_SQL:
         op.execute(statement.format(schema=schema))
+
+
+def create_pii_key_checks(op: Operations, schema: str) -> None:
+    """The PII keys' check values (servicekit.pii_keys), added to services after their first
+    migration (which creates the rest of the kit's tables and must stay as it was)."""
+    kit_tables(MetaData(schema=schema)).pii_key_checks.create(op.get_bind())

@@ -30,6 +30,7 @@ from servicekit.interceptors import (
 )
 from servicekit.logging import get_logger
 from servicekit.pii import PiiCipher
+from servicekit.pii_keys import verify_pii_keys
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
 from servicekit.tables import KitTables
@@ -101,11 +102,16 @@ class ServiceRuntime:
     async def start(self) -> int:
         s = self.settings
         db = Database(s.database_url, self.spec.schema, s.db_pool_size)
+        cipher = s.pii_cipher()
+        try:  # before anything is served or written: keys the stored data was not written with stop here
+            await verify_pii_keys(db, cipher, wait_s=30.0)
+        except BaseException:
+            await db.dispose()
+            raise
         nc = await connect_nats(s.nats_url, self.spec.name)
         js = nc.jetstream()
         if not await ensure_stream(js, s.stream_replicas):
             log.warning("stream_replicas_below_setting", stream="CIVIC", wanted=s.stream_replicas)
-        cipher = s.pii_cipher()
         uow = UnitOfWorkFactory(db, self.spec.tables, self.spec.name, self.clock)
         self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)
 

@@ -1,4 +1,5 @@
-"""Tables every service has in its own schema: outbox, processed events, dead letters, audit, idempotency."""
+"""Tables every service has in its own schema: outbox, processed events, dead letters, audit, idempotency,
+the PII keys' check values."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from servicekit.pii_keys import pii_key_checks_table
+
 
 @dataclass(frozen=True)
 class KitTables:
@@ -26,6 +29,7 @@ class KitTables:
     dead_letters: Table
     audit_log: Table
     idempotency: Table
+    pii_key_checks: Table
 
 
 def kit_tables(metadata: MetaData) -> KitTables:
@@ -99,7 +103,7 @@ def _idempotency(md: MetaData) -> Table:
     )
 
 
-_BUILDERS = (_outbox, _processed_events, _dead_letters, _audit_log, _idempotency)
+_BUILDERS = (_outbox, _processed_events, _dead_letters, _audit_log, _idempotency, pii_key_checks_table)
 
 # Audit rows are append-only: the database refuses UPDATE and DELETE on them.
 AUDIT_APPEND_ONLY_SQL = (
