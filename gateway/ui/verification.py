@@ -32,8 +32,10 @@ PUBLIC_CALLER = Caller(subject="public-verification", roles=frozenset({"public_v
 VERIFICATIONS_PER_MINUTE = 60
 # What the page can say (i18n keys verify.outcome.<outcome>).
 OUTCOMES = ("current", "changed", "notice", "invalid", "not_found", "unavailable", "busy")
-# States in which the document still stands as printed; any other state is shown as a warning.
+# States in which the document still stands as printed; any other state is shown as a warning. A
+# record's own document (certificate, receipt) by default; a named one (verify_links.DOCUMENTS) by its own.
 CURRENT_STATES = frozenset({"MARRIAGE_STATE_REGISTERED", "DIVORCE_STATE_COOLING_OFF", "DIVORCE_STATE_AWAITING_ISSUE"})
+DOCUMENT_CURRENT_STATES = {"divorceCertificate": frozenset({"DIVORCE_STATE_DIVORCED"})}
 
 
 class PublicVerification:
@@ -72,7 +74,7 @@ class PublicVerification:
         except BackendNotConfigured:
             return self._outcome(request, "unavailable", 503)
         record = to_json_dict(reply)
-        current = record.get("state") in CURRENT_STATES
+        current = record.get("state") in DOCUMENT_CURRENT_STATES.get(claims.document, CURRENT_STATES)
         return render(request, "verify.html", outcome="current" if current else "changed", record=record,
                       notice=None, script="")
 

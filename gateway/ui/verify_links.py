@@ -21,6 +21,10 @@ AUDIENCE = "civic-verify"
 ALGORITHM = "HS256"
 KEY_CONTEXT = b"civic-ui-verify-link-v1"
 RECORD_COLLECTIONS = ("marriages/", "divorceApplications/")
+# The printed document a link is on, where one record stands behind several: a divorce application's
+# acceptance receipt (no document named) and its divorce certificate. It decides whether the record's
+# state today still bears the document out.
+DOCUMENTS = {"divorceCertificate": "divorceApplications/"}
 
 
 class InvalidLink(Exception):
@@ -38,6 +42,7 @@ class _Utf8Json(json.JSONEncoder):
 class LinkClaims:
     record: str  # resource name, or "" for a refusal notice
     notice: dict[str, Any]  # the refusal notice's masked content, or {} for a record
+    document: str = ""  # a key of DOCUMENTS, or "" for the record's own document
 
 
 def is_record_name(name: str) -> bool:
@@ -45,15 +50,19 @@ def is_record_name(name: str) -> bool:
                for c in RECORD_COLLECTIONS)
 
 
+def is_document_of(document: str, name: str) -> bool:
+    return not document or (document in DOCUMENTS and name.startswith(DOCUMENTS[document]))
+
+
 class VerifyLinks:
     def __init__(self, token_key: str) -> None:
         # A key of its own: a verification token can never pass for a bearer token or the reverse.
         self._key = hmac.new(token_key.encode(), KEY_CONTEXT, hashlib.sha256).digest()
 
-    def for_record(self, name: str) -> str:
-        if not is_record_name(name):
-            raise ValueError(f"not a verifiable record name: {name!r}")
-        return self._sign({"rec": name})
+    def for_record(self, name: str, document: str = "") -> str:
+        if not is_record_name(name) or not is_document_of(document, name):
+            raise ValueError(f"not a verifiable record name or document: {name!r} {document!r}")
+        return self._sign({"rec": name, **({"doc": document} if document else {})})
 
     def for_notice(self, notice: dict[str, Any]) -> str:
         return self._sign({"notice": notice})
@@ -69,9 +78,10 @@ class VerifyLinks:
                                 options={"require": ["iat", "aud"]})
         except jwt.PyJWTError as exc:
             raise InvalidLink(type(exc).__name__) from exc
-        record, notice = claims.get("rec", ""), claims.get("notice", {})
-        if isinstance(record, str) and is_record_name(record) and not notice:
-            return LinkClaims(record, {})
+        record, notice, document = claims.get("rec", ""), claims.get("notice", {}), claims.get("doc", "")
+        if isinstance(record, str) and is_record_name(record) and not notice and isinstance(document, str) \
+                and is_document_of(document, record):
+            return LinkClaims(record, {}, document)
         if isinstance(notice, dict) and notice and not record:
             return LinkClaims("", notice)
         raise InvalidLink("claims")

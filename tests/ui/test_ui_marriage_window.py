@@ -187,7 +187,7 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     shot(scanned, "13b-withdrawn-receipt-verified")
 
 
-def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite):
+def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite, new_context):
     token = api_token(suite.url, "marriage_registrar")
     couple = Couple.new()
     application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, couple))
@@ -212,9 +212,19 @@ def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(
         expect(parties).to_contain_text(text)
     expect(page.locator("#d-seal")).to_contain_text("婚姻登记专用章")
     shot(page, "13d-divorce-certificate-screen")
+    expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg"))
+    certificate_link = page.locator("#verify-link").get_attribute("href")
     page.emulate_media(media="print")
     pdf = page.pdf(path=str(ARTIFACTS / "13d-divorce-certificate.pdf"), prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one sheet"
+
+    # Its QR code verifies the certificate: the divorce stands, under its L… number (not the receipt's).
+    scanned = new_context().new_page()
+    assert scanned.goto(certificate_link).status == 200
+    expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-current"))
+    expect(scanned.locator("#verify-document")).to_have_text(DIVORCE_CERTIFICATE)
+    expect(scanned.locator("#verify-state")).to_contain_text("已办理离婚登记")
+    shot(scanned, "13e-divorce-certificate-verified")
 
 
 def test_marital_status_lookup(page, suite):

@@ -39,6 +39,7 @@ KEY = "v" * 48
 REGISTERED = "marriages/0190c0de-0000-7000-8000-000000000001"
 DIVORCED = "marriages/0190c0de-0000-7000-8000-000000000002"
 RECEIPT = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
+DIVORCE = "divorceApplications/0190c0de-0000-7000-8000-000000000004"
 
 
 @dataclass
@@ -60,6 +61,11 @@ class FakeMarriages(pb_grpc.MarriageServiceServicer):
             return pb.RecordVerification(name=request.name, document_number="SL421281-2026-000001",
                                          record_kind="离婚登记申请", state="DIVORCE_STATE_DEEMED_WITHDRAWN",
                                          state_label="已视为撤回离婚登记申请", date="2026-01-05", parties=parties,
+                                         office_code="421281", verification_count=1)
+        if request.name == DIVORCE:
+            return pb.RecordVerification(name=request.name, document_number="L421281-2026-000002",
+                                         record_kind="离婚登记", state="DIVORCE_STATE_DIVORCED",
+                                         state_label="已办理离婚登记", date="2026-02-10", parties=parties,
                                          office_code="421281", verification_count=1)
         raise not_found("RECORD_NOT_FOUND", "记录不存在")
 
@@ -168,3 +174,18 @@ async def test_a_refusal_notice_is_numbered_signed_and_verifies_masked(harness):
     empty = await harness.client.post("/ui/api/refusal-notices", json={"parties": []}, headers=harness.bearer("marriage_registrar"))
     assert empty.status_code == 400
     assert {v["field"] for v in empty.json()["violations"]} >= {"reason", "detail", "officeCode", "parties"}
+
+
+async def test_a_divorce_certificate_stands_while_its_receipt_has_moved_on(harness):
+    """One registered divorce application, two printed documents: its divorce certificate is borne
+    out by the registered state; its acceptance receipt is not (the cooling-off is over)."""
+    certificate = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCE, 'divorceCertificate')}")
+    assert "verdict-current" in certificate.text and "L421281-2026-000002" in certificate.text
+    receipt = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCE)}")
+    assert "verdict-changed" in receipt.text
+    made = await harness.client.post("/ui/api/verify-links", json={"name": DIVORCE, "document": "divorceCertificate"},
+                                     headers=harness.bearer("marriage_registrar"))
+    assert made.status_code == 200 and harness.links.read(made.json()["url"].rsplit("/", 1)[1]).document
+    wrong = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED, "document": "divorceCertificate"},
+                                      headers=harness.bearer("marriage_registrar"))
+    assert wrong.status_code == 400 and wrong.json()["reason"] == "INVALID_DOCUMENT"

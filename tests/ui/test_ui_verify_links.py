@@ -42,3 +42,18 @@ def test_the_qr_code_is_svg():
     svg = qr_svg("http://127.0.0.1:8080/verify/abc.def.ghi")
     assert svg.startswith(b"<svg") or svg.startswith(b"<?xml")
     assert b"<path" in svg
+
+
+def test_a_link_may_name_the_document_a_record_stands_behind():
+    links = VerifyLinks(KEY)
+    name = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
+    assert links.read(links.for_record(name)).document == ""
+    assert links.read(links.for_record(name, "divorceCertificate")).document == "divorceCertificate"
+    for record, document in (("marriages/0190c0de-0000-7000-8000-000000000001", "divorceCertificate"),
+                             (name, "passport")):
+        with pytest.raises(ValueError):
+            links.for_record(record, document)
+    made = jwt.decode(links.for_record(name), options={"verify_signature": False})
+    forged = links._sign({**made, "doc": "passport"})  # signed, but no document the record has
+    with pytest.raises(InvalidLink):
+        links.read(forged)

@@ -1,4 +1,4 @@
-"""Public verification of a certificate or acceptance receipt (the QR link): masked data and the
+"""Public verification of a certificate (marriage or divorce) or acceptance receipt (the QR link): masked data and the
 record's current state; every verification is counted in the record's audit."""
 from __future__ import annotations
 
@@ -48,8 +48,11 @@ async def verify_application(uow: UnitOfWork, cipher: PiiCipher, application_id:
     a = app.record.application
     state = str(a.state_on(uow.clock.today()))
     name = f"divorceApplications/{a.id}"
+    # Registered, the application is the divorce itself: what it shows is its certificate (离婚证).
+    divorced = state == "DIVORCED"
     return pb.RecordVerification(
-        name=name, document_number=app.record.receipt_number, record_kind="离婚登记申请",
+        name=name, document_number=app.record.certificate_number if divorced else app.record.receipt_number,
+        record_kind="离婚登记" if divorced else "离婚登记申请",
         state=pb.DivorceState.Name(DIVORCE_STATE_PB[state]), state_label=DIVORCE_LABELS[state],
-        date=iso(a.accepted_on), parties=_public(list(marriage_pb(app.marriage).parties)),
+        date=iso(a.closed_on if divorced else a.accepted_on), parties=_public(list(marriage_pb(app.marriage).parties)),
         office_code=a.office_code, verification_count=await _count(uow, name))

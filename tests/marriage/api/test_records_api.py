@@ -191,6 +191,13 @@ async def test_public_verification_shows_masked_data_and_counts(marriage, secret
     receipt = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=app.name), metadata=public)
     assert (receipt.document_number, receipt.state, receipt.state_label) == \
         (app.receipt_number, "DIVORCE_STATE_COOLING_OFF", "离婚冷静期中")
+    fake_clock.set(dt.date(2024, 4, 10))  # cooling-off over: the divorce is registered
+    divorced = await stub(marriage).RegisterDivorce(pb.RegisterDivorceRequest(
+        request_id=unique(), name=app.name, office_code=office, both_present=True), metadata=md(secrets))
+    certificate = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=app.name), metadata=public)
+    assert (certificate.document_number, certificate.record_kind, certificate.state, certificate.date) == \
+        (divorced.certificate_number, "离婚登记", "DIVORCE_STATE_DIVORCED", "2024-04-10")
+    assert divorced.certificate_number.startswith("L")
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=f"marriages/{'0' * 8}-0000-0000-0000-{'0' * 12}"),
                                           metadata=public)

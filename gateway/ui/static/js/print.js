@@ -14,8 +14,10 @@ export function showQr({ url, qr }) {
   link.textContent = url;
 }
 
-export async function qrFor(name) {
-  showQr(await post("/ui/api/verify-links", { name }));
+// document: which printed document of the record the code is on, when it has several
+// (a divorce application: its receipt, or "divorceCertificate").
+export async function qrFor(name, document = "") {
+  showQr(await post("/ui/api/verify-links", document ? { name, document } : { name }));
 }
 
 export function ready() {

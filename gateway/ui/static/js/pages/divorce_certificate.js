@@ -1,7 +1,7 @@
 import { post } from "../api.js";
 import { $, el, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
-import { failed, ready, start } from "../print.js";
+import { failed, qrFor, ready, start } from "../print.js";
 
 const PURPOSE = "打印离婚证";
 
@@ -17,6 +17,7 @@ async function load(session) {
   $("#d-parties").replaceChildren(...a.parties.map((p) => el("tr", {},
     el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber))));
   $("#d-seal").textContent = t("print.seal", { office: $("#d-office").textContent });
+  await qrFor(a.name, "divorceCertificate");
   ready();
 }
 
