@@ -59,6 +59,7 @@ class DivorceRepository:
         await self.session.execute(update(t.divorce_applications)
                                    .where(t.divorce_applications.c.id == uuid.UUID(a.id)).values(
             outcome=str(a.outcome) if a.outcome else None, closed_on=a.closed_on,
+            cooling_off_end=a.cooling_off_end, issue_deadline=a.issue_deadline,
             withdrawn_by=record.withdrawn_by, certificate_number=record.certificate_number,
             refusal_reason=refusal_reason, updated_at=now))
 
@@ -86,6 +87,12 @@ class DivorceRepository:
         rows = await self.session.execute(
             select(c.id, c.marriage_id).where(c.outcome.is_(None), c.issue_deadline < today)
             .order_by(c.issue_deadline, c.id).limit(limit).with_for_update(skip_locked=True))
+        return [str(r.id) for r in rows]
+
+    async def open_ids(self) -> list[str]:
+        """Every open application (the partial index of open deadlines serves it)."""
+        c = t.divorce_applications.c
+        rows = await self.session.execute(select(c.id).where(c.outcome.is_(None)).order_by(c.issue_deadline, c.id))
         return [str(r.id) for r in rows]
 
     async def list(self, flt: ApplicationFilter, today: dt.date, offset: int, limit: int) -> Sequence:

@@ -27,7 +27,7 @@ from marriage.app.access import require_jurisdiction
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.marriages import load
 from marriage.app.messages import application_pb, audit_view, marriage_pb
-from marriage.domain.calendar import WorkCalendar
+from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.certificates import CertificateKind, format_certificate_number
 from marriage.domain.divorce import DivorceAgreement, DivorceApplication
 from marriage.domain.parties import IdType, party_key
@@ -35,6 +35,7 @@ from marriage.domain.parties import IdType, party_key
 log = get_logger(__name__)
 RECEIPT_SERIES = "SL"  # 受理回执单
 SWEEP_BATCH = 200
+PERIOD_HORIZON_DAYS = 70  # acceptance → last possible issue day, with room for rolled rest days
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_
     divorces = DivorceRepository(uow.session)
     pending = await divorces.open_of(marriage_id, marriage.marriage.party_keys)
     # A stale application whose issue period passed lapses now (the sweep may not have run yet).
-    if pending is not None and not await _lapse(uow, Application(pending, marriage), today):
+    if pending is not None and not await _lapse(uow, Application(pending, marriage), today, cal):
         raise precondition("DIVORCE_ALREADY_APPLIED", "该婚姻已有正在办理的离婚申请",
                                application=f"divorceApplications/{pending.id}")
     application = DivorceApplication.accept(str(uuid7()), marriage.marriage, office, today, agreement, cal)
@@ -167,19 +168,35 @@ async def list_applications(session: AsyncSession, cipher: PiiCipher, flt: Appli
 
 # --- the lapse sweep -----------------------------------------------------------------------------
 
-async def _lapse(uow: UnitOfWork, app: Application, today: dt.date) -> bool:
+async def _apply_change(uow: UnitOfWork, app: Application, today: dt.date, action: str,
+                        change: Callable[[DivorceApplication], bool]) -> bool:
+    """Run a change on the application; when it changed something, save it with its audit row and event."""
     before = _audit_view(app.record, today)
-    if not app.record.application.lapse_if_due(today):
+    if not change(app.record.application):
         return False
     await DivorceRepository(uow.session).save(app.record, uow.clock.now())
-    _changed(uow, app, "divorce.lapse", before, today)
+    _changed(uow, app, action, before, today)
     return True
 
 
-async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: dt.date) -> int:
+async def _extend(uow: UnitOfWork, app: Application, cal: WorkCalendar, today: dt.date) -> bool:
+    """The application's periods as the calendar now ends them, when later (see extend_periods)."""
+    return await _apply_change(uow, app, today, "divorce.extend_periods", lambda a: a.extend_periods(cal))
+
+
+async def _lapse(uow: UnitOfWork, app: Application, today: dt.date, cal: WorkCalendar) -> bool:
+    """Deemed withdrawn when the issue period has passed — by the calendar in force now, so a period
+    whose last day a later holiday notice made a rest day is extended instead."""
+    await _extend(uow, app, cal, today)
+    return await _apply_change(uow, app, today, "divorce.lapse", lambda a: a.lapse_if_due(today))
+
+
+async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: dt.date,
+                       cal: WorkCalendar | None = None) -> int:
     """Close every open application whose issue deadline passed before ``today`` as deemed
     withdrawn, each with its event and audit row; returns how many. Safe to run concurrently
     (rows another sweeper holds are skipped) and again (closed applications are not selected)."""
+    cal = cal or bundled_calendar()
     total = 0
     with context.acting(f"lapse-sweep:{today.isoformat()}", "marriage.lapse_sweep"):
         while True:
@@ -187,19 +204,59 @@ async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today:
             async with uow_factory() as uow:
                 ids = await DivorceRepository(uow.session).lapsed_ids(today, SWEEP_BATCH)
                 for application_id in ids:
-                    lapsed += await _lapse(uow, await _load(uow.session, cipher, application_id), today)
+                    lapsed += await _lapse(uow, await _load(uow.session, cipher, application_id), today, cal)
             total += lapsed
             if len(ids) < SWEEP_BATCH or not lapsed:
                 return total
 
 
+async def extend_open_periods(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: dt.date,
+                              cal: WorkCalendar) -> int:
+    """Bring every open application's periods up to the calendar in force (a release carrying a new
+    holiday notice), each extension with its event and audit row; returns how many moved. Open
+    applications are few (about two months' worth), and each is locked only while it is checked."""
+    extended = 0
+    with context.acting(f"calendar:{today.isoformat()}", "marriage.calendar"):
+        async with uow_factory() as uow:
+            ids = await DivorceRepository(uow.session).open_ids()
+        for application_id in ids:
+            async with uow_factory() as uow:
+                app = await _load(uow.session, cipher, application_id, for_update=True)
+                extended += await _extend(uow, app, cal, today)
+    return extended
+
+
+def warn_if_calendar_ends(cal: WorkCalendar, today: dt.date) -> None:
+    """The longest period (cooling-off, then the issue period, each rolled past rest days) ends
+    about 65 days after acceptance: once that reaches a year without its holiday notice, the
+    deadlines given from now on may fall on holidays the service does not know of."""
+    missing = sorted({(today + dt.timedelta(days=days)).year for days in (0, PERIOD_HORIZON_DAYS)}
+                     - cal.covered_years)
+    if missing:
+        log.warning("holiday_calendar_missing_years", years=missing,
+                    hint="add the State Council's holiday notice for these years to holidays-cn.csv and release; "
+                         "open applications are extended to it at start")
+
+
 async def run_lapse_sweeps(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: Callable[[], dt.date],
-                           interval_s: float, stop: asyncio.Event) -> None:
-    """Sweep now and then every ``interval_s`` seconds until ``stop`` is set; a failed sweep is
-    logged and tried again at the next tick."""
+                           interval_s: float, stop: asyncio.Event, cal: WorkCalendar | None = None) -> None:
+    """At start, bring open applications up to the calendar; then sweep now and every
+    ``interval_s`` seconds until ``stop`` is set. A failed pass is logged and tried again at the
+    next tick; a calendar ending too soon is said once a day."""
+    cal = cal or bundled_calendar()
+    settled, warned = False, None
     while not stop.is_set():
         try:
-            lapsed = await sweep_lapsed(uow_factory, cipher, today())
+            day = today()
+            if warned != day:
+                warn_if_calendar_ends(cal, day)
+                warned = day
+            if not settled:
+                extended = await extend_open_periods(uow_factory, cipher, day, cal)
+                settled = True
+                if extended:
+                    log.info("divorce_periods_extended", count=extended)
+            lapsed = await sweep_lapsed(uow_factory, cipher, day, cal)
             if lapsed:
                 log.info("divorce_applications_lapsed", count=lapsed)
         except Exception:

@@ -68,6 +68,12 @@ class WorkCalendar:
             day += _ONE_DAY
         return day
 
+    @property
+    def covered_years(self) -> frozenset[int]:
+        """Years whose holiday notice the calendar holds (it lists their statutory holidays). In any
+        other year only weekends are rest days: a period ending there may end too early."""
+        return frozenset(day.year for day in self.holidays)
+
     def rush_dates(self, year: int) -> frozenset[dt.date]:
         """The listed rush dates of a year, plus the yearly ones for years the file does not cover."""
         return frozenset(day for day in self.rush if day.year == year) | _fixed_rush_dates(year)

@@ -150,6 +150,23 @@ class DivorceApplication:
             raise precondition("APPLICATION_NOT_DIVORCED", "该离婚申请未办理离婚登记，没有可打印的离婚证",
                                state=str(state))
 
+    def extend_periods(self, cal: WorkCalendar) -> bool:
+        """Both periods as ``cal`` ends them, where that is later than they were set: a holiday
+        notice published after the acceptance (the State Council's comes each November) can turn a
+        period's last day into a rest day, and the period then ends on the next working day (民发
+        〔2020〕116号). Never earlier: a day the parties were given is not taken back. Open
+        applications only; True when a period moved."""
+        if self.outcome is not None:
+            return False
+        cooling_off_end, issue_deadline = divorce_periods(self.accepted_on, cal)
+        cooling_off_end = max(cooling_off_end, self.cooling_off_end)
+        issue_deadline = max(issue_deadline, self.issue_deadline,
+                             cal.roll_to_working_day(cooling_off_end + ISSUE_PERIOD))
+        if (cooling_off_end, issue_deadline) == (self.cooling_off_end, self.issue_deadline):
+            return False
+        self.cooling_off_end, self.issue_deadline = cooling_off_end, issue_deadline
+        return True
+
     def lapse_if_due(self, today: dt.date) -> bool:
         """For the daily sweep: close an application whose issue period has passed."""
         if self.outcome is not None or today <= self.issue_deadline:

@@ -4,7 +4,8 @@ import datetime as dt
 
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
-from marriage.app.divorces import sweep_lapsed
+from marriage.app.divorces import extend_open_periods, sweep_lapsed
+from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.bootstrap import MIGRATIONS, build_spec
 from marriage.settings import MarriageSettings
 from servicekit.testing.plugin import unique
@@ -81,3 +82,40 @@ async def test_the_background_job_sweeps_on_its_own(start_service, fake_clock, s
             "SELECT count(*) FROM audit_log WHERE resource = :r AND action = 'divorce.lapse'"),
             {"r": app.name})).scalar_one()
     assert count == 1
+
+
+async def test_a_holiday_notice_that_comes_later_extends_open_applications(marriage, secrets, fake_clock):
+    """Accepted 2031-03-03, when the service's calendar had no 2031 notice: deadline 2031-05-02
+    (Fri). A release whose calendar makes that day a holiday brings the application up to it at
+    start — the deadline moves to the next working day, with its event and audit row — and the
+    sweep lapses it only after that day."""
+    app = await apply_on(marriage, secrets, fake_clock, dt.date(2031, 3, 3))
+    assert (app.cooling_off_end_date, app.issue_deadline_date) == ("2031-04-02", "2031-05-02")
+    bundled = bundled_calendar()
+    notice = WorkCalendar(bundled.holidays | {dt.date(2031, 5, 1), dt.date(2031, 5, 2)},
+                          bundled.make_up_workdays, bundled.rush)
+    assert await extend_open_periods(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 3, 20), notice) >= 1
+    got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
+                                                     metadata=secrets.caller_metadata(*REGISTRAR))
+    assert got.issue_deadline_date == "2031-05-05"  # Sat and Sun after the holiday, then Monday
+    (audit,) = await audit_rows(marriage, app.name, "divorce.extend_periods")
+    assert (audit.before["issue_deadline"], audit.after["issue_deadline"]) == ("2031-05-02", "2031-05-05")
+    # Once: the next start finds nothing to move (2031 belongs to these tests alone).
+    assert await extend_open_periods(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 3, 20), notice) == 0
+
+    await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 5), notice)
+    assert await outcome_of(marriage, app.name) is None
+    await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 6), notice)
+    assert await outcome_of(marriage, app.name) == "DEEMED_WITHDRAWN"
+
+
+async def test_the_sweep_lapses_by_the_calendar_in_force(marriage, secrets, fake_clock):
+    """Without the start-up pass (e.g. a sweep already due): the sweep extends before it lapses."""
+    app = await apply_on(marriage, secrets, fake_clock, dt.date(2031, 3, 4))
+    assert app.issue_deadline_date == "2031-05-05"
+    bundled = bundled_calendar()
+    notice = WorkCalendar(bundled.holidays | {dt.date(2031, 5, 5)}, bundled.make_up_workdays, bundled.rush)
+    await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 6), notice)
+    assert await outcome_of(marriage, app.name) is None  # its last day was a rest day: it ends on 05-06
+    assert [a.after["issue_deadline"] for a in await audit_rows(marriage, app.name, "divorce.extend_periods")] \
+        == ["2031-05-06"]

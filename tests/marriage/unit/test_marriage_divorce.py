@@ -164,3 +164,49 @@ def test_agreement_must_be_complete():
     assert (caught.value.reason, caught.value.kind) == ("AGREEMENT_INCOMPLETE", ErrorKind.INVALID_ARGUMENT)
     assert [v.field for v in caught.value.violations] == [
         "agreement.children", "agreement.debts", "agreement.voluntary"]
+
+
+def calendar(*holidays: dt.date, workdays: tuple[dt.date, ...] = ()):
+    from marriage.domain.calendar import WorkCalendar
+    return WorkCalendar(frozenset(holidays), frozenset(workdays), frozenset())
+
+
+def test_a_later_holiday_notice_extends_an_open_application_never_shortens_it(marriage):
+    """Accepted 2030-11-29 (Fri) before the 2031 notice was known: day 30 = 2030-12-29 (Sun) → Mon
+    12-30; issue period to 2031-01-29 (Wed). Once the notice makes 01-29 a holiday (as 2031's 春节
+    might), the period ends on the next working day, Thu 01-30; the parties keep that day even if a
+    later calendar took the holiday back."""
+    unknown = calendar(D(2030, 10, 1))
+    app = DivorceApplication.accept("d9", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, unknown)
+    assert (app.cooling_off_end, app.issue_deadline) == (D(2030, 12, 30), D(2031, 1, 29))
+    assert unknown.covered_years == {2030}
+    notice = calendar(D(2030, 10, 1), D(2031, 1, 29))
+    assert app.extend_periods(notice) is True
+    assert (app.cooling_off_end, app.issue_deadline) == (D(2030, 12, 30), D(2031, 1, 30))
+    assert app.extend_periods(notice) is False  # settled
+    assert app.extend_periods(unknown) is False  # never earlier
+    assert app.issue_deadline == D(2031, 1, 30)
+    assert app.state_on(D(2031, 1, 30)) is DivorceState.AWAITING_ISSUE
+    assert app.lapse_if_due(D(2031, 1, 30)) is False
+
+
+def test_a_cooling_off_that_moves_moves_the_issue_period_with_it(marriage):
+    app = DivorceApplication.accept("d8", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, calendar())
+    assert app.extend_periods(calendar(D(2030, 12, 30), D(2030, 12, 31))) is True
+    assert (app.cooling_off_end, app.issue_deadline) == (D(2031, 1, 1), D(2031, 1, 31))
+
+
+def test_a_closed_application_keeps_its_periods(application):
+    application.lapse_if_due(day(61))
+    assert application.extend_periods(calendar(application.issue_deadline)) is False
+
+
+def test_a_calendar_ending_within_the_periods_is_said():
+    from structlog.testing import capture_logs
+
+    from marriage.app.divorces import warn_if_calendar_ends
+    cal = calendar(D(2030, 10, 1))
+    with capture_logs() as logs:
+        warn_if_calendar_ends(cal, D(2030, 9, 1))  # 70 days on: still 2030
+        warn_if_calendar_ends(cal, D(2030, 11, 30))  # 70 days on: 2031, no notice yet
+    assert [(e["event"], e["years"]) for e in logs] == [("holiday_calendar_missing_years", [2031])]
