@@ -36,7 +36,7 @@ from gateway.descriptors import ServiceInfo, load_services
 from gateway.feed import EventFeed, FeedApi
 from gateway.middleware import RequestMiddleware
 from gateway.openapi import OpenApiBuilder
-from gateway.ops import Check, Metrics, Readiness, healthz
+from gateway.ops import BACKEND_PREFIX, Check, Metrics, Readiness, healthz
 from gateway.problems import Problem
 from gateway.proxy import Proxy
 from gateway.ratelimit import RateLimiter
@@ -101,7 +101,7 @@ def create_app(
         {
             "database": db.ping,
             "nats": feed.ready,
-            **{f"backend:{key}": _serving(backends, key) for key in sorted(settings.backends)},
+            **{f"{BACKEND_PREFIX}{key}": _serving(backends, key) for key in sorted(settings.backends)},
         }
     )
     gateway = Gateway(
@@ -145,6 +145,7 @@ def create_app(
     app_routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness.endpoint, methods=["GET"]),
+        Route("/readyz/self", readiness.own_endpoint, methods=["GET"]),
         Route("/metrics", metrics.endpoint, methods=["GET"]),
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

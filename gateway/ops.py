@@ -1,4 +1,5 @@
-"""Operations endpoints: /healthz (the process), /readyz (backends, database, NATS), /metrics."""
+"""Operations endpoints: /healthz (the process), /readyz (backends, database, NATS), /readyz/self (the
+gateway's own database and NATS: the pods' readiness), /metrics."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gateway.bodies import json_response
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 CHECK_TIMEOUT_S = 2.0
+BACKEND_PREFIX = "backend:"  # readiness checks named so are the backends
 
 
 class Metrics:
@@ -68,7 +70,19 @@ class Readiness:
         return dict(zip(self._checks, results, strict=True))
 
     async def endpoint(self, request: Request) -> Response:
-        checks = await self.report()
+        return await self._answer(await self.report())
+
+    async def own_endpoint(self, request: Request) -> Response:
+        """Without the backends. For the gateway pods' readiness probe: a service that is down
+        answers 503 on its own routes, while sign-in, the UI and every other service's routes go
+        on; were the pods unready whenever one backend was, the ingress would have no gateway to
+        send anything to (and a backend restarting would take the whole API with it)."""
+        own = {name: check for name, check in self._checks.items() if not name.startswith(BACKEND_PREFIX)}
+        results = await asyncio.gather(*(self._run(check) for check in own.values()))
+        return await self._answer(dict(zip(own, results, strict=True)))
+
+    @staticmethod
+    async def _answer(checks: dict[str, bool]) -> Response:
         ready = all(checks.values())
         return json_response(
             {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503

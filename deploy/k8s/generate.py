@@ -262,7 +262,9 @@ def _probes(comp: Component) -> dict:
     return {
         # Connecting to NATS is retried for 30 s at start; give it that long before liveness counts.
         "startupProbe": check(2, 30),
-        "readinessProbe": check(5, 2, "/readyz"),
+        # The gateway's own dependencies only: /readyz also asks every backend, and one service
+        # down must not take every gateway pod (and so the whole API and UI) out of the Service.
+        "readinessProbe": check(5, 2, "/readyz/self"),
         # The "liveness" health name answers SERVING while the process runs: a database outage
         # makes the pod unready, never restarted (restarting cannot fix it).
         "livenessProbe": check(10, 3, grpc_service="liveness"),

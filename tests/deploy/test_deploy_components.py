@@ -87,7 +87,7 @@ def test_ports_match_the_settings_class(overlay: str, comp: str) -> None:
         # Services: native gRPC health checks; the gateway: its HTTP health endpoints.
         assert ("grpc" in c[kind]) == (comp != "gateway"), kind
     if comp == "gateway":
-        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz/self"  # not the backends (gateway/ops.py)
         assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
     [service_port] = one(objects, "Service", comp)["spec"]["ports"]
     assert service_port["port"] == port and service_port["targetPort"] in (port, declared["name"])

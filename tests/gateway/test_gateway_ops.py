@@ -21,6 +21,8 @@ async def test_health_and_readiness_follow_the_backends(gw) -> None:
     await gw.backend.stop()
     stopped = await gw.client.get("/readyz")
     assert stopped.status_code == 503 and stopped.json()["checks"]["database"] is True
+    own = await gw.client.get("/readyz/self")  # the pods' probe: the gateway itself is ready
+    assert own.status_code == 200 and own.json()["checks"] == {"database": True, "nats": True}
     assert (await gw.client.get("/healthz")).status_code == 200  # the process itself is fine
 
 
