@@ -35,7 +35,12 @@ OUTCOMES = ("current", "changed", "notice", "invalid", "not_found", "unavailable
 # States in which the document still stands as printed; any other state is shown as a warning. A
 # record's own document (certificate, receipt) by default; a named one (verify_links.DOCUMENTS) by its own.
 CURRENT_STATES = frozenset({"MARRIAGE_STATE_REGISTERED", "DIVORCE_STATE_COOLING_OFF", "DIVORCE_STATE_AWAITING_ISSUE"})
-DOCUMENT_CURRENT_STATES = {"divorceCertificate": frozenset({"DIVORCE_STATE_DIVORCED"})}
+DOCUMENT_CURRENT_STATES = {
+    "divorceCertificate": frozenset({"DIVORCE_STATE_DIVORCED", "MARRIAGE_STATE_DIVORCED"}),
+    # It certifies the record as it was when issued; only a revoked registration takes it back.
+    "recordCertificate": frozenset({"MARRIAGE_STATE_REGISTERED", "MARRIAGE_STATE_DIVORCED",
+                                    "MARRIAGE_STATE_ENDED_BY_DEATH"}),
+}
 
 
 class PublicVerification:

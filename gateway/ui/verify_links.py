@@ -21,10 +21,11 @@ AUDIENCE = "civic-verify"
 ALGORITHM = "HS256"
 KEY_CONTEXT = b"civic-ui-verify-link-v1"
 RECORD_COLLECTIONS = ("marriages/", "divorceApplications/")
-# The printed document a link is on, where one record stands behind several: a divorce application's
-# acceptance receipt (no document named) and its divorce certificate. It decides whether the record's
-# state today still bears the document out.
-DOCUMENTS = {"divorceCertificate": "divorceApplications/"}
+# The printed document a link is on, where one record stands behind several (none named: the record's
+# own — a marriage certificate, an acceptance receipt): a divorce certificate (of an application, or a
+# replacement printed from the marriage record) or a marriage-record certificate. It decides whether
+# the record's state today still bears the document out.
+DOCUMENTS = {"divorceCertificate": ("divorceApplications/", "marriages/"), "recordCertificate": ("marriages/",)}
 
 
 class InvalidLink(Exception):
@@ -51,7 +52,7 @@ def is_record_name(name: str) -> bool:
 
 
 def is_document_of(document: str, name: str) -> bool:
-    return not document or (document in DOCUMENTS and name.startswith(DOCUMENTS[document]))
+    return not document or (document in DOCUMENTS and name.startswith(DOCUMENTS[document]))  # str.startswith(tuple)
 
 
 class VerifyLinks:

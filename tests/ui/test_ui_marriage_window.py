@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import uuid
 
+import httpx
 from playwright.sync_api import expect
 
 from tests.ui.support import (
@@ -253,6 +255,44 @@ def test_reissue_a_certificate(page, suite):
     page.get_by_role("button", name="办理补领").click()
     expect(page.locator("#reissue-result")).to_contain_text("补发结婚证")
     shot(page, "15-reissued")
+    number = re.search(r"BJ\d{6}-\d{4}-\d{6}", page.locator("#reissue-result").inner_text())[0]
+    page.locator("#print-reissued").click()  # the replacement prints under its own number
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#doc-title")).to_have_text("结婚证（补发）")
+    expect(page.locator("#c-number")).to_have_text(number)
+    expect(page.locator("#c-parties")).to_contain_text(couple.man_id)
+    shot(page, "15b-reissued-certificate")
+
+
+def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies(page, suite, new_context):
+    """The status changed since the registration: 补领 yields a 婚姻登记记录证明 (ZM…), printed as such,
+    and its QR code verifies it as standing although the marriage is dissolved."""
+    token = api_token(suite.url, "marriage_registrar")
+    couple = Couple.new()
+    marriage = register_via_api(suite.url, token, couple)
+    ended = httpx.post(f"{suite.url}/v1/{marriage['name']}:recordCourtDivorce", timeout=10,
+                       headers={"Authorization": f"Bearer {token}"},
+                       json={"requestId": str(uuid.uuid4()), "court": "赤壁市人民法院",
+                             "documentNumber": "(2025)鄂1281民初7号", "effectiveDate": today().isoformat()})
+    assert ended.status_code == 200, ended.text
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
+    page.locator("#find-id").fill(couple.woman_id)
+    page.locator("#find-id").press("Enter")
+    page.get_by_label("补领原因").select_option(label="结婚证遗失")
+    page.get_by_role("button", name="办理补领").click()
+    expect(page.locator("#reissue-result")).to_contain_text("ZM")
+    number = re.search(r"ZM\d{6}-\d{4}-\d{6}", page.locator("#reissue-result").inner_text())[0]
+    page.locator("#print-reissued").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#doc-title")).to_have_text("婚姻登记记录证明")
+    expect(page.locator("#c-number")).to_have_text(number)
+    expect(page.locator("#c-note")).to_contain_text(marriage["certificateNumber"])
+    shot(page, "15c-record-certificate")
+    scanned = new_context().new_page()
+    assert scanned.goto(page.locator("#verify-link").get_attribute("href")).status == 200
+    expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-current"))
+    expect(scanned.locator("#verify-state")).to_contain_text("离婚")
 
 
 def test_counseling_case_open_record_close(page):

@@ -186,6 +186,15 @@ async def test_a_divorce_certificate_stands_while_its_receipt_has_moved_on(harne
     made = await harness.client.post("/ui/api/verify-links", json={"name": DIVORCE, "document": "divorceCertificate"},
                                      headers=harness.bearer("marriage_registrar"))
     assert made.status_code == 200 and harness.links.read(made.json()["url"].rsplit("/", 1)[1]).document
-    wrong = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED, "document": "divorceCertificate"},
+    wrong = await harness.client.post("/ui/api/verify-links", json={"name": DIVORCE, "document": "recordCertificate"},
                                       headers=harness.bearer("marriage_registrar"))
     assert wrong.status_code == 400 and wrong.json()["reason"] == "INVALID_DOCUMENT"
+
+
+async def test_a_record_certificate_stands_after_the_divorce_a_marriage_certificate_does_not(harness):
+    record = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCED, 'recordCertificate')}")
+    assert "verdict-current" in record.text and "已离婚" in record.text
+    replacement = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCED, 'divorceCertificate')}")
+    assert "verdict-current" in replacement.text
+    certificate = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCED)}")
+    assert "verdict-changed" in certificate.text

@@ -49,8 +49,9 @@ def test_a_link_may_name_the_document_a_record_stands_behind():
     name = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
     assert links.read(links.for_record(name)).document == ""
     assert links.read(links.for_record(name, "divorceCertificate")).document == "divorceCertificate"
-    for record, document in (("marriages/0190c0de-0000-7000-8000-000000000001", "divorceCertificate"),
-                             (name, "passport")):
+    marriage = "marriages/0190c0de-0000-7000-8000-000000000001"
+    assert links.read(links.for_record(marriage, "recordCertificate")).document == "recordCertificate"
+    for record, document in ((name, "recordCertificate"), (name, "passport")):
         with pytest.raises(ValueError):
             links.for_record(record, document)
     made = jwt.decode(links.for_record(name), options={"verify_signature": False})

@@ -204,6 +204,12 @@ class MarriageRepository:
             id=uuid.uuid4(), marriage_id=uuid.UUID(marriage_id), kind=kind, number=number,
             office_code=office_code, issue_date=issue_date, reason=reason))
 
+    async def certificate_kind(self, marriage_id: str, number: str) -> str | None:
+        """The kind of a certificate issued on the record under ``number`` (None: no such)."""
+        c = t.certificates.c
+        return (await self.session.execute(select(c.kind).where(
+            c.marriage_id == uuid.UUID(marriage_id), c.number == number))).scalar()
+
     async def certificate_kinds(self, marriage_id: str) -> set[str]:
         rows = await self.session.execute(
             select(t.certificates.c.kind).where(t.certificates.c.marriage_id == uuid.UUID(marriage_id)))

@@ -51,7 +51,8 @@ class MarriagesApi(ApiBase):
                                context: grpc.aio.ServicerContext) -> pb.Marriage:
         marriage_id = resource_id(request.name, "marriages")
         async with self.infra.uow() as uow:  # the audit row commits before the numbers leave
-            record = await uc.print_certificate(uow, self.infra.cipher, marriage_id, request.purpose)
+            record = await uc.print_certificate(uow, self.infra.cipher, marriage_id, request.purpose,
+                                                request.document_number)
         return marriage_pb(record, full_ids=True)
 
     async def ListMarriages(self, request: pb.ListMarriagesRequest,

@@ -200,13 +200,22 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
 
 # --- certificate print ---------------------------------------------------------------------------
 
-async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, purpose: str) -> MarriageRecord:
+async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, purpose: str,
+                            document_number: str = "") -> MarriageRecord:
     """The record whose certificate a registrar prints, with the parties' numbers for the caller to
-    show in full. The disclosure is audited (who, which record, why); the audit keeps no numbers."""
+    show in full: its marriage certificate, or ``document_number`` — one issued on it since (a
+    reissue, its divorce certificate, a record certificate). The disclosure is audited (who, which
+    record and document, why); the audit keeps no ID numbers."""
     if not purpose.strip():
         raise invalid("PURPOSE_REQUIRED", "须说明打印用途（如打印结婚证、补领结婚证）", "purpose")
-    record = await load(MarriageRepository(uow.session, cipher), marriage_id)
-    uow.audit("marriage.print_certificate", f"marriages/{record.id}", reason=purpose.strip())
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id)
+    document = document_number.strip().upper() or record.marriage.certificate_number
+    if document != record.marriage.certificate_number and await repo.certificate_kind(record.id, document) is None:
+        raise not_found("CERTIFICATE_NOT_OF_RECORD", f"证书字号 {document} 不是此婚姻登记记录发出的证书",
+                        document_number=document)
+    uow.audit("marriage.print_certificate", f"marriages/{record.id}", after={"document_number": document},
+              reason=purpose.strip())
     return record
 
 

@@ -214,7 +214,8 @@ async def test_a_registrar_prints_a_certificate_with_the_numbers_in_full_and_it_
     assert [p.id_number for p in printed.parties] == [man, woman]
     assert printed.certificate_number == m.certificate_number
     (audit,) = await audit_rows(marriage, m.name, "marriage.print_certificate")
-    assert (audit.actor, audit.reason, audit.before, audit.after) == ("window-3", "打印结婚证", None, None)
+    assert (audit.actor, audit.reason, audit.before, audit.after) == (
+        "window-3", "打印结婚证", None, {"document_number": m.certificate_number})
     again = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))
     assert [p.id_number for p in again.parties] == [p.id_number for p in m.parties]
 
@@ -226,3 +227,24 @@ async def test_a_registrar_prints_a_certificate_with_the_numbers_in_full_and_it_
                                               metadata=md(secrets, "marriage_counselor"))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert len(await audit_rows(marriage, m.name, "marriage.print_certificate")) == 1
+
+
+async def test_a_reissued_certificate_prints_under_its_own_number(marriage, secrets):
+    """补领: the replacement carries its BJ… number, and the print names it; a number the record did
+    not issue is refused."""
+    man = person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man), metadata=md(secrets))
+    other = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
+    done = await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique(), name=m.name, office_code=m.office_code, ground="结婚证遗失"), metadata=md(secrets))
+    assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number.startswith("BJ")
+    printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+        name=m.name, purpose="打印补发结婚证", document_number=done.document_number.lower()), metadata=md(secrets))
+    assert printed.parties[0].id_number == man
+    audits = await audit_rows(marriage, m.name, "marriage.print_certificate")
+    assert [a.after for a in audits] == [{"document_number": done.document_number}]
+    for foreign in (other.certificate_number, "BJ421281-2024-999999"):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+                name=m.name, purpose="打印补发结婚证", document_number=foreign), metadata=md(secrets))
+        assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.NOT_FOUND, "CERTIFICATE_NOT_OF_RECORD")

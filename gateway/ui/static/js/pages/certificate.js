@@ -3,20 +3,41 @@ import { $, el, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
 import { failed, qrFor, ready, start } from "../print.js";
 
-const PURPOSE = "打印结婚证";
+// Which document of the record: its marriage certificate, or one issued on it since (?number=):
+// a replacement (BJ…, BL…), its divorce certificate (L…) or a marriage-record certificate (ZM…).
+const DOCUMENTS = {
+  J: { title: "print.certificate", purpose: "打印结婚证" },
+  BJ: { title: "print.certificate", purpose: "打印补发结婚证", reissued: true },
+  L: { title: "print.divorceCertificate", purpose: "打印离婚证", divorce: true },
+  BL: { title: "print.divorceCertificate", purpose: "打印补发离婚证", divorce: true, reissued: true },
+  ZM: { title: "print.recordCertificate", purpose: "打印婚姻登记记录证明", record: true },
+};
+
+function documentOf(number) {
+  const kind = (number.match(/^(BJ|BL|ZM|J|L)\d/) || [])[1] || "J";
+  return DOCUMENTS[kind];
+}
 
 async function load(session) {
+  const number = (new URLSearchParams(location.search).get("number") || "").trim().toUpperCase();
+  const doc = number ? documentOf(number) : DOCUMENTS.J;
   // The certificate carries the parties' numbers in full: only this call returns them, and the
-  // marriage service audits it (who printed which record, and why: in the auditors' language).
-  const marriage = await post(`/v1/marriages/${pageParams().record_id}:printCertificate`, { purpose: PURPOSE });
-  $("#c-number").textContent = marriage.certificateNumber;
-  $("#c-date").textContent = marriage.registerDate;
+  // marriage service audits it (who printed which record and document, and why: in the auditors' language).
+  const marriage = await post(`/v1/marriages/${pageParams().record_id}:printCertificate`,
+    { purpose: doc.purpose, ...(number ? { documentNumber: number } : {}) });
+  $("#doc-title").textContent = t(doc.title) + (doc.reissued ? t("print.reissued") : "");
+  if (number) $("#c-number-label").textContent = t("print.documentNumber");
+  $("#c-number").textContent = number || marriage.certificateNumber;
+  if (doc.divorce) $("#c-date-label").textContent = t("print.divorceDate");
+  $("#c-date").textContent = doc.divorce ? marriage.endDate : marriage.registerDate;
+  if (doc.divorce) $("#c-note").textContent = t("print.divorceCertificateNote");
+  if (doc.record) $("#c-note").textContent = t("print.recordCertificateNote", { original: marriage.certificateNumber });
   $("#c-office").textContent = session.officeCode === marriage.officeCode ? session.officeName : marriage.officeCode;
   $("#c-state").textContent = label(marriage.state);
   $("#c-parties").replaceChildren(...marriage.parties.map((p) => el("tr", {},
     el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber))));
   $("#c-seal").textContent = t("print.seal", { office: $("#c-office").textContent });
-  await qrFor(marriage.name);
+  await qrFor(marriage.name, doc.divorce ? "divorceCertificate" : doc.record ? "recordCertificate" : "");
   ready();
 }
 

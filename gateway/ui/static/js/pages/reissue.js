@@ -27,9 +27,11 @@ async function reissue() {
   const done = await post(`/v1/${marriage.name}:reissue`, { requestId: requestIdFor(reissueForm), officeCode: session.officeCode, ground: $("#reissue-ground").value });
   const parts = [el("p", {}, t("reissue.done", { outcome: label(done.outcome), number: done.documentNumber }))];
   if (done.note) parts.push(el("p", {}, done.note));
-  if (done.outcome === "REISSUE_OUTCOME_CERTIFICATE") {
-    parts.push(el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${idOf(done.marriage.name)}` }, t("reg.printCertificate"))));
-  }
+  // What was issued is what is printed: the replacement under its own BJ/BL number, or the record
+  // certificate (ZM) when the status has changed since the registration.
+  const printed = done.outcome === "REISSUE_OUTCOME_CERTIFICATE" ? "print.printReissued" : "print.printRecordCertificate";
+  const href = `/ui/print/certificate/${idOf(done.marriage.name)}?number=${encodeURIComponent(done.documentNumber)}`;
+  parts.push(el("p", {}, el("a", { class: "button primary", href, id: "print-reissued" }, t(printed))));
   $("#reissue-result").replaceChildren(el("div", { class: "ok" }, ...parts));
   reissueForm.hidden = true;
 }

@@ -446,12 +446,14 @@ class RevokeRegistrationRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., authority: _Optional[_Union[RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class PrintCertificateRequest(_message.Message):
-    __slots__ = ("name", "purpose")
+    __slots__ = ("name", "purpose", "document_number")
     NAME_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     name: str
     purpose: str
-    def __init__(self, name: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
+    document_number: str
+    def __init__(self, name: _Optional[str] = ..., purpose: _Optional[str] = ..., document_number: _Optional[str] = ...) -> None: ...
 
 class ReissueCertificateRequest(_message.Message):
     __slots__ = ("request_id", "name", "office_code", "ground")
