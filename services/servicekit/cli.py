@@ -11,7 +11,7 @@ from typing import Awaitable, Callable
 from servicekit import migrations
 from servicekit.db import Database
 from servicekit.logging import configure_logging, get_logger
-from servicekit.pii_keys import verify_pii_keys
+from servicekit.pii_keys import PiiKeyMismatch, verify_pii_keys
 from servicekit.rekey import DEFAULT_BATCH, EncryptedColumns, RekeyError, rekey
 from servicekit.server import ServiceRuntime, ServiceSpec
 from servicekit.settings import ServiceSettings
@@ -60,7 +60,7 @@ class ServiceCli:
             cipher = settings.pii_cipher()
             await verify_pii_keys(db, cipher)
             reports = await rekey(db, cipher, self.encrypted, batch_size=batch_size, check=check)
-        except RekeyError as err:
+        except (RekeyError, PiiKeyMismatch) as err:  # a person must look: not "values left" (1)
             get_logger(__name__).error("rekey_failed", error=str(err))
             return 2
         finally:

@@ -88,6 +88,10 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
     try:
         code, lines = await run_rekey(secrets, infra, "--check", **rotated)
         assert code == 1  # values left to re-encrypt
+        # A retired key that is not the one the data was written with: stopped before any batch.
+        code, lines = await run_rekey(secrets, infra, **{**rotated, "CIVIC_PII_RETIRED_KEYS": f"1:{generate_key()}"})
+        assert code == 2 and any("CIVIC_PII_RETIRED_KEYS" in line.get("error", "") for line in lines)
+        assert await blobs(marriage) == before
         code, lines = await run_rekey(secrets, infra, "--batch-size", "100", **rotated)
         assert code == 0, lines
         counts = finished(lines)
