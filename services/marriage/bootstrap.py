@@ -7,13 +7,17 @@ from pathlib import Path
 import grpc
 from civic.marriage.v1 import marriage_service_pb2, marriage_service_pb2_grpc
 from servicekit.consumer import ConsumerSpec
+from servicekit.logging import get_logger
 from servicekit.server import Infrastructure, ServiceSpec
 
 from marriage.adapters.tables import SCHEMA, kit
 from marriage.api.servicer import MarriageServicer
+from marriage.app.calendar_updates import bring_up_to_calendar
 from marriage.app.divorces import run_lapse_sweeps
+from marriage.domain.calendar import bundled_calendar
 from marriage.consumers.death_recorded import death_recorded_consumer
 
+log = get_logger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_SWEEP_INTERVAL_S = 60.0
 
@@ -24,8 +28,13 @@ def register(server: grpc.aio.Server, infra: Infrastructure) -> list[str]:
 
 
 async def lapse_sweep(infra: Infrastructure, stop: asyncio.Event) -> None:
-    """Divorce applications past their issue deadline become deemed withdrawn (dates from the clock)."""
+    """First what depends on the holiday calendar is brought up to the one this release carries; then
+    divorce applications past their issue deadline become deemed withdrawn (dates from the clock)."""
     interval = getattr(infra.settings, "lapse_sweep_interval_s", DEFAULT_SWEEP_INTERVAL_S)
+    try:
+        await bring_up_to_calendar(infra.uow, infra.cipher, bundled_calendar(), infra.clock.today())
+    except Exception:  # the sweep extends before it lapses, whatever happened here
+        log.exception("calendar_update_failed")
     await run_lapse_sweeps(infra.uow, infra.cipher, infra.clock.today, interval, stop)
 
 

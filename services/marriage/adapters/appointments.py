@@ -93,6 +93,15 @@ class AppointmentRepository:
         stmt = pg_insert(t.special_dates).values(office_code=sd.office_code, date=sd.date, **values)
         await self.session.execute(stmt.on_conflict_do_update(index_elements=["office_code", "date"], set_=values))
 
+    async def booked_days(self, since: dt.date) -> list[tuple[str, dt.date, int, bool]]:
+        """(office, day, live bookings, whether the day has a special opening) from ``since`` on."""
+        a, sd = t.appointments.c, t.special_dates.c
+        special = select(sd.date).where(sd.office_code == a.office_code, sd.date == a.date).exists()
+        rows = await self.session.execute(
+            select(a.office_code, a.date, func.count(), special).where(a.state == "BOOKED", a.date >= since)
+            .group_by(a.office_code, a.date).order_by(a.date, a.office_code))
+        return [tuple(r) for r in rows]
+
     # --- the day counter -------------------------------------------------------------------------
 
     async def lock_day(self, office_code: str, day: dt.date, capacity: int) -> DayCount:

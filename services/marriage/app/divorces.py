@@ -240,22 +240,16 @@ def warn_if_calendar_ends(cal: WorkCalendar, today: dt.date) -> None:
 
 async def run_lapse_sweeps(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today: Callable[[], dt.date],
                            interval_s: float, stop: asyncio.Event, cal: WorkCalendar | None = None) -> None:
-    """At start, bring open applications up to the calendar; then sweep now and every
-    ``interval_s`` seconds until ``stop`` is set. A failed pass is logged and tried again at the
-    next tick; a calendar ending too soon is said once a day."""
+    """Sweep now and every ``interval_s`` seconds until ``stop`` is set. A failed pass is logged and
+    tried again at the next tick; a calendar ending too soon is said once a day."""
     cal = cal or bundled_calendar()
-    settled, warned = False, None
+    warned = None
     while not stop.is_set():
         try:
             day = today()
             if warned != day:
                 warn_if_calendar_ends(cal, day)
                 warned = day
-            if not settled:
-                extended = await extend_open_periods(uow_factory, cipher, day, cal)
-                settled = True
-                if extended:
-                    log.info("divorce_periods_extended", count=extended)
             lapsed = await sweep_lapsed(uow_factory, cipher, day, cal)
             if lapsed:
                 log.info("divorce_applications_lapsed", count=lapsed)

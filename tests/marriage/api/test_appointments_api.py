@@ -1,5 +1,6 @@
 """Offices, special dates and appointments over gRPC: capacity per day, rush dates, races on the last slot."""
 import asyncio
+import datetime as dt
 
 import grpc
 import pytest
@@ -126,3 +127,32 @@ async def test_offices_outside_the_jurisdiction_are_denied(marriage, secrets):
             request_id=unique("s-"), office_code="421281", special_date=pb.SpecialDate(date="2024-12-31")),
             metadata=secrets.caller_metadata(*REGISTRAR))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED and reason_of(err.value) == "PERMISSION_DENIED"
+
+
+async def test_bookings_on_days_a_later_holiday_notice_closes_are_reported(marriage, secrets):
+    """A release whose calendar makes booked days holidays: the days are listed for the window to call
+    the couples (not cancelled); a day the office opens specially, or a rush date, stays open."""
+    from marriage.app.calendar_updates import bookings_on_closed_days
+    from marriage.domain.calendar import WorkCalendar, bundled_calendar
+
+    office = await new_office(marriage, secrets, 10)
+    for date in ("2024-03-05", "2024-03-05", "2024-03-06", "2024-03-07"):
+        await book(marriage, secrets, office, date)
+    await stub(marriage).AddSpecialDate(pb.AddSpecialDateRequest(
+        request_id=unique("s-"), office_code=office, special_date=pb.SpecialDate(
+            date="2024-03-07", label="集体婚礼", opens_at="09:00", closes_at="16:00", capacity=5)),
+        metadata=secrets.caller_metadata("admin"))
+    cancelled = await book(marriage, secrets, office, "2024-03-06")
+    await stub(marriage).CancelAppointment(pb.CancelAppointmentRequest(request_id=unique("c-"), name=cancelled.name),
+                                           metadata=secrets.caller_metadata(*REGISTRAR))
+    bundled = bundled_calendar()
+    notice = WorkCalendar(bundled.holidays | {dt.date(2024, 3, d) for d in (5, 6, 7)}, bundled.make_up_workdays,
+                          bundled.rush)
+
+    def mine(found):
+        return [(day.isoformat(), n) for code, day, n in found if code == office]
+
+    assert mine(await bookings_on_closed_days(marriage.infra.uow, bundled, dt.date(2024, 3, 1))) == []
+    assert mine(await bookings_on_closed_days(marriage.infra.uow, notice, dt.date(2024, 3, 1))) == [
+        ("2024-03-05", 2), ("2024-03-06", 1)]
+    assert mine(await bookings_on_closed_days(marriage.infra.uow, notice, dt.date(2024, 3, 6))) == [("2024-03-06", 1)]
