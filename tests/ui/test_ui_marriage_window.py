@@ -285,6 +285,7 @@ def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies
     expect(page.locator("#doc-title")).to_have_text("婚姻登记记录证明")
     expect(page.locator("#c-number")).to_have_text(number)
     expect(page.locator("#c-note")).to_contain_text(marriage["certificateNumber"])
+    expect(page.locator("#c-state")).to_have_text(f"已离婚（{today().isoformat()}）")
     shot(page, "15c-record-certificate")
     scanned = new_context().new_page()
     assert scanned.goto(page.locator("#verify-link").get_attribute("href")).status == 200

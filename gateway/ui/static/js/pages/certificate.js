@@ -33,7 +33,8 @@ async function load(session) {
   if (doc.divorce) $("#c-note").textContent = t("print.divorceCertificateNote");
   if (doc.record) $("#c-note").textContent = t("print.recordCertificateNote", { original: marriage.certificateNumber });
   $("#c-office").textContent = session.officeCode === marriage.officeCode ? session.officeName : marriage.officeCode;
-  $("#c-state").textContent = label(marriage.state);
+  // A record certificate states the status as it is now, with the day it changed.
+  $("#c-state").textContent = label(marriage.state) + (doc.record && marriage.endDate ? `（${marriage.endDate}）` : "");
   $("#c-parties").replaceChildren(...marriage.parties.map((p) => el("tr", {},
     el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber))));
   $("#c-seal").textContent = t("print.seal", { office: $("#c-office").textContent });
