@@ -1,11 +1,17 @@
 // Printable documents: the page's data, its QR code (server-side SVG of a signed link), print.
 import { post } from "./api.js";
-import { $ } from "./dom.js";
-import { t } from "./i18n.js";
+import { $, el } from "./dom.js";
+import { label, t } from "./i18n.js";
 import { showProblem } from "./forms.js";
 import { start } from "./shell.js";
 
 export { start };
+
+// The rows of print/_parties.html: as a certificate shows the parties, numbers in full.
+export function partyRows(parties) {
+  return parties.map((p) => el("tr", {},
+    el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber)));
+}
 
 export function showQr({ url, qr }) {
   $("#qr").src = qr;

@@ -1,7 +1,7 @@
 import { post } from "../api.js";
-import { $, el, pageParams } from "../dom.js";
+import { $, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
-import { failed, qrFor, ready, start } from "../print.js";
+import { failed, partyRows, qrFor, ready, start } from "../print.js";
 
 // Which document of the record: its marriage certificate, or one issued on it since (?number=):
 // a replacement (BJ…, BL…), its divorce certificate (L…) or a marriage-record certificate (ZM…).
@@ -35,8 +35,7 @@ async function load(session) {
   $("#c-office").textContent = session.officeCode === marriage.officeCode ? session.officeName : marriage.officeCode;
   // A record certificate states the status as it is now, with the day it changed.
   $("#c-state").textContent = label(marriage.state) + (doc.record && marriage.endDate ? `（${marriage.endDate}）` : "");
-  $("#c-parties").replaceChildren(...marriage.parties.map((p) => el("tr", {},
-    el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber))));
+  $("#c-parties").replaceChildren(...partyRows(marriage.parties));
   $("#c-seal").textContent = t("print.seal", { office: $("#c-office").textContent });
   await qrFor(marriage.name, doc.divorce ? "divorceCertificate" : doc.record ? "recordCertificate" : "");
   ready();

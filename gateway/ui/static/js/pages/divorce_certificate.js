@@ -1,7 +1,7 @@
 import { post } from "../api.js";
-import { $, el, pageParams } from "../dom.js";
+import { $, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
-import { failed, qrFor, ready, start } from "../print.js";
+import { failed, partyRows, qrFor, ready, start } from "../print.js";
 
 const PURPOSE = "打印离婚证";
 
@@ -14,8 +14,7 @@ async function load(session) {
   $("#d-date").textContent = a.closeDate;
   $("#d-office").textContent = session.officeCode === a.officeCode ? session.officeName : a.officeCode;
   $("#d-state").textContent = label(a.state);
-  $("#d-parties").replaceChildren(...a.parties.map((p) => el("tr", {},
-    el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber))));
+  $("#d-parties").replaceChildren(...partyRows(a.parties));
   $("#d-seal").textContent = t("print.seal", { office: $("#d-office").textContent });
   await qrFor(a.name, "divorceCertificate");
   ready();
