@@ -14,6 +14,13 @@ from pathlib import Path
 RESERVED_PORTS = {5432, 4222, 8222, 6222}
 
 
+def postgres_binary(name: str) -> str:
+    """A PostgreSQL program of the pgserver release (postgres, initdb, psql, pg_dump, pg_restore …)."""
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
 def free_port() -> int:
     """A free loopback port, never one of the system services' standard ports."""
     while True:
@@ -71,9 +78,7 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/civic"
 
     def _bin(self, name: str) -> str:
-        from pgserver._commands import POSTGRES_BIN_PATH
-
-        return str(POSTGRES_BIN_PATH / name)
+        return postgres_binary(name)
 
     def _prepare(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -11,14 +11,17 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import AsyncIterator, Callable
+from typing import AsyncIterator, Awaitable, Callable
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import grpc
 import pytest
 import pytest_asyncio
 
 from servicekit import migrations
 from servicekit.clock import FakeClock
+from servicekit.db import Database
 from servicekit.devstack.embedded import EmbeddedNats, EmbeddedPostgres
 from servicekit.server import ServiceRuntime, ServiceSpec
 from servicekit.settings import ServiceSettings
@@ -63,6 +66,59 @@ def secrets(infra: Infra) -> Secrets:
 @pytest.fixture
 def fake_clock() -> FakeClock:
     return FakeClock()
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server's URL for another database."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+@pytest_asyncio.fixture
+async def new_database(infra: Infra) -> AsyncIterator[Callable[[], Awaitable[str]]]:
+    """Factory: an empty database on the run's server (dropped afterwards); returns its URL. For a
+    test that counts rows, restores a dump or restarts a service and must see only what it did."""
+    made: list[str] = []
+
+    async def make() -> str:
+        name = f"kit_{uuid.uuid4().hex[:12]}"
+        conn = await asyncpg.connect(infra.database_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        made.append(name)
+        return with_database(infra.database_url, name)
+
+    yield make
+    conn = await asyncpg.connect(infra.database_url)
+    try:
+        for name in made:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest_asyncio.fixture
+async def database_with(new_database) -> AsyncIterator[Callable[..., Awaitable[Database]]]:
+    """Factory: ``await database_with(schema, *statements)`` — a new database, the statements run in
+    it, and a kit ``Database`` on ``schema`` (disposed afterwards)."""
+    made: list[Database] = []
+
+    async def make(schema: str, *statements: str) -> Database:
+        url = await new_database()
+        conn = await asyncpg.connect(url)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+        made.append(Database(url, schema, pool_size=2))
+        return made[-1]
+
+    yield make
+    for database in made:
+        await database.dispose()
 
 
 _migrated: set[tuple[str, str]] = set()

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import subprocess
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 from marriage.adapters.repository import MarriageRepository, next_serial
 from servicekit.db import Database, plain_url
+from servicekit.devstack.embedded import postgres_binary
 from servicekit.pii import PiiCipher, generate_key
 from servicekit.pii_keys import PiiKeyMismatch, verify_pii_keys
 
@@ -21,35 +21,14 @@ from tests.marriage.integration.marriage_support import REGISTRAR, office_code, 
 pytestmark = pytest.mark.timeout(120)
 
 
-def postgres_tool(name: str) -> str:
-    from pgserver._commands import POSTGRES_BIN_PATH  # the same release as the embedded server
-
-    return str(POSTGRES_BIN_PATH / name)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(plain_url(url))
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-@pytest.fixture
-async def empty_database(infra):
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(plain_url(infra.database_url))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    yield with_database(infra.database_url, name)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
-
-
-async def test_a_schema_dump_restores_the_registry(marriage, secrets, infra, empty_database, tmp_path):
+async def test_a_schema_dump_restores_the_registry(marriage, secrets, infra, new_database, tmp_path):
     md = secrets.caller_metadata(*REGISTRAR)
     office = office_code()
     made = [await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md) for _ in range(3)]
-    dump = tmp_path / "marriage.dump"
-    subprocess.run([postgres_tool("pg_dump"), "-d", plain_url(infra.database_url), "-n", "marriage", "-Fc",
+    dump, empty_database = tmp_path / "marriage.dump", await new_database()
+    subprocess.run([postgres_binary("pg_dump"), "-d", plain_url(infra.database_url), "-n", "marriage", "-Fc",
                     "-f", str(dump)], check=True, capture_output=True, timeout=60)
-    subprocess.run([postgres_tool("pg_restore"), "-d", empty_database, "--exit-on-error", str(dump)],
+    subprocess.run([postgres_binary("pg_restore"), "-d", empty_database, "--exit-on-error", str(dump)],
                    check=True, capture_output=True, timeout=60)
 
     db = Database(empty_database, "marriage", pool_size=2)

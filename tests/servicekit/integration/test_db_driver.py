@@ -15,14 +15,8 @@ pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture
-async def db(new_database):
-    url = await new_database()
-    conn = await asyncpg.connect(url)
-    await conn.execute("CREATE TABLE t (v int PRIMARY KEY)")
-    await conn.close()
-    database = Database(url, "public", pool_size=2)
-    yield database
-    await database.dispose()
+async def db(database_with):
+    return await database_with("public", "CREATE TABLE t (v int PRIMARY KEY)")
 
 
 async def values(db: Database) -> list[int]:

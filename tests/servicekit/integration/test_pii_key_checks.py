@@ -19,16 +19,11 @@ HASH, K1, K2 = generate_key(), generate_key(), generate_key()
 
 
 @pytest.fixture
-async def db(new_database):
-    url = await new_database()
-    conn = await asyncpg.connect(url)
-    await conn.execute("CREATE SCHEMA pk")
-    await conn.close()
-    database = Database(url, "pk", pool_size=2)
+async def db(database_with):
+    database = await database_with("pk", "CREATE SCHEMA pk")
     async with database.engine.begin() as connection:
         await connection.run_sync(kit_tables(MetaData(schema="pk")).pii_key_checks.create)
-    yield database
-    await database.dispose()
+    return database
 
 
 async def checks(db: Database) -> list[tuple[str, int]]:

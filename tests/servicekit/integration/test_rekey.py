@@ -40,11 +40,9 @@ def plain_id(i: int) -> str:
 
 
 @pytest.fixture
-async def db(new_database):
-    url = await new_database()
-    conn = await asyncpg.connect(url)
-    await conn.execute("CREATE SCHEMA rk; CREATE TABLE rk.people (owner uuid, n int, id_enc bytea, "
-                       "note_enc bytea, id_hash bytea, PRIMARY KEY (owner, n))")
+async def db(database_with):
+    database = await database_with("rk", "CREATE SCHEMA rk; CREATE TABLE rk.people (owner uuid, n int, id_enc bytea, "
+                                   "note_enc bytea, id_hash bytea, PRIMARY KEY (owner, n))")
     rows = []
     for i in range(ROWS):
         owner = uuid.UUID(int=i // 3)  # three rows per owner: the key's second column matters
@@ -52,11 +50,10 @@ async def db(new_database):
         writer = V2 if i % 4 == 0 else V1
         rows.append((owner, i % 3, writer.encrypt(plain_id(i)),
                      None if i % 5 == 0 else writer.encrypt(f"备注{i}"), V1.digest(plain_id(i))))
+    conn = await asyncpg.connect(database.url)
     await conn.executemany("INSERT INTO rk.people VALUES ($1, $2, $3, $4, $5)", rows)
     await conn.close()
-    database = Database(url, "rk", pool_size=2)
-    yield database
-    await database.dispose()
+    return database
 
 
 async def table(db: Database) -> list[asyncpg.Record]:
