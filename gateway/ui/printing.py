@@ -20,7 +20,7 @@ from gateway.bodies import json_response, read_json
 from gateway.problems import Violation, bad_request, forbidden
 from gateway.routes import RouteTable
 from gateway.ui.qr import qr_data_url
-from gateway.ui.verify_links import VerifyLinks, is_document_of, is_record_name
+from gateway.ui.verify_links import VerifyLinks, is_document_of, is_number_for, is_record_name
 
 log = get_logger("civic.gateway.ui")
 BODY_LIMIT = 16 << 10
@@ -64,8 +64,9 @@ class PrintApi:
                 Route("/ui/api/refusal-notices", self.refusal_notice, methods=["POST"])]
 
     async def verify_link(self, request: Request) -> Response:
-        """{name, document?} → {url, qr}: the QR code of a certificate or acceptance receipt (document:
-        which of a record's printed documents, e.g. divorceCertificate; none = its own)."""
+        """{name, document?, number?} → {url, qr}: the QR code of a certificate or acceptance receipt
+        (document: which of a record's printed documents, e.g. divorceCertificate, none = its own;
+        number: the document's own number where it is not the record's, e.g. a replacement's BJ…)."""
         principal = self._auth.require(request)
         body = await read_json(request, BODY_LIMIT, empty={})
         name = body.get("name") if isinstance(body, dict) else None
@@ -75,11 +76,16 @@ class PrintApi:
         document = body.get("document", "")
         if not isinstance(document, str) or not is_document_of(document, name):
             raise bad_request("INVALID_DOCUMENT", "该记录没有此种文书", [Violation("document", "格式无效")])
+        number = body.get("number", "")
+        if not isinstance(number, str) or not is_number_for(number, name):
+            raise bad_request("INVALID_DOCUMENT_NUMBER", "文书编号应为结婚登记记录发出的证书字号，如 BJ421281-2024-000001",
+                              [Violation("number", "格式无效")])
         policy = next(p for prefix, p in self._read.items() if name.startswith(prefix))
         if not policy.allows(principal.caller):
             raise forbidden()
-        url = verify_url(request, self._links.for_record(name, document))
-        log.info("verify_link_issued", record=name, document=document, caller=principal.subject)
+        url = verify_url(request, self._links.for_record(name, document, number))
+        log.info("verify_link_issued", record=name, document=document, number=number,
+                 caller=principal.subject)
         return json_response({"url": url, "qr": qr_data_url(url)})
 
     async def refusal_notice(self, request: Request) -> Response:

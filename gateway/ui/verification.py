@@ -70,7 +70,7 @@ class PublicVerification:
         if claims.notice:
             return render(request, "verify.html", outcome="notice", notice=claims.notice, record=None, script="")
         try:
-            reply = await self._verify(claims.record, request.state.request_id)
+            reply = await self._verify(claims.record, claims.number, request.state.request_id)
         except grpc.aio.AioRpcError as error:
             log.warning("verification_failed", record=claims.record, code=error.code().name)
             if error.code() == grpc.StatusCode.NOT_FOUND:
@@ -83,10 +83,11 @@ class PublicVerification:
         return render(request, "verify.html", outcome="current" if current else "changed", record=record,
                       notice=None, script="")
 
-    async def _verify(self, name: str, request_id: str):
+    async def _verify(self, name: str, number: str, request_id: str):
         metadata = (("x-request-id", request_id), (METADATA_KEY, self._caller_tokens.for_principal(self._principal)))
         call = self._backends.unary(self._route)
-        return await call(self._route.request_class(name=name), timeout=self._deadline_s, metadata=metadata)
+        request = self._route.request_class(name=name, document_number=number)
+        return await call(request, timeout=self._deadline_s, metadata=metadata)
 
     @staticmethod
     def _outcome(request: Request, outcome: str, status: int) -> Response:

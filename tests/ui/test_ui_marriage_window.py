@@ -260,7 +260,7 @@ def reissue_and_print(page, id_number: str, series: str, says: str) -> str:
     return number
 
 
-def test_reissue_a_certificate(page, suite):
+def test_reissue_a_certificate(page, suite, new_context):
     couple = Couple.new()
     register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
     number = reissue_and_print(page, couple.man_id, "BJ", "补发结婚证")  # the replacement, under its own number
@@ -268,6 +268,11 @@ def test_reissue_a_certificate(page, suite):
     expect(page.locator("#c-number")).to_have_text(number)
     expect(page.locator("#c-parties")).to_contain_text(couple.man_id)
     shot(page, "15b-reissued-certificate")
+    scanned = new_context().new_page()  # its QR code verifies the replacement by its own number
+    assert scanned.goto(page.locator("#verify-link").get_attribute("href")).status == 200
+    expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-current"))
+    expect(scanned.locator("#verify-document")).to_have_text(number)
+    expect(scanned.locator(".record")).to_contain_text("结婚证（补发）")
 
 
 def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies(page, suite, new_context):
@@ -291,6 +296,8 @@ def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies
     assert scanned.goto(page.locator("#verify-link").get_attribute("href")).status == 200
     expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-current"))
     expect(scanned.locator("#verify-state")).to_contain_text("离婚")
+    expect(scanned.locator("#verify-document")).to_have_text(number)  # the number on the paper in hand
+    expect(scanned.locator(".record")).to_contain_text("婚姻登记记录证明")
 
 
 def test_counseling_case_open_record_close(page):

@@ -40,15 +40,25 @@ REGISTERED = "marriages/0190c0de-0000-7000-8000-000000000001"
 DIVORCED = "marriages/0190c0de-0000-7000-8000-000000000002"
 RECEIPT = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
 DIVORCE = "divorceApplications/0190c0de-0000-7000-8000-000000000004"
+RECORD_CERTIFICATE = "ZM421281-2026-000009"
 
 
 @dataclass
 class FakeMarriages(pb_grpc.MarriageServiceServicer):
     callers: list[tuple[str, Caller]] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
 
     async def VerifyRecord(self, request, ctx):  # noqa: N802, ANN001, ANN201
         self.callers.append((request.name, context.current().caller))
+        self.numbers.append(request.document_number)
         parties = [pb.Party(name="张*", id_number="4212**********0112"), pb.Party(name="李*", id_number="4212**********0229")]
+        if request.name == DIVORCED and request.document_number == RECORD_CERTIFICATE:
+            return pb.RecordVerification(name=request.name, document_number=RECORD_CERTIFICATE,
+                                         record_kind="婚姻登记记录证明", state="MARRIAGE_STATE_DIVORCED",
+                                         state_label="已离婚", date="2026-03-02", parties=parties,
+                                         office_code="421281", verification_count=2)
+        if request.document_number:
+            raise not_found("CERTIFICATE_NOT_OF_RECORD", "证书字号不是此婚姻登记记录发出的证书")
         if request.name == REGISTERED:
             return pb.RecordVerification(name=request.name, document_number="J421281-2026-000001", record_kind="结婚登记",
                                          state="MARRIAGE_STATE_REGISTERED", state_label="已登记结婚", date="2026-11-30",
@@ -198,3 +208,20 @@ async def test_a_record_certificate_stands_after_the_divorce_a_marriage_certific
     assert "verdict-current" in replacement.text
     certificate = await harness.client.get(f"/verify/{harness.links.for_record(DIVORCED)}")
     assert "verdict-changed" in certificate.text
+
+
+async def test_a_document_printed_under_its_own_number_is_verified_by_that_number(harness):
+    """A record certificate (ZM…) printed from a divorced record: its link carries its number, the page
+    shows that number and kind, and a number the record did not issue is not vouched for."""
+    made = await harness.client.post("/ui/api/verify-links", headers=harness.bearer("marriage_registrar"), json={
+        "name": DIVORCED, "document": "recordCertificate", "number": RECORD_CERTIFICATE})
+    assert made.status_code == 200
+    page = await harness.client.get(made.json()["url"].replace("http://civic.test", ""))
+    assert "verdict-current" in page.text and RECORD_CERTIFICATE in page.text and "婚姻登记记录证明" in page.text
+    assert "J421281-2020-000007" not in page.text and harness.service.numbers == [RECORD_CERTIFICATE]
+    foreign = harness.links.for_record(DIVORCED, "recordCertificate", "ZM421281-2026-000010")
+    assert (await harness.client.get(f"/verify/{foreign}")).status_code == 404
+    for body in ({"name": DIVORCED, "number": "J421281-2020-000007"}, {"name": DIVORCE, "number": "L421281-2026-000002"},
+                 {"name": DIVORCED, "number": 9}):
+        refused = await harness.client.post("/ui/api/verify-links", json=body, headers=harness.bearer("marriage_registrar"))
+        assert refused.status_code == 400 and refused.json()["reason"] == "INVALID_DOCUMENT_NUMBER"

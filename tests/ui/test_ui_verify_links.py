@@ -58,3 +58,20 @@ def test_a_link_may_name_the_document_a_record_stands_behind():
     forged = links._sign({**made, "doc": "passport"})  # signed, but no document the record has
     with pytest.raises(InvalidLink):
         links.read(forged)
+
+
+def test_a_link_may_carry_the_number_printed_on_a_document_of_a_marriage_record():
+    links = VerifyLinks(KEY)
+    marriage = "marriages/0190c0de-0000-7000-8000-000000000001"
+    for number in ("BJ421281-2024-000001", "BL421281-2024-000002", "ZM421281-2024-000003", "L421281-2024-000004"):
+        assert links.read(links.for_record(marriage, "", number)).number == number
+    assert links.read(links.for_record(marriage)).number == ""
+    application = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
+    for record, number in ((application, "L421281-2024-000004"), (marriage, "J421281-2024-000001"),
+                           (marriage, "BJ421281-2024-1"), (marriage, "<script>")):
+        with pytest.raises(ValueError):
+            links.for_record(record, "", number)
+    made = jwt.decode(links.for_record(marriage), options={"verify_signature": False})
+    for forged in ({**made, "num": "ZM421281-2024"}, {**made, "num": 7}):  # signed, but no printable number
+        with pytest.raises(InvalidLink):
+            links.read(links._sign(forged))

@@ -52,6 +52,16 @@ class MarriageRecord:
 
 
 @dataclass(frozen=True)
+class IssuedCertificate:
+    """A document handed out on a record after its registration (divorce, replacement, record certificate)."""
+
+    kind: str
+    number: str
+    office_code: str
+    issue_date: dt.date
+
+
+@dataclass(frozen=True)
 class MarriageFilter:
     office_prefix: str = ""
     state: str = ""
@@ -204,11 +214,12 @@ class MarriageRepository:
             id=uuid.uuid4(), marriage_id=uuid.UUID(marriage_id), kind=kind, number=number,
             office_code=office_code, issue_date=issue_date, reason=reason))
 
-    async def certificate_kind(self, marriage_id: str, number: str) -> str | None:
-        """The kind of a certificate issued on the record under ``number`` (None: no such)."""
+    async def issued_certificate(self, marriage_id: str, number: str) -> IssuedCertificate | None:
+        """A certificate issued on the record after registration under ``number`` (None: no such)."""
         c = t.certificates.c
-        return (await self.session.execute(select(c.kind).where(
-            c.marriage_id == uuid.UUID(marriage_id), c.number == number))).scalar()
+        row = (await self.session.execute(select(c.kind, c.number, c.office_code, c.issue_date).where(
+            c.marriage_id == uuid.UUID(marriage_id), c.number == number))).first()
+        return IssuedCertificate(row.kind, row.number, row.office_code, row.issue_date) if row else None
 
     async def certificate_kinds(self, marriage_id: str) -> set[str]:
         rows = await self.session.execute(

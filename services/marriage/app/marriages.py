@@ -16,7 +16,13 @@ from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
+from marriage.adapters.repository import (
+    IssuedCertificate,
+    MarriageRecord,
+    MarriageRepository,
+    next_serial,
+    party_hash,
+)
 from marriage.app.access import require_jurisdiction, require_record_jurisdiction
 from marriage.app.appointments import serve_appointment
 from marriage.app.inputs import canonical_number, office_code
@@ -200,6 +206,15 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
 
 # --- certificate print ---------------------------------------------------------------------------
 
+async def issued_document(repo: MarriageRepository, record: MarriageRecord, number: str) -> IssuedCertificate:
+    """A certificate the record issued after registration, by its number; NOT_FOUND for any other."""
+    issued = await repo.issued_certificate(record.id, number)
+    if issued is None:
+        raise not_found("CERTIFICATE_NOT_OF_RECORD", f"证书字号 {number} 不是此婚姻登记记录发出的证书",
+                        document_number=number)
+    return issued
+
+
 async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, purpose: str,
                             document_number: str = "") -> MarriageRecord:
     """The record whose certificate a registrar prints, with the parties' numbers for the caller to
@@ -211,9 +226,8 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id)
     document = document_number.strip().upper() or record.marriage.certificate_number
-    if document != record.marriage.certificate_number and await repo.certificate_kind(record.id, document) is None:
-        raise not_found("CERTIFICATE_NOT_OF_RECORD", f"证书字号 {document} 不是此婚姻登记记录发出的证书",
-                        document_number=document)
+    if document != record.marriage.certificate_number:
+        await issued_document(repo, record, document)
     uow.audit("marriage.print_certificate", f"marriages/{record.id}", after={"document_number": document},
               reason=purpose.strip())
     return record

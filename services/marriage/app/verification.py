@@ -8,12 +8,16 @@ from servicekit.uow import UnitOfWork
 
 from marriage.adapters.repository import MarriageRepository, audit_count
 from marriage.app import divorces
-from marriage.app.marriages import load
+from marriage.app.marriages import RECORD_CERTIFICATE_KIND, issued_document, load
 from marriage.app.messages import DIVORCE_STATE_PB, STATE_PB, iso, marriage_pb
+from marriage.domain.certificates import CertificateKind
 
 VERIFY_ACTION = "record.verify"
 MARRIAGE_LABELS = {"REGISTERED": "婚姻关系存续（已登记结婚）", "DIVORCED": "已离婚",
                    "ENDED_BY_DEATH": "婚姻关系因一方死亡而终止", "REVOKED": "婚姻登记已被撤销"}
+# What each document issued on a record after registration is called on the page.
+DOCUMENT_KINDS = {CertificateKind.DIVORCE.value: "离婚证", CertificateKind.MARRIAGE_REISSUED.value: "结婚证（补发）",
+                  CertificateKind.DIVORCE_REISSUED.value: "离婚证（补发）", RECORD_CERTIFICATE_KIND: "婚姻登记记录证明"}
 DIVORCE_LABELS = {"COOLING_OFF": "离婚冷静期中", "AWAITING_ISSUE": "冷静期已届满，待双方申请发给离婚证",
                   "WITHDRAWN": "已撤回离婚登记申请", "DEEMED_WITHDRAWN": "已视为撤回离婚登记申请",
                   "DIVORCED": "已办理离婚登记", "REFUSED": "不予离婚登记"}
@@ -32,14 +36,25 @@ async def _count(uow: UnitOfWork, name: str) -> int:
     return earlier + 1
 
 
-async def verify_marriage(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str) -> pb.RecordVerification:
-    record = await load(MarriageRepository(uow.session, cipher), marriage_id)
+async def verify_marriage(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str,
+                          document_number: str = "") -> pb.RecordVerification:
+    """The record's state, shown for its marriage certificate, or for ``document_number`` — a document
+    it issued since (divorce certificate, replacement, record certificate): that number, kind, date
+    and office, so what the page shows is what is printed on the paper in hand."""
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id)
     shown = marriage_pb(record)
     state = str(record.marriage.state)
+    kind, number, date, office = "结婚登记", shown.certificate_number, shown.register_date, shown.office_code
+    requested = document_number.strip().upper()
+    if requested and requested != number:
+        issued = await issued_document(repo, record, requested)
+        kind, number, date, office = (DOCUMENT_KINDS[issued.kind], issued.number, iso(issued.issue_date),
+                                      issued.office_code)
     return pb.RecordVerification(
-        name=shown.name, document_number=shown.certificate_number, record_kind="结婚登记",
+        name=shown.name, document_number=number, record_kind=kind,
         state=pb.MarriageState.Name(STATE_PB[state]), state_label=MARRIAGE_LABELS[state],
-        date=shown.register_date, parties=_public(list(shown.parties)), office_code=shown.office_code,
+        date=date, parties=_public(list(shown.parties)), office_code=office,
         verification_count=await _count(uow, shown.name))
 
 

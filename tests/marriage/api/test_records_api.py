@@ -198,10 +198,51 @@ async def test_public_verification_shows_masked_data_and_counts(marriage, secret
     assert (certificate.document_number, certificate.record_kind, certificate.state, certificate.date) == \
         (divorced.certificate_number, "离婚登记", "DIVORCE_STATE_DIVORCED", "2024-04-10")
     assert divorced.certificate_number.startswith("L")
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # an application shows its own documents only
+        await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
+            name=app.name, document_number=divorced.certificate_number), metadata=public)
+    assert reason_of(err.value) == "DOCUMENT_NOT_OF_APPLICATION"
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=f"marriages/{'0' * 8}-0000-0000-0000-{'0' * 12}"),
                                           metadata=public)
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_verifying_a_document_issued_later_shows_that_document(marriage, secrets, fake_clock):
+    """A replacement (BJ…) or a marriage-record certificate (ZM…) is verified by its own number, kind,
+    date and office; a number the record did not issue is not found, so a link cannot vouch for it."""
+    public = md(secrets, "public_verifier")
+    fake_clock.set(dt.date(2024, 3, 1))
+    m = await stub(marriage).RegisterMarriage(register_request(office=office_code()), metadata=md(secrets))
+    other = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
+    fake_clock.set(dt.date(2024, 6, 3))
+    replacement = await reissue(marriage, secrets, m.name, "421281")
+    assert replacement.document_number.startswith("BJ421281-2024-")
+    shown = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
+        name=m.name, document_number=replacement.document_number.lower()), metadata=public)
+    assert (shown.document_number, shown.record_kind, shown.date, shown.office_code, shown.state) == \
+        (replacement.document_number, "结婚证（补发）", "2024-06-03", "421281", "MARRIAGE_STATE_REGISTERED")
+    own = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
+        name=m.name, document_number=m.certificate_number), metadata=public)
+    assert (own.document_number, own.record_kind, own.date, own.office_code) == \
+        (m.certificate_number, "结婚登记", "2024-03-01", m.office_code)
+    fake_clock.set(dt.date(2024, 7, 1))
+    await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id=unique(), marriage=m.name, document_number="(2024)鄂1281民初77号",
+        effective_date="2024-07-01"), metadata=md(secrets))
+    record_certificate = await reissue(marriage, secrets, m.name, "421281")
+    assert record_certificate.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
+    shown = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
+        name=m.name, document_number=record_certificate.document_number), metadata=public)
+    assert (shown.document_number, shown.record_kind, shown.date, shown.state) == \
+        (record_certificate.document_number, "婚姻登记记录证明", "2024-07-01", "MARRIAGE_STATE_DIVORCED")
+    for foreign in (other.certificate_number, "BJ421281-2024-999999"):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(name=m.name, document_number=foreign),
+                                              metadata=public)
+        assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.NOT_FOUND, "CERTIFICATE_NOT_OF_RECORD")
+    verified = await audit_rows(marriage, m.name, "record.verify")
+    assert len(verified) == 3  # the refused look-ups are not counted as verifications
 
 
 async def test_a_registrar_prints_a_certificate_with_the_numbers_in_full_and_it_is_audited(marriage, secrets):

@@ -21,9 +21,10 @@ export function showQr({ url, qr }) {
 }
 
 // document: which printed document of the record the code is on, when it has several
-// (a divorce application: its receipt, or "divorceCertificate").
-export async function qrFor(name, document = "") {
-  showQr(await post("/ui/api/verify-links", document ? { name, document } : { name }));
+// (a divorce application: its receipt, or "divorceCertificate"); number: that document's own number
+// where it is not the record's (a replacement BJ…/BL…, a record certificate ZM…), shown when verified.
+export async function qrFor(name, document = "", number = "") {
+  showQr(await post("/ui/api/verify-links", { name, ...(document ? { document } : {}), ...(number ? { number } : {}) }));
 }
 
 export function ready() {

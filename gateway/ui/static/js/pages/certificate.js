@@ -37,7 +37,7 @@ async function load(session) {
   $("#c-state").textContent = label(marriage.state) + (doc.record && marriage.endDate ? `（${marriage.endDate}）` : "");
   $("#c-parties").replaceChildren(...partyRows(marriage.parties));
   $("#c-seal").textContent = t("print.seal", { office: $("#c-office").textContent });
-  await qrFor(marriage.name, doc.divorce ? "divorceCertificate" : doc.record ? "recordCertificate" : "");
+  await qrFor(marriage.name, doc.divorce ? "divorceCertificate" : doc.record ? "recordCertificate" : "", number);
   ready();
 }
 

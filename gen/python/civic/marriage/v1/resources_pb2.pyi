@@ -890,10 +890,12 @@ class Statistics(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ...) -> None: ...
 
 class VerifyRecordRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "document_number")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    document_number: str
+    def __init__(self, name: _Optional[str] = ..., document_number: _Optional[str] = ...) -> None: ...
 
 class RecordVerification(_message.Message):
     __slots__ = ("name", "document_number", "record_kind", "state", "state_label", "date", "parties", "office_code", "verification_count")
