@@ -9,6 +9,9 @@ from servicekit.errors import invalid
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+# The largest offset a token may carry: PostgreSQL's OFFSET is a bigint, and the next page's offset
+# (this one plus a page) must still be one.
+MAX_OFFSET = 2**63 - 1 - MAX_PAGE_SIZE
 
 
 def page_size(requested: int) -> int:
@@ -28,7 +31,7 @@ def decode_offset(token: str) -> int:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         kind, value = raw.split(":", 1)
         offset = int(value)
-        if kind != "o" or offset < 0:
+        if kind != "o" or not 0 <= offset <= MAX_OFFSET:
             raise ValueError(raw)
         return offset
     except ValueError:

@@ -43,6 +43,8 @@ def b64(raw: bytes) -> str:
 @pytest.mark.parametrize("token", [
     "!!!", "abc", b64(b"o:-1"), b64(b"x:5"), b64(b"o:"), b64(b"o:1.5"), b64(b"5"), b64(b"\xff\xfe"),
     b64(b"o:five"),
+    # Past what PostgreSQL's OFFSET (bigint) takes: an invalid token, not an internal error.
+    b64(b"o:99999999999999999999"), b64(f"o:{2**63}".encode()),
 ])
 def test_bad_tokens_are_invalid_arguments(token: str) -> None:
     with pytest.raises(DomainError) as err:
