@@ -94,7 +94,6 @@ def create_app(
         settings.session_max_s,
     )
     caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
-    proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings)
     openapi = OpenApiBuilder(routes, settings.feed_max_wait_s).build()
     openapi_json = json.dumps(openapi, ensure_ascii=False).encode()
     readiness = Readiness(
@@ -142,7 +141,7 @@ def create_app(
     async def docs(request: Request) -> Response:
         return FileResponse(STATIC / "docs.html", media_type="text/html; charset=utf-8")
 
-    app_routes = [
+    own_routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readiness.endpoint, methods=["GET"]),
         Route("/readyz/self", readiness.own_endpoint, methods=["GET"]),
@@ -154,8 +153,9 @@ def create_app(
         *AdminApi(store, auth).routes(),
         Route("/v1/exchange/events", FeedApi(feed, auth, settings.feed_max_wait_s).events, methods=["GET"]),
         *(ui_routes(gateway) if with_ui else []),
-        Route("/{path:path}", proxy.handle, methods=PROXIED_METHODS),
     ]
+    proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings, own_routes)
+    app_routes = [*own_routes, Route("/{path:path}", proxy.handle, methods=PROXIED_METHODS)]
     middleware = [Middleware(RequestMiddleware, metrics=metrics)]
     if settings.cors_origins:
         middleware.append(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,7 @@ from servicekit.caller_token import METADATA_KEY
 from servicekit.logging import get_logger
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 from gateway.authn import Authenticator, CallerTokens
 from gateway.backends import BackendNotConfigured, Backends
@@ -59,8 +60,12 @@ class Proxy:
         limiter: RateLimiter,
         metrics: Metrics,
         settings: GatewaySettings,
+        own_routes: Sequence[BaseRoute] = (),
     ) -> None:
+        """`own_routes` are the gateway's other routes (feed, sign-in, …): the catch-all proxy route
+        sees every path they do not take, including theirs with another method (405, not 404)."""
         self.routes = routes
+        self._own_routes = own_routes
         self._backends = backends
         self._auth = auth
         self._caller_tokens = caller_tokens
@@ -101,14 +106,24 @@ class Proxy:
         try:
             return self.routes.match(request.method, raw_path.decode("latin-1").split("?", 1)[0])
         except NoRoute as missing:
-            if missing.allowed:
+            allowed = sorted({*missing.allowed, *self._own_methods(request)})
+            if allowed:
                 raise Problem(
                     405,
                     "METHOD_NOT_ALLOWED",
                     f"该地址不支持 {request.method} 方法",
-                    headers={"Allow": ", ".join(missing.allowed)},
+                    headers={"Allow": ", ".join(allowed)},
                 ) from None
             raise Problem(404, "ROUTE_NOT_FOUND", "没有这个接口地址") from None
+
+    def _own_methods(self, request: Request) -> set[str]:
+        """The methods the gateway's own routes take at this path."""
+        methods: set[str] = set()
+        for route in self._own_routes:
+            match, _ = route.matches(request.scope)
+            if match is Match.PARTIAL:
+                methods.update(getattr(route, "methods", None) or ())
+        return methods
 
     def _failed(self, route: Route, error: grpc.aio.AioRpcError) -> Problem:
         code = error.code()

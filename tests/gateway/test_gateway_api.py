@@ -172,6 +172,22 @@ async def test_unknown_routes_and_methods(gw) -> None:
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, POST"
 
 
+async def test_the_gateways_own_endpoints_answer_405_for_a_wrong_method(gw) -> None:
+    """The change feed, sign-in and the OpenAPI document are the gateway's own routes, not proto
+    routes: a wrong method on them is still 405 with Allow, not 404 from the proxy's catch-all."""
+    headers = await gw.client_headers("feed.read")
+    for method, path, allowed in (
+        ("POST", "/v1/exchange/events", "GET"),
+        ("DELETE", "/v1/exchange/events", "GET"),
+        ("GET", "/v1/auth/token", "POST"),
+        ("PUT", "/openapi.json", "GET"),
+    ):
+        reply = await gw.client.request(method, path, headers=headers)
+        assert reply.status_code == 405, (method, path, reply.text)
+        assert reply.headers["content-type"] == PROBLEM and reply.json()["reason"] == "METHOD_NOT_ALLOWED"
+        assert allowed in reply.headers["allow"].split(", ")
+
+
 async def test_a_stopped_backend_answers_503_quickly(gw) -> None:
     headers = await gw.headers("supervisor")
     assert (await gw.client.get("/v1/divisions/421281", headers=headers)).status_code == 200
