@@ -158,10 +158,14 @@ class Proxy:
         if field is None:
             raise unsupported_media_type(kind, "application/json 或 application/x-ndjson")
         template = build_request(route, path_values, query, {}, key)
+        chunks = body_chunks(request, limit)
+        first = await anext(chunks, b"")  # body_chunks yields no empty chunks: b"" is an empty body
+        if not first:
+            raise _empty_stream(field.json_name, "文件为空（0 字节）")
         failure = _Failure()
         try:
             return await call(
-                _chunk_messages(template, field, body_chunks(request, limit), failure),
+                _chunk_messages(template, field, _starting_with(first, chunks), failure),
                 timeout=timeout,
                 metadata=metadata,
             )
@@ -178,8 +182,18 @@ def _items(raw: bytes, lines: bool) -> list[Any]:
     document = parse_json(raw) if raw.strip() else []
     items = document if isinstance(document, list) else [document]
     if not items:
-        raise bad_request("EMPTY_STREAM", "请求体中没有任何条目", [Violation("", "应为非空的 JSON 数组")])
+        raise _empty_stream("", "应为非空的 JSON 数组")
     return items
+
+
+def _empty_stream(field: str, description: str) -> Problem:
+    return bad_request("EMPTY_STREAM", "请求体中没有任何条目", [Violation(field, description)])
+
+
+async def _starting_with(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield first
+    async for chunk in rest:
+        yield chunk
 
 
 def _messages(
@@ -220,16 +234,14 @@ async def _chunk_messages(
         return item
 
     buffer = bytearray()
-    sent = 0
     try:
         async for chunk in chunks:
             buffer += chunk
             while len(buffer) >= STREAM_CHUNK_BYTES:
                 yield message(bytes(buffer[:STREAM_CHUNK_BYTES]))
                 del buffer[:STREAM_CHUNK_BYTES]
-                sent += 1
     except Problem as problem:
         failure.problem = problem
         raise
-    if buffer or not sent:
+    if buffer:
         yield message(bytes(buffer))

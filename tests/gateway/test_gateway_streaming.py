@@ -110,3 +110,20 @@ async def test_patch_put_delete_and_response_body(things_gw, things_backend) -> 
         "weight": "1099511627776",
     }
     assert list(things_backend.received["ListThings"][-1].filter.colors) == [1, 2]
+
+
+async def test_an_empty_file_is_refused_like_an_empty_json_stream(things_gw, things_backend) -> None:
+    """Zero bytes of a raw upload are no file at all: 400 EMPTY_STREAM (as for an empty JSON array),
+    not one empty chunk that the service would take for a file without rows."""
+    headers = {**await things_gw.headers("supervisor"), "Content-Type": "text/csv"}
+    for body in (b"", None):
+        reply = await things_gw.client.post(
+            "/v1/rooms/r1/things:import", params={"sourceName": "empty.csv"}, headers=headers, content=body
+        )
+        assert reply.status_code == 400, reply.text
+        assert reply.json()["reason"] == "EMPTY_STREAM" and reply.json()["violations"][0]["field"] == "data"
+    empty_json = await things_gw.client.post(
+        "/v1/rooms/r1/things:import", headers={**headers, "Content-Type": "application/json"}, content=b"[]"
+    )
+    assert empty_json.status_code == 400 and empty_json.json()["reason"] == "EMPTY_STREAM"
+    assert "ImportThings" not in things_backend.received
