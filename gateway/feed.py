@@ -97,6 +97,8 @@ class EventFeed:
         js = nc.jetstream()
         name = f"gateway-feed-{uuid.uuid4().hex}"
         try:
+            state = (await js.stream_info(STREAM)).state
+            check_cursor(query.after, state.first_seq, state.last_seq)
             await js.add_consumer(
                 STREAM,
                 ConsumerConfig(
@@ -129,6 +131,28 @@ class EventFeed:
                 await js.delete_consumer(STREAM, name)
             except Exception:  # noqa: BLE001 - it expires on its own after CONSUMER_IDLE_S
                 pass
+
+
+def check_cursor(after: int, first_seq: int, last_seq: int) -> None:
+    """Resuming after `after` must neither skip events nor wait for ones the stream never had.
+
+    A cursor past the last sequence was never given out by this stream (400); one whose next event
+    is no longer kept — removed by a retention limit or a purge — would skip what was removed (410:
+    the client resynchronises, e.g. from after=0). after=0 reads from the oldest event kept."""
+    if after > last_seq:
+        raise bad_request(
+            "CURSOR_AHEAD_OF_STREAM",
+            f"游标 {after} 超出事件流末尾（最新游标为 {last_seq}）",
+            [Violation("after", f"应不大于 {last_seq}")],
+        )
+    if after and after + 1 < first_seq:
+        raise Problem(
+            410,
+            "CURSOR_EXPIRED",
+            f"游标 {after} 之后的部分事件已不再保留（最早可读游标为 {first_seq}），请重新全量同步",
+            [Violation("after", f"应不小于 {first_seq - 1}，或为 0 从最早保留的事件读起")],
+            metadata={"firstAvailable": str(first_seq)},
+        )
 
 
 @dataclass

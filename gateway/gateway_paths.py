@@ -207,7 +207,9 @@ def _feed(max_wait_s: float) -> dict[str, Any]:
             "tags": ["Exchange"],
             "summary": "变更事件流（按游标增量读取）",
             "description": "按流序号递增返回事件；保存最后处理的 cursor，下次以 after 传入即可不重不漏。"
-            "wait>0 时若暂无新事件则最多等待该秒数（长轮询）。",
+            "wait>0 时若暂无新事件则最多等待该秒数（长轮询）。"
+            "after 超出事件流末尾时返回 400（CURSOR_AHEAD_OF_STREAM）；after 之后的事件已不再保留时返回 410"
+            "（CURSOR_EXPIRED，metadata.firstAvailable 为最早可读游标），须重新全量同步。",
             "security": [{"bearerAuth": []}, {"oauth2": ["feed.read"]}],
             "x-civic-roles": ["supervisor", "auditor"],
             "x-civic-scopes": ["feed.read"],
@@ -230,7 +232,7 @@ def _feed(max_wait_s: float) -> dict[str, Any]:
                     "description": "只读取该主题的事件，如 civic.marriage.>",
                 },
             ],
-            "responses": {"200": _json(_ref("EventPage")), **_problems("400", "401", "403", "503")},
+            "responses": {"200": _json(_ref("EventPage")), **_problems("400", "401", "403", "410", "503")},
         }
     }
 

@@ -50,6 +50,8 @@ _WELL_KNOWN: dict[str, dict[str, Any]] = {
 }
 PROBLEM_STATUSES = ("400", "401", "403", "404", "409", "429", "500", "503")
 BODY_PROBLEM_STATUSES = ("413", "415")
+# Used by the gateway's own endpoints (gateway_paths) and its router.
+GATEWAY_PROBLEM_STATUSES = ("405", "410")
 
 
 def ref(name: str) -> dict[str, str]:
@@ -183,7 +185,7 @@ class OpenApiBuilder:
                         "description": TITLES.get(int(status), status),
                         "content": {"application/problem+json": {"schema": ref("Problem")}},
                     }
-                    for status in sorted({*PROBLEM_STATUSES, *BODY_PROBLEM_STATUSES, "405"})
+                    for status in sorted({*PROBLEM_STATUSES, *BODY_PROBLEM_STATUSES, *GATEWAY_PROBLEM_STATUSES})
                 },
                 "securitySchemes": security_schemes(),
             },

@@ -9,6 +9,7 @@ import uuid
 import nats
 import pytest
 from civic.placenames.v1 import divisions_pb2, events_pb2
+from servicekit.devstack.embedded import EmbeddedNats
 from servicekit.events import H_MSG_ID, H_TIME, H_TYPE, STREAM, ensure_stream
 
 
@@ -173,3 +174,54 @@ async def test_bad_parameters_are_400(start_gateway, params) -> None:
     gw = await start_gateway()
     reply = await gw.client.get("/v1/exchange/events", headers=await gw.headers("supervisor"), params=params)
     assert reply.status_code == 400 and reply.json()["violations"][0]["field"] == next(iter(params))
+
+
+async def test_a_cursor_past_the_end_of_the_stream_is_refused(start_gateway, js, topic) -> None:
+    """A cursor the stream never gave (another environment's, a typo, a stream rebuilt from scratch)
+    would otherwise answer "nothing new" until the stream caught up with it, and every event up to
+    it would be skipped without a word."""
+    gw = await start_gateway()
+    last = await publish(js, topic, "421281500")
+    headers = await gw.client_headers("feed.read")
+    at_end = await gw.client.get("/v1/exchange/events", headers=headers, params={"after": last})
+    assert at_end.status_code == 200 and at_end.json() == {"events": [], "next": str(last)}
+    ahead = await gw.client.get("/v1/exchange/events", headers=headers, params={"after": last + 1000})
+    assert ahead.status_code == 400, ahead.text
+    assert ahead.json()["reason"] == "CURSOR_AHEAD_OF_STREAM"
+    assert ahead.json()["violations"][0]["field"] == "after"
+
+
+@pytest.fixture
+def own_nats(tmp_path):
+    """A JetStream server of this test only: it removes events from the start of its stream."""
+    server = EmbeddedNats(tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_a_cursor_older_than_the_oldest_kept_event_is_gone(start_gateway, own_nats) -> None:
+    """When events before the cursor's successor are no longer kept (ops set a retention limit, or
+    purged), reading on would silently skip them: 410 says the client must resynchronise."""
+    nc = await nats.connect(own_nats.url)
+    stream = nc.jetstream()
+    await ensure_stream(stream)
+    sequences = [await publish(stream, "civic.gwtest.division_changed", f"4212816{n:02d}") for n in range(5)]
+    await stream.purge_stream(STREAM, seq=sequences[3])  # keeps the last two
+    await nc.close()
+    gw = await start_gateway(NATS_URL=own_nats.url)
+    headers = await gw.client_headers("feed.read")
+
+    async def cursors(after: int) -> list[str]:
+        reply = await gw.client.get("/v1/exchange/events", headers=headers, params={"after": after})
+        assert reply.status_code == 200, reply.text
+        return [e["cursor"] for e in reply.json()["events"]]
+
+    assert await cursors(0) == [str(s) for s in sequences[3:]]  # from the start: what is kept
+    assert await cursors(sequences[2]) == [str(s) for s in sequences[3:]]  # nothing was missed
+    gone = await gw.client.get("/v1/exchange/events", headers=headers, params={"after": sequences[1]})
+    assert gone.status_code == 410, gone.text
+    assert gone.headers["content-type"] == "application/problem+json"
+    assert gone.json()["reason"] == "CURSOR_EXPIRED" and gone.json()["metadata"] == {
+        "firstAvailable": str(sequences[3])
+    }
