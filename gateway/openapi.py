@@ -231,7 +231,8 @@ class OpenApiBuilder:
                     "in": "header",
                     "required": False,
                     "schema": {"type": "string", "maxLength": 200},
-                    "description": "幂等键：作为请求的 requestId（请求体未给出时）；重试同一请求不会重复执行",
+                    "description": "幂等键：作为请求的 requestId（请求体未给出时）；重试同一请求不会重复执行，"
+                    "返回首次的结果；同一键用于内容不同或另一调用方的请求时拒绝（400 REQUEST_ID_REUSED）",
                 }
             )
         return path, operation

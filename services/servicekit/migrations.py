@@ -74,3 +74,14 @@ def create_pii_key_checks(op: Operations, schema: str) -> None:
     """The PII keys' check values (servicekit.pii_keys), added to services after their first
     migration (which creates the rest of the kit's tables and must stay as it was)."""
     kit_tables(MetaData(schema=schema)).pii_key_checks.create(op.get_bind())
+
+
+def add_idempotency_fingerprint(op: Operations, schema: str) -> None:
+    """The request fingerprint beside each idempotency record (servicekit.fingerprints). The first
+    migration creates the kit's tables from today's definitions, so a fresh database already has the
+    column: IF NOT EXISTS keeps this step right for both."""
+    op.execute(f'ALTER TABLE "{schema}".idempotency ADD COLUMN IF NOT EXISTS fingerprint bytea')
+
+
+def drop_idempotency_fingerprint(op: Operations, schema: str) -> None:
+    op.execute(f'ALTER TABLE "{schema}".idempotency DROP COLUMN IF EXISTS fingerprint')

@@ -100,6 +100,8 @@ def _idempotency(md: MetaData) -> Table:
         Column("method", Text, nullable=False),
         Column("response", LargeBinary, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # servicekit.fingerprints: who sent what; NULL on records from before it was kept.
+        Column("fingerprint", LargeBinary, nullable=True),
     )
 
 

@@ -6,7 +6,7 @@ import functools
 import json
 import uuid
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar, Union
 
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +20,9 @@ from servicekit.tables import KitTables
 from servicekit.uuid7 import uuid7
 
 M = TypeVar("M", bound=Message)
+# What identifies the request behind a request_id (servicekit.fingerprints): a digest, or a coroutine
+# giving one once a client stream has been read.
+Fingerprint = Union[bytes, Callable[[], Awaitable[bytes]]]
 
 
 def outbox_channel(schema: str) -> str:
@@ -35,7 +38,7 @@ class UnitOfWork:
         self.clock = clock
         self._events: list[dict[str, Any]] = []
         self._audits: list[dict[str, Any]] = []
-        self._response: tuple[str, str, bytes] | None = None
+        self._response: tuple[str, str, bytes, bytes | None] | None = None
 
     def emit(self, event: str, message: Message) -> str:
         """Queue an event for the outbox; returns its id (UUIDv7, also the Nats-Msg-Id)."""
@@ -75,7 +78,7 @@ class UnitOfWork:
             return
         conn = await driver_connection(self.session)
         audits, events = self._audits, self._events
-        request_id, method, response = self._response or (None, None, None)
+        request_id, method, response, fingerprint = self._response or (None, None, None, None)
         await conn.execute(
             _flush_sql(self._tables.outbox.schema),
             [a["id"] for a in audits], [a["at"] for a in audits], [a["actor"] for a in audits],
@@ -83,7 +86,7 @@ class UnitOfWork:
             [a["reason"] for a in audits], [_json(a["before"]) for a in audits], [_json(a["after"]) for a in audits],
             [uuid.UUID(e["id"]) for e in events], [e["subject"] for e in events], [e["event_type"] for e in events],
             [e["payload"] for e in events], [json.dumps(e["headers"]) for e in events],
-            outbox_channel(self._tables.outbox.schema), request_id, method, response)
+            outbox_channel(self._tables.outbox.schema), request_id, method, response, fingerprint)
         self._audits, self._events, self._response = [], [], None
 
 
@@ -103,8 +106,8 @@ events AS (
   INSERT INTO "{schema}".outbox (id, subject, event_type, payload, headers)
   SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bytea[], $14::jsonb[])),
 done AS (
-  INSERT INTO "{schema}".idempotency (request_id, method, response)
-  SELECT $16::text, $17::text, $18::bytea WHERE $16::text IS NOT NULL)
+  INSERT INTO "{schema}".idempotency (request_id, method, response, fingerprint)
+  SELECT $16::text, $17::text, $18::bytea, $19::bytea WHERE $16::text IS NOT NULL)
 SELECT pg_notify($15, '') WHERE cardinality($10::uuid[]) > 0"""
 
 
@@ -123,8 +126,12 @@ class UnitOfWorkFactory:
             await uow.flush()
 
     async def idempotent(self, method: str, request_id: str, response_type: type[M],
-                         work: Callable[[UnitOfWork], Awaitable[M]]) -> M:
+                         work: Callable[[UnitOfWork], Awaitable[M]], fingerprint: Fingerprint | None = None) -> M:
         """Run `work` once per request_id: a retry returns the first result and changes nothing.
+
+        With a `fingerprint` (servicekit.fingerprints: the caller and the request), the same
+        request_id on a request with another fingerprint is refused (REQUEST_ID_REUSED) instead of
+        being answered with the first result. Records stored without one are not compared.
 
         Concurrent retries are serialised by a transaction-scoped advisory lock on the request id;
         the stored response commits in the same transaction as the change."""
@@ -138,11 +145,22 @@ class UnitOfWorkFactory:
             conn = await driver_connection(uow.session)
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", request_id)
             row = await conn.fetchrow(
-                f'SELECT method, response FROM "{schema}".idempotency WHERE request_id = $1', request_id)
+                f'SELECT method, response, fingerprint FROM "{schema}".idempotency WHERE request_id = $1',
+                request_id)
             if row is not None:
                 if row["method"] != method:
                     raise invalid("REQUEST_ID_REUSED", "该 request_id 已用于另一种操作", "request_id")
+                if row["fingerprint"] is not None and fingerprint is not None:
+                    if await _digest(fingerprint) != row["fingerprint"]:
+                        raise invalid("REQUEST_ID_REUSED",
+                                      "该 request_id 已用于内容不同（或另一调用方）的请求；新的请求请使用新的 request_id",
+                                      "request_id")
                 return response_type.FromString(row["response"])
             result = await work(uow)
-            uow._response = (request_id, method, result.SerializeToString(deterministic=True))
+            digest = None if fingerprint is None else await _digest(fingerprint)
+            uow._response = (request_id, method, result.SerializeToString(deterministic=True), digest)
             return result
+
+
+async def _digest(fingerprint: Fingerprint) -> bytes:
+    return fingerprint if isinstance(fingerprint, bytes) else await fingerprint()

@@ -21,7 +21,7 @@ class AppointmentsApi(ApiBase):
         async def work(uow):
             return office_pb(await uc.upsert_office(uow, cmd))
 
-        return await self.change("UpsertOffice", request.request_id, pb.Office, work)
+        return await self.change("UpsertOffice", request, pb.Office, work)
 
     async def ListOffices(self, request: pb.ListOfficesRequest,
                           context: grpc.aio.ServicerContext) -> pb.ListOfficesResponse:
@@ -41,7 +41,7 @@ class AppointmentsApi(ApiBase):
         async def work(uow):
             return special_date_pb(await uc.add_special_date(uow, sd))
 
-        return await self.change("AddSpecialDate", request.request_id, pb.SpecialDate, work)
+        return await self.change("AddSpecialDate", request, pb.SpecialDate, work)
 
     async def CreateAppointment(self, request: pb.CreateAppointmentRequest,
                                 context: grpc.aio.ServicerContext) -> pb.Appointment:
@@ -52,7 +52,7 @@ class AppointmentsApi(ApiBase):
         async def work(uow):
             return appointment_pb(await uc.book(uow, self.calendar, cmd))
 
-        return await self.change("CreateAppointment", request.request_id, pb.Appointment, work)
+        return await self.change("CreateAppointment", request, pb.Appointment, work)
 
     async def CancelAppointment(self, request: pb.CancelAppointmentRequest,
                                 context: grpc.aio.ServicerContext) -> pb.Appointment:
@@ -61,7 +61,7 @@ class AppointmentsApi(ApiBase):
         async def work(uow):
             return appointment_pb(await uc.cancel(uow, appointment_id))
 
-        return await self.change("CancelAppointment", request.request_id, pb.Appointment, work)
+        return await self.change("CancelAppointment", request, pb.Appointment, work)
 
     async def ListAppointments(self, request: pb.ListAppointmentsRequest,
                                context: grpc.aio.ServicerContext) -> pb.ListAppointmentsResponse:

@@ -7,8 +7,9 @@ from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from google.protobuf.message import Message
+from servicekit.fingerprints import request_fingerprint
 from servicekit.server import Infrastructure
-from servicekit.uow import UnitOfWork
+from servicekit.uow import Fingerprint, UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
@@ -25,7 +26,10 @@ class ApiBase:
         """A read-only transaction."""
         return self.infra.db.transaction()
 
-    async def change(self, method: str, request_id: str, response_type: type[M],
-                     work: Callable[[UnitOfWork], Awaitable[M]]) -> M:
-        """Run a use case once per request_id; a retry returns the first response."""
-        return await self.infra.uow.idempotent(method, request_id, response_type, work)
+    async def change(self, method: str, request: Message, response_type: type[M],
+                     work: Callable[[UnitOfWork], Awaitable[M]], fingerprint: Fingerprint | None = None) -> M:
+        """Run a use case once per `request.request_id`; a retry returns the first response, and the
+        request_id on another request (body or caller) is refused. `fingerprint` replaces the
+        request's own for a client stream (servicekit.fingerprints.StreamFingerprint)."""
+        return await self.infra.uow.idempotent(method, request.request_id, response_type, work,
+                                               fingerprint or request_fingerprint(request))

@@ -26,7 +26,7 @@ class CounselingApi(ApiBase):
             opened = await uc.open_case(uow, cmd)
             return counseling_pb(opened.case, opened.topic)
 
-        return await self.change("OpenCounselingCase", request.request_id, pb.CounselingCase, work)
+        return await self.change("OpenCounselingCase", request, pb.CounselingCase, work)
 
     async def AddCounselingSession(self, request: pb.AddCounselingSessionRequest,
                                    context: grpc.aio.ServicerContext) -> pb.CounselingCase:
@@ -38,7 +38,7 @@ class CounselingApi(ApiBase):
             c = await uc.add_session(uow, case_id, held_on, s.counselor, s.summary)
             return counseling_pb(c.case, c.topic)
 
-        return await self.change("AddCounselingSession", request.request_id, pb.CounselingCase, work)
+        return await self.change("AddCounselingSession", request, pb.CounselingCase, work)
 
     async def CloseCounselingCase(self, request: pb.CloseCounselingCaseRequest,
                                   context: grpc.aio.ServicerContext) -> pb.CounselingCase:
@@ -51,7 +51,7 @@ class CounselingApi(ApiBase):
             c = await uc.close_case(uow, case_id, outcome, closed_on)
             return counseling_pb(c.case, c.topic)
 
-        return await self.change("CloseCounselingCase", request.request_id, pb.CounselingCase, work)
+        return await self.change("CloseCounselingCase", request, pb.CounselingCase, work)
 
     async def ListCounselingCases(self, request: pb.ListCounselingCasesRequest,
                                   context: grpc.aio.ServicerContext) -> pb.ListCounselingCasesResponse:

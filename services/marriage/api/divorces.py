@@ -28,7 +28,7 @@ class DivorcesApi(ApiBase):
             return self._pb(await uc.apply(uow, self.infra.cipher, self.calendar, marriage_id, request.office_code,
                                            agreement))
 
-        return await self.change("ApplyDivorce", request.request_id, pb.DivorceApplication, work)
+        return await self.change("ApplyDivorce", request, pb.DivorceApplication, work)
 
     async def GetDivorceApplication(self, request: pb.GetDivorceApplicationRequest,
                                     context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
@@ -58,7 +58,7 @@ class DivorcesApi(ApiBase):
             return self._pb(await uc.withdraw(uow, self.infra.cipher, application_id, id_type(request.id_type),
                                               request.id_number))
 
-        return await self.change("WithdrawDivorce", request.request_id, pb.DivorceApplication, work)
+        return await self.change("WithdrawDivorce", request, pb.DivorceApplication, work)
 
     async def RegisterDivorce(self, request: pb.RegisterDivorceRequest,
                               context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
@@ -68,7 +68,7 @@ class DivorcesApi(ApiBase):
             return self._pb(await uc.register(uow, self.infra.cipher, application_id, request.office_code,
                                               request.both_present))
 
-        return await self.change("RegisterDivorce", request.request_id, pb.DivorceApplication, work)
+        return await self.change("RegisterDivorce", request, pb.DivorceApplication, work)
 
     async def PrintDivorceCertificate(self, request: pb.PrintDivorceCertificateRequest,
                                       context: grpc.aio.ServicerContext) -> pb.DivorceApplication:

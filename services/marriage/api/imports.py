@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.errors import invalid
+from servicekit.fingerprints import StreamFingerprint
 
 from marriage.api.base import ApiBase
 from marriage.app import corrections as corr
@@ -22,8 +23,11 @@ class ImportsApi(ApiBase):
         first = await anext(chunks, None)
         if first is None:
             raise invalid("EMPTY_IMPORT", "导入请求没有数据", "data")
-        return await self.change("ImportHistoricalRecords", first.request_id, pb.ImportReport,
-                                 lambda uow: uc.import_archive(uow, self.infra.cipher, first, chunks))
+        fingerprint = StreamFingerprint(first, chunks, "data")
+        return await self.change(
+            "ImportHistoricalRecords", first, pb.ImportReport,
+            lambda uow: uc.import_archive(uow, self.infra.cipher, first, fingerprint.messages()),
+            fingerprint.digest)
 
     async def ListDefects(self, request: pb.ListDefectsRequest,
                           context: grpc.aio.ServicerContext) -> pb.ListDefectsResponse:
@@ -32,18 +36,18 @@ class ImportsApi(ApiBase):
 
     async def ProposeCorrection(self, request: pb.ProposeCorrectionRequest,
                                 context: grpc.aio.ServicerContext) -> pb.Correction:
-        return await self.change("ProposeCorrection", request.request_id, pb.Correction,
+        return await self.change("ProposeCorrection", request, pb.Correction,
                                  lambda uow: corr.propose(uow, self.infra.cipher, request.correction))
 
     async def ApproveCorrection(self, request: pb.ApproveCorrectionRequest,
                                 context: grpc.aio.ServicerContext) -> pb.Correction:
-        return await self.change("ApproveCorrection", request.request_id, pb.Correction,
+        return await self.change("ApproveCorrection", request, pb.Correction,
                                  lambda uow: corr.approve(uow, self.infra.cipher, request.name))
 
     async def RejectCorrection(self, request: pb.RejectCorrectionRequest,
                                context: grpc.aio.ServicerContext) -> pb.Correction:
         return await self.change(
-            "RejectCorrection", request.request_id, pb.Correction,
+            "RejectCorrection", request, pb.Correction,
             lambda uow: corr.reject(uow, self.infra.cipher, request.name, request.reason))
 
     async def ListCorrections(self, request: pb.ListCorrectionsRequest,

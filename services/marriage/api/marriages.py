@@ -40,7 +40,7 @@ class MarriagesApi(ApiBase):
         async def work(uow):
             return marriage_pb(await uc.register(uow, self.infra.cipher, cmd))
 
-        return await self.change("RegisterMarriage", request.request_id, pb.Marriage, work)
+        return await self.change("RegisterMarriage", request, pb.Marriage, work)
 
     async def GetMarriage(self, request: pb.GetMarriageRequest, context: grpc.aio.ServicerContext) -> pb.Marriage:
         marriage_id = resource_id(request.name, "marriages")
@@ -85,7 +85,7 @@ class MarriagesApi(ApiBase):
             return marriage_pb(await uc.record_court_divorce(
                 uow, self.infra.cipher, marriage_id, request.document_number, request.court, effective))
 
-        return await self.change("RecordCourtDivorce", request.request_id, pb.Marriage, work)
+        return await self.change("RecordCourtDivorce", request, pb.Marriage, work)
 
     async def RecordDeath(self, request: pb.RecordDeathRequest,
                           context: grpc.aio.ServicerContext) -> pb.RecordDeathResponse:
@@ -96,7 +96,7 @@ class MarriagesApi(ApiBase):
             record = await uc.record_death(uow, self.infra.cipher, notice)
             return pb.RecordDeathResponse(marriage=marriage_pb(record) if record else None)
 
-        return await self.change("RecordDeath", request.request_id, pb.RecordDeathResponse, work)
+        return await self.change("RecordDeath", request, pb.RecordDeathResponse, work)
 
     async def RevokeRegistration(self, request: pb.RevokeRegistrationRequest,
                                  context: grpc.aio.ServicerContext) -> pb.Marriage:
@@ -108,7 +108,7 @@ class MarriagesApi(ApiBase):
             return marriage_pb(await uc.revoke(uow, self.infra.cipher, marriage_id, authority,
                                                request.document_reference, request.reason))
 
-        return await self.change("RevokeRegistration", request.request_id, pb.Marriage, work)
+        return await self.change("RevokeRegistration", request, pb.Marriage, work)
 
     async def ReissueCertificate(self, request: pb.ReissueCertificateRequest,
                                  context: grpc.aio.ServicerContext) -> pb.ReissueCertificateResponse:
@@ -121,4 +121,4 @@ class MarriagesApi(ApiBase):
             return pb.ReissueCertificateResponse(outcome=outcome, document_number=done.document_number,
                                                  marriage=marriage_pb(done.record), note=done.note)
 
-        return await self.change("ReissueCertificate", request.request_id, pb.ReissueCertificateResponse, work)
+        return await self.change("ReissueCertificate", request, pb.ReissueCertificateResponse, work)

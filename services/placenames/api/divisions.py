@@ -6,8 +6,10 @@ import datetime as dt
 import grpc
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc
+from google.protobuf.message import Message
 from servicekit.clock import Clock
 from servicekit.errors import invalid
+from servicekit.fingerprints import request_fingerprint
 from servicekit.identifiers import validate_division_code
 from servicekit.jurisdiction import require_jurisdiction
 from servicekit.paging import page_slice
@@ -72,14 +74,14 @@ class DivisionServicer(divisions_pb2_grpc.DivisionServiceServicer):
         cmd = uc.CreateDivision(validate_division_code(request.code), request.display_name, request.parent_code,
                                 parse_date(request.effective_date, "effective_date", self._clock.today()),
                                 request.source, request.reason)
-        return await self._change("CreateDivision", request.request_id, cmd.code,
+        return await self._change("CreateDivision", request, cmd.code,
                                   lambda uow: uc.create(uow, cmd))
 
     async def RenameDivision(self, request: pb.RenameDivisionRequest,
                              context: grpc.aio.ServicerContext) -> pb.Division:
         code = code_from_name(request.name)
         effective = parse_date(request.effective_date, "effective_date", self._clock.today())
-        return await self._change("RenameDivision", request.request_id, code, lambda uow: uc.rename(
+        return await self._change("RenameDivision", request, code, lambda uow: uc.rename(
             uow, code, request.new_display_name, effective, request.reason))
 
     async def MergeDivision(self, request: pb.MergeDivisionRequest,
@@ -87,20 +89,21 @@ class DivisionServicer(divisions_pb2_grpc.DivisionServiceServicer):
         code = code_from_name(request.name)
         successor = validate_division_code(request.successor_code, "successor_code")
         effective = parse_date(request.effective_date, "effective_date", self._clock.today())
-        return await self._change("MergeDivision", request.request_id, code, lambda uow: uc.merge(
+        return await self._change("MergeDivision", request, code, lambda uow: uc.merge(
             uow, code, successor, effective, request.reason))
 
     async def AbolishDivision(self, request: pb.AbolishDivisionRequest,
                               context: grpc.aio.ServicerContext) -> pb.Division:
         code = code_from_name(request.name)
         effective = parse_date(request.effective_date, "effective_date", self._clock.today())
-        return await self._change("AbolishDivision", request.request_id, code, lambda uow: uc.abolish(
+        return await self._change("AbolishDivision", request, code, lambda uow: uc.abolish(
             uow, code, effective, request.reason))
 
-    async def _change(self, method: str, request_id: str, code: str, use_case) -> pb.Division:  # noqa: ANN001
+    async def _change(self, method: str, request: Message, code: str, use_case) -> pb.Division:  # noqa: ANN001
         require_jurisdiction(code, "区划 ")
         async def work(uow):  # noqa: ANN001, ANN202
             division = await use_case(uow)
             return to_pb(division, self._clock.today())
 
-        return await self._uow.idempotent(method, request_id, pb.Division, work)
+        return await self._uow.idempotent(method, request.request_id, pb.Division, work,
+                                          request_fingerprint(request))

@@ -28,11 +28,11 @@ _NO_RECORD = {("IMPOSSIBLE_DATE", "register_date"), ("MISSING_FIELD", "register_
 
 
 async def stream_file(path: Path, request_id: str, fmt: int = pb.IMPORT_FORMAT_UNSPECIFIED,
-                      encoding: str = ""):
+                      encoding: str = "", chunk: int = CHUNK):
     """The file as the province platform or the UI sends it: header fields on the first chunk only."""
     with path.open("rb") as file:
         first = True
-        while data := file.read(CHUNK):
+        while data := file.read(chunk):
             if first:
                 yield pb.ImportHistoricalRecordsRequest(request_id=request_id, format=fmt, encoding=encoding,
                                      source_name=path.name, data=data)
@@ -117,7 +117,8 @@ async def test_retry_with_the_same_request_id_returns_the_first_report_and_adds_
     md = secrets.caller_metadata("marriage_registrar")
     request_id = unique("imp-")
     first = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
-    again = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    # The same file cut into other chunks (the gateway sends 1 MiB ones) is the same request.
+    again = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id, chunk=10_000), metadata=md)
 
     assert again == first
     assert_report_matches(first, manifest)
@@ -126,6 +127,23 @@ async def test_retry_with_the_same_request_id_returns_the_first_report_and_adds_
     count = await rows(marriage, "SELECT count(*) AS n FROM import_rows WHERE import_id = :i",
                        i=imports[0].id)
     assert count[0].n == manifest["rows"]
+
+
+async def test_the_same_request_id_on_another_file_or_from_another_caller_is_refused(
+        marriage, secrets, tmp_path):
+    """Answering with the first report would tell the integrator the second file was imported."""
+    path, _ = sample(tmp_path, 300, seed=91)  # seeds no other test imports: the database is shared
+    other, _ = sample(tmp_path, 300, seed=92)
+    md = secrets.caller_metadata("marriage_registrar", scopes=("import.write",))
+    request_id = unique("imp-")
+    await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    elsewhere = secrets.caller_metadata("marriage_registrar", subject="registrar-elsewhere")
+    for file, metadata in ((other, md), (path, elsewhere)):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub(marriage).ImportHistoricalRecords(stream_file(file, request_id), metadata=metadata)
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "request_id" in err.value.details()
+    assert len(await rows(marriage, "SELECT id FROM imports WHERE request_id = :r", r=request_id)) == 1
 
 
 @pytest.mark.parametrize(("fmt", "options"), [

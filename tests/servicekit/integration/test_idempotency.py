@@ -64,12 +64,23 @@ async def test_concurrent_retries_create_one_division_with_identical_answers(pla
     assert len(await fetch(url, "SELECT 1 FROM placenames.idempotency WHERE request_id = $1",
                            request.request_id)) == 1
 
-    # A later retry, even with a changed body, returns the first answer and changes nothing.
+    # A later retry of the same request returns the first answer and changes nothing.
+    assert await stub.CreateDivision(request, metadata=md) == answers[0]
+    assert len(await fetch(url, "SELECT 1 FROM placenames.outbox")) == 1
+
+    # The same request_id on a changed body, or from another caller, is another request: refused
+    # (answering with the first response would tell the client its change was made when it was not,
+    # and would hand one caller's record to another).
     changed = pb.CreateDivisionRequest()
     changed.CopyFrom(request)
     changed.display_name = "别的名字"
-    assert await stub.CreateDivision(changed, metadata=md) == answers[0]
+    other_caller = secrets.caller_metadata("placenames_officer", subject="officer-elsewhere")
+    for body, metadata in ((changed, md), (request, other_caller)):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.CreateDivision(body, metadata=metadata)
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(err.value) == "REQUEST_ID_REUSED"
     assert len(await fetch(url, "SELECT 1 FROM placenames.outbox")) == 1
+    assert len(await fetch(url, "SELECT 1 FROM placenames.division_changes WHERE code = '130000'")) == 1
 
     # The same request_id for another operation is refused.
     with pytest.raises(grpc.aio.AioRpcError) as err:
