@@ -48,6 +48,9 @@ imports = Table(
     Column("jurisdiction", Text, nullable=False, server_default=""),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
+    # SHA-256 of the file as uploaded: the same archive is not imported twice.
+    Column("content_sha256", LargeBinary),
+    Index("ix_imports_content_sha256", "content_sha256", postgresql_where=text("content_sha256 IS NOT NULL")),
 )
 
 import_rows = Table(

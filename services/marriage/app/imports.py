@@ -7,14 +7,16 @@ publishes one event carrying its report.
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import AsyncIterator, Iterable
 
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
+from servicekit.clock import BUREAU_TZ
 from servicekit.db import driver_connection
-from servicekit.errors import invalid, not_found
+from servicekit.errors import invalid, not_found, precondition
 from servicekit.jurisdiction import require_jurisdiction, visible_prefix
 from servicekit.paging import decode_offset, encode_offset, page_size
 from servicekit.pii import PiiCipher
@@ -24,6 +26,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters.import_tables import import_defects, imports
+from marriage.domain.history import EARLIER_DUPLICATES
 from marriage.imports.parsers import Record, canonical_encoding, detect_format, make_parser
 from marriage.imports.pipeline import BATCH_ROWS, Counts, ImportPipeline
 from marriage.imports.records import RowMaterializer
@@ -76,9 +79,11 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
             if pipeline.full:
                 await writer.submit(pipeline.take())
 
+    content = hashlib.sha256(first.data)
     try:
         await consume(parser.feed(first.data))
         async for chunk in rest:
+            content.update(chunk.data)
             await consume(parser.feed(chunk.data))
         await consume(parser.close())
         await writer.submit(pipeline.take())
@@ -86,7 +91,17 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
     except BaseException:
         await writer.abandon()
         raise
-    await store.finish(import_id, pipeline.overlaps())
+    # The same file again (a retry under a new request id, a second upload) would make every record
+    # twice: refused as a whole, and the transaction takes back what this one wrote.
+    earlier = await store.earlier_import(import_id, content.digest())
+    if earlier is not None:
+        raise precondition("ARCHIVE_ALREADY_IMPORTED",
+                           f"该档案文件已于 {earlier['completed_at'].astimezone(BUREAU_TZ):%Y-%m-%d %H:%M} 补录"
+                           f"（{import_name(earlier['id'])}），不再重复导入；如需更正请使用瑕疵更正",
+                           earlier=import_name(earlier["id"]))
+    await store.prepare_finish()
+    repeated = await store.repeated_records(import_id, tuple(EARLIER_DUPLICATES))
+    await store.finish(import_id, pipeline.overlaps() + pipeline.repeats(repeated))
 
     counts = pipeline.counts()
     report = report_pb(import_id, counts)

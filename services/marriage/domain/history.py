@@ -242,6 +242,17 @@ def _digest(text: str) -> int:
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
+# The duplicates ``DuplicateTracker`` finds among an import's own rows, found against records already
+# in the registry (an earlier import of the same or an overlapping archive, or a registration): by
+# code, what the archive office is told.
+EARLIER_DUPLICATES = {
+    "DUPLICATE_CERTIFICATE": Defect("DUPLICATE_CERTIFICATE", "certificate_number",
+                                    "证书字号与此前已补录（或已登记）的记录重复"),
+    "DUPLICATE_COUPLE_DATE": Defect("DUPLICATE_COUPLE_DATE", "register_date",
+                                    "同一双方同一日期的登记记录此前已补录（或已登记）"),
+}
+
+
 class DuplicateTracker:
     """Cross-row checks of one import. Memory per row: two 64-bit hashes, ~40 bytes in arrays.
 

@@ -10,7 +10,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from marriage.domain.history import Defect, DuplicateTracker, check_row
+from marriage.domain.history import EARLIER_DUPLICATES, Defect, DuplicateTracker, check_row
 from marriage.imports.parsers import Record
 from marriage.imports.records import RowMaterializer
 
@@ -96,12 +96,17 @@ class ImportPipeline:
     def overlaps(self) -> list[tuple]:
         """Defects seen only once every row is in (overlapping marriages), as DEFECT_COLUMNS tuples
         without the marriage id: the store links them to their rows."""
-        found, import_id = [], self._materializer.import_key
-        for number, defect in self._tracker.finish():
-            self._codes[defect.code] += 1
-            self._defective[number - 1] = 1
-            found.append((import_id, number, defect.code, defect.field, defect.message_zh, False, None))
-        return found
+        return [self._late(number, defect) for number, defect in self._tracker.finish()]
+
+    def repeats(self, found: list[tuple[int, str]]) -> list[tuple]:
+        """Defects of rows that repeat a record already in the registry ((row number, code), found by
+        the store once every row is in), as ``overlaps`` gives them."""
+        return [self._late(number, EARLIER_DUPLICATES[code]) for number, code in found]
+
+    def _late(self, number: int, defect: Defect) -> tuple:
+        self._codes[defect.code] += 1
+        self._defective[number - 1] = 1
+        return (self._materializer.import_key, number, defect.code, defect.field, defect.message_zh, False, None)
 
     def counts(self) -> Counts:
         read = len(self._defective)

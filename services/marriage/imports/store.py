@@ -124,6 +124,47 @@ _ANALYZE = (f"ANALYZE (SKIP_LOCKED) "
             f"{SCHEMA}.marriage_parties (marriage_id, position, id_hash), {SCHEMA}.current_spouses")
 _CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 
+# The import's marriage rows that repeat a record already in the registry — made by an earlier import
+# (the same archive sent again, or an overlapping one) or registered — by certificate number within
+# its office, or else by couple and date: the same duplicates the import's own rows are checked for
+# among themselves (``DuplicateTracker``), so a row already flagged as one is left alone. Set-based,
+# once every row is in: the planner hashes the registry once rather than probing it a million times.
+_REPEATED_RECORDS = f"""
+WITH candidates AS (
+    SELECT r.row_number, r.kind, r.event_date, r.man_hash, r.woman_hash, m.certificate_number, m.office_code
+    FROM {SCHEMA}.import_rows r JOIN {SCHEMA}.marriages m ON m.id = r.marriage_id
+    WHERE r.import_id = $1
+      AND NOT EXISTS (SELECT 1 FROM {SCHEMA}.import_defects d
+                      WHERE d.import_id = $1 AND d.row_number = r.row_number AND d.code IN ($2, $3))
+), numbers AS (
+    SELECT c.row_number FROM candidates c
+    WHERE c.certificate_number <> ''
+      AND EXISTS (SELECT 1 FROM {SCHEMA}.marriages o
+                  WHERE upper(o.certificate_number) = upper(c.certificate_number) AND o.office_code = c.office_code
+                    AND o.import_id IS DISTINCT FROM $1)
+)
+SELECT row_number, $2 AS code FROM numbers
+UNION ALL
+SELECT c.row_number, $3 FROM candidates c
+WHERE c.kind = 'marriage' AND c.man_hash IS NOT NULL AND c.woman_hash IS NOT NULL AND c.event_date IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM numbers n WHERE n.row_number = c.row_number)
+  AND EXISTS (SELECT 1 FROM {SCHEMA}.marriage_parties man
+              JOIN {SCHEMA}.marriage_parties woman ON woman.marriage_id = man.marriage_id AND woman.position = 1
+              JOIN {SCHEMA}.marriages o ON o.id = man.marriage_id
+              WHERE man.position = 0 AND man.id_hash = c.man_hash AND woman.id_hash = c.woman_hash
+                AND o.register_date = c.event_date AND o.import_id IS DISTINCT FROM $1)
+ORDER BY 1
+"""
+# An archive file already imported, found by its content: an advisory lock on the digest makes a
+# second upload of the same file wait for the first to commit or roll back, then see it.
+_LOCK_CONTENT = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))"
+_EARLIER_IMPORT = f"""
+SELECT id, completed_at FROM {SCHEMA}.imports
+WHERE content_sha256 = $1 AND id <> $2 AND completed_at IS NOT NULL
+ORDER BY completed_at LIMIT 1
+"""
+_KEEP_CONTENT = f"UPDATE {SCHEMA}.imports SET content_sha256 = $1 WHERE id = $2"
+
 
 class ImportStore:
     def __init__(self, connection: asyncpg.Connection) -> None:
@@ -147,12 +188,32 @@ class ImportStore:
             first, last = batch.rows[0], batch.rows[-1]
             await self._conn.execute(_SPOUSES, first[0], first[1], last[1])
 
-    async def finish(self, import_id: uuid.UUID, late_defects: list[tuple]) -> None:
-        """After the last batch: overlap defects, divorces ending marriages, current spouses of
-        people with several marriages in the import or whose marriage a divorce row ended."""
+    async def earlier_import(self, import_id: uuid.UUID, content_sha256: bytes) -> asyncpg.Record | None:
+        """The completed import of the same file (by its SHA-256), if any; else the digest is kept on
+        this import. Holds a lock on the digest until the transaction ends."""
+        await self._conn.execute(_LOCK_CONTENT, content_sha256.hex())
+        earlier = await self._conn.fetchrow(_EARLIER_IMPORT, content_sha256, import_id)
+        if earlier is None:
+            await self._conn.execute(_KEEP_CONTENT, content_sha256, import_id)
+        return earlier
+
+    async def prepare_finish(self) -> None:
+        """Once every row is in: statistics that know the import's rows, and plans for each statement's
+        own parameters, for the set-based statements that follow."""
         if self.rows_written >= ANALYZE_MIN_ROWS:
             await self._conn.execute(_ANALYZE)
         await self._conn.execute(_CUSTOM_PLANS)
+
+    async def repeated_records(self, import_id: uuid.UUID, codes: tuple[str, str]) -> list[tuple[int, str]]:
+        """(row number, code) of the import's marriage rows that repeat a record already in the
+        registry: ``codes`` = (same certificate number, same couple and date), the first one found
+        per row; rows already flagged with either code are skipped."""
+        return [(r[0], r[1]) for r in await self._conn.fetch(_REPEATED_RECORDS, import_id, *codes)]
+
+    async def finish(self, import_id: uuid.UUID, late_defects: list[tuple]) -> None:
+        """After the last batch and ``prepare_finish``: late defects (overlaps, repeats of earlier
+        records), divorces ending marriages, current spouses of people with several marriages in the
+        import or whose marriage a divorce row ended."""
         if late_defects:
             linked = dict(await self._conn.fetch(_ROW_MARRIAGES, import_id,
                                                  sorted({d[1] for d in late_defects})))

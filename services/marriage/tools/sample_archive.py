@@ -153,6 +153,9 @@ class ArchiveGenerator:
         self._rng = random.Random(seed)
         self._ids = IdAllocator(seed)
         self._serials: Counter[tuple[str, int]] = Counter()
+        # Each seed is another volume of the archive: samples of different seeds imported into one
+        # registry share no certificate numbers (a repeat of an earlier import is a defect).
+        self._volume = seed
         self._divorces: list[tuple[dt.date, int, _Couple]] = []  # heap by divorce date
         self._single_again: list[tuple[dt.date, int, Person]] = []  # heap by when they may remarry
         self._quiet: deque[_Couple] = deque(maxlen=400)  # recent clean couples with no later history
@@ -235,7 +238,7 @@ class ArchiveGenerator:
     def _certificate(self, kind: str, year: int) -> str:
         self._serials[kind, year] += 1
         place = "赤" if year >= 1999 else "蒲"
-        return f"鄂{place}{'婚' if kind == MARRIAGE else '离'}字({year})第{self._serials[kind, year]:06d}号"
+        return f"鄂{place}{'婚' if kind == MARRIAGE else '离'}字({year}){self._volume}卷第{self._serials[kind, year]:06d}号"
 
     # -- rows -------------------------------------------------------------------------------------
 

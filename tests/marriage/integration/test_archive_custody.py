@@ -22,8 +22,9 @@ def registrar(secrets, jurisdiction: str, name: str):
 async def import_puqi_records(marriage, secrets, tmp_path, couples: list[tuple[str, str]]) -> list[str]:
     """Marriages registered in 1987 by 蒲圻市 (422302), imported by Chibi's archive office."""
     path = tmp_path / "puqi.csv"
+    volume = couples[0][0][-6:]  # a volume of its own: the registry keeps every test's imports
     path.write_bytes((HEADER + "".join(
-        f"鄂蒲婚字(1987)第{i:06d}号,1987-05-05,结婚,钱国平,{man},吴秀珍,{woman},422302\n"
+        f"鄂蒲婚字(1987){volume}卷第{i:06d}号,1987-05-05,结婚,钱国平,{man},吴秀珍,{woman},422302\n"
         for i, (man, woman) in enumerate(couples, 1))).encode("gb18030"))
     report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")),
                                                           metadata=registrar(secrets, "421281", "archivist"))

@@ -18,7 +18,7 @@ from servicekit.testing.plugin import unique
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from tests.marriage.integration.marriage_support import audit_rows, outbox_events, rows, stub
+from tests.marriage.integration.marriage_support import audit_rows, outbox_events, reason_of, rows, stub
 
 CHUNK = 64 * 1024
 FORMATS = {"csv": pb.IMPORT_FORMAT_CSV, "xlsx": pb.IMPORT_FORMAT_XLSX, "jsonl": pb.IMPORT_FORMAT_JSONL}
@@ -146,13 +146,51 @@ async def test_the_same_request_id_on_another_file_or_from_another_caller_is_ref
     assert len(await rows(marriage, "SELECT id FROM imports WHERE request_id = :r", r=request_id)) == 1
 
 
-@pytest.mark.parametrize(("fmt", "options"), [
-    ("xlsx", {}),
-    ("jsonl", {"encoding": "utf-8", "headers": "en"}),
-    ("csv", {"encoding": "utf-8-sig", "headers": "en"}),
+async def test_an_archive_sent_again_is_refused_and_one_that_overlaps_is_flagged(marriage, secrets, tmp_path):
+    """A retry under a new request id would make every record twice: the same file is refused as a
+    whole; the same rows in another file (another format, an overlapping volume) are imported, kept,
+    and each repeat of a record already in the registry is flagged as the duplicate it is."""
+    path, manifest = sample(tmp_path, 600, seed=93)
+    md = secrets.caller_metadata("marriage_registrar")
+    first = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=md)
+    assert_report_matches(first, manifest)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-"), chunk=10_000), metadata=md)
+    assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, "ARCHIVE_ALREADY_IMPORTED")
+    assert first.name in err.value.details()
+    assert len(await rows(marriage, "SELECT id FROM imports WHERE source_name = :n", n=path.name)) == 1
+
+    again, _ = sample(tmp_path, 600, seed=93, fmt="jsonl", encoding="utf-8", headers="en")
+    second = await stub(marriage).ImportHistoricalRecords(
+        stream_file(again, unique("imp-"), pb.IMPORT_FORMAT_JSONL), metadata=md)
+    # What each of the first import's records repeats by, unless the file itself already repeats it.
+    expected = {(r.row_number, r.code) for r in await rows(marriage, """
+        SELECT r.row_number, CASE WHEN r.certificate_number <> '' THEN 'DUPLICATE_CERTIFICATE'
+                                  ELSE 'DUPLICATE_COUPLE_DATE' END AS code
+        FROM import_rows r
+        WHERE r.import_id = :i AND r.marriage_id IS NOT NULL
+          AND (r.certificate_number <> '' OR (r.kind = 'marriage' AND r.man_hash IS NOT NULL
+                                              AND r.woman_hash IS NOT NULL AND r.event_date IS NOT NULL))
+          AND NOT EXISTS (SELECT 1 FROM import_defects d WHERE d.import_id = r.import_id
+                          AND d.row_number = r.row_number AND d.code LIKE 'DUPLICATE_%')""",
+        i=uuid.UUID(first.name.split("/")[1]))}
+    assert len(expected) > 500
+    repeats = {(d.row_number, d.code) for d in await all_defects(marriage, md, second.name)
+               if d.code.startswith("DUPLICATE_") and "此前" in d.message}
+    assert repeats == expected
+    counts, before = {c.code: c.count for c in second.defects}, manifest["counts"]
+    for code in ("DUPLICATE_CERTIFICATE", "DUPLICATE_COUPLE_DATE"):
+        assert counts[code] == before[code] + sum(1 for _, c in expected if c == code)
+    assert second.rows_imported == first.rows_imported  # kept and flagged, never dropped
+
+
+@pytest.mark.parametrize(("fmt", "seed", "options"), [  # archives of their own: one database holds all three
+    ("xlsx", 41, {}),
+    ("jsonl", 42, {"encoding": "utf-8", "headers": "en"}),
+    ("csv", 43, {"encoding": "utf-8-sig", "headers": "en"}),
 ])
-async def test_each_format_reports_its_planted_defects(marriage, secrets, tmp_path, fmt, options):
-    path, manifest = sample(tmp_path, 1_200, seed=4, fmt=fmt, **options)
+async def test_each_format_reports_its_planted_defects(marriage, secrets, tmp_path, fmt, seed, options):
+    path, manifest = sample(tmp_path, 1_200, seed=seed, fmt=fmt, **options)
     md = secrets.caller_metadata("marriage_registrar")
     report = await stub(marriage).ImportHistoricalRecords(
         stream_file(path, unique("imp-"), FORMATS[fmt]), metadata=md)
