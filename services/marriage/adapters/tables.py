@@ -5,6 +5,8 @@ Concurrency guarantees live in the database, not only in Python:
   hash: two registrations racing on the same person cannot both commit (unique violation).
 - `certificate_serials` is a counter row per (kind, office, year), bumped inside the registering
   transaction: serials are gapless, and a rollback gives the number back.
+- `certificate_blanks` is keyed by (kind, printed serial): a serial cannot be received twice, and
+  each use or void locks its row FOR UPDATE, so two windows cannot print on the same blank.
 - `appointment_days` is a counter row per (office, date), locked FOR UPDATE by each booking, with
   CHECK booked <= capacity: concurrent bookings of the last slot cannot both commit.
 """
@@ -213,4 +215,25 @@ counseling_sessions = Table(
     Column("counselor", Text, nullable=False),
     Column("summary", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("case_id", "seq"),
+)
+
+certificate_blanks = Table(
+    "certificate_blanks", metadata,
+    # Blank certificate booklets (空白证书): one row per printed serial, never deleted or reused.
+    Column("kind", Text, nullable=False),  # MARRIAGE (J, BJ) or DIVORCE (L, BL)
+    Column("serial", Text, nullable=False),  # 印制号
+    Column("office_code", Text, nullable=False),
+    Column("state", Text, nullable=False),  # IN_STOCK, USED, VOIDED
+    Column("document_number", Text, nullable=False, server_default=""),  # the 字号 printed on it
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id)),
+    Column("received_on", Date, nullable=False),
+    Column("used_on", Date),
+    Column("voided_on", Date),
+    Column("void_reason", Text, nullable=False, server_default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("kind", "serial"),
+    CheckConstraint("kind IN ('MARRIAGE','DIVORCE')", name="kind"),
+    CheckConstraint("state IN ('IN_STOCK','USED','VOIDED')", name="state"),
+    Index("ix_certificate_blanks_office_kind_state", "office_code", "kind", "state", "serial"),
+    Index("ix_certificate_blanks_marriage_id", "marriage_id", postgresql_where=text("marriage_id IS NOT NULL")),
 )
