@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
 from marriage.adapters.import_tables import import_defects, imports
+from marriage.domain.certificates import CertificateKind
 from marriage.domain.marriages import Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
 
@@ -59,6 +60,7 @@ class IssuedCertificate:
     number: str
     office_code: str
     issue_date: dt.date
+    marriage_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,10 +218,8 @@ class MarriageRepository:
 
     async def issued_certificate(self, marriage_id: str, number: str) -> IssuedCertificate | None:
         """A certificate issued on the record after registration under ``number`` (None: no such)."""
-        c = t.certificates.c
-        row = (await self.session.execute(select(c.kind, c.number, c.office_code, c.issue_date).where(
-            c.marriage_id == uuid.UUID(marriage_id), c.number == number))).first()
-        return IssuedCertificate(row.kind, row.number, row.office_code, row.issue_date) if row else None
+        return await _issued(self.session, t.certificates.c.marriage_id == uuid.UUID(marriage_id),
+                             t.certificates.c.number == number)
 
     async def certificate_kinds(self, marriage_id: str) -> set[str]:
         rows = await self.session.execute(
@@ -318,6 +318,30 @@ async def open_defects(session: AsyncSession, marriage_ids: Sequence[uuid.UUID])
     for row in await session.execute(open_defects_query(marriage_ids)):
         found[row.marriage_id].append(row.code)
     return found
+
+
+async def _issued(session: AsyncSession, *where) -> IssuedCertificate | None:  # noqa: ANN002 - SQL conditions
+    c = t.certificates.c
+    row = (await session.execute(select(c.kind, c.number, c.office_code, c.issue_date, c.marriage_id)
+                                 .where(*where))).first()
+    return IssuedCertificate(row.kind, row.number, row.office_code, row.issue_date, str(row.marriage_id)) \
+        if row else None
+
+
+async def document_by_number(session: AsyncSession, number: str) -> IssuedCertificate | None:
+    """The document a certificate number was issued as, with its record: a marriage certificate
+    (J…) of a record registered in Civic, or a document issued on a record since (L…, BJ…, BL…,
+    ZM…). None: no such. An archive's own J… numbers are not looked up: they may repeat, and their
+    booklets were printed long before (a replacement is a BJ…); ``NOT historical`` also lets the
+    look-up use the unique index uq_marriages_certificate_number."""
+    issued = await _issued(session, t.certificates.c.number == number)
+    if issued is not None:
+        return issued
+    m = t.marriages.c
+    row = (await session.execute(select(m.id, m.office_code, m.register_date).where(
+        m.certificate_number == number, ~m.historical))).first()
+    return IssuedCertificate(CertificateKind.MARRIAGE.value, number, row.office_code, row.register_date,
+                             str(row.id)) if row else None
 
 
 async def audit_count(session: AsyncSession, resource: str, action: str) -> int:

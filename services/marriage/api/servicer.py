@@ -4,6 +4,7 @@ from __future__ import annotations
 from civic.marriage.v1 import marriage_service_pb2_grpc
 
 from marriage.api.appointments import AppointmentsApi
+from marriage.api.blanks import BlanksApi
 from marriage.api.counseling import CounselingApi
 from marriage.api.divorces import DivorcesApi
 from marriage.api.imports import ImportsApi
@@ -11,6 +12,6 @@ from marriage.api.marriages import MarriagesApi
 from marriage.api.verification import VerificationApi
 
 
-class MarriageServicer(ImportsApi, MarriagesApi, DivorcesApi, AppointmentsApi, CounselingApi, VerificationApi,
-                       marriage_service_pb2_grpc.MarriageServiceServicer):
+class MarriageServicer(ImportsApi, MarriagesApi, DivorcesApi, AppointmentsApi, CounselingApi, BlanksApi,
+                       VerificationApi, marriage_service_pb2_grpc.MarriageServiceServicer):
     """Every RPC of civic.marriage.v1.MarriageService (historical imports and corrections in ImportsApi)."""

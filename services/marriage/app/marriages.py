@@ -206,12 +206,16 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
 
 # --- certificate print ---------------------------------------------------------------------------
 
+def not_of_record(number: str) -> DomainError:
+    return not_found("CERTIFICATE_NOT_OF_RECORD", f"证书字号 {number} 不是此婚姻登记记录发出的证书",
+                     document_number=number)
+
+
 async def issued_document(repo: MarriageRepository, record: MarriageRecord, number: str) -> IssuedCertificate:
     """A certificate the record issued after registration, by its number; NOT_FOUND for any other."""
     issued = await repo.issued_certificate(record.id, number)
     if issued is None:
-        raise not_found("CERTIFICATE_NOT_OF_RECORD", f"证书字号 {number} 不是此婚姻登记记录发出的证书",
-                        document_number=number)
+        raise not_of_record(number)
     return issued
 
 

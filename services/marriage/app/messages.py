@@ -14,6 +14,7 @@ from servicekit.pii import mask_name
 from marriage.adapters.appointments import AppointmentRecord, OfficeRecord, SpecialDateRecord
 from marriage.adapters.divorces import ApplicationRecord
 from marriage.adapters.repository import MarriageRecord
+from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import CounselingCase
 
 ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASSPORT,
@@ -31,6 +32,9 @@ APPOINTMENT_KIND_PB = {"MARRIAGE": pb.APPOINTMENT_KIND_MARRIAGE, "DIVORCE": pb.A
                        "REISSUE": pb.APPOINTMENT_KIND_REISSUE}
 OUTCOME_PB = {"RECONCILED": pb.COUNSELING_OUTCOME_RECONCILED, "PROCEEDED": pb.COUNSELING_OUTCOME_PROCEEDED,
               "REFERRED": pb.COUNSELING_OUTCOME_REFERRED}
+
+BLANK_KIND_PB = {k: pb.CertificateBlankKind.Value(f"CERTIFICATE_BLANK_KIND_{k}") for k in BlankKind}
+BLANK_STATE_PB = {s: pb.CertificateBlankState.Value(f"CERTIFICATE_BLANK_STATE_{s}") for s in BlankState}
 
 
 def iso(day: dt.date | None) -> str:
@@ -110,6 +114,19 @@ def counseling_pb(case: CounselingCase, topic: str) -> pb.CounselingCase:
         outcome=OUTCOME_PB.get(str(case.outcome), pb.COUNSELING_OUTCOME_UNSPECIFIED) if case.outcome else
         pb.COUNSELING_OUTCOME_UNSPECIFIED,
         close_date=iso(case.closed_on), topic=topic)
+
+
+def blank_pb(blank: CertificateBlank) -> pb.CertificateBlank:
+    return pb.CertificateBlank(
+        kind=BLANK_KIND_PB[blank.kind], serial=blank.serial, office_code=blank.office_code,
+        state=BLANK_STATE_PB[blank.state], document_number=blank.document_number,
+        marriage=f"marriages/{blank.marriage_id}" if blank.marriage_id else "", received_date=iso(blank.received_on),
+        used_date=iso(blank.used_on), voided_date=iso(blank.voided_on), void_reason=blank.void_reason)
+
+
+def blank_stock_pb(kind: BlankKind, counts: dict[BlankState, int]) -> pb.CertificateBlankStock:
+    return pb.CertificateBlankStock(kind=BLANK_KIND_PB[kind], in_stock=counts[BlankState.IN_STOCK],
+                                    used=counts[BlankState.USED], voided=counts[BlankState.VOIDED])
 
 
 def audit_view(record: MarriageRecord) -> dict:

@@ -91,6 +91,7 @@ class CertificateBlank:
     received_on: dt.date
     state: BlankState = BlankState.IN_STOCK
     document_number: str = ""
+    marriage_id: str = ""  # the record whose certificate was printed on it
     used_on: dt.date | None = None
     voided_on: dt.date | None = None
     void_reason: str = ""
@@ -99,8 +100,8 @@ class CertificateBlank:
     def label(self) -> str:
         return f"{self.kind.label}空白证书 {self.serial}"
 
-    def use(self, document_number: str, on: dt.date) -> None:
-        """Print ``document_number`` (a 字号) on this blank."""
+    def use(self, document_number: str, on: dt.date, marriage_id: str = "") -> None:
+        """Print ``document_number`` (a 字号 of record ``marriage_id``) on this blank."""
         if self.state is BlankState.USED:
             raise precondition("BLANK_NOT_IN_STOCK", f"{self.label} 已用于打印 {self.document_number}，不能再用",
                                state=str(self.state), document_number=self.document_number)
@@ -113,7 +114,7 @@ class CertificateBlank:
             raise precondition("BLANK_KIND_MISMATCH",
                                f"{number} 应打印在{needed.label}空白证书上，不能使用{self.label}",
                                blank_kind=str(self.kind), document_kind=str(needed))
-        self.state, self.document_number, self.used_on = BlankState.USED, number, on
+        self.state, self.document_number, self.marriage_id, self.used_on = BlankState.USED, number, marriage_id, on
 
     def void(self, reason: str, on: dt.date) -> None:
         """Spoiled in stock or once printed (the record's 字号 is printed again on another blank)."""

@@ -93,3 +93,29 @@ class OfficeChanged(_message.Message):
     event_id: str
     office: _resources_pb2.Office
     def __init__(self, event_id: _Optional[str] = ..., office: _Optional[_Union[_resources_pb2.Office, _Mapping]] = ...) -> None: ...
+
+class CertificateBlanksReceived(_message.Message):
+    __slots__ = ("event_id", "office_code", "kind", "first_serial", "last_serial", "count", "received_date")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    LAST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    office_code: str
+    kind: _resources_pb2.CertificateBlankKind
+    first_serial: str
+    last_serial: str
+    count: int
+    received_date: str
+    def __init__(self, event_id: _Optional[str] = ..., office_code: _Optional[str] = ..., kind: _Optional[_Union[_resources_pb2.CertificateBlankKind, str]] = ..., first_serial: _Optional[str] = ..., last_serial: _Optional[str] = ..., count: _Optional[int] = ..., received_date: _Optional[str] = ...) -> None: ...
+
+class CertificateBlankChanged(_message.Message):
+    __slots__ = ("event_id", "blank")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    BLANK_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    blank: _resources_pb2.CertificateBlank
+    def __init__(self, event_id: _Optional[str] = ..., blank: _Optional[_Union[_resources_pb2.CertificateBlank, _Mapping]] = ...) -> None: ...

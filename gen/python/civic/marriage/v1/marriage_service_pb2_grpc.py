@@ -111,6 +111,26 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateResponse.FromString,
                 _registered_method=True)
+        self.ReceiveCertificateBlanks = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/ReceiveCertificateBlanks',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksResponse.FromString,
+                _registered_method=True)
+        self.UseCertificateBlank = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/UseCertificateBlank',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.UseCertificateBlankRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.FromString,
+                _registered_method=True)
+        self.VoidCertificateBlank = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/VoidCertificateBlank',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.VoidCertificateBlankRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.FromString,
+                _registered_method=True)
+        self.ListCertificateBlanks = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/ListCertificateBlanks',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksResponse.FromString,
+                _registered_method=True)
         self.UpsertOffice = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/UpsertOffice',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.UpsertOfficeRequest.SerializeToString,
@@ -320,6 +340,35 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReceiveCertificateBlanks(self, request, context):
+        """Receive a range of blank certificate booklets (空白证书) into an office's stock; refused as a
+        whole (BLANKS_ALREADY_RECEIVED) when any serial of it was received before.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UseCertificateBlank(self, request, context):
+        """Record the blank a certificate was printed on (its printed serial and the 字号 printed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidCertificateBlank(self, request, context):
+        """Void a spoiled blank (misprint, jam, stain) with its reason; never reused.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCertificateBlanks(self, request, context):
+        """List an office's blanks by serial, with its stock (in stock, used, voided) per kind.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def UpsertOffice(self, request, context):
         """Create or update a registry office with its hours and capacity.
         """
@@ -524,6 +573,26 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.ReissueCertificate,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateResponse.SerializeToString,
+            ),
+            'ReceiveCertificateBlanks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReceiveCertificateBlanks,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksResponse.SerializeToString,
+            ),
+            'UseCertificateBlank': grpc.unary_unary_rpc_method_handler(
+                    servicer.UseCertificateBlank,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.UseCertificateBlankRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.SerializeToString,
+            ),
+            'VoidCertificateBlank': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidCertificateBlank,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.VoidCertificateBlankRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.SerializeToString,
+            ),
+            'ListCertificateBlanks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCertificateBlanks,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksResponse.SerializeToString,
             ),
             'UpsertOffice': grpc.unary_unary_rpc_method_handler(
                     servicer.UpsertOffice,
@@ -1023,6 +1092,114 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/ReissueCertificate',
             civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.ReissueCertificateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReceiveCertificateBlanks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/ReceiveCertificateBlanks',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ReceiveCertificateBlanksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UseCertificateBlank(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/UseCertificateBlank',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.UseCertificateBlankRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidCertificateBlank(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/VoidCertificateBlank',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.VoidCertificateBlankRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.CertificateBlank.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCertificateBlanks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/ListCertificateBlanks',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListCertificateBlanksResponse.FromString,
             options,
             channel_credentials,
             insecure,

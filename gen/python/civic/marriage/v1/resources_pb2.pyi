@@ -105,6 +105,19 @@ class CounselingOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COUNSELING_OUTCOME_RECONCILED: _ClassVar[CounselingOutcome]
     COUNSELING_OUTCOME_PROCEEDED: _ClassVar[CounselingOutcome]
     COUNSELING_OUTCOME_REFERRED: _ClassVar[CounselingOutcome]
+
+class CertificateBlankKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CERTIFICATE_BLANK_KIND_UNSPECIFIED: _ClassVar[CertificateBlankKind]
+    CERTIFICATE_BLANK_KIND_MARRIAGE: _ClassVar[CertificateBlankKind]
+    CERTIFICATE_BLANK_KIND_DIVORCE: _ClassVar[CertificateBlankKind]
+
+class CertificateBlankState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CERTIFICATE_BLANK_STATE_UNSPECIFIED: _ClassVar[CertificateBlankState]
+    CERTIFICATE_BLANK_STATE_IN_STOCK: _ClassVar[CertificateBlankState]
+    CERTIFICATE_BLANK_STATE_USED: _ClassVar[CertificateBlankState]
+    CERTIFICATE_BLANK_STATE_VOIDED: _ClassVar[CertificateBlankState]
 ID_TYPE_UNSPECIFIED: IdType
 ID_TYPE_RESIDENT_ID: IdType
 ID_TYPE_PASSPORT: IdType
@@ -162,6 +175,13 @@ COUNSELING_OUTCOME_UNSPECIFIED: CounselingOutcome
 COUNSELING_OUTCOME_RECONCILED: CounselingOutcome
 COUNSELING_OUTCOME_PROCEEDED: CounselingOutcome
 COUNSELING_OUTCOME_REFERRED: CounselingOutcome
+CERTIFICATE_BLANK_KIND_UNSPECIFIED: CertificateBlankKind
+CERTIFICATE_BLANK_KIND_MARRIAGE: CertificateBlankKind
+CERTIFICATE_BLANK_KIND_DIVORCE: CertificateBlankKind
+CERTIFICATE_BLANK_STATE_UNSPECIFIED: CertificateBlankState
+CERTIFICATE_BLANK_STATE_IN_STOCK: CertificateBlankState
+CERTIFICATE_BLANK_STATE_USED: CertificateBlankState
+CERTIFICATE_BLANK_STATE_VOIDED: CertificateBlankState
 
 class Party(_message.Message):
     __slots__ = ("id_type", "id_number", "name", "nationality", "sex", "birth_date")
@@ -918,3 +938,127 @@ class RecordVerification(_message.Message):
     office_code: str
     verification_count: int
     def __init__(self, name: _Optional[str] = ..., document_number: _Optional[str] = ..., record_kind: _Optional[str] = ..., state: _Optional[str] = ..., state_label: _Optional[str] = ..., date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., verification_count: _Optional[int] = ...) -> None: ...
+
+class CertificateBlank(_message.Message):
+    __slots__ = ("kind", "serial", "office_code", "state", "document_number", "marriage", "received_date", "used_date", "voided_date", "void_reason")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGE_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    USED_DATE_FIELD_NUMBER: _ClassVar[int]
+    VOIDED_DATE_FIELD_NUMBER: _ClassVar[int]
+    VOID_REASON_FIELD_NUMBER: _ClassVar[int]
+    kind: CertificateBlankKind
+    serial: str
+    office_code: str
+    state: CertificateBlankState
+    document_number: str
+    marriage: str
+    received_date: str
+    used_date: str
+    voided_date: str
+    void_reason: str
+    def __init__(self, kind: _Optional[_Union[CertificateBlankKind, str]] = ..., serial: _Optional[str] = ..., office_code: _Optional[str] = ..., state: _Optional[_Union[CertificateBlankState, str]] = ..., document_number: _Optional[str] = ..., marriage: _Optional[str] = ..., received_date: _Optional[str] = ..., used_date: _Optional[str] = ..., voided_date: _Optional[str] = ..., void_reason: _Optional[str] = ...) -> None: ...
+
+class CertificateBlankStock(_message.Message):
+    __slots__ = ("kind", "in_stock", "used", "voided")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    IN_STOCK_FIELD_NUMBER: _ClassVar[int]
+    USED_FIELD_NUMBER: _ClassVar[int]
+    VOIDED_FIELD_NUMBER: _ClassVar[int]
+    kind: CertificateBlankKind
+    in_stock: int
+    used: int
+    voided: int
+    def __init__(self, kind: _Optional[_Union[CertificateBlankKind, str]] = ..., in_stock: _Optional[int] = ..., used: _Optional[int] = ..., voided: _Optional[int] = ...) -> None: ...
+
+class ReceiveCertificateBlanksRequest(_message.Message):
+    __slots__ = ("request_id", "office_code", "kind", "first_serial", "last_serial", "received_date")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    LAST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    office_code: str
+    kind: CertificateBlankKind
+    first_serial: str
+    last_serial: str
+    received_date: str
+    def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., kind: _Optional[_Union[CertificateBlankKind, str]] = ..., first_serial: _Optional[str] = ..., last_serial: _Optional[str] = ..., received_date: _Optional[str] = ...) -> None: ...
+
+class ReceiveCertificateBlanksResponse(_message.Message):
+    __slots__ = ("office_code", "kind", "first_serial", "last_serial", "count", "received_date", "stock")
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FIRST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    LAST_SERIAL_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    STOCK_FIELD_NUMBER: _ClassVar[int]
+    office_code: str
+    kind: CertificateBlankKind
+    first_serial: str
+    last_serial: str
+    count: int
+    received_date: str
+    stock: CertificateBlankStock
+    def __init__(self, office_code: _Optional[str] = ..., kind: _Optional[_Union[CertificateBlankKind, str]] = ..., first_serial: _Optional[str] = ..., last_serial: _Optional[str] = ..., count: _Optional[int] = ..., received_date: _Optional[str] = ..., stock: _Optional[_Union[CertificateBlankStock, _Mapping]] = ...) -> None: ...
+
+class UseCertificateBlankRequest(_message.Message):
+    __slots__ = ("request_id", "office_code", "kind", "serial", "document_number", "marriage")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    office_code: str
+    kind: CertificateBlankKind
+    serial: str
+    document_number: str
+    marriage: str
+    def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., kind: _Optional[_Union[CertificateBlankKind, str]] = ..., serial: _Optional[str] = ..., document_number: _Optional[str] = ..., marriage: _Optional[str] = ...) -> None: ...
+
+class VoidCertificateBlankRequest(_message.Message):
+    __slots__ = ("request_id", "office_code", "kind", "serial", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    office_code: str
+    kind: CertificateBlankKind
+    serial: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., kind: _Optional[_Union[CertificateBlankKind, str]] = ..., serial: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListCertificateBlanksRequest(_message.Message):
+    __slots__ = ("office_code", "kind", "state", "page_size", "page_token")
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    office_code: str
+    kind: CertificateBlankKind
+    state: CertificateBlankState
+    page_size: int
+    page_token: str
+    def __init__(self, office_code: _Optional[str] = ..., kind: _Optional[_Union[CertificateBlankKind, str]] = ..., state: _Optional[_Union[CertificateBlankState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCertificateBlanksResponse(_message.Message):
+    __slots__ = ("blanks", "next_page_token", "stock")
+    BLANKS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    STOCK_FIELD_NUMBER: _ClassVar[int]
+    blanks: _containers.RepeatedCompositeFieldContainer[CertificateBlank]
+    next_page_token: str
+    stock: _containers.RepeatedCompositeFieldContainer[CertificateBlankStock]
+    def __init__(self, blanks: _Optional[_Iterable[_Union[CertificateBlank, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., stock: _Optional[_Iterable[_Union[CertificateBlankStock, _Mapping]]] = ...) -> None: ...
