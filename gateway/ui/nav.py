@@ -65,6 +65,8 @@ DEPARTMENTS: list[Department] = [
         _marriage("corrections", "corrections", frozenset({REGISTRAR, SUPERVISOR})),
         _marriage("counseling", "counseling", frozenset({REGISTRAR, COUNSELOR})),
         _marriage("statistics", "statistics", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),
+        # 空白证书: registrars keep the account; supervisors and auditors see it (the API lets them list only).
+        _marriage("blanks", "blanks", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),
     )),
     Department("funeral", frozenset({"funeral_officer"}),
                _soon("funeral", "cremations", "cemeteries", "rectification", "unclaimed")),

@@ -2,8 +2,9 @@
 import { post } from "./api.js";
 import { $, el } from "./dom.js";
 import { label, t } from "./i18n.js";
-import { showProblem } from "./forms.js";
+import { onSubmit, showProblem } from "./forms.js";
 import { start } from "./shell.js";
+import { useBlank, voidBlank } from "./blanks.js";
 
 export { start };
 
@@ -43,4 +44,26 @@ export function ready() {
 
 export function failed(error) {
   showProblem($("#load-errors"), error, null);
+}
+
+// The no-print area of print/_blank.html: the clerk records the blank (印制号) the document went on
+// and, when it came out spoiled, voids it with a reason (the record keeps its number: print again on
+// another blank). kind: CERTIFICATE_BLANK_KIND_MARRIAGE/…_DIVORCE, or "" for a document printed on no blank.
+export function recordBlank(session, kind, documentNumber, marriage) {
+  if (!kind) return;
+  $("#blank-area").hidden = false;
+  const useForm = $("#blank-use-form");
+  const voidForm = $("#blank-void-form");
+  const office = { officeCode: session.officeCode, kind };
+  onSubmit(useForm, async () => {
+    const blank = await useBlank(useForm, $("#blank-use-serial"), { ...office, documentNumber, marriage });
+    useForm.reset();
+    $("#blank-void-serial").value = blank.serial;
+    $("#blank-result").textContent = t("blank.usedFor", { serial: blank.serial, number: blank.documentNumber });
+  });
+  onSubmit(voidForm, async () => {
+    const blank = await voidBlank(voidForm, $("#blank-void-serial"), { ...office, reason: $("#blank-void-reason").value.trim() });
+    voidForm.reset();
+    $("#blank-result").textContent = t("blank.voidedAgain", { serial: blank.serial, reason: blank.voidReason });
+  });
 }

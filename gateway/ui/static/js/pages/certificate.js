@@ -1,16 +1,18 @@
 import { post } from "../api.js";
+import { DIVORCE_BLANK, MARRIAGE_BLANK } from "../blanks.js";
 import { $, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
-import { failed, partyRows, qrFor, ready, start } from "../print.js";
+import { failed, partyRows, qrFor, ready, recordBlank, start } from "../print.js";
 
 // Which document of the record: its marriage certificate, or one issued on it since (?number=):
 // a replacement (BJ…, BL…), its divorce certificate (L…) or a marriage-record certificate (ZM…).
+// blank: the booklet it is printed on (a record certificate is printed on plain paper).
 const DOCUMENTS = {
-  J: { title: "print.certificate", purpose: "打印结婚证" },
-  BJ: { title: "print.certificate", purpose: "打印补发结婚证", reissued: true },
-  L: { title: "print.divorceCertificate", purpose: "打印离婚证", divorce: true },
-  BL: { title: "print.divorceCertificate", purpose: "打印补发离婚证", divorce: true, reissued: true },
-  ZM: { title: "print.recordCertificate", purpose: "打印婚姻登记记录证明", record: true },
+  J: { title: "print.certificate", purpose: "打印结婚证", blank: MARRIAGE_BLANK },
+  BJ: { title: "print.certificate", purpose: "打印补发结婚证", reissued: true, blank: MARRIAGE_BLANK },
+  L: { title: "print.divorceCertificate", purpose: "打印离婚证", divorce: true, blank: DIVORCE_BLANK },
+  BL: { title: "print.divorceCertificate", purpose: "打印补发离婚证", divorce: true, reissued: true, blank: DIVORCE_BLANK },
+  ZM: { title: "print.recordCertificate", purpose: "打印婚姻登记记录证明", record: true, blank: "" },
 };
 
 function documentOf(number) {
@@ -38,6 +40,7 @@ async function load(session) {
   $("#c-parties").replaceChildren(...partyRows(marriage.parties));
   $("#c-seal").textContent = t("print.seal", { office: $("#c-office").textContent });
   await qrFor(marriage.name, doc.divorce ? "divorceCertificate" : doc.record ? "recordCertificate" : "", number);
+  recordBlank(session, doc.blank, $("#c-number").textContent, marriage.name);
   ready();
 }
 

@@ -1,7 +1,8 @@
 import { post } from "../api.js";
+import { DIVORCE_BLANK } from "../blanks.js";
 import { $, pageParams } from "../dom.js";
 import { label, t } from "../i18n.js";
-import { failed, partyRows, qrFor, ready, start } from "../print.js";
+import { failed, partyRows, qrFor, ready, recordBlank, start } from "../print.js";
 
 const PURPOSE = "打印离婚证";
 
@@ -17,6 +18,7 @@ async function load(session) {
   $("#d-parties").replaceChildren(...partyRows(a.parties));
   $("#d-seal").textContent = t("print.seal", { office: $("#d-office").textContent });
   await qrFor(a.name, "divorceCertificate");
+  recordBlank(session, DIVORCE_BLANK, a.certificateNumber, a.marriage);
   ready();
 }
 
