@@ -45,11 +45,12 @@ async function show(more = false) {
   $("#list-more").hidden = !nextPage;
 }
 
+// The stock and the list first: the message says the change once the page shows it.
 async function done(message, form) {
   form.reset();
   $("#receive-date").value = today();
-  $("#blank-result").textContent = message;
   await show();
+  $("#blank-result").textContent = message;
 }
 
 if (session) {
