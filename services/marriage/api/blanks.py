@@ -33,8 +33,7 @@ class BlanksApi(ApiBase):
                 last_serial=r.serials[-1], count=len(r.serials), received_date=r.received_on.isoformat(),
                 stock=blank_stock_pb(r.kind, r.stock[r.kind]))
 
-        return await self.change("ReceiveCertificateBlanks", request.request_id, pb.ReceiveCertificateBlanksResponse,
-                                 work)
+        return await self.change("ReceiveCertificateBlanks", request, pb.ReceiveCertificateBlanksResponse, work)
 
     async def UseCertificateBlank(self, request: pb.UseCertificateBlankRequest,
                                   context: grpc.aio.ServicerContext) -> pb.CertificateBlank:
@@ -45,7 +44,7 @@ class BlanksApi(ApiBase):
             return blank_pb(await uc.use_blank(uow, request.office_code, kind, request.serial,
                                                request.document_number, marriage_id))
 
-        return await self.change("UseCertificateBlank", request.request_id, pb.CertificateBlank, work)
+        return await self.change("UseCertificateBlank", request, pb.CertificateBlank, work)
 
     async def VoidCertificateBlank(self, request: pb.VoidCertificateBlankRequest,
                                    context: grpc.aio.ServicerContext) -> pb.CertificateBlank:
@@ -54,7 +53,7 @@ class BlanksApi(ApiBase):
         async def work(uow):
             return blank_pb(await uc.void_blank(uow, request.office_code, kind, request.serial, request.reason))
 
-        return await self.change("VoidCertificateBlank", request.request_id, pb.CertificateBlank, work)
+        return await self.change("VoidCertificateBlank", request, pb.CertificateBlank, work)
 
     async def ListCertificateBlanks(self, request: pb.ListCertificateBlanksRequest,
                                     context: grpc.aio.ServicerContext) -> pb.ListCertificateBlanksResponse:

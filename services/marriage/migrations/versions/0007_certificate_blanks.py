@@ -1,15 +1,15 @@
 """Blank certificate booklets (空白证书, rules.md §1.5a): one row per printed serial, received into
 stock, used for one printed certificate or voided with a reason — never deleted, never reused.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
