@@ -188,15 +188,26 @@ def render(msg: Msg) -> dict[str, Any]:
     headers = msg.headers or {}
     meta = msg.metadata
     event_type = headers.get(H_TYPE, "")
-    occurred = headers.get(H_TIME) or meta.timestamp.astimezone(dt.UTC).isoformat()
     return {
         "cursor": str(meta.sequence.stream),
         "id": headers.get(H_MSG_ID, ""),
         "type": event_type,
         "subject": msg.subject,
-        "time": occurred,
+        "time": _utc(headers.get(H_TIME, ""), meta.timestamp),
         "data": decode(event_type, msg.data),
     }
+
+
+def _utc(stamped: str, stored: dt.datetime) -> str:
+    """When the event happened (its header; else when the stream stored it), in RFC 3339 UTC as proto3
+    JSON writes a Timestamp: one form whichever service and time zone wrote the event."""
+    try:
+        occurred = dt.datetime.fromisoformat(stamped) if stamped else stored
+    except ValueError:
+        occurred = stored
+    if occurred.tzinfo is None:
+        occurred = stored
+    return occurred.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def decode(event_type: str, payload: bytes) -> dict[str, Any] | None:

@@ -32,18 +32,19 @@ class CredentialKind:
     table: Table
     key: str
     secret: str
+    wrong: str  # the refusal of an unknown key or a wrong secret, alike
 
 
-STAFF = CredentialKind(users, "username", "password_hash")
-CLIENT = CredentialKind(clients, "client_id", "secret_hash")
+STAFF = CredentialKind(users, "username", "password_hash", "用户名或密码错误")
+CLIENT = CredentialKind(clients, "client_id", "secret_hash", "客户端标识或密钥错误")
 
 
 def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
-def invalid_credentials() -> Problem:
-    return Problem(401, "INVALID_CREDENTIALS", "用户名或密码错误")
+def invalid_credentials(kind: CredentialKind) -> Problem:
+    return Problem(401, "INVALID_CREDENTIALS", kind.wrong)
 
 
 def backoff_s(failures: int) -> int:
@@ -130,7 +131,7 @@ class SignIn:
             )
             if row is None:
                 await self._passwords.verify(None, secret)
-                refusal = invalid_credentials()
+                refusal = invalid_credentials(kind)
             elif row["locked_until"] is not None and row["locked_until"] > now:
                 refusal = self._waiting(row, now)
             elif not await self._passwords.verify(row[kind.secret], secret):
@@ -177,7 +178,7 @@ class SignIn:
                 f"连续 {failures} 次登录失败，账号已锁定 {minutes} 分钟",
                 headers={"Retry-After": str(self._lockout_s)},
             )
-        return invalid_credentials()
+        return invalid_credentials(kind)
 
     async def _succeeded(
         self, session: AsyncSession, kind: CredentialKind, row: RowMapping, secret: str

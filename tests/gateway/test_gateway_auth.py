@@ -174,7 +174,8 @@ async def test_client_credentials_with_scopes(start_gateway) -> None:
         "/v1/auth/token",
         data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": "guess"},
     )
-    assert wrong.status_code == 401
+    assert wrong.status_code == 401  # an integrator's error names what an integrator sent
+    assert (wrong.json()["reason"], wrong.json()["detail"]) == ("INVALID_CREDENTIALS", "客户端标识或密钥错误")
 
 
 async def test_sign_in_is_rate_limited_per_address(start_gateway) -> None:

@@ -41,7 +41,7 @@ async def publish(js, topic: str, code: str, event_type: str = "civic.placenames
         topic,
         payload.SerializeToString(),
         stream=STREAM,
-        headers={H_MSG_ID: event_id, H_TYPE: event_type, H_TIME: "2024-05-20T01:30:00+00:00"},
+        headers={H_MSG_ID: event_id, H_TYPE: event_type, H_TIME: "2024-05-20T09:30:00+08:00"},
     )
     return ack.seq
 
@@ -64,7 +64,7 @@ async def test_events_in_order_with_cursors(start_gateway, js, topic) -> None:
     assert first["next"] == str(sequences[2])
     event = first["events"][0]
     assert event["type"] == "civic.placenames.v1.DivisionChanged" and event["subject"] == topic
-    assert event["time"] == "2024-05-20T01:30:00+00:00" and event["id"]
+    assert event["time"] == "2024-05-20T01:30:00Z" and event["id"]  # in UTC, whoever wrote it
     assert event["data"]["code"] == "421281100" and event["data"]["displayName"] == "区划421281100"
     assert event["data"]["kind"] == "CHANGE_KIND_CREATED" and event["data"]["successorCode"] == ""
     rest = (
