@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
+from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.logging import get_logger
@@ -58,8 +59,11 @@ def _audit_view(record: ApplicationRecord, today: dt.date) -> dict:
 def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date) -> None:
     record = app.record
     uow.audit(action, f"divorceApplications/{record.id}", before=before, after=_audit_view(record, today))
-    uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(
-        application=application_pb(record, today, app.marriage)))
+    shown = application_pb(record, today, app.marriage)
+    # The agreement's terms (children, property, debts) stay in the record, read by the registry: the
+    # event — the province's change feed — says that a voluntary agreement was made, not what it says.
+    shown.agreement.CopyFrom(pb.DivorceAgreement(voluntary=shown.agreement.voluntary))
+    uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown))
 
 
 async def _load(session: AsyncSession, cipher: PiiCipher, application_id: str, *,

@@ -3,6 +3,7 @@ import datetime as dt
 
 import grpc
 import pytest
+from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.domain.calendar import bundled_calendar
 
@@ -12,6 +13,7 @@ from tests.marriage.integration.marriage_support import (
     audit_rows,
     marriage_ended_events,
     office_code,
+    outbox_events,
     party,
     person_id,
     reason_of,
@@ -150,6 +152,19 @@ async def test_either_party_alone_withdraws_during_the_cooling_off(marriage, sec
     listed = await stub(marriage).ListDivorceApplications(pb.ListDivorceApplicationsRequest(
         office_code=office, state=pb.DIVORCE_STATE_AWAITING_ISSUE), metadata=md)
     assert [a.name for a in listed.applications] == [again.name]
+
+
+async def test_the_agreement_terms_stay_in_the_record_not_in_the_change_feed(marriage, secrets):
+    """Children, property and debts are the couple's private terms: the application shows them to the
+    registry; its events — the province's change feed — say only that a voluntary agreement was made."""
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    app = await apply(marriage, secrets, m, office)
+    assert app.agreement == agreement()
+    changed = [e for e in await outbox_events(marriage, "divorce_application_changed", events_pb2.DivorceApplicationChanged)
+               if e.application.name == app.name]
+    assert len(changed) == 1 and changed[0].application.state == pb.DIVORCE_STATE_COOLING_OFF
+    assert changed[0].application.agreement == pb.DivorceAgreement(voluntary=True)
 
 
 async def test_an_incomplete_agreement_is_not_accepted(marriage, secrets):
