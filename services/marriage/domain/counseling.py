@@ -57,7 +57,7 @@ class CounselingCase:
 
     def add_session(self, held_on: dt.date, counselor: str, summary: str) -> None:
         self._require_open()
-        self._require_not_before_receipt(held_on, "held_on")
+        self._require_not_before_receipt(held_on, "session.date")
         if not counselor.strip():
             raise invalid("COUNSELOR_REQUIRED", "须录入辅导员", "counselor")
         self.sessions.append(CounselingSession(held_on, counselor.strip(), summary.strip()))
@@ -65,6 +65,6 @@ class CounselingCase:
 
     def close(self, outcome: CounselingOutcome, closed_on: dt.date) -> None:
         self._require_open()
-        self._require_not_before_receipt(closed_on, "closed_on")
+        self._require_not_before_receipt(closed_on, "close_date")
         self.outcome, self.closed_on = outcome, closed_on
         self.events.append(CounselingCaseClosed(self.id, closed_on, str(outcome)))

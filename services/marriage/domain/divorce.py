@@ -107,7 +107,7 @@ class DivorceApplication:
     def withdraw(self, party_key: str, today: dt.date) -> None:
         """Either party alone may withdraw, but only during the cooling-off."""
         if party_key not in self.party_keys:
-            raise invalid("NOT_A_PARTY", "撤回人不是该离婚申请的当事人", "party")
+            raise invalid("NOT_A_PARTY", "撤回人不是该离婚申请的当事人", "id_number")
         self._require_open(today)
         if today > self.cooling_off_end:
             raise precondition("COOLING_OFF_ENDED",

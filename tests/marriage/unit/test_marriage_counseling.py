@@ -47,3 +47,15 @@ def test_dates_and_counselor_are_checked(case, action, reason):
     with pytest.raises(DomainError) as caught:
         action(case)
     assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(("action", "field_name"), [
+    (lambda c: c.add_session(D(2024, 2, 28), "王老师", ""), "session.date"),
+    (lambda c: c.close(CounselingOutcome.RECONCILED, D(2024, 2, 28)), "close_date"),
+])
+def test_a_date_before_receipt_names_the_request_field(case, action, field_name):
+    """The violation names the field the request carries (as the future-date check does), so the
+    gateway and the window put the message at the date the user typed."""
+    with pytest.raises(DomainError) as caught:
+        action(case)
+    assert [v.field for v in caught.value.violations] == [field_name]

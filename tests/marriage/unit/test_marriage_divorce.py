@@ -87,7 +87,10 @@ def test_withdrawal_after_the_issue_period_is_refused_as_lapsed(application, mar
 
 
 def test_only_a_party_may_withdraw(application):
-    assert refusal(application.withdraw, "RESIDENT_ID:x", day(1)).reason == "NOT_A_PARTY"
+    refused = refusal(application.withdraw, "RESIDENT_ID:x", day(1))
+    assert refused.reason == "NOT_A_PARTY"
+    # the request's field (WithdrawDivorceRequest.id_number), where the window shows the message
+    assert [v.field for v in refused.violations] == ["id_number"]
 
 
 def test_registration_on_day_30_is_refused(application):
