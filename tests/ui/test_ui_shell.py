@@ -118,3 +118,14 @@ def test_a_window_in_use_keeps_its_session_and_the_replaced_token_stops_working(
     expect(page.locator("#screen")).to_be_visible()
     sign_out(page)
     assert page.evaluate(status, renewed["token"]) == 401
+
+
+def test_a_wrong_password_is_called_a_failed_sign_in_not_an_expired_session(page):
+    page.goto("/ui/signin")
+    page.get_by_label("用户名").fill("marriage_registrar")
+    page.get_by_label("密码").fill("wrong-password")
+    page.get_by_label("密码").press("Enter")
+    summary = page.locator("#signin-errors")
+    expect(summary.locator(".error-title")).to_contain_text("登录失败")
+    expect(summary).not_to_contain_text("登录已失效")
+    expect(summary).to_contain_text("用户名或密码错误")

@@ -16,6 +16,7 @@ EN: dict[str, str] = {
     "signin.password": "Password",
     "signin.submit": "Sign in",
     "signin.signout": "Sign out",
+    "signin.refused": "Sign-in failed",
     "signin.note": "Your sign-in is kept in this browser tab only and ends when the tab is closed; sign out before leaving the window.",
     "notfound.title": "Page not found",
     "notfound.home": "Back to the desk",

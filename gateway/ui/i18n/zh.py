@@ -17,6 +17,7 @@ ZH: dict[str, str] = {
     "signin.password": "密码",
     "signin.submit": "登录",
     "signin.signout": "退出登录",
+    "signin.refused": "登录失败",
     "signin.note": "登录凭证只保存在本浏览器标签页中，关闭标签页即失效；离开窗口前请退出登录。",
     "notfound.title": "页面不存在",
     "notfound.home": "返回工作台",
