@@ -129,3 +129,19 @@ def test_a_wrong_password_is_called_a_failed_sign_in_not_an_expired_session(page
     expect(summary.locator(".error-title")).to_contain_text("登录失败")
     expect(summary).not_to_contain_text("登录已失效")
     expect(summary).to_contain_text("用户名或密码错误")
+
+
+def test_a_window_left_until_its_session_ended_offers_to_sign_in_again(page):
+    """An idle window signs out when its token ends: the next submit says so and links to sign-in
+    (back to this screen), as it does when the token was revoked."""
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/status")
+    page.get_by_label("证件号码").wait_for()
+    page.evaluate(f"""() => {{ const s = {SESSION}; s.expiresAt = Date.now() - 1000;
+                     sessionStorage.setItem('civic.session', JSON.stringify(s)); }}""")
+    page.get_by_label("证件号码").fill(resident_id(True))
+    page.get_by_label("证件号码").press("Enter")
+    summary = page.locator("#lookup-errors")
+    expect(summary).to_contain_text("请重新登录")
+    expect(summary.get_by_role("link", name="登录")).to_have_attribute("href", "/ui/signin?next=%2Fui%2Fmarriage%2Fstatus")
+    shot(page, "24-session-ended-sign-in-again")

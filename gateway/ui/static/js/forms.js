@@ -1,6 +1,6 @@
 // Forms: required fields, errors next to each field (aria-live) and as a summary, the server's
 // problem (detail + violations) mapped onto the fields, and the ID number checked as typed.
-import { ApiError, requestId, session } from "./api.js";
+import { ApiError, requestId } from "./api.js";
 import { $, $$, el, today } from "./dom.js";
 import { t } from "./i18n.js";
 import { checkMarriageParty, normalize, parseResidentId } from "./idcheck.js";
@@ -65,7 +65,9 @@ export function showProblem(summary, error, form = summary.closest("form")) {
   });
   let detail = error.detail;
   if (error.status === 0) detail = t("error.network");
-  const expired = error.status === 401 && session() !== null;
+  // Refused for want of a valid session (revoked, or ended while the window stood idle — then this
+  // tab holds none any more): offer to sign in again. The sign-in form's own 401 is a wrong password.
+  const expired = error.status === 401 && location.pathname !== "/ui/signin";
   if (expired) detail = `${error.detail} ${t("error.signInAgain")}`;
   const title = error.title || t("error.title");
   showSummary(summary, { title: error.reason ? `${title}（${error.reason}）` : title, detail, items });
