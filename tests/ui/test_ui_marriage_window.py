@@ -339,7 +339,11 @@ def test_import_a_csv_and_approve_a_correction_as_a_second_user(page, tmp_path):
     expect(page.locator("#report-figures")).to_be_visible()
     shot(page, "17-import-report")
 
-    page.locator("#defects-table tbody tr", has_text="BAD_CHECK_DIGIT").get_by_role("button").click()
+    # Defect kinds in words, not the service's codes.
+    expect(page.locator("#report-codes")).to_contain_text("校验位错误")
+    expect(page.locator("#report")).not_to_contain_text("BAD_CHECK_DIGIT")
+    expect(page.locator("#defects-table")).not_to_contain_text("BAD_CHECK_DIGIT")
+    page.locator("#defects-table").get_by_role("button", name="更正第 2 行").click()
     expect(page.locator("#propose-field")).to_have_value("man_id")
     page.get_by_label("更正后的值").fill(bad.man_id)
     page.get_by_label("更正理由").fill("原登记簿号码抄录错误，按户籍证明更正")

@@ -19,3 +19,8 @@ export function label(value) {
 export function fieldLabel(name) {
   return messages[`field.${name}`] ?? name;
 }
+
+// Import defect codes (BAD_CHECK_DIGIT) → words; a code the UI does not know yet as it is.
+export function defectLabel(code) {
+  return messages[`defect.${code}`] ?? code;
+}

@@ -1,7 +1,7 @@
 import { call, get, post } from "../api.js";
 import { $, definitions, el, fillTable, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
-import { fieldLabel, t } from "../i18n.js";
+import { defectLabel, fieldLabel, t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const FORMATS = { csv: "IMPORT_FORMAT_CSV", txt: "IMPORT_FORMAT_CSV", xlsx: "IMPORT_FORMAT_XLSX", jsonl: "IMPORT_FORMAT_JSONL", ndjson: "IMPORT_FORMAT_JSONL" };
@@ -17,7 +17,7 @@ function formatOf(file) {
 function propose(defect) {
   target = defect;
   $("#propose").hidden = false;
-  $("#propose-target").textContent = t("imp.target", { row: defect.rowNumber, code: defect.code, message: defect.message });
+  $("#propose-target").textContent = t("imp.target", { row: defect.rowNumber, code: defectLabel(defect.code), message: defect.message });
   if (defect.field) $("#propose-field").value = defect.field;
   $("#propose-result").replaceChildren();
   $("#propose-value").focus();
@@ -25,7 +25,7 @@ function propose(defect) {
 
 async function defects(importName) {
   const found = await get("/v1/defects", { import: importName, pageSize: 200 });
-  fillTable($("#defects-table"), found.defects.map((d) => row(String(d.rowNumber), d.code, fieldLabel(d.field), d.message,
+  fillTable($("#defects-table"), found.defects.map((d) => row(String(d.rowNumber), defectLabel(d.code), fieldLabel(d.field), d.message,
     d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "")), t("imp.noDefects"));
 }
 
@@ -38,7 +38,7 @@ async function upload() {
   definitions($("#report-figures"), [
     [t("imp.rowsRead"), report.rowsRead], [t("imp.rowsImported"), report.rowsImported],
     [t("imp.rowsWithDefects"), report.rowsWithDefects], [t("imp.rowsUnreadable"), report.rowsUnreadable]]);
-  fillTable($("#report-codes"), report.defects.map((d) => row(d.code, String(d.count))), t("imp.noDefects"));
+  fillTable($("#report-codes"), report.defects.map((d) => row(defectLabel(d.code), String(d.count))), t("imp.noDefects"));
   $("#upload-result").textContent = t("imp.done", { name: file.name, imported: report.rowsImported, read: report.rowsRead });
   await defects(report.name);
 }
