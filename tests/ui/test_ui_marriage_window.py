@@ -1,6 +1,7 @@
 """The registry window in the browser, as a registrar works it, on the whole running suite."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -360,3 +361,35 @@ def test_import_a_csv_and_approve_a_correction_as_a_second_user(page, tmp_path):
     row.get_by_role("button", name=re.compile("批准")).click()
     expect(page.locator("#queue-result")).to_contain_text("已批准")
     shot(page, "18-correction-approved")
+
+
+def test_a_withdrawal_by_someone_not_a_party_is_refused_at_the_id_field(page, suite):
+    token = api_token(suite.url, "marriage_registrar")
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, Couple.new()))
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
+    stranger = resident_id(True)
+    page.locator("#withdraw-id").fill(stranger)
+    page.get_by_role("button", name="撤回离婚登记申请").click()
+    summary = page.locator("#withdraw-errors")
+    expect(summary).to_contain_text("不是该离婚申请的当事人")
+    expect(page.locator("#withdraw-id-error")).to_contain_text("不是该离婚申请的当事人")
+    expect(summary).not_to_contain_text("party")  # no API field names before the message
+    expect(page.locator("#withdraw-id")).to_have_value(stranger)
+    shot(page, "13f-withdrawal-not-a-party")
+
+
+def test_closing_a_counseling_case_before_its_receipt_points_at_the_close_date(page):
+    sign_in(page, "marriage_counselor")
+    page.goto("/ui/marriage/counseling")
+    topic = f"冷静期辅导 {resident_id(True)[-6:]}"
+    page.get_by_label("辅导事项").fill(topic)
+    page.get_by_role("button", name="受理", exact=True).click()
+    expect(page.locator("#open-result")).to_contain_text(topic)
+    page.locator("#close-case").select_option(page.locator("#close-case option", has_text=topic).get_attribute("value"))
+    page.get_by_label("辅导结果").select_option(label="调解和好")
+    page.locator("#close-date").fill((today() - dt.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="结案").click()
+    expect(page.locator("#close-date-error")).to_contain_text("早于个案接待日期")
+    expect(page.locator("#close-errors")).not_to_contain_text("closed_on")
+    shot(page, "16b-counseling-close-before-receipt")
