@@ -393,3 +393,34 @@ def test_closing_a_counseling_case_before_its_receipt_points_at_the_close_date(p
     expect(page.locator("#close-date-error")).to_contain_text("早于个案接待日期")
     expect(page.locator("#close-errors")).not_to_contain_text("closed_on")
     shot(page, "16b-counseling-close-before-receipt")
+
+
+def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_sent(page):
+    """Passports and permits carry no birth date or sex in the number: the window asks for all of
+    them at once, marked as required, instead of the service refusing them one by one."""
+    sign_in(page, "marriage_registrar")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "marriages:register" in r.url else None)
+    page.goto("/ui/marriage/register")
+    serial = resident_id(True)[-8:-1]
+    page.locator("#p0-idtype").select_option(label="护照")
+    page.locator("#p0-id").fill(f"E{serial}1")
+    page.locator("#p0-name").fill("John Smith")
+    page.locator("#p1-idtype").select_option(label="护照")
+    page.locator("#p1-id").fill(f"G{serial}2")
+    page.locator("#p1-name").fill("Mary Brown")
+    page.get_by_label("双方均无配偶").check()
+    page.get_by_label("双方没有直系血亲和三代以内旁系血亲关系").check()
+    expect(page.locator("label[for=p0-birth] .req")).to_be_visible()
+    page.get_by_role("button", name="办理结婚登记").click()
+    expect(page.locator("#register-errors")).to_be_focused()
+    for field in ("p0-birth", "p0-nationality", "p1-birth", "p1-nationality"):
+        expect(page.locator(f"#{field}-error")).to_have_text("必填")
+    assert sent == []
+    shot(page, "03b-passport-required-fields")
+    page.locator("#p0-birth").fill("1990-03-04")
+    page.locator("#p0-nationality").fill("usa")
+    page.locator("#p1-birth").fill("1992-05-06")
+    page.locator("#p1-nationality").fill("GBR")
+    page.locator("#p1-nationality").press("Enter")
+    expect(page.locator("#register-result")).to_contain_text("结婚登记已办理")
