@@ -32,6 +32,12 @@ TITLES = {
     503: "服务暂时不可用",
 }
 
+# A service's RESOURCE_EXHAUSTED (a day's bookings, a year's certificate numbers) is a limit it
+# keeps, not the gateway's rate limit: "请求过于频繁" would send the user to retry in vain.
+DOMAIN_TITLES = {
+    429: "已达上限",
+}
+
 # FAILED_PRECONDITION → 409 (design.md §3 lets us pick 409 or 412; 412 is about HTTP preconditions).
 HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -80,6 +86,8 @@ class Problem(Exception):
 
     @property
     def title(self) -> str:
+        if self.domain and self.status in DOMAIN_TITLES:
+            return DOMAIN_TITLES[self.status]
         return TITLES.get(self.status) or TITLES[500 if self.status >= 500 else 400]
 
     def body(self, request_id: str) -> dict[str, object]:

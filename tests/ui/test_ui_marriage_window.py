@@ -424,3 +424,48 @@ def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_se
     page.locator("#p1-nationality").fill("GBR")
     page.locator("#p1-nationality").press("Enter")
     expect(page.locator("#register-result")).to_contain_text("结婚登记已办理")
+
+
+def test_a_full_special_day_says_so_and_only_registrars_see_cancel(page, suite, new_context):
+    """A special date (加班日) booked to its capacity: the next booking is refused as full (not as
+    'too many requests'), without the previous success left beside it; a supervisor, who may look
+    but not cancel, gets no cancel buttons; a closed day is not called 'today'."""
+    day = today() + dt.timedelta(days=15)
+    while day.weekday() != 5:
+        day += dt.timedelta(days=1)
+    added = httpx.post(f"{suite.url}/v1/offices/421281/specialDates", timeout=10,
+                       headers={"Authorization": f"Bearer {api_token(suite.url, 'supervisor')}"},
+                       json={"requestId": str(uuid.uuid4()), "specialDate": {
+                           "date": day.isoformat(), "label": "七夕加班", "opensAt": "09:00", "closesAt": "12:00", "capacity": 1}})
+    assert added.status_code == 200, added.text
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/appointments")
+    for contact in ("张伟", "李娜"):
+        page.locator("#book-date").fill(day.isoformat())
+        page.get_by_label("联系人姓名").fill(contact)
+        page.get_by_label("联系电话").fill("13800138000")
+        page.get_by_label("联系电话").press("Enter")
+        if contact == "张伟":
+            expect(page.locator("#book-result")).to_contain_text("预约成功")
+    summary = page.locator("#book-errors")
+    expect(summary).to_contain_text("名额已满")
+    expect(summary).not_to_contain_text("频繁")
+    expect(page.locator("#book-result")).to_be_empty()
+    expect(page.get_by_label("联系人姓名")).to_have_value("李娜")
+    expect(page.locator("#day-table")).to_contain_text("取消 1 号")
+    shot(page, "02b-special-day-full")
+
+    sunday = day + dt.timedelta(days=1)
+    page.locator("#day-date").fill(sunday.isoformat())
+    page.locator("#day-date").press("Enter")
+    expect(page.locator("#day-summary")).to_contain_text(f"{sunday.isoformat()} 不办公")
+    expect(page.locator("#day-summary")).not_to_contain_text("今日")
+
+    supervisor = new_context().new_page()
+    sign_in(supervisor, "supervisor")
+    supervisor.goto("/ui/marriage/appointments")
+    supervisor.locator("#day-date").fill(day.isoformat())
+    supervisor.locator("#day-date").press("Enter")
+    expect(supervisor.locator("#day-table")).to_contain_text("张*")
+    expect(supervisor.locator("#day-table button")).to_have_count(0)
+    shot(supervisor, "02c-supervisor-sees-no-cancel")

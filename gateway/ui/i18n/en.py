@@ -136,6 +136,7 @@ EN: dict[str, str] = {
     "appt.booked": "Booked: {date} {kind}, queue number {queue}",
     "appt.cancel": "Cancel no. {queue}",
     "appt.cancelled": "Appointment no. {queue} cancelled",
+    "appt.closed": "Closed on {date} ({label})",
     "reg.appointment": "Appointment",
     "reg.appointmentHint": "Today's booked marriage appointments; registering without one is allowed",
     "reg.noAppointment": "No appointment",

@@ -23,9 +23,11 @@ async function showDay() {
   const found = await get("/v1/appointments", { officeCode: session.officeCode, date, pageSize: 200 });
   $("#day-summary").textContent = found.capacity
     ? t("dash.capacity", { booked: found.booked, capacity: found.capacity, opens: found.opensAt, closes: found.closesAt, label: found.dayLabel })
-    : t("dash.closed", { label: found.dayLabel });
+    : t("appt.closed", { date, label: found.dayLabel });
+  // Cancelling is a registrar's (CancelAppointment); supervisors and counselors only look.
+  const cancels = session.roles.includes("marriage_registrar");
   fillTable($("#day-table"), found.appointments.map((a) => row(String(a.queueNumber), label(a.kind), a.contactName, a.contactPhone, label(a.state),
-    a.state === "APPOINTMENT_STATE_BOOKED"
+    cancels && a.state === "APPOINTMENT_STATE_BOOKED"
       ? el("button", { type: "button", onclick: () => cancel(a) }, t("appt.cancel", { queue: a.queueNumber }))
       : "")), t("dash.none"));
 }
@@ -34,6 +36,7 @@ if (session) {
   $("#book-date").value = today();
   $("#day-date").value = today();
   onSubmit(bookForm, async () => {
+    $("#book-result").replaceChildren(); // the last booking's confirmation is not this attempt's
     const booked = await post("/v1/appointments", {
       requestId: requestIdFor(bookForm),
       appointment: {
