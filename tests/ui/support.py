@@ -43,14 +43,27 @@ def check_char(first17: str) -> str:
 def resident_id(male: bool, age: int = 30, spread: int = 9) -> str:
     """A valid resident ID of someone `age` to `age + spread + 1` years old, random enough not to meet one
     from an earlier run against the same data (the tests then register the same person twice)."""
+    born = dt.date(today().year - age - 1 - _random.randrange(spread + 1), 1, 1) \
+        + dt.timedelta(days=_random.randrange(365))
+    return resident_id_born(born, male)
+
+
+def resident_id_born(born: dt.date, male: bool) -> str:
+    """A valid resident ID of someone born on `born` (a random sequence number not issued before)."""
     while True:
-        born = dt.date(today().year - age - 1 - _random.randrange(spread + 1), 1, 1) \
-            + dt.timedelta(days=_random.randrange(365))
         sequence = f"{_random.randrange(100):02d}{2 * _random.randrange(5) + (1 if male else 0)}"
         first17 = f"{OFFICE}{born:%Y%m%d}{sequence}"
         if first17 not in _issued:
             _issued.add(first17)
             return first17 + check_char(first17)
+
+
+def turning(age: int, on: dt.date) -> dt.date:
+    """The birth date of someone who turns `age` on the day `on` (29 February → 1 March)."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:
+        return dt.date(on.year - age, 3, 1)
 
 
 def wrong_check(number: str) -> str:

@@ -19,10 +19,12 @@ from tests.ui.support import (
     register_via_api,
     register_via_ui,
     resident_id,
+    resident_id_born,
     shot,
     sign_in,
     sign_out,
     today,
+    turning,
     wrong_check,
 )
 
@@ -469,3 +471,39 @@ def test_a_full_special_day_says_so_and_only_registrars_see_cancel(page, suite, 
     expect(supervisor.locator("#day-table")).to_contain_text("张*")
     expect(supervisor.locator("#day-table button")).to_have_count(0)
     shot(supervisor, "02c-supervisor-sees-no-cancel")
+
+
+def test_an_underage_or_same_sex_couple_is_refused_by_the_registry_with_a_notice_to_print(page):
+    """The form flags an age or a sex that bars the marriage as it is typed, but refusing is the
+    registry's decision on the law's grounds: the service refuses with its reason and the clerk can
+    print the 不予登记告知书, as for a party already married. Columns mixed up stay an input mistake."""
+    sign_in(page, "marriage_registrar")
+    summary = page.locator("#register-errors")
+    notice = page.get_by_role("button", name="打印不予登记告知书")
+    one_day_short = Couple(resident_id_born(turning(22, today() + dt.timedelta(days=1)), True), "钱少年",
+                           resident_id(False), "孙静")
+    fill_registration(page, one_day_short)
+    expect(page.locator("#p0-id-error")).to_contain_text("未满 22 周岁")  # said as typed
+    page.locator("#p1-name").press("Enter")
+    expect(summary).to_contain_text("依法不予登记")
+    expect(summary).to_contain_text("不符合法定婚龄")
+    expect(page.locator("#p0-id-error")).to_contain_text("不符合法定婚龄")
+    shot(page, "06b-refused-under-age-by-one-day")
+    notice.click()
+    expect(page.locator("#n-reason")).to_contain_text("不符合法定婚龄")
+
+    fill_registration(page, Couple(resident_id(True), "周强", resident_id(True), "吴军"))
+    page.locator("#p1-name").press("Enter")
+    expect(summary).to_contain_text("结婚登记须为一男一女")
+    expect(summary).not_to_contain_text("parties")  # no API field name before the message
+    expect(notice).to_be_visible()
+    shot(page, "06c-refused-two-men")
+
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "marriages:register" in r.url else None)
+    fill_registration(page, Couple(resident_id(False), "王芳", resident_id(True), "张伟"))  # columns swapped
+    page.locator("#p1-name").press("Enter")
+    expect(summary).to_contain_text("请先更正以下内容")
+    expect(page.locator("#p0-id-error")).to_contain_text("男方须录入男性")
+    expect(notice).to_be_hidden()
+    assert sent == []

@@ -58,11 +58,13 @@ export function showProblem(summary, error, form = summary.closest("form")) {
     showSummary(summary, { title: t("error.title"), detail: t("error.unexpected") });
     return;
   }
+  // A violation of a field this form does not show is said without the API's field path (English,
+  // parties[0].sex), and not at all when it only repeats the detail above it.
   const items = error.violations.map((v) => {
     const input = fieldFor(form, v.field);
     if (input) setFieldError(input, v.description);
-    return { text: input ? `${labelOf(input)}：${v.description}` : (v.field ? `${v.field}：${v.description}` : v.description), input };
-  });
+    return { text: input ? `${labelOf(input)}：${v.description}` : v.description, input };
+  }).filter((item) => item.input || item.text !== error.detail);
   let detail = error.detail;
   if (error.status === 0) detail = t("error.network");
   // Refused for want of a valid session (revoked, or ended while the window stood idle — then this
@@ -126,13 +128,15 @@ function describe(result, withAge) {
 }
 
 // The ID number checked as typed. `sex` (M/F) and `day` make it a marriage party's check.
-// Returns a validate() for onSubmit.
+// Returns a validate() for onSubmit; its problems carry the check's message key (`key`).
 export function watchId(input, { typeSelect = null, sex = "", day = today() } = {}) {
   const hint = hintOf(input);
   const idle = hint?.textContent || "";
   hint?.setAttribute("aria-live", "polite");
   const isResident = () => !typeSelect || typeSelect.value === RESIDENT_ID;
+  let key = "";
   const check = (complete) => {
+    key = "";
     if (!isResident()) {
       setFieldError(input, "");
       if (hint) hint.textContent = "";
@@ -147,6 +151,7 @@ export function watchId(input, { typeSelect = null, sex = "", day = today() } = 
     if (!n) return "";
     const result = sex ? checkMarriageParty(input.value, sex, day) : parseResidentId(input.value, day);
     const message = result.error ? t(result.error, result.params || {}) : "";
+    key = result.error || "";
     setFieldError(input, message);
     if (hint) hint.textContent = result.birthDate ? describe(result, Boolean(sex)) : "";
     return message;
@@ -156,6 +161,6 @@ export function watchId(input, { typeSelect = null, sex = "", day = today() } = 
   typeSelect?.addEventListener("change", () => check(Boolean(input.value)));
   return () => {
     const message = input.value ? check(true) : "";
-    return message ? [{ input, message }] : [];
+    return message ? [{ input, message, key }] : [];
   };
 }

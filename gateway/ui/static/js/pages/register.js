@@ -11,6 +11,10 @@ const RESIDENT_ID = "ID_TYPE_RESIDENT_ID";
 const REFUSALS = new Set(["PARTY_ALREADY_MARRIED", "UNDER_LEGAL_AGE", "DECLARATION_MISSING",
   "PARTIES_NOT_MALE_AND_FEMALE", "SAME_PERSON"]);
 
+// Checks of a party's number (idcheck.js keys) that are the law's bars, not input mistakes.
+const LEGAL_BARS = new Set(["id.underAgeMale", "id.underAgeFemale"]);
+const SEX_CHECKS = new Set(["id.notMale", "id.notFemale"]);
+
 const session = start();
 const form = $("#register-form");
 const day = today();
@@ -66,6 +70,14 @@ if (session) {
   });
   const samePerson = () => (parties[0].id.value && normalize(parties[0].id.value) === normalize(parties[1].id.value)
     ? [{ input: parties[1].id, message: t("reg.samePerson") }] : []);
+  // The law's bars seen in the numbers (under age; two men or two women) are flagged as typed, but
+  // refusing is the registry's decision: the service refuses with its reason, which gets the written
+  // notice. Input mistakes stop here: a wrong number, or the two columns swapped (both flagged).
+  const inputMistakes = () => {
+    const found = checks.flatMap((check) => check());
+    const wrongSex = found.filter((p) => SEX_CHECKS.has(p.key));
+    return found.filter((p) => !LEGAL_BARS.has(p.key) && !(SEX_CHECKS.has(p.key) && wrongSex.length === 1));
+  };
   loadAppointments();
   onSubmit(form, async () => {
     $("#register-refusal").hidden = true;
@@ -83,6 +95,6 @@ if (session) {
       }
       throw error;
     }
-  }, { validate: () => [...checks.flatMap((check) => check()), ...samePerson()] });
+  }, { validate: () => [...inputMistakes(), ...samePerson()] });
   $("#print-refusal").addEventListener("click", () => location.assign("/ui/print/refusal"));
 }
