@@ -147,6 +147,7 @@ def test_a_wrong_check_digit_is_flagged_as_typed_and_nothing_is_sent(page):
     expect(page.locator("#p1-id-error")).to_contain_text("未满 20 周岁")
     page.locator("#p1-id").fill(resident_id(True))
     expect(page.locator("#p1-id-error")).to_contain_text("女方须录入女性")
+    expect(page.locator("#p1-id-hint")).to_have_text(re.compile(r"登记日 \d+ 周岁$"))  # the age, not "undefined"
     page.locator("#p0-id").fill(couple.man_id[:10])
     expect(page.locator("#p0-id-hint")).to_have_text("已输入 10/18 位")
     assert sent == []

@@ -56,8 +56,8 @@ export function ageOn(birthIso, dayIso) {
 export function checkMarriageParty(raw, sex, day) {
   const parsed = parseResidentId(raw, day);
   if (parsed.error) return parsed;
-  if (parsed.sex !== sex) return { ...parsed, error: sex === "M" ? "id.notMale" : "id.notFemale" };
-  const age = ageOn(parsed.birthDate, day);
+  const age = ageOn(parsed.birthDate, day); // the hint shows it whatever the check finds
+  if (parsed.sex !== sex) return { ...parsed, age, error: sex === "M" ? "id.notMale" : "id.notFemale" };
   if (age < LEGAL_AGE[sex]) {
     return { ...parsed, age, error: sex === "M" ? "id.underAgeMale" : "id.underAgeFemale", params: { age, min: LEGAL_AGE[sex], date: day } };
   }
