@@ -508,3 +508,23 @@ def test_an_underage_or_same_sex_couple_is_refused_by_the_registry_with_a_notice
     expect(page.locator("#p0-id-error")).to_contain_text("男方须录入男性")
     expect(notice).to_be_hidden()
     assert sent == []
+
+
+def test_find_marriage_records_by_a_party_name(page, suite):
+    """Search by name as well as by ID number (design.md): the records listed with numbers masked."""
+    couple = Couple.new()
+    couple.man = f"司马{resident_id(True)[-5:]}"  # a name no other test registers
+    marriage = register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻状况查询").click()
+    page.get_by_label("当事人姓名").fill(couple.man)
+    page.get_by_label("当事人姓名").press("Enter")
+    table = page.locator("#name-table")
+    expect(table).to_contain_text(marriage["certificateNumber"])
+    expect(table).to_contain_text(couple.woman)
+    expect(table).to_contain_text(couple.man_id[-4:])
+    expect(table).not_to_contain_text(couple.man_id)  # masked, as every list shows them
+    shot(page, "14b-find-by-name")
+    page.get_by_label("当事人姓名").fill("查无此人")
+    page.get_by_role("button", name="按姓名查找").click()
+    expect(table).to_contain_text("未找到")

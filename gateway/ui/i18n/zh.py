@@ -202,6 +202,11 @@ ZH: dict[str, str] = {
     "status.records": "婚姻登记记录",
     "status.noRecords": "无婚姻登记记录",
     "status.print": "打印",
+    "status.byName": "按姓名查找",
+    "status.name": "当事人姓名",
+    "status.nameHint": "与婚姻登记记录中的姓名完全一致",
+    "status.nameSubmit": "按姓名查找",
+    "status.nameNone": "未找到该姓名的婚姻登记记录",
     # historical import and corrections
     "imp.file": "档案数据文件",
     "imp.fileHint": "CSV、XLSX 或 JSONL；表头如 证书编号、登记日期、类别、男方姓名、男方身份证号、女方姓名、女方身份证号、登记机关",

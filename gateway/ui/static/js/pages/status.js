@@ -1,3 +1,4 @@
+import { get } from "../api.js";
 import { $, el, fillTable, idOf, partiesText, row } from "../dom.js";
 import { onSubmit, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
@@ -6,18 +7,29 @@ import { start } from "../shell.js";
 
 const session = start();
 
+// Records as both look-ups list them (numbers masked, as the API gives them).
+function showRecords(table, records, empty) {
+  // Only registrars print (the print call shows the numbers in full and is theirs alone).
+  const prints = session.roles.includes("marriage_registrar");
+  fillTable(table, records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
+    prints ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")), empty);
+  table.hidden = false;
+}
+
 async function lookup() {
   const found = await maritalStatus($("#lookup-idtype").value, $("#lookup-id").value);
   $("#status-figure").textContent = t("status.is", { status: label(found.status) });
-  const table = $("#status-table");
-  // Only registrars print (the print call shows the numbers in full and is theirs alone).
-  const prints = session.roles.includes("marriage_registrar");
-  fillTable(table, found.records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
-    prints ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")), t("status.noRecords"));
-  table.hidden = false;
+  showRecords($("#status-table"), found.records, t("status.noRecords"));
+}
+
+// By a party's name as registered (exact), within the user's jurisdiction.
+async function byName() {
+  const { marriages } = await get("/v1/marriages", { partyName: $("#name-query").value.trim(), pageSize: 50 });
+  showRecords($("#name-table"), marriages, t("status.nameNone"));
 }
 
 if (session) {
   const checkId = watchId($("#lookup-id"), { typeSelect: $("#lookup-idtype") });
   onSubmit($("#lookup-form"), lookup, { validate: checkId });
+  onSubmit($("#name-form"), byName);
 }
