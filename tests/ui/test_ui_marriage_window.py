@@ -528,3 +528,24 @@ def test_find_marriage_records_by_a_party_name(page, suite):
     page.get_by_label("当事人姓名").fill("查无此人")
     page.get_by_role("button", name="按姓名查找").click()
     expect(table).to_contain_text("未找到")
+
+
+def test_list_filters_show_why_they_failed(page, new_context):
+    """Every form says why it failed, the list filters of 瑕疵数据更正 and 婚姻家庭辅导 too (they had
+    nowhere to say it: the button did nothing)."""
+    expire = """() => { const s = JSON.parse(sessionStorage.getItem('civic.session')); s.expiresAt = Date.now() - 1000;
+                        sessionStorage.setItem('civic.session', JSON.stringify(s)); }"""
+    sign_in(page, "supervisor")
+    page.goto("/ui/marriage/corrections")
+    expect(page.locator("#queue-table tbody tr").first).to_be_visible()
+    page.evaluate(expire)
+    page.get_by_role("button", name="显示").click()
+    expect(page.locator("#filter-form .error-summary")).to_contain_text("请重新登录")
+
+    counselor = new_context().new_page()
+    sign_in(counselor, "marriage_counselor")
+    counselor.goto("/ui/marriage/counseling")
+    expect(counselor.locator("#cases-table tbody tr").first).to_be_visible()
+    counselor.evaluate(expire)
+    counselor.get_by_role("button", name="显示").click()
+    expect(counselor.locator("#cases-form .error-summary")).to_contain_text("请重新登录")

@@ -72,5 +72,5 @@ if (session) {
   });
   onSubmit($("#cases-form"), cases);
   applications();
-  cases().catch((error) => showProblem($("#open-errors"), error, null));
+  cases().catch((error) => showProblem($("#cases-errors"), error, null));
 }
