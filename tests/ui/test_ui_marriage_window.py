@@ -355,6 +355,11 @@ def test_import_a_csv_and_approve_a_correction_as_a_second_user(page, tmp_path):
     page.get_by_label("依据").fill(evidence)
     page.get_by_role("button", name="提交更正（须另一人审核）").click()
     expect(page.locator("#propose-result")).to_contain_text("等待另一名工作人员审核")
+    # The proposer sees it waiting, without approve/reject buttons the service would refuse her.
+    page.get_by_role("navigation").get_by_role("link", name="瑕疵数据更正").click()
+    mine = page.locator("#queue-table tbody tr", has_text=evidence)
+    expect(mine).to_contain_text("待审核")
+    expect(mine.get_by_role("button")).to_have_count(0)
     sign_out(page)
 
     sign_in(page, "supervisor")

@@ -9,7 +9,8 @@ const rejectForm = $("#reject-form");
 let rejecting = null;
 
 function actions(c) {
-  if (c.state !== "CORRECTION_STATE_PROPOSED") return "";
+  // Another member of staff decides (the service refuses the proposer: SAME_PERSON_APPROVAL).
+  if (c.state !== "CORRECTION_STATE_PROPOSED" || c.proposedBy === session.subject) return "";
   return el("span", { class: "row-actions" },
     el("button", { type: "button", onclick: () => approve(c) }, t("corr.approveRow", { field: fieldLabel(c.field) })), " ",
     el("button", { type: "button", onclick: () => startReject(c) }, t("corr.rejectRow", { field: fieldLabel(c.field) })));
