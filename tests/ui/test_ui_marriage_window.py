@@ -460,8 +460,12 @@ def test_a_full_special_day_says_so_and_only_registrars_see_cancel(page, suite, 
     expect(summary).not_to_contain_text("频繁")
     expect(page.locator("#book-result")).to_be_empty()
     expect(page.get_by_label("联系人姓名")).to_have_value("李娜")
-    expect(page.locator("#day-table")).to_contain_text("取消 1 号")
     shot(page, "02b-special-day-full")
+    # Cancelling says so beside the day's list and keeps the keyboard there (the button is gone).
+    page.locator("#day-table").get_by_role("button", name="取消 1 号").click()
+    expect(page.locator("#day-result")).to_have_text("已取消 1 号预约")
+    expect(page.locator("#day-result")).to_be_focused()
+    expect(page.locator("#day-summary")).to_contain_text("已预约 0 / 名额 1")
 
     sunday = day + dt.timedelta(days=1)
     page.locator("#day-date").fill(sunday.isoformat())

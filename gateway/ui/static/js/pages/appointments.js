@@ -11,8 +11,11 @@ const dayForm = $("#day-form");
 async function cancel(appointment) {
   try {
     await post(`/v1/${appointment.name}:cancel`, { requestId: requestId() });
-    $("#book-result").textContent = t("appt.cancelled", { queue: appointment.queueNumber });
     await showDay();
+    // Said beside the list, where the clicked button was; the keyboard stays there too.
+    const said = $("#day-result");
+    said.textContent = t("appt.cancelled", { queue: appointment.queueNumber });
+    said.focus();
   } catch (error) {
     showProblem($("#day-errors"), error, dayForm);
   }
@@ -20,6 +23,7 @@ async function cancel(appointment) {
 
 async function showDay() {
   const date = $("#day-date").value;
+  $("#day-result").replaceChildren();
   const found = await get("/v1/appointments", { officeCode: session.officeCode, date, pageSize: 200 });
   $("#day-summary").textContent = found.capacity
     ? t("dash.capacity", { booked: found.booked, capacity: found.capacity, opens: found.opensAt, closes: found.closesAt, label: found.dayLabel })
