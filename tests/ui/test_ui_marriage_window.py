@@ -558,3 +558,19 @@ def test_list_filters_show_why_they_failed(page, new_context):
     counselor.evaluate(expire)
     counselor.get_by_role("button", name="显示").click()
     expect(counselor.locator("#cases-form .error-summary")).to_contain_text("请重新登录")
+
+
+def test_statistics_refused_for_a_reversed_period_show_no_figures(page):
+    """The figures beside a refused period would read as its figures: they are cleared."""
+    sign_in(page, "supervisor")
+    page.goto("/ui/marriage/statistics")
+    expect(page.locator("#stats")).to_contain_text("结婚登记（对）")
+    page.get_by_label("起始日期").fill("2024-01-01")
+    page.get_by_label("截止日期").fill("2023-01-01")
+    page.get_by_label("截止日期").press("Enter")
+    expect(page.locator("#stats-errors")).to_contain_text("开始日期不能晚于结束日期")
+    expect(page.locator("#stats")).to_be_empty()
+    page.get_by_label("起始日期").fill(f"{today().year}-01-01")
+    page.get_by_label("截止日期").fill(today().isoformat())
+    page.get_by_role("button", name="显示").click()
+    expect(page.locator("#stats")).to_contain_text("结婚登记（对）")

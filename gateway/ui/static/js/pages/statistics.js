@@ -10,6 +10,7 @@ const FIGURES = ["marriagesRegistered", "divorcesRegistered", "courtDivorces", "
 const session = start();
 
 async function load() {
+  $("#stats").replaceChildren(); // no figures of another period beside a refusal
   const stats = await get("/v1/statistics", { officeCode: session.officeCode || session.jurisdiction, fromDate: $("#stats-from").value, toDate: $("#stats-to").value });
   definitions($("#stats"), FIGURES.map((key) => [t(`stats.${key}`), String(stats[key] ?? "")]));
 }
