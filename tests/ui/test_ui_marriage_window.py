@@ -574,3 +574,39 @@ def test_statistics_refused_for_a_reversed_period_show_no_figures(page):
     page.get_by_label("截止日期").fill(today().isoformat())
     page.get_by_role("button", name="显示").click()
     expect(page.locator("#stats")).to_contain_text("结婚登记（对）")
+
+
+def test_finding_the_next_person_clears_the_last_ones_result_and_print_button(page, suite):
+    """At the window one couple follows another: after a reissue or an accepted divorce, finding
+    the next person must not leave the previous couple's print button under the new record."""
+    token = api_token(suite.url, "marriage_registrar")
+    first, second = Couple.new(), Couple.new()
+    for couple in (first, second):
+        register_via_api(suite.url, token, couple)
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/reissue")
+    page.locator("#find-id").fill(first.man_id)
+    page.locator("#find-id").press("Enter")
+    page.get_by_label("补领原因").select_option(label="结婚证遗失")
+    page.get_by_role("button", name="办理补领").click()
+    expect(page.locator("#print-reissued")).to_be_visible()
+    page.locator("#find-id").fill(second.woman_id)
+    page.locator("#find-id").press("Enter")
+    expect(page.locator("#found-marriage")).to_contain_text(second.woman)
+    expect(page.locator("#reissue-result")).to_be_empty()
+    expect(page.locator("#print-reissued")).to_have_count(0)
+
+    page.goto("/ui/marriage/divorces")
+    page.locator("#find-id").fill(first.man_id)
+    page.locator("#find-id").press("Enter")
+    page.get_by_label("双方自愿离婚，并已签署离婚协议书").check()
+    page.get_by_label("子女抚养").fill("无子女")
+    page.get_by_label("财产分割").fill("各自名下财产归各自所有")
+    page.get_by_label("债务处理").fill("无共同债务")
+    page.get_by_role("button", name="受理申请").click()
+    expect(page.locator("#print-receipt")).to_be_visible()
+    page.locator("#find-id").fill(second.man_id)
+    page.locator("#find-id").press("Enter")
+    expect(page.locator("#found-marriage")).to_contain_text(second.man)
+    expect(page.locator("#apply-result")).to_be_empty()
+    expect(page.locator("#print-receipt")).to_have_count(0)

@@ -11,6 +11,7 @@ let marriage = null;
 
 async function find() {
   applyForm.hidden = true;
+  $("#apply-result").replaceChildren(); // the previous couple's: its receipt is not this one's
   marriage = null;
   const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
   const current = found.marriage?.state === "MARRIAGE_STATE_REGISTERED" ? found.marriage : null;

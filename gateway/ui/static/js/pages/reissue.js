@@ -11,6 +11,7 @@ let marriage = null;
 
 async function find() {
   reissueForm.hidden = true;
+  $("#reissue-result").replaceChildren(); // the previous person's: its print button is not this one's
   const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
   marriage = found.marriage || null;
   const area = $("#found-marriage");
