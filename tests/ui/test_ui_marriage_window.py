@@ -610,3 +610,30 @@ def test_finding_the_next_person_clears_the_last_ones_result_and_print_button(pa
     expect(page.locator("#found-marriage")).to_contain_text(second.man)
     expect(page.locator("#apply-result")).to_be_empty()
     expect(page.locator("#print-receipt")).to_have_count(0)
+
+
+def test_a_served_appointment_leaves_the_list_of_todays_bookings(page, suite):
+    """After a registration that served a booking, the next couple's form no longer offers it."""
+    token = api_token(suite.url, "marriage_registrar")
+    added = httpx.post(f"{suite.url}/v1/offices/421281/specialDates", timeout=10,  # open today, whatever the weekday
+                       headers={"Authorization": f"Bearer {api_token(suite.url, 'supervisor')}"},
+                       json={"requestId": str(uuid.uuid4()), "specialDate": {
+                           "date": today().isoformat(), "label": "测试加班", "opensAt": "00:00", "closesAt": "23:59",
+                           "capacity": 200}})
+    assert added.status_code == 200, added.text
+    booked = []
+    for contact in ("欧阳甲", "欧阳乙"):
+        resp = httpx.post(f"{suite.url}/v1/appointments", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                          json={"requestId": str(uuid.uuid4()), "appointment": {
+                              "officeCode": "421281", "date": today().isoformat(), "kind": "APPOINTMENT_KIND_MARRIAGE",
+                              "contactName": contact, "contactPhone": "13800138000"}})
+        assert resp.status_code == 200, resp.text
+        booked.append(resp.json()["name"])
+    sign_in(page, "marriage_registrar")
+    fill_registration(page, Couple.new())
+    page.locator("#reg-appointment").select_option(booked[0])
+    page.locator("#p1-name").press("Enter")
+    expect(page.locator("#register-result")).to_contain_text("结婚登记已办理")
+    options = page.locator("#reg-appointment option")
+    expect(options.and_(page.locator(f"[value='{booked[1]}']"))).to_have_count(1)
+    expect(options.and_(page.locator(f"[value='{booked[0]}']"))).to_have_count(0)

@@ -31,12 +31,14 @@ function partyBody(p) {
   return { ...body, sex: p.sex === "M" ? "SEX_MALE" : "SEX_FEMALE", birthDate: p.birth.value, nationality: p.nationality.value.trim().toUpperCase() };
 }
 
+// Today's open marriage bookings; loaded again after each registration (which serves one).
 async function loadAppointments() {
   const select = $("#reg-appointment");
   const wanted = new URLSearchParams(location.search).get("appointment");
   try {
     const found = await get("/v1/appointments", { officeCode: session.officeCode, date: day, pageSize: 200 });
     const open = found.appointments.filter((a) => a.state === "APPOINTMENT_STATE_BOOKED" && a.kind === "APPOINTMENT_KIND_MARRIAGE");
+    select.replaceChildren(select.options[0]); // 无预约
     select.append(...open.map((a) => el("option", { value: a.name, selected: a.name === wanted }, t("reg.appointmentOption", { queue: a.queueNumber, name: a.contactName }))));
   } catch {
     // registering without a booking is allowed; the list is a convenience
@@ -60,6 +62,7 @@ function registered(marriage) {
     el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")))));
   form.reset();
   for (const p of parties) p.docs.hidden = true;
+  loadAppointments();
   $("#print-certificate").focus();
 }
 
