@@ -145,3 +145,19 @@ def test_a_window_left_until_its_session_ended_offers_to_sign_in_again(page):
     expect(summary).to_contain_text("请重新登录")
     expect(summary.get_by_role("link", name="登录")).to_have_attribute("href", "/ui/signin?next=%2Fui%2Fmarriage%2Fstatus")
     shot(page, "24-session-ended-sign-in-again")
+
+
+def test_the_screens_load_without_console_errors(page):
+    """Every screen of a registrar's nav opens without an error in the browser console (a missing
+    resource, a failing script)."""
+    errors = []
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    sign_in(page, "marriage_registrar")
+    links = [a.get_attribute("href") for a in page.get_by_role("navigation").get_by_role("link").all()]
+    assert len(links) > 5, links
+    for href in links:
+        page.goto(href)
+        expect(page.locator("#screen")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+    assert errors == []
