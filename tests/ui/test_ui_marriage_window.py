@@ -637,3 +637,25 @@ def test_a_served_appointment_leaves_the_list_of_todays_bookings(page, suite):
     options = page.locator("#reg-appointment option")
     expect(options.and_(page.locator(f"[value='{booked[1]}']"))).to_have_count(1)
     expect(options.and_(page.locator(f"[value='{booked[0]}']"))).to_have_count(0)
+
+
+def test_a_certificate_with_a_long_foreign_name_still_prints_on_one_sheet(page, suite):
+    """Names run to 50 characters (a passport's full name): the name wraps, the dates and numbers
+    do not, and the certificate stays on its one 210×148 mm sheet."""
+    token = api_token(suite.url, "marriage_registrar")
+    long_name = "Maximilian Alexander Featherstonehaugh-Wolfeschle"
+    resp = httpx.post(f"{suite.url}/v1/marriages:register", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                      json={"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
+                            "parties": [{"idType": "ID_TYPE_PASSPORT", "idNumber": f"K{resident_id(True)[-9:-1]}",
+                                         "name": long_name, "sex": "SEX_MALE", "birthDate": "1980-01-01",
+                                         "nationality": "GBR"},
+                                        {"idNumber": resident_id(False), "name": "欧阳娜娜"}]})
+    assert resp.status_code == 200, resp.text
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/print/certificate/{resp.json()['name'].split('/')[1]}")
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#c-parties")).to_contain_text(long_name)
+    page.emulate_media(media="print")
+    shot(page, "04b-certificate-long-name-print-media")
+    pdf = page.pdf(path=str(ARTIFACTS / "04b-certificate-long-name.pdf"), prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one sheet"
