@@ -659,3 +659,25 @@ def test_a_certificate_with_a_long_foreign_name_still_prints_on_one_sheet(page, 
     shot(page, "04b-certificate-long-name-print-media")
     pdf = page.pdf(path=str(ARTIFACTS / "04b-certificate-long-name.pdf"), prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1, "the certificate prints on one sheet"
+
+
+def test_a_refused_upload_leaves_no_report_of_the_previous_file(page, tmp_path):
+    """The report on screen is the last file's: a refused file does not sit beside the one before."""
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/imports")
+    couple = Couple(resident_id(True, age=55), "陈国华", resident_id(False, age=55), "林淑珍")
+    good = tmp_path / "赤壁1996补录.csv"
+    good.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+                    f"鄂赤婚字第0101号,1996-03-08,结婚,{couple.man},{couple.man_id},{couple.woman},{couple.woman_id},421281\n",
+                    encoding="utf-8")
+    page.get_by_label("档案数据文件").set_input_files(str(good))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+    expect(page.locator("#report")).to_be_visible()
+    scan = tmp_path / "扫描件.csv"
+    scan.write_bytes(b"%PDF-1.4 not a table")
+    page.get_by_label("档案数据文件").set_input_files(str(scan))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-errors")).to_contain_text("表头中没有可识别的列")
+    expect(page.locator("#upload-result")).to_be_empty()
+    expect(page.locator("#report")).to_be_hidden()

@@ -30,6 +30,9 @@ async function defects(importName) {
 }
 
 async function upload() {
+  // The report on screen is this file's, or none: not the previous file's beside this one's refusal.
+  $("#upload-result").replaceChildren();
+  $("#report").hidden = true;
   const file = $("#upload-file").files[0];
   const report = await call("POST", "/v1/historicalImports", {
     file, query: { requestId: requestIdFor(uploadForm), format: formatOf(file), encoding: $("#upload-encoding").value, sourceName: file.name },
