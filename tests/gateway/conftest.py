@@ -25,7 +25,7 @@ from grpc_tools import protoc
 from servicekit import context
 from servicekit.caller_token import CallerVerifier
 from servicekit.clock import FakeClock
-from servicekit.errors import invalid, not_found, precondition
+from servicekit.errors import exhausted, invalid, not_found, precondition
 from servicekit.interceptors import CallerAuthInterceptor, ErrorInterceptor, RequestContextInterceptor
 from servicekit.protogen import PROTO_DIR, googleapis_include
 from servicekit.testing.plugin import migrate, unique
@@ -101,6 +101,8 @@ class FakeDivisions(pb_grpc.DivisionServiceServicer):
         self._record("CreateDivision", request, ctx)
         if not request.display_name:
             raise invalid("DISPLAY_NAME_REQUIRED", "区划名称不能为空", "display_name")
+        if request.code == "421281997":  # a limit the service keeps (as a day's bookings)
+            raise exhausted("CODES_EXHAUSTED", "该上级区划下的代码已用尽", parent="421281")
         if request.request_id in self._created:  # a retry: the first answer, nothing done twice
             return self._created[request.request_id]
         division = pb.Division(

@@ -111,6 +111,10 @@ async def test_service_errors_become_problems(gw) -> None:
         "/v1/divisions/429999:rename", headers=headers, json={"newDisplayName": "x"}
     )
     assert retired.status_code == 409 and retired.json()["reason"] == "DIVISION_RETIRED"
+    # A limit the service keeps is not the gateway's rate limit: no "请求过于频繁" (retrying won't help).
+    used_up = await gw.client.post("/v1/divisions", headers=headers, json={"code": "421281997", "displayName": "新区"})
+    assert used_up.status_code == 429 and used_up.json()["reason"] == "CODES_EXHAUSTED"
+    assert used_up.json()["title"] == "已达上限"
 
 
 async def test_bad_input_is_refused_before_the_service_is_called(gw) -> None:
