@@ -681,3 +681,19 @@ def test_a_refused_upload_leaves_no_report_of_the_previous_file(page, tmp_path):
     expect(page.locator("#upload-errors")).to_contain_text("表头中没有可识别的列")
     expect(page.locator("#upload-result")).to_be_empty()
     expect(page.locator("#report")).to_be_hidden()
+
+
+def test_the_receipt_link_is_offered_only_to_those_who_may_print_it(page, suite, new_context):
+    """A counselor may read a divorce application but not print its receipt (print.receipt is a
+    registrar's and a supervisor's): no link to a page that would only say so."""
+    token = api_token(suite.url, "marriage_registrar")
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, Couple.new()))
+    path = f"/ui/marriage/divorces/{application['name'].split('/')[1]}"
+    sign_in(page, "marriage_counselor")
+    page.goto(path)
+    expect(page.locator("#application")).to_contain_text("离婚冷静期中")
+    expect(page.locator("#print-receipt")).to_be_hidden()
+    supervisor = new_context().new_page()
+    sign_in(supervisor, "supervisor")
+    supervisor.goto(path)
+    expect(supervisor.locator("#print-receipt")).to_be_visible()

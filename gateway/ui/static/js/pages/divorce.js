@@ -5,6 +5,8 @@ import { label, t } from "../i18n.js";
 import { normalize } from "../idcheck.js";
 import { start } from "../shell.js";
 
+const RECEIPT_ROLES = ["marriage_registrar", "supervisor"];
+
 const session = start();
 const name = `divorceApplications/${pageParams().application_id}`;
 const withdrawForm = $("#withdraw-form");
@@ -20,7 +22,8 @@ function show(a) {
   ]);
   const link = $("#print-receipt");
   link.href = `/ui/print/receipt/${pageParams().application_id}`;
-  link.hidden = false;
+  // The receipt print is a registrar's or a supervisor's (print.receipt in nav.py), not a counselor's.
+  link.hidden = !session.roles.some((r) => RECEIPT_ROLES.includes(r));
   // The divorce certificate, once registered; printing it is a registrar's (an audited disclosure).
   const certificate = $("#print-certificate");
   certificate.href = `/ui/print/divorce-certificate/${pageParams().application_id}`;
