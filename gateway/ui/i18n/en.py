@@ -392,6 +392,7 @@ EN: dict[str, str] = {
     "enum.DIVORCE_STATE_DEEMED_WITHDRAWN": "Lapsed (deemed withdrawn)",
     "enum.DIVORCE_STATE_DIVORCED": "Divorce registered",
     "enum.DIVORCE_STATE_REFUSED": "Refused",
+    "enum.DIVORCE_STATE_TERMINATED": "Terminated (the marriage ended otherwise)",
     "enum.APPOINTMENT_KIND_MARRIAGE": "Marriage",
     "enum.APPOINTMENT_KIND_DIVORCE": "Divorce",
     "enum.APPOINTMENT_KIND_REISSUE": "Reissue",

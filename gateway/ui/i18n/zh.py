@@ -409,6 +409,7 @@ ZH: dict[str, str] = {
     "enum.DIVORCE_STATE_DEEMED_WITHDRAWN": "视为撤回",
     "enum.DIVORCE_STATE_DIVORCED": "已办理离婚登记",
     "enum.DIVORCE_STATE_REFUSED": "不予登记",
+    "enum.DIVORCE_STATE_TERMINATED": "终止办理（婚姻已另行解除）",
     "enum.APPOINTMENT_KIND_MARRIAGE": "结婚登记",
     "enum.APPOINTMENT_KIND_DIVORCE": "离婚登记",
     "enum.APPOINTMENT_KIND_REISSUE": "补领婚姻登记证",

@@ -114,7 +114,7 @@ divorce_applications = Table(
     Column("refusal_reason", Text, nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint("outcome IN ('WITHDRAWN','DEEMED_WITHDRAWN','DIVORCED','REFUSED')", name="outcome"),
+    CheckConstraint("outcome IN ('WITHDRAWN','DEEMED_WITHDRAWN','DIVORCED','REFUSED','TERMINATED')", name="outcome"),
     Index("ix_divorce_applications_marriage", "marriage_id"),
     Index("ix_divorce_applications_office_accepted", "office_code", "accepted_on"),
     Index("ix_divorce_applications_open_deadline", "issue_deadline", postgresql_where=text("outcome IS NULL")),

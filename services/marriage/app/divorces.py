@@ -26,7 +26,7 @@ from marriage.adapters.divorces import (
 from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
 from marriage.app.access import require_jurisdiction
 from marriage.app.inputs import canonical_number, office_code
-from marriage.app.marriages import load
+from marriage.app.records import load
 from marriage.app.messages import application_pb, audit_view, marriage_pb
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.certificates import CertificateKind, format_certificate_number
@@ -168,6 +168,16 @@ async def list_applications(session: AsyncSession, cipher: PiiCipher, flt: Appli
     marriages = await MarriageRepository(session, cipher).get_many(str(r.marriage_id) for r in rows)
     return [Application(record_from_row(r, marriages[str(r.marriage_id)].marriage.party_keys),
                         marriages[str(r.marriage_id)]) for r in rows]
+
+
+async def close_for_ended_marriage(uow: UnitOfWork, marriage: MarriageRecord) -> None:
+    """The marriage ended otherwise (a court, a death, a revocation) while a divorce application was
+    open on it: the application is terminated (TERMINATED), with its audit row and event — it would
+    otherwise wait at the window for a registration that can no longer happen."""
+    record = await DivorceRepository(uow.session).open_of(marriage.id, marriage.marriage.party_keys)
+    if record is not None:
+        await _apply_change(uow, Application(record, marriage), uow.clock.today(), "divorce.terminate",
+                            lambda a: a.terminate(uow.clock.today()))
 
 
 # --- the lapse sweep -----------------------------------------------------------------------------

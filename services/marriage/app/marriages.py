@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
+from google.protobuf.message import Message
 from servicekit.errors import DomainError, Violation, invalid, not_found
 from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork
@@ -25,8 +26,10 @@ from marriage.adapters.repository import (
 )
 from marriage.app.access import require_jurisdiction, require_record_jurisdiction
 from marriage.app.appointments import serve_appointment
+from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.messages import audit_view, marriage_pb
+from marriage.app.records import load
 from marriage.domain.certificates import (
     CertificateKind,
     ReissueOutcome,
@@ -88,13 +91,6 @@ def _party(index: int, p: PartyInput) -> Party:
         raise _in_field(err, f"parties[{index}]") from None
 
 
-async def load(repo: MarriageRepository, marriage_id: str, *, for_update: bool = False) -> MarriageRecord:
-    record = await repo.get(marriage_id, for_update=for_update)
-    if record is None:
-        raise not_found("MARRIAGE_NOT_FOUND", "婚姻登记记录不存在", marriage=f"marriages/{marriage_id}")
-    return record
-
-
 def _not_in_future(day: dt.date, today: dt.date, field_name: str) -> None:
     if day > today:
         raise invalid("DATE_IN_FUTURE", "日期不能晚于今天", field_name)
@@ -133,9 +129,19 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
 
 # --- how a marriage ends -------------------------------------------------------------------------
 
-def _ended(uow: UnitOfWork, record: MarriageRecord, action: str, before: dict, reason: str = "") -> None:
+def _marriage_ended(record: MarriageRecord) -> tuple[str, Message]:
+    return "marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(record))
+
+
+async def _ended(uow: UnitOfWork, repo: MarriageRepository, record: MarriageRecord, action: str, before: dict,
+                 event: tuple[str, Message], reason: str = "") -> None:
+    """A marriage ended by a court, a death or a revocation: saved, its parties free, and a divorce
+    application still open on it closed, each change with its audit row and event."""
+    await repo.save_state(record, uow.clock.now())
+    await repo.release_current(record.id)
     uow.audit(action, f"marriages/{record.id}", before=before, after=audit_view(record), reason=reason)
-    uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(record)))
+    uow.emit(*event)
+    await close_for_ended_marriage(uow, record)
 
 
 async def record_court_divorce(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, document_number: str,
@@ -148,9 +154,7 @@ async def record_court_divorce(uow: UnitOfWork, cipher: PiiCipher, marriage_id: 
     record.marriage.record_court_divorce(effective, document_number)
     record.end_reason = "COURT_DIVORCE"
     record.end_reference = " ".join(part for part in (court.strip(), document_number.strip()) if part)
-    await repo.save_state(record, uow.clock.now())
-    await repo.release_current(record.id)
-    _ended(uow, record, "marriage.court_divorce", before)
+    await _ended(uow, repo, record, "marriage.court_divorce", before, _marriage_ended(record))
     return record
 
 
@@ -170,9 +174,7 @@ async def record_death(uow: UnitOfWork, cipher: PiiCipher, notice: DeathNotice) 
     if record.marriage.end_by_death(deceased.key, notice.death_date):
         record.end_reason = "DEATH"
         record.end_reference = notice.certificate_number.strip()
-        await repo.save_state(record, uow.clock.now())
-        await repo.release_current(record.id)
-        _ended(uow, record, "marriage.end_by_death", before)
+        await _ended(uow, repo, record, "marriage.end_by_death", before, _marriage_ended(record))
     return record
 
 
@@ -194,13 +196,10 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
     record.marriage.revoke(uow.clock.today(), authority, document_reference)
     record.end_reason = "REVOKED"
     record.end_reference = document_reference.strip()
-    await repo.save_state(record, uow.clock.now())
-    await repo.release_current(record.id)
-    uow.audit("marriage.revoke", f"marriages/{record.id}", before=before, after=audit_view(record),
-              reason=reason.strip())
-    uow.emit("registration_revoked", events_pb2.RegistrationRevoked(
+    revoked = events_pb2.RegistrationRevoked(
         marriage=marriage_pb(record), authority=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{authority}"),
-        document_reference=record.end_reference))
+        document_reference=record.end_reference)
+    await _ended(uow, repo, record, "marriage.revoke", before, ("registration_revoked", revoked), reason.strip())
     return record
 
 

@@ -8,7 +8,8 @@ from servicekit.uow import UnitOfWork
 
 from marriage.adapters.repository import MarriageRepository, audit_count
 from marriage.app import divorces
-from marriage.app.marriages import RECORD_CERTIFICATE_KIND, issued_document, load
+from marriage.app.marriages import RECORD_CERTIFICATE_KIND, issued_document
+from marriage.app.records import load
 from marriage.app.messages import DIVORCE_STATE_PB, STATE_PB, iso, marriage_pb
 from marriage.domain.certificates import CertificateKind
 
@@ -20,7 +21,8 @@ DOCUMENT_KINDS = {CertificateKind.DIVORCE.value: "离婚证", CertificateKind.MA
                   CertificateKind.DIVORCE_REISSUED.value: "离婚证（补发）", RECORD_CERTIFICATE_KIND: "婚姻登记记录证明"}
 DIVORCE_LABELS = {"COOLING_OFF": "离婚冷静期中", "AWAITING_ISSUE": "冷静期已届满，待双方申请发给离婚证",
                   "WITHDRAWN": "已撤回离婚登记申请", "DEEMED_WITHDRAWN": "已视为撤回离婚登记申请",
-                  "DIVORCED": "已办理离婚登记", "REFUSED": "不予离婚登记"}
+                  "DIVORCED": "已办理离婚登记", "REFUSED": "不予离婚登记",
+                  "TERMINATED": "婚姻关系已另行解除，离婚登记申请终止办理"}
 
 
 def _public(parties: list[pb.Party]) -> list[pb.Party]:

@@ -17,6 +17,7 @@ from marriage.domain.events import (
     DivorceLapsed,
     DivorceRefused,
     DivorceRegistered,
+    DivorceTerminated,
     DivorceWithdrawn,
     DomainEvent,
 )
@@ -33,6 +34,7 @@ class DivorceState(StrEnum):
     DEEMED_WITHDRAWN = "DEEMED_WITHDRAWN"
     DIVORCED = "DIVORCED"
     REFUSED = "REFUSED"
+    TERMINATED = "TERMINATED"  # the marriage ended otherwise (court, death, revocation) while open
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,19 @@ class DivorceApplication:
         lapsed_on = self.issue_deadline + dt.timedelta(days=1)
         self._close(DivorceState.DEEMED_WITHDRAWN, lapsed_on)
         self.events.append(DivorceLapsed(self.id, self.marriage_id, lapsed_on))
+        return True
+
+    def terminate(self, today: dt.date) -> bool:
+        """The marriage ended otherwise while the application was open — a court's judgment or
+        mediation, a party's death, a revoked registration: nothing is left to register, so the
+        application closes (one whose issue period had already passed lapses as it would have).
+        True when it changed."""
+        if self.lapse_if_due(today):
+            return True
+        if self.outcome is not None:
+            return False
+        self._close(DivorceState.TERMINATED, today)
+        self.events.append(DivorceTerminated(self.id, self.marriage_id, today))
         return True
 
     def _close(self, outcome: DivorceState, on: dt.date) -> None:

@@ -46,6 +46,13 @@ class DivorceLapsed:
 
 
 @dataclass(frozen=True)
+class DivorceTerminated:
+    application_id: str
+    marriage_id: str
+    terminated_on: dt.date
+
+
+@dataclass(frozen=True)
 class DivorceRegistered:
     application_id: str
     marriage_id: str
@@ -135,6 +142,7 @@ DomainEvent = (
     | DivorceApplied
     | DivorceWithdrawn
     | DivorceLapsed
+    | DivorceTerminated
     | DivorceRegistered
     | DivorceRefused
     | CourtDivorceRecorded

@@ -6,6 +6,7 @@ import pytest
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.domain.calendar import bundled_calendar
+from servicekit.testing.plugin import unique
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
@@ -197,6 +198,39 @@ async def test_a_court_divorce_ends_the_marriage_without_cooling_off(marriage, s
             request_id="court2-" + m.name, marriage=m.name, document_number="x", effective_date="2024-05-30"),
             metadata=md)
     assert reason_of(err.value) == "MARRIAGE_NOT_CURRENT"
+
+
+async def test_a_marriage_ended_otherwise_terminates_its_open_divorce_application(marriage, secrets, fake_clock):
+    """A court's judgment, a death or a revocation while the couple's application waits: it would stay
+    open at the window (and on the dashboard) for a registration that can no longer happen."""
+    office = office_code()
+    md = secrets.caller_metadata(*REGISTRAR)
+    fake_clock.set(dt.date(2024, 3, 4))
+    by_court, by_death, by_revocation = [await married(marriage, secrets, office) for _ in range(3)]
+    apps = [await apply(marriage, secrets, m, office) for m, *_ in (by_court, by_death, by_revocation)]
+    fake_clock.set(dt.date(2024, 3, 20))  # in the cooling-off
+    await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id=unique(), marriage=by_court[0].name, document_number="(2024)鄂1281民初55号",
+        court="赤壁市人民法院", effective_date="2024-03-18"), metadata=md)
+    fake_clock.set(dt.date(2024, 4, 10))  # awaiting issue
+    await stub(marriage).RecordDeath(pb.RecordDeathRequest(
+        request_id=unique(), id_number=by_death[2], death_date="2024-04-08", death_certificate_number="D2024-77"),
+        metadata=md)
+    await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
+        request_id=unique(), name=by_revocation[0].name, authority=pb.REVOCATION_AUTHORITY_POLICE,
+        document_reference="赤公认〔2024〕31号", reason="冒用身份证件登记"), metadata=md)
+    for app, closed in zip(apps, ("2024-03-20", "2024-04-10", "2024-04-10")):
+        got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name), metadata=md)
+        assert (got.state, got.close_date) == (pb.DIVORCE_STATE_TERMINATED, closed)
+        assert [a.action for a in await audit_rows(marriage, app.name)][-1] == "divorce.terminate"
+        changes = [e.application.state for e in await outbox_events(
+            marriage, "divorce_application_changed", events_pb2.DivorceApplicationChanged) if e.application.name == app.name]
+        assert changes == [pb.DIVORCE_STATE_COOLING_OFF, pb.DIVORCE_STATE_TERMINATED]
+    assert await refused(stub(marriage).RegisterDivorce(pb.RegisterDivorceRequest(
+        request_id=unique(), name=apps[1].name, office_code=office, both_present=True), metadata=md)) \
+        == "APPLICATION_CLOSED"
+    assert apps[0].name not in {a.name for a in (await stub(marriage).ListDivorceApplications(
+        pb.ListDivorceApplicationsRequest(office_code=office, state=pb.DIVORCE_STATE_COOLING_OFF), metadata=md)).applications}
 
 
 async def test_a_registrar_prints_the_divorce_certificate_with_the_numbers_in_full_and_it_is_audited(

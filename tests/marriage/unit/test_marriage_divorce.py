@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from marriage.domain.divorce import DivorceAgreement, DivorceApplication, DivorceState, divorce_periods
 from marriage.domain.eligibility import Declarations
-from marriage.domain.events import DivorceApplied, DivorceLapsed, DivorceRegistered, DivorceWithdrawn
+from marriage.domain.calendar import bundled_calendar
+from marriage.domain.events import DivorceApplied, DivorceLapsed, DivorceRegistered, DivorceTerminated, DivorceWithdrawn
 from marriage.domain.marriages import Marriage
 from servicekit.errors import DomainError, ErrorKind
 
@@ -213,3 +214,20 @@ def test_a_calendar_ending_within_the_periods_is_said():
         warn_if_calendar_ends(cal, D(2030, 9, 1))  # 70 days on: still 2030
         warn_if_calendar_ends(cal, D(2030, 11, 30))  # 70 days on: 2031, no notice yet
     assert [(e["event"], e["years"]) for e in logs] == [("holiday_calendar_missing_years", [2031])]
+
+
+@pytest.mark.parametrize("n", [10, 45])  # in the cooling-off, awaiting issue
+def test_an_open_application_ends_when_the_marriage_ends_otherwise(application, n):
+    assert application.terminate(day(n)) is True
+    assert (application.state_on(day(n)), application.closed_on) == (DivorceState.TERMINATED, day(n))
+    assert application.events[-1] == DivorceTerminated("d1", "m1", day(n))
+    assert application.terminate(day(n + 1)) is False
+    assert refusal(application.register, day(n + 40), OFFICE, True, "L1").reason == "APPLICATION_CLOSED"
+
+
+def test_a_closed_or_lapsed_application_is_not_terminated(application, marriage):
+    application.withdraw(marriage.party_keys[0], day(5))
+    assert application.terminate(day(20)) is False and application.state_on(day(20)) is DivorceState.WITHDRAWN
+    lapsed = DivorceApplication.accept("d2", marriage, OFFICE, ACCEPTED, AGREEMENT, bundled_calendar())
+    assert lapsed.terminate(day(70)) is True  # its issue period had passed: it lapsed, as the sweep would say
+    assert (lapsed.state_on(day(70)), lapsed.closed_on) == (DivorceState.DEEMED_WITHDRAWN, day(61))

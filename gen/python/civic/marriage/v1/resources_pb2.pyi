@@ -57,6 +57,7 @@ class DivorceState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DIVORCE_STATE_DEEMED_WITHDRAWN: _ClassVar[DivorceState]
     DIVORCE_STATE_DIVORCED: _ClassVar[DivorceState]
     DIVORCE_STATE_REFUSED: _ClassVar[DivorceState]
+    DIVORCE_STATE_TERMINATED: _ClassVar[DivorceState]
 
 class RevocationAuthority(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -148,6 +149,7 @@ DIVORCE_STATE_WITHDRAWN: DivorceState
 DIVORCE_STATE_DEEMED_WITHDRAWN: DivorceState
 DIVORCE_STATE_DIVORCED: DivorceState
 DIVORCE_STATE_REFUSED: DivorceState
+DIVORCE_STATE_TERMINATED: DivorceState
 REVOCATION_AUTHORITY_UNSPECIFIED: RevocationAuthority
 REVOCATION_AUTHORITY_COURT: RevocationAuthority
 REVOCATION_AUTHORITY_PROCURATORATE: RevocationAuthority
