@@ -40,6 +40,18 @@ def plain_url(url: str) -> str:
 
 _CONNECTION = "civic.connection"
 
+# PostgreSQL's own log must not hold personal data either (design.md §5): no statement parameters
+# (names, free text, and ID numbers typed into the wrong field, logged with every statement slower
+# than log_min_duration_statement and, by default, on errors) and no DETAIL lines, which quote the
+# values of a failing row or key ("Failing row contains (…)"). Statements themselves stay logged:
+# ours carry values only as parameters. The prod Cluster (deploy/k8s/generate.py) and the embedded
+# server of `make run` and the tests (servicekit.devstack.embedded) both run with these.
+SERVER_LOG_SETTINGS = {
+    "log_parameter_max_length": "0",
+    "log_parameter_max_length_on_error": "0",
+    "log_error_verbosity": "terse",
+}
+
 
 class Database:
     def __init__(self, url: str, schema: str, pool_size: int = 10) -> None:

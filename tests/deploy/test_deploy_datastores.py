@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from servicekit.db import SERVER_LOG_SETTINGS
+
 from deploy_support import OVERLAYS, component_names, container, find, label_selector_matches, one, rendered
 
 
@@ -35,6 +37,19 @@ def test_postgres_has_one_role_per_component(overlay: str) -> None:
             assert secret["type"] == "kubernetes.io/basic-auth"
             assert secret["stringData"]["username"] == comp
             assert secret["metadata"]["labels"]["cnpg.io/reload"] == "true"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_postgres_log_keeps_personal_data_out(overlay: str) -> None:
+    """Statements slower than log_min_duration_statement are logged with their parameters (names,
+    free text) unless log_parameter_max_length is 0, and an error's DETAIL quotes the failing row
+    unless the verbosity is terse: the same settings as the embedded server, whose log
+    tests/servicekit/integration/test_pii_out_of_logs.py reads."""
+    parameters = one(rendered(overlay), "Cluster", "civic-pg")["spec"]["postgresql"]["parameters"]
+    assert parameters["log_parameter_max_length"] == "0"
+    assert parameters["log_parameter_max_length_on_error"] == "0"
+    assert parameters["log_error_verbosity"] == "terse"
+    assert SERVER_LOG_SETTINGS.items() <= parameters.items()
 
 
 def test_prod_postgres_is_three_instances_with_backups() -> None:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from servicekit.db import SERVER_LOG_SETTINGS
+
 RESERVED_PORTS = {5432, 4222, 8222, 6222}
 
 
@@ -60,7 +62,8 @@ def stop_process(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeo
 # every 11–15 s, and after each one every page touched again is written whole to the WAL; measured
 # on the same import (bench_import): 3.06 GiB of WAL and 5 checkpoints at the old settings (256MB,
 # 1GB), 2.21 GiB and none with these. Checkpoints then come from checkpoint_timeout (5 min).
-SERVER_SETTINGS = {"max_connections": "300", "shared_buffers": "1GB", "max_wal_size": "8GB"}
+SERVER_SETTINGS = {"max_connections": "300", "shared_buffers": "1GB", "max_wal_size": "8GB",
+                   **SERVER_LOG_SETTINGS}
 
 
 class EmbeddedPostgres:
