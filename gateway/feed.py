@@ -24,7 +24,7 @@ from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from servicekit.events import H_MSG_ID, H_TIME, H_TYPE, STREAM
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from servicekit.server import connect_nats
 from starlette.requests import Request
 from starlette.responses import Response
@@ -68,7 +68,7 @@ class EventFeed:
             try:
                 self._nc = await connect_nats(self._url, "gateway")
             except Exception as exc:  # noqa: BLE001 - keep trying; readiness reports it meanwhile
-                log.warning("nats_connect_failed", error=repr(exc))
+                log.warning("nats_connect_failed", error=error_text(exc))
 
     @property
     def connected(self) -> bool:
@@ -90,7 +90,7 @@ class EventFeed:
         try:
             return [render(msg) for msg in await self._fetch(nc, query)]
         except (TimeoutError, NatsError) as exc:
-            log.warning("feed_read_failed", error=repr(exc))
+            log.warning("feed_read_failed", error=error_text(exc))
             raise Problem(503, "FEED_UNAVAILABLE", "事件流暂时不可用，请稍后重试") from exc
 
     async def _fetch(self, nc: NATS, query: FeedQuery) -> list[Msg]:

@@ -12,7 +12,7 @@ import datetime as dt
 import time
 
 from servicekit.db import Database
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -112,7 +112,7 @@ class Revocations:
                     await self._purge()
                     last_purge = time.monotonic()
             except Exception as exc:  # noqa: BLE001 - database away: keep the last known state, retry
-                log.warning("revocations_refresh_failed", error=repr(exc))
+                log.warning("revocations_refresh_failed", error=error_text(exc))
             try:
                 await asyncio.wait_for(stop.wait(), self._refresh_s)
             except TimeoutError:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit import context
 from servicekit.db import Database, driver_connection
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from servicekit.tables import KitTables
 
 log = get_logger(__name__)
@@ -44,7 +44,7 @@ class ConsumerSpec:
 
 class _HandlerFailed(Exception):
     def __init__(self, event: Event, error: Exception) -> None:
-        super().__init__(repr(error))
+        super().__init__(error_text(error))
         self.event = event
         self.error = error
 
@@ -100,7 +100,7 @@ class EventConsumer:
                 finally:
                     await _unsubscribe(sub)
             except Exception as exc:  # noqa: BLE001 - NATS or database away: back off and retry
-                log.warning("consumer_error", consumer=self.spec.durable, error=repr(exc))
+                log.warning("consumer_error", consumer=self.spec.durable, error=error_text(exc))
                 try:
                     await asyncio.wait_for(stop.wait(), 1.0)
                 except asyncio.TimeoutError:
@@ -172,14 +172,14 @@ class EventConsumer:
     async def _retry_or_dead_letter(self, msg: Msg, event: Event, exc: Exception) -> None:
         attempt = msg.metadata.num_delivered
         if attempt >= self.spec.max_deliver:
-            await self._dead_letter(event, repr(exc), attempt)
+            await self._dead_letter(event, error_text(exc), attempt)
             await msg.term()
-            log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=repr(exc))
+            log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=error_text(exc))
         else:
             delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
             await msg.nak(delay=delay)
             log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
-                        error=repr(exc))
+                        error=error_text(exc))
 
     async def apply(self, event: Event) -> bool:
         """Run the handler once per event id, in a transaction of its own; False when the event had

@@ -67,6 +67,8 @@ class Database:
             # a connection (its call's deadline still applies).
             pool_size=pool_size,
             max_overflow=0,
+            # Statement errors without "[parameters: …]": their text ends up in logs and dead letters.
+            hide_parameters=True,
             connect_args={"server_settings": {"search_path": f"{schema},public", "application_name": schema}},
         )
         # Instead of pool_pre_ping (a round trip before every transaction): a pooled connection

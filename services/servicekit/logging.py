@@ -3,13 +3,54 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from typing import Any, TextIO
 
+import asyncpg
 import structlog
 
 from servicekit.pii import mask_text
 
 _SMALLEST_ID_NUMBER = 10**14  # an ID kept as a number has at least 15 digits
+WITHHELD = "<detail withheld>"
+
+
+def _database_details(exc: BaseException | None) -> list[str]:
+    """The DETAIL texts of the PostgreSQL errors in ``exc``'s chain. PostgreSQL quotes values there
+    ("Failing row contains (…, 张三, …)", "Key (id_number)=(…) already exists"), and asyncpg puts
+    them into the error's text, which SQLAlchemy's wrapping errors repeat."""
+    found: list[str] = []
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        detail = getattr(current, "detail", None)
+        if isinstance(current, asyncpg.PostgresError) and isinstance(detail, str) and detail:
+            found.append(detail)
+        orig = getattr(current, "orig", None)  # SQLAlchemy's DBAPIError
+        todo += [current.__cause__, current.__context__, orig if isinstance(orig, BaseException) else None]
+    return found
+
+
+def _withhold(text: str, details: list[str]) -> str:
+    for detail in sorted(details, key=len, reverse=True):
+        text = text.replace(detail, WITHHELD)
+    return text
+
+
+def error_text(exc: BaseException) -> str:
+    """``repr(exc)`` for a log line or a dead letter, without what a database error quotes of rows."""
+    return _withhold(repr(exc), _database_details(exc))
+
+
+def format_exception(exc_info: Any) -> str:
+    """The traceback of a logged exception, without what a database error quotes of rows. (Frames
+    show source lines only, never local variables.)"""
+    text = "".join(traceback.format_exception(*exc_info)).removesuffix("\n")
+    return _withhold(text, _database_details(exc_info[1]))
 
 
 def _mask_value(value: Any) -> Any:
@@ -26,6 +67,8 @@ def _mask_value(value: Any) -> Any:
         return value if masked == str(value) else masked
     if isinstance(value, (float, bool)) or value is None:
         return value
+    if isinstance(value, BaseException):
+        return mask_text(_withhold(str(value), _database_details(value)))
     return mask_text(str(value))
 
 
@@ -39,7 +82,7 @@ def _shared_processors() -> list[Any]:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
+        structlog.processors.ExceptionRenderer(format_exception),
     ]
 
 

@@ -15,7 +15,7 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from servicekit.events import STREAM
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from servicekit.uow import outbox_channel
 
 log = get_logger(__name__)
@@ -40,7 +40,7 @@ class OutboxRelay:
             try:
                 await self._run_connected(stop)
             except Exception as exc:  # noqa: BLE001 - database or NATS away: back off and retry
-                log.warning("outbox_relay_error", error=repr(exc))
+                log.warning("outbox_relay_error", error=error_text(exc))
                 await _sleep_or_stop(stop, 1.0)
 
     async def _run_connected(self, stop: asyncio.Event) -> None:

@@ -1,9 +1,18 @@
-"""Values never reach a log through the database (design.md §5): not PostgreSQL's own server log
-(slow-statement parameters, the DETAIL of a failing row or key)."""
+"""Values never reach a log through a database error (design.md §5): not PostgreSQL's own server log
+(slow-statement parameters, the DETAIL of a failing row or key), not the text of the exception a
+service logs when a statement fails — whether it went through SQLAlchemy or straight to asyncpg."""
 from __future__ import annotations
+
+import io
+import logging
 
 import asyncpg
 import pytest
+import structlog
+from sqlalchemy import text
+
+from servicekit.db import driver_connection
+from servicekit.logging import configure_logging, error_text, get_logger
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -18,6 +27,19 @@ SCHEMA = (
 @pytest.fixture
 async def db(database_with):
     return await database_with("public", SCHEMA)
+
+
+@pytest.fixture
+def log_output():
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    stream = io.StringIO()
+    configure_logging("kit-test", "INFO", stream)
+    yield stream
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    structlog.contextvars.clear_contextvars()
+    structlog.reset_defaults()
 
 
 async def test_postgres_server_log_holds_no_parameters_and_no_row_values(db, infra):
@@ -44,3 +66,36 @@ async def test_postgres_server_log_holds_no_parameters_and_no_row_values(db, inf
     assert "SELECT $1::text" in written  # the statements are logged, without their values
     assert NAME not in written
     assert ID_NUMBER not in written
+
+
+async def test_a_failing_statement_through_sqlalchemy_carries_no_parameters(db):
+    with pytest.raises(Exception) as failure:
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO people VALUES (1, :name, :id)"),
+                                  {"name": NAME, "id": ID_NUMBER})
+    assert "people" in str(failure.value)
+    assert NAME not in str(failure.value) and NAME not in repr(failure.value)
+    assert ID_NUMBER not in str(failure.value)
+
+
+@pytest.mark.parametrize("through", ["sqlalchemy", "driver"])
+async def test_logged_database_errors_carry_no_row_values(db, log_output, through):
+    with pytest.raises(Exception) as failure:
+        async with db.transaction() as session:
+            if through == "driver":
+                await (await driver_connection(session)).execute(
+                    "INSERT INTO people VALUES (1, $1, $2)", NAME, "4201")
+            else:
+                await session.execute(text("INSERT INTO people VALUES (1, :name, :id)"),
+                                      {"name": NAME, "id": "4201"})
+    if through == "driver":  # asyncpg's text has the DETAIL: "Failing row contains (1, 欧阳测试, 4201)"
+        assert NAME in str(failure.value)
+    try:
+        raise RuntimeError("wrapped") from failure.value
+    except RuntimeError as exc:
+        get_logger("test").exception("rpc_unhandled_error", error=repr(exc.__cause__))
+        get_logger("test").warning("event_retry", error=error_text(exc.__cause__))
+        get_logger("test").warning("consumer_error", error=exc.__cause__)
+    written = log_output.getvalue()
+    assert "violates check constraint" in written  # the error is logged, only not the row
+    assert NAME not in written
