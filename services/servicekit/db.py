@@ -107,6 +107,34 @@ class Database:
         await self.engine.dispose()
 
 
+# The database is out of reach (restarting, failing over, refusing connections, every pooled
+# connection busy): the call may succeed if retried, unlike a failing statement.
+_OUT_OF_REACH = (
+    ConnectionError,  # refused, reset, broken pipe (OSError subclasses of the socket layer)
+    asyncpg.PostgresConnectionError,  # "connection was closed in the middle of operation", …
+    asyncpg.AdminShutdownError,  # "terminating connection due to administrator command"
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,  # "the database system is starting up / shutting down"
+    asyncpg.TooManyConnectionsError,
+    exc.DisconnectionError,
+    exc.TimeoutError,  # no pooled connection came free in time
+)
+
+
+def is_out_of_reach(error: BaseException) -> bool:
+    """Whether ``error`` (or one it was raised from) says the database could not be reached."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _OUT_OF_REACH):
+            return True
+        if isinstance(current, exc.DBAPIError) and current.connection_invalidated:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _refuse_closed(dbapi_connection, connection_record, connection_proxy) -> None:  # noqa: ARG001
     if dbapi_connection.driver_connection.is_closed():
         raise exc.DisconnectionError("pooled connection closed")

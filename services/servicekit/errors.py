@@ -19,6 +19,7 @@ class ErrorKind(Enum):
     PERMISSION_DENIED = "PERMISSION_DENIED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
     RESOURCE_EXHAUSTED = "RESOURCE_EXHAUSTED"
+    UNAVAILABLE = "UNAVAILABLE"  # a dependency out of reach: retry later
 
 
 @dataclass(frozen=True)

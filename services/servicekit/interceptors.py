@@ -16,8 +16,9 @@ from grpc_status import rpc_status
 
 from servicekit import context
 from servicekit.caller_token import METADATA_KEY, CallerVerifier
+from servicekit.db import is_out_of_reach
 from servicekit.errors import DomainError, ErrorKind, permission_denied, unauthenticated
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from servicekit.policy import method_descriptor, policy_of
 from servicekit.uuid7 import uuid7
 
@@ -106,6 +107,7 @@ _CODES = {
     ErrorKind.PERMISSION_DENIED: grpc.StatusCode.PERMISSION_DENIED,
     ErrorKind.UNAUTHENTICATED: grpc.StatusCode.UNAUTHENTICATED,
     ErrorKind.RESOURCE_EXHAUSTED: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorKind.UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
 }
 
 
@@ -126,10 +128,14 @@ def to_status(error: DomainError, domain: str) -> grpc.Status:
 
 
 class ErrorInterceptor(_Interceptor):
-    """Typed domain errors → status + details; anything unexpected → INTERNAL without leaking text."""
+    """Typed domain errors → status + details; the database out of reach → UNAVAILABLE (503, worth
+    a retry: a restart or failover, one warning line each); anything else unexpected → INTERNAL
+    without leaking text."""
 
     def __init__(self, service: str) -> None:
         self._domain = f"civic.{service}"
+        self._unavailable = DomainError("DEPENDENCY_UNAVAILABLE", "服务暂时不可用，请稍后重试",
+                                        ErrorKind.UNAVAILABLE)
 
     async def around(self, details, ctx, call):  # type: ignore[no-untyped-def]
         try:
@@ -138,7 +144,11 @@ class ErrorInterceptor(_Interceptor):
             await ctx.abort_with_status(to_status(err, self._domain))
         except grpc.aio.AbortError:
             raise
-        except Exception:
+        except Exception as exc:
+            if is_out_of_reach(exc):
+                log.warning("rpc_dependency_unavailable", error=error_text(exc))
+                await ctx.abort_with_status(to_status(self._unavailable, self._domain))
+                return None
             log.exception("rpc_unhandled_error")
             await ctx.abort_with_status(rpc_status.to_status(status_pb2.Status(
                 code=code_pb2.INTERNAL, message="内部错误，请稍后重试或联系管理员")))

@@ -46,8 +46,9 @@ async def test_service_recovers_after_postgres_restart(infra, tmp_path):
         while await service.health() != health_pb2.HealthCheckResponse.NOT_SERVING:
             assert time.monotonic() < deadline, "health never reported NOT_SERVING with the database down"
             await asyncio.sleep(0.2)
-        with pytest.raises(grpc.aio.AioRpcError):
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
             await create(service, infra.secrets, "140000")
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE  # 503 "retry", not 500 INTERNAL
 
         await asyncio.to_thread(pg.start)  # same port, same data
         await service.wait_serving(timeout=20)

@@ -1,9 +1,11 @@
 """Typed domain errors → gRPC status + google.rpc.ErrorInfo / BadRequest (design.md §3)."""
 from __future__ import annotations
 
+import asyncpg
 import grpc
 import pytest
 from google.rpc import code_pb2, error_details_pb2
+from sqlalchemy import exc as sa_exc
 
 from tests.servicekit.unit.kit_rpc_fakes import Context, Details, rich_status, run_chain
 from servicekit import errors
@@ -118,3 +120,40 @@ async def test_interceptor_passes_results_and_aborts_through() -> None:
     with pytest.raises(grpc.aio.AbortError):
         await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, aborted)
     assert ctx.aborted is None  # not re-mapped to INTERNAL
+
+
+@pytest.mark.parametrize("lost", [
+    asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+    asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+    asyncpg.exceptions.CannotConnectNowError("the database system is starting up"),
+    asyncpg.exceptions.TooManyConnectionsError("sorry, too many clients already"),
+    ConnectionRefusedError(111, "Connection refused"),
+    sa_exc.DBAPIError("SELECT 1", None, Exception("closed"), connection_invalidated=True),
+    sa_exc.TimeoutError("QueuePool limit of size 20 overflow 0 reached"),
+])
+async def test_a_database_out_of_reach_is_unavailable_not_internal(lost: Exception) -> None:
+    """PostgreSQL restarting or failing over: 503 and 'retry', not 500 'internal error'."""
+    ctx = Context()
+
+    async def handler() -> None:
+        try:
+            raise lost
+        except Exception as exc:  # as SQLAlchemy wraps the driver's error
+            raise sa_exc.OperationalError("SELECT 1", None, exc) from exc
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
+    info, _ = unpack(ctx.aborted)
+    assert ctx.aborted.code == grpc.StatusCode.UNAVAILABLE
+    assert info.reason == "DEPENDENCY_UNAVAILABLE" and info.domain == "civic.marriage"
+
+
+async def test_other_database_errors_stay_internal() -> None:
+    ctx = Context()
+
+    async def handler() -> None:
+        raise asyncpg.exceptions.UndefinedColumnError('column "x" does not exist')
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
+    assert ctx.aborted.code == grpc.StatusCode.INTERNAL
