@@ -118,7 +118,10 @@ class ServiceRuntime:
         server = grpc.aio.server(interceptors=[
             RequestContextInterceptor(), LoggingInterceptor(), ErrorInterceptor(self.spec.name),
             CallerAuthInterceptor(CallerVerifier(s.caller_public_key)),
-        ], options=[("grpc.so_reuseport", 0)])
+        ], options=[("grpc.so_reuseport", 0),
+                    # No max_connection_age_grace_ms: its default lets every call in flight finish
+                    # (a bulk import may take minutes).
+                    ("grpc.max_connection_age_ms", int(s.max_connection_age_s * 1000))])
         self._services = self.spec.register(server, infra)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(

@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     caller_public_key: str
     # Seconds to answer NOT_SERVING before stopping, so load balancers move traffic away.
     drain_seconds: float = 5.0
+    # Seconds after which the server asks a client to reconnect (GOAWAY; calls in flight finish).
+    # The gateway resolves a service's headless Service only when it connects: without this, a
+    # replica the autoscaler adds would get no traffic from gateways already connected.
+    max_connection_age_s: float = Field(default=60.0, gt=0)
     # Connections to PostgreSQL this process holds at most (the pool has no overflow).
     db_pool_size: int = 20
     # Replicas of the CIVIC stream when this process is the first to need it and creates it (prod:
