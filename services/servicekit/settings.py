@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from servicekit.caller_token import public_keys
+from servicekit.db import sqlalchemy_url
 from servicekit.pii import PiiCipher, decode_key, parse_retired_keys
 
 
@@ -48,6 +50,26 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(default=1, ge=1, le=5)
     # Fault-injection point for the fault tests; never set in production.
     fault: str = ""
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        try:
+            sqlalchemy_url(value)
+        except ValueError as err:
+            raise ValueError(f"DATABASE_URL: {err} (postgresql://user:password@host:port/database)") from None
+        return value
+
+    @field_validator("caller_public_key")
+    @classmethod
+    def _check_caller_public_key(cls, value: str) -> str:
+        """Parsed here, not when the server is built after PostgreSQL and NATS answered."""
+        try:
+            public_keys(value)
+        except Exception as err:  # noqa: BLE001 - whatever the PEM parser says, without the value
+            raise ValueError(f"CIVIC_CALLER_PUBLIC_KEY: {err} (the gateway's Ed25519 public key, "
+                             "SubjectPublicKeyInfo PEM)") from None
+        return value
 
     @model_validator(mode="after")
     def _check_pii_keys(self) -> ServiceSettings:

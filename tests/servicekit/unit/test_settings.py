@@ -6,6 +6,7 @@ import base64
 import pydantic
 import pytest
 
+from servicekit.caller_token import generate_keypair
 from servicekit.pii import generate_key
 from servicekit.settings import ServiceSettings
 
@@ -14,7 +15,7 @@ ENV = {
     "NATS_URL": "nats://nats.internal:4222",
     "CIVIC_PII_KEY": generate_key(),
     "CIVIC_PII_HASH_KEY": generate_key(),
-    "CIVIC_CALLER_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n",
+    "CIVIC_CALLER_PUBLIC_KEY": generate_keypair()[1],
 }
 ALL_NAMES = [*ENV, "CIVIC_DATABASE_URL", "CIVIC_NATS_URL", "CIVIC_ENVIRONMENT", "CIVIC_GRPC_PORT",
              "CIVIC_GRPC_HOST", "CIVIC_FAULT", "CIVIC_DRAIN_SECONDS", "CIVIC_LOG_LEVEL", "CIVIC_DB_POOL_SIZE",
@@ -131,3 +132,20 @@ def test_bad_rotation_settings_stop_the_start(env: pytest.MonkeyPatch, version: 
         DemoSettings()
     for secret in (new_key, other, ENV["CIVIC_PII_KEY"], ENV["CIVIC_PII_HASH_KEY"], "not base64!"):
         assert secret not in str(err.value)
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("DATABASE_URL", "mysql://civic@db/civic", "DATABASE_URL: not a PostgreSQL URL"),
+    ("CIVIC_CALLER_PUBLIC_KEY", "gateway-public.pem", "CIVIC_CALLER_PUBLIC_KEY: no caller-verifying"),
+    ("CIVIC_CALLER_PUBLIC_KEY", generate_keypair()[0], "CIVIC_CALLER_PUBLIC_KEY: no caller-verifying"),
+    ("CIVIC_CALLER_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n",
+     "CIVIC_CALLER_PUBLIC_KEY: "),
+])
+def test_unusable_connection_and_key_settings_stop_the_start(env: pytest.MonkeyPatch, name: str, value: str,
+                                                             message: str) -> None:
+    """Refused when the settings are read, naming the variable: not after half a minute of waiting
+    for PostgreSQL and NATS (the caller key was parsed last) or as a stack trace from deep inside."""
+    env.setenv(name, value)
+    with pytest.raises(pydantic.ValidationError, match=message) as err:
+        DemoSettings()
+    assert value not in str(err.value)  # e.g. a private key put there by mistake
