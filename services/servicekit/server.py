@@ -127,6 +127,8 @@ class ServiceRuntime:
         reflection.enable_server_reflection(
             [*self._services, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
              reflection.SERVICE_NAME], server)
+        # grpc's health servicer starts with "" SERVING: not before the consumers and the relay run.
+        await self._set_health(False)
         self.port = server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
         await server.start()
         self._server = server

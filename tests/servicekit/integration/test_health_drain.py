@@ -11,8 +11,14 @@ from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from marriage.bootstrap import MIGRATIONS as MARRIAGE_MIGRATIONS
+from marriage.bootstrap import build_spec as marriage_spec
+from marriage.settings import MarriageSettings
 from placenames.bootstrap import MIGRATIONS, build_spec
 from placenames.settings import PlacenamesSettings
+from servicekit.consumer import EventConsumer
+from servicekit.server import ServiceRuntime
+from servicekit.testing.plugin import migrate
 
 pytestmark = pytest.mark.timeout(60)
 SERVING = health_pb2.HealthCheckResponse.SERVING
@@ -20,9 +26,9 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 NAMES = ("", "civic.placenames.v1.DivisionService")
 
 
-async def statuses(channel: grpc.aio.Channel) -> set[int]:
+async def statuses(channel: grpc.aio.Channel, names: tuple[str, ...] = NAMES) -> set[int]:
     stub = health_pb2_grpc.HealthStub(channel)
-    return {(await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)).status for name in NAMES}
+    return {(await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=2)).status for name in names}
 
 
 async def test_serving_then_not_serving_during_the_drain(start_service, secrets) -> None:
@@ -58,3 +64,35 @@ async def test_not_serving_when_nats_is_away(start_service) -> None:
     liveness = await health_pb2_grpc.HealthStub(service.channel).Check(
         health_pb2.HealthCheckRequest(service="liveness"), timeout=2)
     assert liveness.status == SERVING
+
+
+
+async def test_not_serving_until_the_start_has_finished(infra, monkeypatch) -> None:
+    """The gRPC server listens before the consumers are provisioned and the relay runs: a readiness
+    probe in that window must not see SERVING (grpc's health servicer starts with "" SERVING)."""
+    provisioning, release = asyncio.Event(), asyncio.Event()
+    original = EventConsumer.provision
+
+    async def slow_provision(self) -> None:
+        provisioning.set()
+        await release.wait()
+        await original(self)
+
+    monkeypatch.setattr(EventConsumer, "provision", slow_provision)
+    await migrate(MARRIAGE_MIGRATIONS, infra.database_url, "marriage")
+    settings = MarriageSettings(**infra.secrets.settings_kwargs(infra.database_url, infra.nats_url),
+                                grpc_port=0, grpc_host="127.0.0.1", environment="test")
+    runtime = ServiceRuntime(marriage_spec(), settings)
+    starting = asyncio.create_task(runtime.start())
+    try:
+        await asyncio.wait_for(provisioning.wait(), 30)  # listening, the consumer not yet provisioned
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{runtime.port}") as channel:
+            early = await statuses(channel, ("",))
+            release.set()
+            await asyncio.wait_for(starting, 30)
+            assert early == {NOT_SERVING}
+            assert await statuses(channel, ("",)) == {SERVING}
+    finally:
+        release.set()
+        await asyncio.gather(starting, return_exceptions=True)
+        await runtime.stop(drain_s=0)
