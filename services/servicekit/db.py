@@ -121,18 +121,25 @@ _OUT_OF_REACH = (
 )
 
 
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not e for e in seen):
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
 def is_out_of_reach(error: BaseException) -> bool:
     """Whether ``error`` (or one it was raised from) says the database could not be reached."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, _OUT_OF_REACH):
-            return True
-        if isinstance(current, exc.DBAPIError) and current.connection_invalidated:
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+    return any(isinstance(e, _OUT_OF_REACH) or (isinstance(e, exc.DBAPIError) and e.connection_invalidated)
+               for e in _chain(error))
+
+
+def is_unstorable_text(error: BaseException) -> bool:
+    """Whether PostgreSQL refused a text value it cannot hold (a NUL character): the caller's input."""
+    return any(isinstance(e, (asyncpg.CharacterNotInRepertoireError, asyncpg.UntranslatableCharacterError))
+               for e in _chain(error))
 
 
 def _refuse_closed(dbapi_connection, connection_record, connection_proxy) -> None:  # noqa: ARG001

@@ -16,7 +16,7 @@ from grpc_status import rpc_status
 
 from servicekit import context
 from servicekit.caller_token import METADATA_KEY, CallerVerifier
-from servicekit.db import is_out_of_reach
+from servicekit.db import is_out_of_reach, is_unstorable_text
 from servicekit.errors import DomainError, ErrorKind, permission_denied, unauthenticated
 from servicekit.logging import error_text, get_logger
 from servicekit.policy import method_descriptor, policy_of
@@ -129,13 +129,15 @@ def to_status(error: DomainError, domain: str) -> grpc.Status:
 
 class ErrorInterceptor(_Interceptor):
     """Typed domain errors → status + details; the database out of reach → UNAVAILABLE (503, worth
-    a retry: a restart or failover, one warning line each); anything else unexpected → INTERNAL
-    without leaking text."""
+    a retry: a restart or failover, one warning line each); text PostgreSQL cannot store (a NUL
+    character) → INVALID_ARGUMENT; anything else unexpected → INTERNAL without leaking text."""
 
     def __init__(self, service: str) -> None:
         self._domain = f"civic.{service}"
         self._unavailable = DomainError("DEPENDENCY_UNAVAILABLE", "服务暂时不可用，请稍后重试",
                                         ErrorKind.UNAVAILABLE)
+        self._unstorable = DomainError("UNSTORABLE_CHARACTER", "输入中含有无法保存的字符（如 NUL 控制字符），请删除后重试",
+                                       ErrorKind.INVALID_ARGUMENT)
 
     async def around(self, details, ctx, call):  # type: ignore[no-untyped-def]
         try:
@@ -148,6 +150,9 @@ class ErrorInterceptor(_Interceptor):
             if is_out_of_reach(exc):
                 log.warning("rpc_dependency_unavailable", error=error_text(exc))
                 await ctx.abort_with_status(to_status(self._unavailable, self._domain))
+                return None
+            if is_unstorable_text(exc):
+                await ctx.abort_with_status(to_status(self._unstorable, self._domain))
                 return None
             log.exception("rpc_unhandled_error")
             await ctx.abort_with_status(rpc_status.to_status(status_pb2.Status(

@@ -157,3 +157,21 @@ async def test_other_database_errors_stay_internal() -> None:
     with pytest.raises(grpc.aio.AbortError):
         await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
     assert ctx.aborted.code == grpc.StatusCode.INTERNAL
+
+
+@pytest.mark.parametrize("refused", [
+    asyncpg.exceptions.CharacterNotInRepertoireError('invalid byte sequence for encoding "UTF8": 0x00'),
+    asyncpg.exceptions.UntranslatableCharacterError("unsupported Unicode escape sequence"),
+])
+async def test_text_postgresql_cannot_store_is_invalid_argument_not_internal(refused: Exception) -> None:
+    """A NUL character in a name, a reason or an import's file name: the caller's input, 400."""
+    ctx = Context()
+
+    async def handler() -> None:
+        raise sa_exc.DBAPIError("INSERT …", None, refused) from refused
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
+    info, _ = unpack(ctx.aborted)
+    assert ctx.aborted.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert info.reason == "UNSTORABLE_CHARACTER"
