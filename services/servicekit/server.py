@@ -28,7 +28,7 @@ from servicekit.interceptors import (
     LoggingInterceptor,
     RequestContextInterceptor,
 )
-from servicekit.logging import get_logger
+from servicekit.logging import error_text, get_logger
 from servicekit.pii import PiiCipher
 from servicekit.pii_keys import verify_pii_keys
 from servicekit.relay import OutboxRelay
@@ -179,8 +179,12 @@ class ServiceRuntime:
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.infra is not None:
-            await self.infra.nc.drain() if self.infra.nc.is_connected else await self.infra.nc.close()
-            await self.infra.db.dispose()
+            try:  # NATS away: nats-py's close can fail writing to the dead socket; stop all the same
+                await self.infra.nc.drain() if self.infra.nc.is_connected else await self.infra.nc.close()
+            except Exception as exc:  # noqa: BLE001 - nothing is left to send: the outbox keeps it
+                log.warning("nats_close_failed", error=error_text(exc))
+            finally:
+                await self.infra.db.dispose()
         log.info("service_stopped")
 
     async def serve_forever(self) -> None:
