@@ -70,13 +70,42 @@ class ServiceSpec:
     background: list[Background] = field(default_factory=list)
 
 
+NATS_ERROR_EVERY_S = 30.0  # while NATS stays away, one nats_error line per this many seconds
+
+
+class _NatsEvents:
+    """nats-py's callbacks as one-line records. Its default error callback logs every failed
+    reconnect attempt (two a second here) at level error with a full traceback."""
+
+    def __init__(self) -> None:
+        self._last_error = float("-inf")
+        self._suppressed = 0
+
+    async def error(self, exc: Exception) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._last_error < NATS_ERROR_EVERY_S:
+            self._suppressed += 1
+            return
+        log.warning("nats_error", error=error_text(exc), suppressed=self._suppressed)
+        self._last_error, self._suppressed = now, 0
+
+    async def disconnected(self) -> None:
+        log.warning("nats_disconnected")
+
+    async def reconnected(self) -> None:
+        log.info("nats_reconnected")
+        self._last_error, self._suppressed = float("-inf"), 0
+
+
 async def connect_nats(url: str, name: str, wait_s: float = 30.0) -> NATS:
     """Connect, retrying while NATS starts; afterwards reconnect forever."""
     deadline = asyncio.get_running_loop().time() + wait_s
+    events = _NatsEvents()
     while True:
         try:
             return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                                      connect_timeout=2, allow_reconnect=True)
+                                      connect_timeout=2, allow_reconnect=True, error_cb=events.error,
+                                      disconnected_cb=events.disconnected, reconnected_cb=events.reconnected)
         except Exception:  # noqa: BLE001 - retried until the deadline
             if asyncio.get_running_loop().time() > deadline:
                 raise
