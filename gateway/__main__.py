@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import sys
 
 import uvicorn
@@ -71,6 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     return asyncio.run(_with_store(settings, lambda store: _add_client(store, spec_client)))
 
 
+SHUTDOWN_GRACE_S = 10  # after the longest request: for the rest to finish (deploy/k8s SERVER_GRACE_S)
+
+
+def graceful_shutdown_s(feed_max_wait_s: float) -> int:
+    """How long uvicorn waits, after SIGTERM, for requests in flight before cancelling them: a
+    change-feed long poll may hold its request feed_max_wait_s (a shorter wait cut it and left the
+    province platform without an answer). The pods' terminationGracePeriodSeconds covers it."""
+    return math.ceil(feed_max_wait_s) + SHUTDOWN_GRACE_S
+
+
 def serve(settings: GatewaySettings) -> int:
     configure_logging("gateway", settings.log_level)
     config = uvicorn.Config(
@@ -83,7 +94,7 @@ def serve(settings: GatewaySettings) -> int:
         loop="uvloop",
         proxy_headers=True,
         server_header=False,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=graceful_shutdown_s(settings.feed_max_wait_s),
     )
     uvicorn.Server(config).run()
     return 0

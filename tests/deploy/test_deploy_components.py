@@ -196,3 +196,18 @@ def test_every_civic_workload_is_one_of_the_components(overlay: str) -> None:
     workloads = find(objects, "Deployment") + find(objects, "Job")
     civic = {o["metadata"]["labels"]["app.kubernetes.io/name"] for o in workloads}
     assert civic == set(COMPONENTS)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_gateway_lets_its_longest_request_finish_before_the_kill(overlay: str) -> None:
+    """On SIGTERM uvicorn waits for requests in flight up to its graceful-shutdown timeout, then
+    cancels them: a change-feed long poll (up to feed_max_wait_s) begun just before must get its
+    answer, and the pod's grace period must cover that wait after the pre-stop sleep."""
+    from gateway.__main__ import graceful_shutdown_s
+
+    wait = settings_class("gateway").model_fields["feed_max_wait_s"].default
+    grace = graceful_shutdown_s(wait)
+    deployment = one(rendered(overlay), "Deployment", "gateway")
+    sleep = int(container(deployment)["lifecycle"]["preStop"]["exec"]["command"][-1])
+    assert grace >= wait + 5
+    assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= sleep + grace + 5
