@@ -104,6 +104,26 @@ def wait_http_ready(url: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} not ready after {timeout}s")
 
 
+def wait_listening(proc: subprocess.Popen, log_path: Path, offset: int, port: int,
+                   timeout: float = 60.0) -> bool:
+    """True once the gateway child says it listens on ``port`` (uvicorn's 'Uvicorn running on' line,
+    written to its own log after ``offset``); False when it exits first — e.g. the port was taken
+    after http_port() found it free. /readyz alone cannot tell: another suite's gateway listening
+    on that port answers it too."""
+    address = f"127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(log_path, "rb") as log:
+            log.seek(offset)
+            written = log.read().decode("utf-8", errors="replace")
+        if any("Uvicorn running on" in line and address in line for line in written.splitlines()):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.2)
+    raise TimeoutError(f"the gateway did not listen on {address} after {timeout}s")
+
+
 def http_port() -> int:
     import socket
 
@@ -141,14 +161,22 @@ def start(stack: Stack) -> tuple[str, dict[str, str]]:
         wait_grpc_serving(port)
         run_step([svc, "seed"], base)
 
-    port = http_port()
     gateway_env = {
-        **base, "CIVIC_HTTP_HOST": "127.0.0.1", "CIVIC_HTTP_PORT": str(port), "CIVIC_BACKENDS": json.dumps(backends),
+        **base, "CIVIC_HTTP_HOST": "127.0.0.1", "CIVIC_BACKENDS": json.dumps(backends),
         "CIVIC_CALLER_PRIVATE_KEY": secrets.caller_private_key, "CIVIC_TOKEN_KEY": token_key,
         "CIVIC_DEMO_ACCOUNTS": "true",
     }
     run_step(["gateway", "migrate"], gateway_env)
-    stack.spawn("gateway", ["gateway", "serve"], gateway_env)
+    gateway_log = DATA / "logs" / "gateway.log"
+    for attempt in range(3):  # the preferred port first, then free ones if another process won it
+        port = http_port() if attempt == 0 else free_port()
+        offset = gateway_log.stat().st_size if gateway_log.exists() else 0
+        proc = stack.spawn("gateway", ["gateway", "serve"], {**gateway_env, "CIVIC_HTTP_PORT": str(port)})
+        if wait_listening(proc, gateway_log, offset, port):
+            break
+        stack.children.remove(("gateway", proc))
+    else:
+        raise SystemExit(f"the gateway could not listen on a port; see {gateway_log}")
     url = f"http://127.0.0.1:{port}"
     wait_for_port(port, 60)
     wait_http_ready(f"{url}/readyz")
