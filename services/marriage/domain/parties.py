@@ -50,12 +50,29 @@ def _compact(raw: str) -> str:
     return "".join(unicodedata.normalize("NFKC", raw).split())
 
 
+# What a name is written with: letters of any script (rare characters not yet in Unicode are written
+# in the private-use area by the police's own systems, so those too), combining marks, 〇, spaces,
+# and the separators of transliterated and foreign names (阿卜杜拉·艾买提, O'BRIEN, JEAN-PIERRE,
+# ST. JOHN). Not digits, symbols, or invisible characters (controls, direction overrides, zero
+# widths) — an ID number or a reversed text smuggled into a name would be printed on a certificate.
+_NAME_CATEGORIES = ("L", "M", "Nl", "Co", "Zs")
+_NAME_SEPARATORS = frozenset("·•・‧.-'’")
+
+
+def _name_character_ok(char: str) -> bool:
+    return char in _NAME_SEPARATORS or unicodedata.category(char).startswith(_NAME_CATEGORIES)
+
+
 def _checked_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name:
         raise invalid("NAME_REQUIRED", "姓名不能为空", "name")
     if len(name) > MAX_NAME_LENGTH:
         raise invalid("NAME_TOO_LONG", f"姓名不能超过{MAX_NAME_LENGTH}个字符", "name")
+    wrong = next((char for char in name if not _name_character_ok(char)), None)
+    if wrong is not None:
+        shown = wrong if wrong.isprintable() and not wrong.isspace() else f"U+{ord(wrong):04X}"
+        raise invalid("INVALID_NAME", f"姓名含有不能用于姓名的字符“{shown}”（数字、符号或不可见字符）", "name")
     return name
 
 

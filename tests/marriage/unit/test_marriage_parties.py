@@ -71,3 +71,21 @@ def test_permit_party_requires_sex_birth_date_and_nationality(kwargs, reason):
 def test_name_of_fifty_characters_is_accepted():
     party = make_party(IdType.TAIWAN_PERMIT, "12345678", "陈" * 50, "CHN", "F", dt.date(1990, 1, 2))
     assert len(party.name) == 50
+
+
+@pytest.mark.parametrize("name", ["阿卜杜拉·艾买提", "O'BRIEN JEAN-PIERRE", "María José", "ST. JOHN", "林〇",
+                                  "王\U00020BB7", "李\ue000", "Nguyễn Thị Minh Khai"])
+def test_names_of_every_script_and_their_separators_are_accepted(name):
+    party = make_party(IdType.PASSPORT, "E12345678", name, "USA", "F", dt.date(1990, 1, 2))
+    assert party.name == name
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("郑成功\n421281198001017714", "4"),  # an ID number smuggled in on a second line
+    ("张三3", "3"), ("李四\u202e", "U+202E"), ("王\u200b五", "U+200B"), ("赵六😀", "😀"), ("钱<七>", "<"),
+])
+def test_digits_symbols_and_invisible_characters_are_not_a_name(name, shown):
+    with pytest.raises(DomainError) as caught:
+        make_party(IdType.RESIDENT_ID, resident_id(dt.date(1995, 3, 8), "M"), name, "CHN")
+    assert (caught.value.reason, caught.value.violations[0].field) == ("INVALID_NAME", "name")
+    assert f"“{shown}”" in caught.value.message
