@@ -35,6 +35,7 @@ from marriage.domain.certificates import (
     ReissueOutcome,
     format_certificate_number,
     reissue_kind,
+    require_printable,
 )
 from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.marriages import Marriage, MarriageState, RevokingAuthority
@@ -229,8 +230,10 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id)
     document = document_number.strip().upper() or record.marriage.certificate_number
+    series = CertificateKind.MARRIAGE.value
     if document != record.marriage.certificate_number:
-        await issued_document(repo, record, document)
+        series = (await issued_document(repo, record, document)).kind
+    require_printable(series, str(record.marriage.state), document)
     uow.audit("marriage.print_certificate", f"marriages/{record.id}", after={"document_number": document},
               reason=purpose.strip())
     return record

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from servicekit.errors import exhausted, invalid
+from servicekit.errors import exhausted, invalid, precondition
 
 MAX_SERIAL = 999_999
 _NUMBER = re.compile(r"(BJ|BL|J|L)(\d{6})-(\d{4})-(\d{6})")
@@ -49,6 +49,25 @@ def parse_certificate_number(text: str, field_name: str = "certificate_number") 
         raise invalid("INVALID_CERTIFICATE_NUMBER", f"证书字号 {text} 格式应如 J421281-2023-000123",
                       field_name)
     return CertificateNumber(CertificateKind(match[1]), match[2], int(match[3]), int(match[4]))
+
+
+# Printing a document issues it again: it must still stand. A marriage certificate (or its
+# replacement) only while the marriage is registered, a divorce certificate once divorced by
+# registration; a record certificate (ZM) states the record as it is, unless the registration was
+# revoked. Keys: the document's series (the record's own certificate is "J").
+_PRINTABLE_IN = {"J": {"REGISTERED"}, "BJ": {"REGISTERED"}, "L": {"DIVORCED"}, "BL": {"DIVORCED"},
+                 "ZM": {"REGISTERED", "DIVORCED", "ENDED_BY_DEATH"}}
+_STATE_WORDS = {"REGISTERED": "婚姻关系存续", "DIVORCED": "已离婚", "ENDED_BY_DEATH": "已因一方死亡而终止",
+                "REVOKED": "登记已被撤销"}
+
+
+def require_printable(series: str, state: str, number: str) -> None:
+    """Refuse to print ``number`` (of ``series``) on a record in ``state`` where it no longer stands."""
+    if state not in _PRINTABLE_IN.get(series, set()):
+        raise precondition("DOCUMENT_NOT_CURRENT",
+                           f"该婚姻登记的现状为“{_STATE_WORDS.get(state, state)}”，证书 {number} 已不能反映现状，不予打印；"
+                           "如需证明，请办理补领，出具婚姻登记记录证明",
+                           document_number=number, state=state)
 
 
 class ReissueOutcome(StrEnum):

@@ -232,6 +232,15 @@ async def test_verifying_a_document_issued_later_shows_that_document(marriage, s
         effective_date="2024-07-01"), metadata=md(secrets))
     record_certificate = await reissue(marriage, secrets, m.name, "421281")
     assert record_certificate.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
+    for dissolved in (m.certificate_number, replacement.document_number):  # printing would issue them again
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+                name=m.name, purpose="打印结婚证", document_number=dissolved), metadata=md(secrets))
+        assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, "DOCUMENT_NOT_CURRENT")
+    printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+        name=m.name, purpose="打印婚姻登记记录证明", document_number=record_certificate.document_number),
+        metadata=md(secrets))
+    assert printed.state == pb.MARRIAGE_STATE_DIVORCED
     shown = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
         name=m.name, document_number=record_certificate.document_number), metadata=public)
     assert (shown.document_number, shown.record_kind, shown.date, shown.state) == \

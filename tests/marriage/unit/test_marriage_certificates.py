@@ -6,6 +6,7 @@ from marriage.domain.certificates import (
     format_certificate_number,
     parse_certificate_number,
     reissue_kind,
+    require_printable,
 )
 from servicekit.errors import DomainError, ErrorKind
 
@@ -43,3 +44,19 @@ def test_reissue_only_while_the_state_is_unchanged():
     changed = reissue_kind(False)
     assert (changed.outcome, changed.reason) == (ReissueOutcome.RECORD_CERTIFICATE, "RECORD_STATE_CHANGED")
     assert "婚姻登记记录证明" in changed.note
+
+
+@pytest.mark.parametrize(("series", "printable", "not_printable"), [
+    ("J", {"REGISTERED"}, {"DIVORCED", "ENDED_BY_DEATH", "REVOKED"}),
+    ("BJ", {"REGISTERED"}, {"DIVORCED", "ENDED_BY_DEATH", "REVOKED"}),
+    ("L", {"DIVORCED"}, {"REGISTERED", "ENDED_BY_DEATH", "REVOKED"}),
+    ("BL", {"DIVORCED"}, {"REGISTERED", "ENDED_BY_DEATH", "REVOKED"}),
+    ("ZM", {"REGISTERED", "DIVORCED", "ENDED_BY_DEATH"}, {"REVOKED"}),
+])
+def test_a_document_is_printed_only_while_it_still_stands(series, printable, not_printable):
+    for state in printable:
+        require_printable(series, state, f"{series}421281-2024-000001")
+    for state in not_printable:
+        with pytest.raises(DomainError) as caught:
+            require_printable(series, state, f"{series}421281-2024-000001")
+        assert (caught.value.reason, caught.value.kind) == ("DOCUMENT_NOT_CURRENT", ErrorKind.FAILED_PRECONDITION)

@@ -59,7 +59,8 @@ async function recent(office) {
   try {
     const { marriages } = await get("/v1/marriages", { officeCode: office, pageSize: 8 });
     fillTable(table, marriages.map((m) => row(
-      el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, m.certificateNumber), partiesText(m.parties), m.registerDate, label(m.state))), t("dash.none"));
+      m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, m.certificateNumber)
+        : m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state))), t("dash.none"));
   } catch (error) {
     failed(table, error);
   }

@@ -9,10 +9,12 @@ const session = start();
 
 // Records as both look-ups list them (numbers masked, as the API gives them).
 function showRecords(table, records, empty) {
-  // Only registrars print (the print call shows the numbers in full and is theirs alone).
+  // Only registrars print (the print call shows the numbers in full and is theirs alone), and only a
+  // marriage still registered: a dissolved one is certified by a record certificate (补领), not a 结婚证.
   const prints = session.roles.includes("marriage_registrar");
   fillTable(table, records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
-    prints ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")), empty);
+    prints && m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")),
+  empty);
   table.hidden = false;
 }
 
