@@ -3,7 +3,7 @@
 A handler runs inside the same transaction that records the event id in `processed_events`, so a
 redelivered event has no second effect. A handler that keeps failing is retried with back-off up to
 `max_deliver` times; then the event goes to `dead_letters`, visible and replayable, and the others
-flow on.
+flow on. An event whose content the handler refuses (INVALID_ARGUMENT) goes there at once.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit import context
 from servicekit.db import Database, driver_connection
+from servicekit.errors import DomainError, ErrorKind
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
 from servicekit.logging import error_text, get_logger
 from servicekit.tables import KitTables
@@ -40,6 +41,12 @@ class ConsumerSpec:
     max_deliver: int = 5
     backoff_s: tuple[float, ...] = field(default=(0.5, 2.0, 5.0, 15.0))
     ack_wait_s: float = 30.0
+
+
+def refuses_content(error: Exception) -> bool:
+    """The handler refused what the event says (INVALID_ARGUMENT: a malformed ID number, a date in the
+    future): every attempt would say the same, so it is dead-lettered at once, not after the back-off."""
+    return isinstance(error, DomainError) and error.kind is ErrorKind.INVALID_ARGUMENT
 
 
 class _HandlerFailed(Exception):
@@ -171,7 +178,7 @@ class EventConsumer:
 
     async def _retry_or_dead_letter(self, msg: Msg, event: Event, exc: Exception) -> None:
         attempt = msg.metadata.num_delivered
-        if attempt >= self.spec.max_deliver:
+        if attempt >= self.spec.max_deliver or refuses_content(exc):
             await self._dead_letter(event, error_text(exc), attempt)
             await msg.term()
             log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=error_text(exc))
