@@ -15,6 +15,18 @@ from gateway.bodies import json_response
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 CHECK_TIMEOUT_S = 2.0
 BACKEND_PREFIX = "backend:"  # readiness checks named so are the backends
+OPS_PATHS = ("/healthz", "/readyz", "/readyz/self", "/metrics")
+# What the ingress exposes (path, Kubernetes pathType): the JSON API, the web UI, verification pages
+# and the API's documentation. Not OPS_PATHS: health, readiness (which checks every backend on each
+# hit) and metrics are for the cluster's probes and Prometheus, not the internet.
+PUBLIC_PATHS = (("/", "Exact"), ("/v1", "Prefix"), ("/ui", "Prefix"), ("/verify", "Prefix"),
+                ("/static", "Prefix"), ("/openapi.json", "Exact"), ("/docs", "Exact"))
+
+
+def is_public(path: str) -> bool:
+    """Whether the ingress routes ``path`` (as Kubernetes matches a Prefix: whole path segments)."""
+    return any(path == public or (kind == "Prefix" and path.startswith(public.rstrip("/") + "/"))
+               for public, kind in PUBLIC_PATHS)
 
 
 class Metrics:

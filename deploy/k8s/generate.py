@@ -405,12 +405,14 @@ def ingress(comp: Component) -> dict:
         "nginx.ingress.kubernetes.io/proxy-read-timeout": str(longest_s),
         "nginx.ingress.kubernetes.io/proxy-send-timeout": str(longest_s),
     }
-    path = {"path": "/", "pathType": "Prefix",
-            "backend": {"service": {"name": comp.name, "port": {"name": comp.port_name}}}}
+    backend = {"service": {"name": comp.name, "port": {"name": comp.port_name}}}
+    # The gateway's public paths only: its health, readiness and metrics stay inside the cluster.
+    paths = [{"path": path, "pathType": kind, "backend": backend}
+             for path, kind in importlib.import_module("gateway.ops").PUBLIC_PATHS]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": meta(comp.name, comp.name, "server", annotations=annotations),
             "spec": {"ingressClassName": "nginx",
-                     "rules": [{"host": "civic.example.invalid", "http": {"paths": [path]}}]}}
+                     "rules": [{"host": "civic.example.invalid", "http": {"paths": paths}}]}}
 
 
 def _apps_selector(all_comps: list[Component]) -> dict:

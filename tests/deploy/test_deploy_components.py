@@ -55,8 +55,11 @@ def test_component_has_its_manifests(overlay: str, comp: str) -> None:
     assert container(job)["args"] == [comp, "migrate"]
     assert job["spec"]["template"]["spec"]["restartPolicy"] == "Never"
     if comp == "gateway":
-        backend = one(objects, "Ingress", "gateway")["spec"]["rules"][0]["http"]["paths"][0]["backend"]
-        assert backend["service"]["name"] == "gateway"
+        paths = one(objects, "Ingress", "gateway")["spec"]["rules"][0]["http"]["paths"]
+        assert {p["backend"]["service"]["name"] for p in paths} == {"gateway"}
+        routed = {p["path"] for p in paths}
+        assert {"/v1", "/ui", "/verify"} <= routed and not routed & {"/healthz", "/readyz", "/metrics"}
+        assert all(p["pathType"] == "Exact" for p in paths if p["path"] == "/")  # not a catch-all
 
 
 @pytest.mark.parametrize("comp", COMPONENTS)

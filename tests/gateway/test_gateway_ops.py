@@ -124,3 +124,21 @@ async def test_one_json_log_line_per_request(gw) -> None:
     assert first["status"] == 200 and first["method"] == "GET" and first["duration_ms"] >= 0
     assert first["caller"] and first["service"] == "gateway"
     assert "110101199003078515" not in stream.getvalue()
+
+
+async def test_the_ingress_exposes_every_route_but_the_operations_endpoints(gw) -> None:
+    """gateway.ops.PUBLIC_PATHS becomes the Ingress's paths: a route added outside them would be
+    unreachable from outside, and health, readiness (a check of every backend per hit) and metrics
+    must stay inside the cluster."""
+    from gateway.ops import OPS_PATHS, is_public
+
+    def paths(routes, prefix=""):
+        for route in routes:
+            path = prefix + route.path
+            yield path
+            yield from paths(getattr(route, "routes", []), path)
+
+    served = {p for p in paths(gw.app.routes) if "{path:path}" not in p}
+    assert {"/v1/auth/token", "/v1/exchange/events", "/ui/signin", "/verify/{token}", "/openapi.json"} <= served
+    assert {p for p in served if not is_public(p)} == set(OPS_PATHS)
+    assert not is_public("/v1x") and is_public("/v1/marriages") and not is_public("/metrics/x")
