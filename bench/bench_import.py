@@ -146,7 +146,7 @@ async def import_over_grpc(path: Path, fmt: str, database_url: str, nats_url: st
     before the measured one."""
     await asyncio.to_thread(migrations.upgrade, MIGRATIONS, database_url, "marriage")
     settings = MarriageSettings(**secrets.settings_kwargs(database_url, nats_url), grpc_port=0,
-                                grpc_host="127.0.0.1", drain_seconds=0, environment="test")
+                                grpc_host="127.0.0.1", drain_seconds=0, metrics_port=0, environment="test")
     runtime = ServiceRuntime(build_spec(), settings)
     port = await runtime.start()
     import grpc

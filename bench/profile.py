@@ -105,7 +105,7 @@ def start_profiled(suite, target: str, out: Path, clock: str = "wall") -> tuple[
            "CIVIC_ENVIRONMENT": "development", "CIVIC_DRAIN_SECONDS": "0", "CIVIC_PROFILE_CLOCK": clock}
     port = free_port()
     if target == "marriage":
-        env.update({"CIVIC_GRPC_PORT": str(port), "CIVIC_GRPC_HOST": "127.0.0.1"})
+        env.update({"CIVIC_GRPC_PORT": str(port), "CIVIC_GRPC_HOST": "127.0.0.1", "CIVIC_METRICS_PORT": "0"})
         args = ["-m", "bench._profiled", str(out), "marriage", "serve"]
     else:
         env.update({"CIVIC_HTTP_HOST": "127.0.0.1", "CIVIC_HTTP_PORT": str(port),

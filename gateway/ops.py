@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gateway.bodies import json_response
+from servicekit.metrics import LATENCY_BUCKETS
 
-LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 CHECK_TIMEOUT_S = 2.0
 BACKEND_PREFIX = "backend:"  # readiness checks named so are the backends
 OPS_PATHS = ("/healthz", "/readyz", "/readyz/self", "/metrics")

@@ -24,6 +24,7 @@ from servicekit.db import Database, driver_connection
 from servicekit.errors import DomainError, ErrorKind
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
 from servicekit.logging import error_text, get_logger
+from servicekit.metrics import ServiceMetrics
 from servicekit.tables import KitTables
 
 log = get_logger(__name__)
@@ -71,11 +72,13 @@ def to_event(msg: Msg) -> Event:
 
 
 class EventConsumer:
-    def __init__(self, js: JetStreamContext, db: Database, tables: KitTables, spec: ConsumerSpec) -> None:
+    def __init__(self, js: JetStreamContext, db: Database, tables: KitTables, spec: ConsumerSpec,
+                 metrics: ServiceMetrics | None = None) -> None:
         self._js = js
         self._db = db
         self._tables = tables
         self.spec = spec
+        self._counts = (metrics or ServiceMetrics(tables.outbox.schema or "")).consumer(spec.durable)
 
     async def provision(self) -> None:
         """Create or update the durable consumer explicitly (never implicitly by subscribing)."""
@@ -132,6 +135,7 @@ class EventConsumer:
             return
         for msg in msgs:
             await msg.ack()
+        self._counts.ok.inc(len(msgs))
         log.debug("events_handled", consumer=self.spec.durable, count=len(msgs))
 
     async def _apply_all(self, events: list[Event]) -> None:
@@ -169,9 +173,11 @@ class EventConsumer:
         except Exception:
             for msg in msgs:  # the commit failed: nothing of the batch took effect
                 await msg.nak(delay=self.spec.backoff_s[0])
+            self._counts.retried.inc(len(msgs))
             raise
         for msg in done:
             await msg.ack()
+        self._counts.ok.inc(len(done))
         log.debug("events_handled", consumer=self.spec.durable, count=len(done))
         for msg, event, exc in failed:
             await self._retry_or_dead_letter(msg, event, exc)
@@ -181,10 +187,12 @@ class EventConsumer:
         if attempt >= self.spec.max_deliver or refuses_content(exc):
             await self._dead_letter(event, error_text(exc), attempt)
             await msg.term()
+            self._counts.dead_lettered.inc()
             log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=error_text(exc))
         else:
             delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
             await msg.nak(delay=delay)
+            self._counts.retried.inc()
             log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
                         error=error_text(exc))
 

@@ -5,6 +5,7 @@ Order (outermost first): RequestContext → Logging → Errors → CallerAuth �
 from __future__ import annotations
 
 import abc
+import asyncio
 import time
 from typing import Any, Awaitable, Callable
 
@@ -19,6 +20,7 @@ from servicekit.caller_token import METADATA_KEY, CallerVerifier
 from servicekit.db import is_out_of_reach, is_unstorable_text
 from servicekit.errors import DomainError, ErrorKind, permission_denied, unauthenticated
 from servicekit.logging import error_text, get_logger
+from servicekit.metrics import ServiceMetrics
 from servicekit.policy import method_descriptor, policy_of
 from servicekit.uuid7 import uuid7
 
@@ -83,19 +85,32 @@ class RequestContextInterceptor(_Interceptor):
 
 
 class LoggingInterceptor(_Interceptor):
-    """One summary line per call: request id, method, caller, status, duration."""
+    """One summary line per call: request id, method, caller, status, duration; the same status and
+    duration counted in the service's metrics (method and code labels only)."""
+
+    def __init__(self, metrics: ServiceMetrics | None = None) -> None:
+        self._metrics = metrics
 
     async def around(self, details, ctx, call):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         status = "OK"
         try:
             return await call()
-        except BaseException:
-            code = ctx.code()
-            status = code.name if isinstance(code, grpc.StatusCode) else "UNKNOWN"
+        except BaseException as exc:
+            status = _status_name(ctx, exc)
             raise
         finally:
-            log.info("rpc", status=status, duration_ms=round((time.perf_counter() - start) * 1000, 2))
+            seconds = time.perf_counter() - start
+            log.info("rpc", status=status, duration_ms=round(seconds * 1000, 2))
+            if self._metrics is not None:
+                self._metrics.rpc(details.method, status, seconds)
+
+
+def _status_name(ctx: grpc.aio.ServicerContext, exc: BaseException) -> str:
+    code = ctx.code()
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    return "CANCELLED" if isinstance(exc, asyncio.CancelledError) else "UNKNOWN"
 
 
 _CODES = {

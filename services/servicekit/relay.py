@@ -16,6 +16,7 @@ from nats.js import JetStreamContext
 
 from servicekit.events import STREAM
 from servicekit.logging import error_text, get_logger
+from servicekit.metrics import ServiceMetrics
 from servicekit.uow import outbox_channel
 
 log = get_logger(__name__)
@@ -26,11 +27,13 @@ PUBACK_TIMEOUT_S = 10.0
 
 
 class OutboxRelay:
-    def __init__(self, database_url: str, schema: str, js: JetStreamContext, fault: str = "") -> None:
+    def __init__(self, database_url: str, schema: str, js: JetStreamContext, fault: str = "",
+                 metrics: ServiceMetrics | None = None) -> None:
         self._url = database_url
         self._schema = schema
         self._js = js
         self._fault = fault
+        self._metrics = metrics or ServiceMetrics(schema)
         self._wake = asyncio.Event()
         self.published = 0
 
@@ -77,13 +80,19 @@ class OutboxRelay:
         acks = [await self._js.publish_async(row["subject"], row["payload"], stream=STREAM,
                                              headers=_decode_headers(row["headers"]))
                 for row in rows]
-        outcomes = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), PUBACK_TIMEOUT_S)
+        try:
+            outcomes = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), PUBACK_TIMEOUT_S)
+        except asyncio.TimeoutError:  # NATS away: none of the batch counts as published
+            self._metrics.outbox_publish_failures.inc(len(rows))
+            raise
         done = [row["id"] for row, outcome in zip(rows, outcomes) if not isinstance(outcome, BaseException)]
+        self._metrics.outbox_publish_failures.inc(len(rows) - len(done))
         if done:
             self._inject("relay.before_mark")
             await conn.execute(
                 f'UPDATE "{self._schema}".outbox SET published_at = now() WHERE id = ANY($1::uuid[])', done)
             self.published += len(done)
+            self._metrics.outbox_published.inc(len(done))
         if len(done) < len(rows):
             failed = next(o for o in outcomes if isinstance(o, BaseException))
             raise RuntimeError(f"{len(rows) - len(done)} of {len(rows)} events not acknowledged: {failed!r}")

@@ -29,6 +29,7 @@ from servicekit.interceptors import (
     RequestContextInterceptor,
 )
 from servicekit.logging import error_text, get_logger
+from servicekit.metrics import MetricsServer, ServiceMetrics, watch_backlog
 from servicekit.pii import PiiCipher
 from servicekit.pii_keys import verify_pii_keys
 from servicekit.relay import OutboxRelay
@@ -127,6 +128,9 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task] = []
         self.consumers: list[EventConsumer] = []
         self.relay: OutboxRelay | None = None
+        self.metrics = ServiceMetrics(spec.name)
+        self.metrics_server: MetricsServer | None = None
+        self.metrics_port = 0
 
     async def start(self) -> int:
         s = self.settings
@@ -145,7 +149,7 @@ class ServiceRuntime:
         self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)
 
         server = grpc.aio.server(interceptors=[
-            RequestContextInterceptor(), LoggingInterceptor(), ErrorInterceptor(self.spec.name),
+            RequestContextInterceptor(), LoggingInterceptor(self.metrics), ErrorInterceptor(self.spec.name),
             CallerAuthInterceptor(CallerVerifier(s.caller_public_key)),
         ], options=[("grpc.so_reuseport", 0),
                     # No max_connection_age_grace_ms: its default lets every call in flight finish
@@ -161,9 +165,12 @@ class ServiceRuntime:
         self.port = server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
         await server.start()
         self._server = server
+        self.metrics_server = MetricsServer(self.metrics.registry, s.grpc_host, s.metrics_port)
+        self.metrics_port = self.metrics_server.port
 
-        self.relay = OutboxRelay(db.url, self.spec.schema, js, s.fault)
-        self.consumers = [EventConsumer(js, db, self.spec.tables, c) for c in self.spec.consumers(infra)]
+        self.relay = OutboxRelay(db.url, self.spec.schema, js, s.fault, self.metrics)
+        self.consumers = [EventConsumer(js, db, self.spec.tables, c, self.metrics)
+                          for c in self.spec.consumers(infra)]
         for consumer in self.consumers:
             await consumer.provision()
         self._spawn(self.relay.run(self._stop))
@@ -172,9 +179,10 @@ class ServiceRuntime:
         for job in self.spec.background:
             self._spawn(job(infra, self._stop))
         self._spawn(self._watch_health())
+        self._spawn(watch_backlog(db, self.metrics, [c.spec.durable for c in self.consumers], self._stop))
         await self._health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         await self._set_health(await self._dependencies_ok())
-        log.info("service_started", port=self.port)
+        log.info("service_started", port=self.port, metrics_port=self.metrics_port)
         return self.port
 
     def _spawn(self, coro: Awaitable[None]) -> None:
@@ -207,6 +215,9 @@ class ServiceRuntime:
             await self._server.stop(grace=10)
         self._stop.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.metrics_server is not None:  # after the last call and event were counted
+            await asyncio.to_thread(self.metrics_server.stop)
+            self.metrics_server = None
         if self.infra is not None:
             try:  # NATS away: nats-py's close can fail writing to the dead socket; stop all the same
                 await self.infra.nc.drain() if self.infra.nc.is_connected else await self.infra.nc.close()

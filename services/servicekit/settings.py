@@ -25,6 +25,9 @@ class ServiceSettings(BaseSettings):
     nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
     grpc_host: str = "0.0.0.0"
     grpc_port: int = 50051
+    # Prometheus metrics over HTTP on /metrics (servicekit.metrics), on grpc_host. 0: a free port,
+    # logged in `service_started` (tests, `make run`, where several services share one host).
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
     log_level: str = "INFO"
     # AES-256-GCM key and HMAC-SHA256 key for resident ID numbers (base64, 32 bytes each).
     pii_key: SecretStr

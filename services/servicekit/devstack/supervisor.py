@@ -155,7 +155,9 @@ def start(stack: Stack) -> tuple[str, dict[str, str]]:
     for svc in discover_services():
         run_step([svc, "migrate"], base)
         ports[svc] = free_port()
-        stack.spawn(svc, [svc, "serve"], {**base, "CIVIC_GRPC_PORT": str(ports[svc]), "CIVIC_GRPC_HOST": "127.0.0.1"})
+        # Metrics on a free port each (logged in service_started): several services share this host.
+        stack.spawn(svc, [svc, "serve"], {**base, "CIVIC_GRPC_PORT": str(ports[svc]), "CIVIC_GRPC_HOST": "127.0.0.1",
+                                          "CIVIC_METRICS_PORT": "0"})
         backends[svc] = f"127.0.0.1:{ports[svc]}"
     for svc, port in ports.items():
         wait_grpc_serving(port)

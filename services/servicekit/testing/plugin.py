@@ -154,7 +154,7 @@ async def start_service(infra: Infra) -> AsyncIterator[Callable[..., "asyncio.Fu
                     clock: FakeClock | None = None, **overrides: object) -> RunningService:
         await migrate(migrations_dir, infra.database_url, spec.schema)
         kwargs = infra.secrets.settings_kwargs(infra.database_url, infra.nats_url)
-        settings = settings_cls(**{**kwargs, "grpc_port": 0, "grpc_host": "127.0.0.1", "drain_seconds": 0,
+        settings = settings_cls(**{**kwargs, "grpc_port": 0, "grpc_host": "127.0.0.1", "drain_seconds": 0, "metrics_port": 0,
                                    "environment": "test", **overrides})  # type: ignore[arg-type]
         runtime = ServiceRuntime(spec, settings, clock)
         port = await runtime.start()

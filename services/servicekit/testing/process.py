@@ -33,7 +33,7 @@ class ServiceProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CIVIC_")}
         env.update(self.base_env)
         env.update(CIVIC_GRPC_HOST="127.0.0.1", CIVIC_GRPC_PORT=str(self.port), CIVIC_DRAIN_SECONDS="0",
-                   CIVIC_ENVIRONMENT="test")
+                   CIVIC_METRICS_PORT="0", CIVIC_ENVIRONMENT="test")
         if fault:
             env["CIVIC_FAULT"] = fault
         return env

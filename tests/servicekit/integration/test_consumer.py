@@ -19,6 +19,7 @@ from servicekit.consumer import ConsumerSpec, EventConsumer, to_event
 from servicekit.db import Database
 from servicekit.events import H_MSG_ID, H_REQUEST_ID, H_TYPE, STREAM, Event
 from servicekit.errors import invalid
+from servicekit.metrics import ServiceMetrics, measure_backlog
 from servicekit.testing.plugin import migrate
 
 pytestmark = pytest.mark.timeout(60)
@@ -83,10 +84,11 @@ async def dead_letters(db: Database, durable: str) -> list:
 async def make_consumer(nc: NATS, db: Database):
     made: list[EventConsumer] = []
 
-    async def make(handler: Recorder, **spec: object) -> EventConsumer:
+    async def make(handler: Recorder, metrics: ServiceMetrics | None = None, **spec: object) -> EventConsumer:
         tag = uuid.uuid4().hex[:10]
         consumer = EventConsumer(nc.jetstream(), db, kit, ConsumerSpec(
-            durable=f"kittest--{tag}", filter_subject=f"civic.kittest.{tag}.>", handler=handler, **spec))
+            durable=f"kittest--{tag}", filter_subject=f"civic.kittest.{tag}.>", handler=handler, **spec),
+            metrics)
         await consumer.provision()
         made.append(consumer)
         return consumer
@@ -171,7 +173,8 @@ async def test_failed_attempt_leaves_nothing_and_a_retry_applies_once(nc, db, ma
 
 async def test_poison_event_is_dead_lettered_others_flow_and_replay_applies_once(nc, db, make_consumer) -> None:
     handler = Recorder()
-    consumer = await make_consumer(handler, max_deliver=3, backoff_s=(0.05, 0.1))
+    metrics = ServiceMetrics("placenames")
+    consumer = await make_consumer(handler, metrics, max_deliver=3, backoff_s=(0.05, 0.1))
     durable = consumer.spec.durable
     good_1, poison, good_2 = (uuid.uuid4().hex for _ in range(3))
     handler.broken.add(poison)
@@ -201,8 +204,17 @@ async def test_poison_event_is_dead_lettered_others_flow_and_replay_applies_once
     assert await effects(db, good_1) == 1 and await effects(db, good_2) == 1
     assert await processed(db, durable) == {good_1, good_2}
 
+    def count(name: str, **labels: str) -> float | None:
+        return metrics.registry.get_sample_value(name, {"service": "placenames", "consumer": durable, **labels})
+
+    assert [count("civic_events_handled_total", outcome=o) for o in ("ok", "retried", "dead_lettered")] == [2, 2, 1]
+    await measure_backlog(db, metrics, [durable])
+    assert count("civic_dead_letters_pending") == 1
+
     handler.broken.clear()  # the fix is deployed
     assert await consumer.replay_dead_letters() == 1
+    await measure_backlog(db, metrics, [durable])
+    assert count("civic_dead_letters_pending") == 0
     assert await effects(db, poison) == 1 and handler.calls[poison] == 4
     assert await processed(db, durable) == {good_1, poison, good_2}
     [letter] = await dead_letters(db, durable)

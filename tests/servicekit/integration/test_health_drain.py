@@ -81,7 +81,7 @@ async def test_not_serving_until_the_start_has_finished(infra, monkeypatch) -> N
     monkeypatch.setattr(EventConsumer, "provision", slow_provision)
     await migrate(MARRIAGE_MIGRATIONS, infra.database_url, "marriage")
     settings = MarriageSettings(**infra.secrets.settings_kwargs(infra.database_url, infra.nats_url),
-                                grpc_port=0, grpc_host="127.0.0.1", environment="test")
+                                grpc_port=0, grpc_host="127.0.0.1", metrics_port=0, environment="test")
     runtime = ServiceRuntime(marriage_spec(), settings)
     starting = asyncio.create_task(runtime.start())
     try:

@@ -19,7 +19,7 @@ ENV = {
 }
 ALL_NAMES = [*ENV, "CIVIC_DATABASE_URL", "CIVIC_NATS_URL", "CIVIC_ENVIRONMENT", "CIVIC_GRPC_PORT",
              "CIVIC_GRPC_HOST", "CIVIC_FAULT", "CIVIC_DRAIN_SECONDS", "CIVIC_LOG_LEVEL", "CIVIC_DB_POOL_SIZE",
-             "CIVIC_PII_KEY_VERSION", "CIVIC_PII_RETIRED_KEYS"]
+             "CIVIC_PII_KEY_VERSION", "CIVIC_PII_RETIRED_KEYS", "CIVIC_METRICS_PORT"]
 
 
 class DemoSettings(ServiceSettings):
@@ -43,6 +43,7 @@ def test_reads_the_documented_names(env: pytest.MonkeyPatch) -> None:
     assert s.pii_hash_key.get_secret_value() == ENV["CIVIC_PII_HASH_KEY"]
     assert s.caller_public_key == ENV["CIVIC_CALLER_PUBLIC_KEY"]
     assert s.grpc_port == 50099 and s.environment == "development" and s.fault == ""
+    assert s.metrics_port == 9464
 
 
 def test_civic_prefixed_urls_and_other_knobs(env: pytest.MonkeyPatch) -> None:
@@ -54,10 +55,12 @@ def test_civic_prefixed_urls_and_other_knobs(env: pytest.MonkeyPatch) -> None:
     env.setenv("CIVIC_ENVIRONMENT", "production")
     env.setenv("CIVIC_FAULT", "relay.before_publish")
     env.setenv("CIVIC_DRAIN_SECONDS", "0.5")
+    env.setenv("CIVIC_METRICS_PORT", "0")
     s = DemoSettings()
     assert (s.database_url, s.nats_url) == ("postgresql://other/civic", "nats://other:4222")
     assert s.grpc_port == 6001 and s.environment == "production"
     assert s.fault == "relay.before_publish" and s.drain_seconds == 0.5
+    assert s.metrics_port == 0  # a free port
 
 
 @pytest.mark.parametrize("missing", list(ENV))
