@@ -73,8 +73,9 @@ def test_component_can_be_started_with_python_m(comp: str) -> None:
 def test_ports_match_the_settings_class(overlay: str, comp: str) -> None:
     objects = rendered(overlay)
     port = settings_port(comp)
-    c = container(one(objects, "Deployment", comp))
-    [declared] = c["ports"]
+    deployment = one(objects, "Deployment", comp)
+    c = container(deployment)
+    declared, *metrics = c["ports"]
     assert declared["containerPort"] == port
     config = one(objects, "ConfigMap", f"{comp}-config")["data"]
     assert config[f"CIVIC_{port_field(comp).upper()}"] == str(port)
@@ -92,10 +93,23 @@ def test_ports_match_the_settings_class(overlay: str, comp: str) -> None:
     if comp == "gateway":
         assert c["readinessProbe"]["httpGet"]["path"] == "/readyz/self"  # not the backends (gateway/ops.py)
         assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
-    [service_port] = one(objects, "Service", comp)["spec"]["ports"]
+    service_port, *service_metrics = one(objects, "Service", comp)["spec"]["ports"]
     assert service_port["port"] == port and service_port["targetPort"] in (port, declared["name"])
+
+    # Metrics: the gateway on its HTTP port; a service on a port of its own named "metrics".
+    metrics_port = port if comp == "gateway" else settings_class(comp).model_fields["metrics_port"].default
+    if comp != "gateway":
+        assert metrics == [{"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}]
+        assert config["CIVIC_METRICS_PORT"] == str(metrics_port) and metrics_port not in (0, port)
+        assert [(p["name"], p["port"], p["targetPort"]) for p in service_metrics] == \
+            [("metrics", metrics_port, "metrics")]
+    else:
+        assert metrics == [] and service_metrics == []
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert {k: v for k, v in annotations.items() if k.startswith("prometheus.io/")} == {
+        "prometheus.io/scrape": "true", "prometheus.io/port": str(metrics_port), "prometheus.io/path": "/metrics"}
     policy = one(objects, "NetworkPolicy", comp)
-    assert all(p["port"] == port for rule in policy["spec"]["ingress"] for p in rule["ports"])
+    assert {p["port"] for rule in policy["spec"]["ingress"] for p in rule["ports"]} == {port, metrics_port}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

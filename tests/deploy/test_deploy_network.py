@@ -16,6 +16,7 @@ from deploy_support import (
     pod_templates,
     rendered,
     service_names,
+    settings_class,
     settings_port,
 )
 
@@ -75,6 +76,12 @@ def test_request_path(overlay: str) -> None:
         assert not allowed(policies, pods["ingress-controller"], pods[svc], port)
         assert not allowed(policies, pods[svc], pods["gateway"], http)
         assert not allowed(policies, pods[f"{svc}-migrate-job"], pods[svc], port)
+        metrics = settings_class(svc).model_fields["metrics_port"].default
+        assert allowed(policies, pods["prometheus"], pods[svc], metrics), f"prometheus → {svc}:{metrics}"
+        assert not allowed(policies, pods["prometheus"], pods[svc], port)  # /metrics only, not the API
+        assert not allowed(policies, pods["gateway"], pods[svc], metrics)
+        assert not allowed(policies, pods["stranger"], pods[svc], metrics)
+        assert not allowed(policies, pods["elsewhere"], pods[svc], metrics)
         for other in service_names():
             if other != svc:
                 assert not allowed(policies, pods[svc], pods[other], settings_port(other)), f"{svc} → {other}"
