@@ -4,6 +4,7 @@ from __future__ import annotations
 from civic.marriage.v1 import marriage_service_pb2_grpc
 
 from marriage.api.appointments import AppointmentsApi
+from marriage.api.audit import AuditApi
 from marriage.api.blanks import BlanksApi
 from marriage.api.counseling import CounselingApi
 from marriage.api.divorces import DivorcesApi
@@ -13,5 +14,6 @@ from marriage.api.verification import VerificationApi
 
 
 class MarriageServicer(ImportsApi, MarriagesApi, DivorcesApi, AppointmentsApi, CounselingApi, BlanksApi,
-                       VerificationApi, marriage_service_pb2_grpc.MarriageServiceServicer):
-    """Every RPC of civic.marriage.v1.MarriageService (historical imports and corrections in ImportsApi)."""
+                       VerificationApi, AuditApi, marriage_service_pb2_grpc.MarriageServiceServicer):
+    """Every RPC of civic.marriage.v1.MarriageService (historical imports and corrections in ImportsApi,
+    the audit trail in AuditApi)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import grpc
+from civic.api.v1 import audit_pb2
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc
 from google.protobuf.message import Message
+from servicekit.audit import list_audit_records
 from servicekit.clock import Clock
 from servicekit.errors import invalid
 from servicekit.fingerprints import request_fingerprint
@@ -15,6 +17,7 @@ from servicekit.jurisdiction import require_jurisdiction
 from servicekit.paging import page_slice
 from servicekit.uow import UnitOfWorkFactory
 
+from placenames.adapters import tables as t
 from placenames.adapters.repository import DivisionRepository
 from placenames.app import divisions as uc
 from placenames.app.divisions import LEVEL_PB
@@ -98,6 +101,11 @@ class DivisionServicer(divisions_pb2_grpc.DivisionServiceServicer):
         effective = parse_date(request.effective_date, "effective_date", self._clock.today())
         return await self._change("AbolishDivision", request, code, lambda uow: uc.abolish(
             uow, code, effective, request.reason))
+
+    async def ListAuditRecords(self, request: audit_pb2.ListAuditRecordsRequest,
+                               context: grpc.aio.ServicerContext) -> audit_pb2.ListAuditRecordsResponse:
+        async with self._uow.db.transaction() as session:
+            return await list_audit_records(session, t.kit.audit_log, request)
 
     async def _change(self, method: str, request: Message, code: str, use_case) -> pb.Division:  # noqa: ANN001
         require_jurisdiction(code, "区划 ")

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from civic.api.v1 import audit_pb2 as civic_dot_api_dot_v1_dot_audit__pb2
 from civic.marriage.v1 import resources_pb2 as civic_dot_marriage_dot_v1_dot_resources__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -220,6 +221,11 @@ class MarriageServiceStub:
                 '/civic.marriage.v1.MarriageService/GetStatistics',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetStatisticsRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Statistics.FromString,
+                _registered_method=True)
+        self.ListAuditRecords = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/ListAuditRecords',
+                request_serializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.SerializeToString,
+                response_deserializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.FromString,
                 _registered_method=True)
 
 
@@ -496,6 +502,13 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditRecords(self, request, context):
+        """The service's audit trail (who did what to which record, when), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MarriageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -683,6 +696,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.GetStatistics,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetStatisticsRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Statistics.SerializeToString,
+            ),
+            'ListAuditRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditRecords,
+                    request_deserializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.FromString,
+                    response_serializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1686,6 +1704,33 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/GetStatistics',
             civic_dot_marriage_dot_v1_dot_resources__pb2.GetStatisticsRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.Statistics.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/ListAuditRecords',
+            civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.SerializeToString,
+            civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

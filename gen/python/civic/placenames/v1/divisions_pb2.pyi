@@ -1,5 +1,6 @@
 import datetime
 
+from civic.api.v1 import audit_pb2 as _audit_pb2
 from civic.api.v1 import policy_pb2 as _policy_pb2
 from google.api import annotations_pb2 as _annotations_pb2
 from google.api import field_behavior_pb2 as _field_behavior_pb2

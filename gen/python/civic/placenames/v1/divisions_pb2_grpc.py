@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from civic.api.v1 import audit_pb2 as civic_dot_api_dot_v1_dot_audit__pb2
 from civic.placenames.v1 import divisions_pb2 as civic_dot_placenames_dot_v1_dot_divisions__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
@@ -66,6 +67,11 @@ class DivisionServiceStub:
                 request_serializer=civic_dot_placenames_dot_v1_dot_divisions__pb2.AbolishDivisionRequest.SerializeToString,
                 response_deserializer=civic_dot_placenames_dot_v1_dot_divisions__pb2.Division.FromString,
                 _registered_method=True)
+        self.ListAuditRecords = channel.unary_unary(
+                '/civic.placenames.v1.DivisionService/ListAuditRecords',
+                request_serializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.SerializeToString,
+                response_deserializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class DivisionServiceServicer:
@@ -115,6 +121,13 @@ class DivisionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditRecords(self, request, context):
+        """The service's audit trail (who did what to which division, when), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DivisionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -147,6 +160,11 @@ def add_DivisionServiceServicer_to_server(servicer, server):
                     servicer.AbolishDivision,
                     request_deserializer=civic_dot_placenames_dot_v1_dot_divisions__pb2.AbolishDivisionRequest.FromString,
                     response_serializer=civic_dot_placenames_dot_v1_dot_divisions__pb2.Division.SerializeToString,
+            ),
+            'ListAuditRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditRecords,
+                    request_deserializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.FromString,
+                    response_serializer=civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -313,6 +331,33 @@ class DivisionService:
             '/civic.placenames.v1.DivisionService/AbolishDivision',
             civic_dot_placenames_dot_v1_dot_divisions__pb2.AbolishDivisionRequest.SerializeToString,
             civic_dot_placenames_dot_v1_dot_divisions__pb2.Division.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.placenames.v1.DivisionService/ListAuditRecords',
+            civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsRequest.SerializeToString,
+            civic_dot_api_dot_v1_dot_audit__pb2.ListAuditRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

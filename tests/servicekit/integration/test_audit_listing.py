@@ -1,0 +1,110 @@
+"""servicekit.audit against real PostgreSQL: rows written by the unit of work are listed newest
+first, filtered by record, actor, action and time, page by page, with their snapshots."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from civic.api.v1 import audit_pb2 as pb
+from google.protobuf import json_format
+from sqlalchemy import MetaData
+
+from servicekit import context
+from servicekit.audit import list_audit_records
+from servicekit.clock import FakeClock
+from servicekit.context import Caller
+from servicekit.errors import DomainError
+from servicekit.tables import kit_tables
+from servicekit.uow import UnitOfWorkFactory
+
+pytestmark = pytest.mark.timeout(60)
+
+START = dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.timezone.utc)
+# (minutes after START, actor, action, resource): written in this order, one transaction each.
+CHANGES = [
+    (0, "clerk-a", "thing.create", "things/1"),
+    (10, "clerk-b", "thing.create", "things/2"),
+    (20, "clerk-a", "thing.rename", "things/1"),
+    (30, "clerk-a", "thing.create", "things/3"),
+    (40, "clerk-b", "thing.rename", "things/1"),
+]
+
+
+@pytest.fixture
+async def audited(database_with):
+    """A kit schema holding the audit rows of CHANGES, and its audit table."""
+    db = await database_with("au", "CREATE SCHEMA au")
+    tables = kit_tables(MetaData(schema="au"))
+    async with db.engine.begin() as connection:
+        await connection.run_sync(tables.audit_log.metadata.create_all)
+    clock = FakeClock(START)
+    factory = UnitOfWorkFactory(db, tables, "au", clock)
+    for minutes, actor, action, resource in CHANGES:
+        clock.set(START + dt.timedelta(minutes=minutes))
+        with context.acting(f"rq-{minutes}", "Test", Caller(actor)):
+            async with factory() as uow:
+                uow.audit(action, resource, before={"step": minutes - 1} if minutes else None,
+                          after={"step": minutes, "name": "名称"}, reason=f"理由 {minutes}")
+    return db, tables.audit_log
+
+
+async def listed(audited, **fields) -> pb.ListAuditRecordsResponse:
+    db, table = audited
+    async with db.transaction() as session:
+        return await list_audit_records(session, table, pb.ListAuditRecordsRequest(**fields))
+
+
+def minutes_of(response: pb.ListAuditRecordsResponse) -> list[int]:
+    return [int((r.time.ToDatetime(dt.timezone.utc) - START).total_seconds() // 60) for r in response.audit_records]
+
+
+def at(minutes: int):
+    stamp = pb.AuditRecord().time
+    stamp.FromDatetime(START + dt.timedelta(minutes=minutes))
+    return stamp
+
+
+async def test_everything_newest_first_with_who_what_when_and_snapshots(audited) -> None:
+    response = await listed(audited)
+    assert minutes_of(response) == [40, 30, 20, 10, 0]
+    assert response.next_page_token == ""
+    newest, oldest = response.audit_records[0], response.audit_records[-1]
+    assert (newest.actor, newest.action, newest.resource, newest.reason, newest.request_id) == (
+        "clerk-b", "thing.rename", "things/1", "理由 40", "rq-40")
+    assert json_format.MessageToDict(newest.before) == {"step": 39}
+    assert json_format.MessageToDict(newest.after) == {"step": 40, "name": "名称"}
+    assert not oldest.HasField("before") and oldest.HasField("after")
+
+
+async def test_filters_by_record_actor_action_and_time(audited) -> None:
+    assert minutes_of(await listed(audited, resource="things/1")) == [40, 20, 0]
+    assert minutes_of(await listed(audited, resource="things")) == []  # exact, not a prefix
+    assert minutes_of(await listed(audited, actor="clerk-a")) == [30, 20, 0]
+    assert minutes_of(await listed(audited, action="thing.create")) == [30, 10, 0]
+    assert minutes_of(await listed(audited, resource="things/1", actor="clerk-a")) == [20, 0]
+    # from_time inclusive, to_time exclusive
+    assert minutes_of(await listed(audited, from_time=at(10), to_time=at(30))) == [20, 10]
+    assert minutes_of(await listed(audited, from_time=at(30))) == [40, 30]
+    assert minutes_of(await listed(audited, to_time=at(10))) == [0]
+
+
+async def test_pages_cover_the_trail_once_in_order(audited) -> None:
+    first = await listed(audited, page_size=2)
+    assert minutes_of(first) == [40, 30] and first.next_page_token
+    second = await listed(audited, page_size=2, page_token=first.next_page_token)
+    assert minutes_of(second) == [20, 10] and second.next_page_token
+    third = await listed(audited, page_size=2, page_token=second.next_page_token)
+    assert minutes_of(third) == [0] and third.next_page_token == ""
+    filtered = await listed(audited, resource="things/1", page_size=2)
+    assert minutes_of(filtered) == [40, 20]
+    assert minutes_of(await listed(audited, resource="things/1", page_size=2,
+                                   page_token=filtered.next_page_token)) == [0]
+
+
+async def test_a_reversed_range_and_a_bad_token_are_refused(audited) -> None:
+    with pytest.raises(DomainError) as err:
+        await listed(audited, from_time=at(30), to_time=at(10))
+    assert err.value.reason == "INVALID_TIME_RANGE"
+    with pytest.raises(DomainError) as err:
+        await listed(audited, page_token="not-a-token")
+    assert err.value.reason == "INVALID_PAGE_TOKEN"
