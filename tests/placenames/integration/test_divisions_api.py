@@ -3,6 +3,7 @@ import asyncio
 
 import grpc
 import pytest
+from civic.api.v1 import audit_pb2
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc, events_pb2
 from google.rpc import error_details_pb2
@@ -148,3 +149,19 @@ async def test_officers_change_only_divisions_in_their_jurisdiction(placenames, 
         request_id=unique(), code="421281001098", display_name="本辖区村", effective_date="2024-01-01",
         reason="赤政函〔2024〕5号"), metadata=own)
     assert created.code == "421281001098"
+
+
+async def test_an_auditor_reads_a_renames_audit_row_and_an_officer_may_not(placenames, secrets):
+    await stub(placenames).RenameDivision(pb.RenameDivisionRequest(
+        request_id=unique("rq-"), name="divisions/421281001000", new_display_name="蒲圻新街道",
+        effective_date="2024-02-01", reason="审计测试"),
+        metadata=secrets.caller_metadata(*OFFICER, subject="officer-zhao"))
+    listed = await stub(placenames).ListAuditRecords(
+        audit_pb2.ListAuditRecordsRequest(resource="divisions/421281001000", action="division.rename"),
+        metadata=secrets.caller_metadata("auditor"))
+    newest = listed.audit_records[0]
+    assert (newest.actor, newest.reason, newest.after["name"]) == ("officer-zhao", "审计测试", "蒲圻新街道")
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(placenames).ListAuditRecords(audit_pb2.ListAuditRecordsRequest(),
+                                                metadata=secrets.caller_metadata(*OFFICER))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
