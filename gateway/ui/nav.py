@@ -77,7 +77,8 @@ DEPARTMENTS: list[Department] = [
     Department("rescue", frozenset({"rescue_officer"}),
                _soon("rescue", "intake", "stays", "tracing", "closing")),
     Department("oversight", frozenset({SUPERVISOR, "auditor"}), (
-        Screen("oversight.audit", frozenset({SUPERVISOR, "auditor"})),
+        # 审计: the services' audit trails (ListAuditRecords), read-only.
+        Screen("oversight.audit", frozenset({SUPERVISOR, "auditor"}), "/ui/oversight/audit", "oversight/audit.html"),
         Screen("oversight.reports", frozenset({SUPERVISOR})),
     )),
     Department("accounts", frozenset({"admin"}), (
