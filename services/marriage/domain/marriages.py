@@ -87,7 +87,7 @@ class Marriage:
         """A judgment or mediation document ends the marriage: no cooling-off, no 离婚证."""
         self.require_current()
         self._require_not_before_registration(effective_on, "effective_date")
-        ref = _required(document_ref, "DOCUMENT_REF_REQUIRED", "须录入法院判决书或调解书编号", "document_ref")
+        ref = _required(document_ref, "DOCUMENT_REF_REQUIRED", "须录入法院判决书或调解书编号", "document_number")
         self.state, self.ended_on = MarriageState.DIVORCED, effective_on
         self.events.append(CourtDivorceRecorded(self.id, effective_on, ref))
 
@@ -108,7 +108,7 @@ class Marriage:
         if self.state is MarriageState.REVOKED:
             raise precondition("ALREADY_REVOKED", "该婚姻登记已被撤销")
         ref = _required(document_ref, "DOCUMENT_REF_REQUIRED",
-                        "须录入司法建议书、检察建议书或公安认定文书编号", "document_ref")
+                        "须录入司法建议书、检察建议书或公安认定文书编号", "document_reference")
         self.state, self.ended_on = MarriageState.REVOKED, revoked_on
         self.events.append(RegistrationRevoked(self.id, revoked_on, str(authority), ref))
 

@@ -61,6 +61,7 @@ def test_court_divorce_ends_a_current_marriage_only(marriage):
     with pytest.raises(DomainError) as caught:
         marriage.record_court_divorce(D(2020, 1, 1), " ")
     assert caught.value.reason == "DOCUMENT_REF_REQUIRED"
+    assert [v.field for v in caught.value.violations] == ["document_number"]  # the request's own field
     marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
     assert marriage.events[-1] == CourtDivorceRecorded("m1", D(2020, 1, 1), "(2019)鄂1281民初123号")
     with pytest.raises(DomainError) as caught:
@@ -69,6 +70,9 @@ def test_court_divorce_ends_a_current_marriage_only(marriage):
 
 
 def test_revocation_once_with_a_document(marriage):
+    with pytest.raises(DomainError) as caught:
+        marriage.revoke(D(2024, 1, 5), RevokingAuthority.POLICE, "")
+    assert [v.field for v in caught.value.violations] == ["document_reference"]  # the request's own field
     marriage.revoke(D(2024, 1, 5), RevokingAuthority.POLICE, "赤公认字〔2023〕8号")
     assert marriage.state is MarriageState.REVOKED
     assert marriage.events[-1] == RegistrationRevoked("m1", D(2024, 1, 5), "POLICE", "赤公认字〔2023〕8号")
