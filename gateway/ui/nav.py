@@ -61,6 +61,8 @@ DEPARTMENTS: list[Department] = [
         _marriage("divorce", "divorces/{application_id}", MARRIAGE_STAFF, in_nav=False),
         _marriage("reissue", "reissue"),
         _marriage("status", "status", MARRIAGE_STAFF),
+        # 婚姻状况变更: court divorce, death, revocation — registrars only, as the three calls allow.
+        _marriage("endings", "endings"),
         _marriage("imports", "imports"),
         _marriage("corrections", "corrections", frozenset({REGISTRAR, SUPERVISOR})),
         _marriage("counseling", "counseling", frozenset({REGISTRAR, COUNSELOR})),

@@ -164,3 +164,32 @@ export function watchId(input, { typeSelect = null, sex = "", day = today() } = 
     return message ? [{ input, message, key }] : [];
   };
 }
+
+// A change that cannot be taken back (one that ends a marriage) in two steps: the first submit says
+// in the form's `.confirm` panel what will be recorded (`describe` → text, or a refusal thrown), the
+// second does it (`handler`). Editing the form, or 返回修改, goes back to the first step.
+export function confirmFirst(form, describe, handler) {
+  const panel = $(".confirm", form);
+  const button = $("[type=submit]", form);
+  const first = button.textContent;
+  const back = () => {
+    panel.hidden = true;
+    panel.replaceChildren();
+    button.textContent = first;
+  };
+  for (const type of ["input", "change", "reset"]) form.addEventListener(type, back);
+  // The second click of a double click on the first step's button is not the confirmation.
+  button.addEventListener("click", (event) => { if (event.detail > 1) event.preventDefault(); });
+  return async () => {
+    if (panel.hidden) {
+      const what = await describe();
+      panel.replaceChildren(el("p", {}, what), el("p", {}, t("confirm.final")),
+        el("button", { type: "button", onclick: () => { back(); button.focus(); } }, t("confirm.back")));
+      panel.hidden = false;
+      button.textContent = t("confirm.submit");
+      return;
+    }
+    await handler();
+    back();
+  };
+}

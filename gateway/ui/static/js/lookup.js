@@ -1,4 +1,4 @@
-// Finding a person's marriage record by ID number (both divorce and reissue start from it).
+// Finding a person's marriage record by ID number (divorce, reissue and the endings start from it).
 import { post } from "./api.js";
 import { el, partiesText } from "./dom.js";
 import { label, t } from "./i18n.js";
@@ -13,5 +13,6 @@ export function marriageCard(marriage) {
     el("dt", {}, t("col.certificate")), el("dd", {}, marriage.certificateNumber),
     el("dt", {}, t("col.parties")), el("dd", {}, partiesText(marriage.parties)),
     el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
-    el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)));
+    el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)),
+    marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null);
 }

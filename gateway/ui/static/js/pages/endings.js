@@ -1,0 +1,87 @@
+import { ApiError, post } from "../api.js";
+import { $, el } from "../dom.js";
+import { confirmFirst, onSubmit, requestIdFor, watchId } from "../forms.js";
+import { label, t } from "../i18n.js";
+import { normalize } from "../idcheck.js";
+import { marriageCard, maritalStatus } from "../lookup.js";
+import { start } from "../shell.js";
+
+const REGISTERED = "MARRIAGE_STATE_REGISTERED";
+const session = start();
+const forms = { court: $("#court-form"), death: $("#death-form"), revoke: $("#revoke-form") };
+let marriage = null;
+
+// The record as it stands, and the changes it still allows: a court divorce and a death end a
+// current marriage only; a registration is revoked once, whatever ended it since.
+function show(m) {
+  marriage = m;
+  $("#found-marriage").replaceChildren(marriageCard(m));
+  forms.court.closest("section").hidden = m.state !== REGISTERED;
+  forms.death.closest("section").hidden = m.state !== REGISTERED;
+  forms.revoke.closest("section").hidden = m.state === "MARRIAGE_STATE_REVOKED";
+  $("#endings").hidden = m.state === "MARRIAGE_STATE_REVOKED";
+}
+
+async function find() {
+  $("#endings").hidden = true;
+  $("#ending-result").replaceChildren(); // the previous person's
+  for (const form of Object.values(forms)) form.reset();
+  const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
+  if (!found.marriage) {
+    marriage = null;
+    $("#found-marriage").replaceChildren(el("p", { class: "warn" }, t("reissue.none")));
+    return;
+  }
+  show(found.marriage);
+}
+
+function recorded(form, key, m) {
+  $("#ending-result").replaceChildren(el("div", { class: "ok" },
+    el("p", {}, t(key, { state: label(m.state), date: m.endDate }))));
+  form.reset();
+  show(m);
+  $("#ending-result").focus();
+}
+
+// The deceased must be a party of the marriage shown: the number typed is looked up first, so a
+// slip of the keyboard cannot end someone else's marriage.
+async function deceasedIsParty() {
+  const found = await maritalStatus($("#death-idtype").value, $("#death-id").value);
+  if (found.marriage?.name !== marriage.name || found.marriage.state !== REGISTERED) {
+    const description = t("end.deathNotParty");
+    throw new ApiError(400, { title: t("error.title"), detail: description, violations: [{ field: "idNumber", description }] });
+  }
+  return t("end.deathConfirm", { date: $("#death-date").value, certificate: $("#death-certificate").value.trim() });
+}
+
+if (session) {
+  const checkId = watchId($("#find-id"), { typeSelect: $("#find-idtype") });
+  onSubmit($("#find-form"), find, { validate: checkId });
+
+  const court = forms.court;
+  onSubmit(court, confirmFirst(court,
+    () => t("end.courtConfirm", { court: $("#court-name").value.trim(), document: $("#court-document").value.trim(), date: $("#court-date").value }),
+    async () => recorded(court, "end.courtDone", await post(`/v1/${marriage.name}:recordCourtDivorce`, {
+      requestId: requestIdFor(court), court: $("#court-name").value.trim(),
+      documentNumber: $("#court-document").value.trim(), effectiveDate: $("#court-date").value,
+    }))));
+
+  const death = forms.death;
+  const checkDeceased = watchId($("#death-id"), { typeSelect: $("#death-idtype") });
+  onSubmit(death, confirmFirst(death, deceasedIsParty, async () => {
+    const done = await post("/v1/marriages:recordDeath", {
+      requestId: requestIdFor(death), idType: $("#death-idtype").value, idNumber: normalize($("#death-id").value),
+      deathDate: $("#death-date").value, deathCertificateNumber: $("#death-certificate").value.trim(),
+    });
+    if (done.marriage) recorded(death, "end.deathDone", done.marriage);
+    else $("#ending-result").replaceChildren(el("p", { class: "warn" }, t("end.deathNothing")));
+  }), { validate: checkDeceased });
+
+  const revoke = forms.revoke;
+  onSubmit(revoke, confirmFirst(revoke,
+    () => t("end.revokeConfirm", { authority: label($("#revoke-authority").value), document: $("#revoke-document").value.trim() }),
+    async () => recorded(revoke, "end.revokeDone", await post(`/v1/${marriage.name}:revoke`, {
+      requestId: requestIdFor(revoke), authority: $("#revoke-authority").value,
+      documentReference: $("#revoke-document").value.trim(), reason: $("#revoke-reason").value.trim(),
+    }))));
+}
