@@ -2,9 +2,19 @@
 who registered it, when, and what the record held (ID numbers masked)."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from gateway.ui.i18n.en import EN
+from gateway.ui.i18n.zh import ZH
 from playwright.sync_api import expect
 
 from tests.ui.support import Couple, api_token, register_via_api, shot, sign_in
+
+# An action code as the services pass it: first string literal of an audit call or of the helpers
+# that make one (`_changed`, `_apply_change`, `_ended`, `_record`), or a module's `*_ACTION` constant.
+AUDITED = re.compile(r'(?:\.audit|_changed|_apply_change|_ended|_record)\((?:[^"()]|\([^()]*\))*?"([a-z_]+\.[a-z_]+)"')
+ACTION_CONSTANT = re.compile(r'[A-Z_]+_ACTION = "([a-z_]+\.[a-z_]+)"')
 
 
 def test_an_auditor_finds_a_records_history(page, suite):
@@ -20,6 +30,7 @@ def test_an_auditor_finds_a_records_history(page, suite):
     expect(rows).to_have_count(1)
     cells = rows.first.locator("> td")
     expect(cells.nth(1)).to_have_text("marriage_registrar")
+    expect(cells.nth(2)).to_have_text("结婚登记 marriage.register")  # the action in words, its code beside
     expect(cells.nth(3)).to_have_text(marriage["name"])
 
     rows.first.get_by_text("查看变更前后").click()
@@ -39,3 +50,17 @@ def test_an_auditor_finds_a_records_history(page, suite):
     page.get_by_label("记录", exact=True).fill("divisions/421281")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("#audit-table > tbody > tr", has_text="division.create")).to_have_count(1)
+
+
+def test_every_action_the_services_audit_has_words_in_both_languages():
+    """Each action code the services write into the audit trail — to `uow.audit` or through the use
+    cases' own helpers, read from the source — shows as words on the 审计 screen, in both languages:
+    a new action without its label would show only the bare code."""
+    written = set()
+    for source in (Path(__file__).resolve().parents[2] / "services").rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        written |= set(AUDITED.findall(text)) | set(ACTION_CONSTANT.findall(text))
+    assert {"marriage.register", "divorce.terminate", "division.rename", "correction.approve",
+            "record.verify", "blanks.void"} <= written
+    for messages in (ZH, EN):
+        assert {a for a in written if f"action.{a}" not in messages} == set()

@@ -24,3 +24,8 @@ export function fieldLabel(name) {
 export function defectLabel(code) {
   return messages[`defect.${code}`] ?? code;
 }
+
+// Audit actions (marriage.register) → words; an action the UI does not know yet as it is.
+export function actionLabel(action) {
+  return messages[`action.${action}`] ?? action;
+}

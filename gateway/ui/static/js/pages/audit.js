@@ -1,7 +1,7 @@
 import { get } from "../api.js";
 import { $, addDays, el, fillTable, row } from "../dom.js";
 import { onSubmit, showProblem } from "../forms.js";
-import { t } from "../i18n.js";
+import { actionLabel, t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const PAGE = 50;
@@ -34,7 +34,9 @@ function changes(record) {
 }
 
 function recordRow(r) {
-  const line = row(shownTime.format(new Date(r.time)), r.actor, r.action, r.resource, r.reason);
+  // The action in words, with its code beside it (what the 操作 filter and support use).
+  const action = el("span", {}, actionLabel(r.action), " ", el("code", {}, r.action));
+  const line = row(shownTime.format(new Date(r.time)), r.actor, action, r.resource, r.reason);
   line.append(el("td", {}, changes(r)));
   return line;
 }
