@@ -462,8 +462,11 @@ def test_a_full_special_day_says_so_and_only_registrars_see_cancel(page, suite, 
     expect(page.locator("#book-result")).to_be_empty()
     expect(page.get_by_label("联系人姓名")).to_have_value("李娜")
     shot(page, "02b-special-day-full")
-    # Cancelling says so beside the day's list and keeps the keyboard there (the button is gone).
-    page.locator("#day-table").get_by_role("button", name="取消 1 号").click()
+    # Cancelling asks first (a double click only asks), then says so beside the day's list and keeps
+    # the keyboard there (the button is gone).
+    page.locator("#day-table").get_by_role("button", name="取消 1 号").dblclick()
+    expect(page.locator("#day-summary")).to_contain_text("已预约 1 / 名额 1")
+    page.locator("#day-table").get_by_role("button", name="确认取消 1 号").click()
     expect(page.locator("#day-result")).to_have_text("已取消 1 号预约")
     expect(page.locator("#day-result")).to_be_focused()
     expect(page.locator("#day-summary")).to_contain_text("已预约 0 / 名额 1")

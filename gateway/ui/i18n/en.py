@@ -136,6 +136,7 @@ EN: dict[str, str] = {
     "appt.submit": "Book",
     "appt.booked": "Booked: {date} {kind}, queue number {queue}",
     "appt.cancel": "Cancel no. {queue}",
+    "appt.confirmCancel": "Confirm: cancel no. {queue}",
     "appt.cancelled": "Appointment no. {queue} cancelled",
     "appt.closed": "Closed on {date} ({label})",
     "reg.appointment": "Appointment",

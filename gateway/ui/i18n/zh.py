@@ -143,6 +143,7 @@ ZH: dict[str, str] = {
     "appt.submit": "预约",
     "appt.booked": "预约成功：{date} {kind}，排队号 {queue}",
     "appt.cancel": "取消 {queue} 号",
+    "appt.confirmCancel": "确认取消 {queue} 号",
     "appt.cancelled": "已取消 {queue} 号预约",
     "appt.closed": "{date} 不办公（{label}）",
     # marriage registration

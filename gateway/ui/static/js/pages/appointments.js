@@ -21,6 +21,27 @@ async function cancel(appointment) {
   }
 }
 
+// Cancelling gives a couple's place away: the first click asks (确认取消 N 号), the second cancels;
+// leaving the button, or the second click of a double click, does not.
+function cancelButton(appointment) {
+  const asks = t("appt.cancel", { queue: appointment.queueNumber });
+  const button = el("button", { type: "button" }, asks);
+  button.addEventListener("click", (event) => {
+    if (event.detail > 1) return;
+    if (button.dataset.armed) {
+      cancel(appointment);
+      return;
+    }
+    button.dataset.armed = "1";
+    button.textContent = t("appt.confirmCancel", { queue: appointment.queueNumber });
+  });
+  button.addEventListener("blur", () => {
+    delete button.dataset.armed;
+    button.textContent = asks;
+  });
+  return button;
+}
+
 async function showDay() {
   const date = $("#day-date").value;
   $("#day-result").replaceChildren();
@@ -31,9 +52,7 @@ async function showDay() {
   // Cancelling is a registrar's (CancelAppointment); supervisors and counselors only look.
   const cancels = session.roles.includes("marriage_registrar");
   fillTable($("#day-table"), found.appointments.map((a) => row(String(a.queueNumber), label(a.kind), a.contactName, a.contactPhone, label(a.state),
-    cancels && a.state === "APPOINTMENT_STATE_BOOKED"
-      ? el("button", { type: "button", onclick: () => cancel(a) }, t("appt.cancel", { queue: a.queueNumber }))
-      : "")), t("dash.none"));
+    cancels && a.state === "APPOINTMENT_STATE_BOOKED" ? cancelButton(a) : "")), t("dash.none"));
 }
 
 if (session) {
