@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 
 from grpc_health.v1 import health_pb2
-from servicekit.logging import configure_logging
+from servicekit.testing.logs import captured_logs
 
 
 async def test_health_and_readiness_follow_the_backends(gw) -> None:
@@ -103,19 +101,12 @@ async def test_an_unexpected_error_is_a_500_problem_without_internals(gw, monkey
 
 async def test_one_json_log_line_per_request(gw) -> None:
     headers = await gw.headers("supervisor")
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level)
-    configure_logging("gateway", "INFO", stream=stream)
-    try:
+    with captured_logs("gateway") as stream:
         await gw.client.get("/v1/divisions/421281", headers={**headers, "X-Request-Id": "log-1"})
         await gw.client.post(
             "/v1/auth/token",
             data={"grant_type": "password", "username": "someone", "password": "110101199003078515"},
         )
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     requests = [line for line in lines if line.get("event") == "http_request"]
     assert len(requests) == 2

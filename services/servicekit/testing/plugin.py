@@ -26,6 +26,7 @@ from servicekit.devstack.embedded import EmbeddedNats, EmbeddedPostgres
 from servicekit.server import ServiceRuntime, ServiceSpec
 from servicekit.settings import ServiceSettings
 from servicekit.testing.env import Secrets
+from servicekit.testing.logs import captured_logs
 
 
 class Infra:
@@ -61,6 +62,13 @@ def infra() -> Infra:
 @pytest.fixture(scope="session")
 def secrets(infra: Infra) -> Secrets:
     return infra.secrets
+
+
+@pytest.fixture
+def log_output():
+    """The JSON log lines written during the test (INFO and up), logging restored afterwards."""
+    with captured_logs() as stream:
+        yield stream
 
 
 @pytest.fixture

@@ -4,31 +4,14 @@ ten minutes made thousands of multi-line 'error' records per process, drowning r
 from __future__ import annotations
 
 import asyncio
-import io
 import json
-import logging
 
 import pytest
-import structlog
 
 from servicekit.devstack.embedded import EmbeddedNats
-from servicekit.logging import configure_logging
 from servicekit.server import connect_nats
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture
-def log_output():
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("kit-test", "INFO", stream)
-    yield stream
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    structlog.contextvars.clear_contextvars()
-    structlog.reset_defaults()
 
 
 async def test_an_outage_is_logged_in_a_few_lines_without_tracebacks(tmp_path, log_output):

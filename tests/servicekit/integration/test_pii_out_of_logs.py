@@ -3,16 +3,13 @@
 service logs when a statement fails — whether it went through SQLAlchemy or straight to asyncpg."""
 from __future__ import annotations
 
-import io
-import logging
 
 import asyncpg
 import pytest
-import structlog
 from sqlalchemy import text
 
 from servicekit.db import driver_connection
-from servicekit.logging import configure_logging, error_text, get_logger
+from servicekit.logging import error_text, get_logger
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -27,19 +24,6 @@ SCHEMA = (
 @pytest.fixture
 async def db(database_with):
     return await database_with("public", SCHEMA)
-
-
-@pytest.fixture
-def log_output():
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("kit-test", "INFO", stream)
-    yield stream
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    structlog.contextvars.clear_contextvars()
-    structlog.reset_defaults()
 
 
 async def test_postgres_server_log_holds_no_parameters_and_no_row_values(db, infra):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import io
 import json
 import threading
 import uuid
@@ -18,7 +17,7 @@ from sqlalchemy import Column, Integer, LargeBinary, MetaData, PrimaryKeyConstra
 from sqlalchemy.dialects.postgresql import UUID
 
 from servicekit.db import Database
-from servicekit.logging import configure_logging
+from servicekit.testing.logs import captured_logs
 from servicekit.pii import PiiCipher, generate_key
 from servicekit.rekey import EncryptedColumns, RekeyError, rekey
 
@@ -141,9 +140,7 @@ async def test_an_undecryptable_value_stops_the_job_naming_the_row_not_the_value
                        PiiCipher.from_base64(generate_key(), HASH).encrypt("秘密值"), victim["owner"], victim["n"])
     await conn.close()
     tampered = await table(db)
-    logs = io.StringIO()
-    configure_logging("test", stream=logs)
-    with pytest.raises(RekeyError) as err:
+    with captured_logs("test") as logs, pytest.raises(RekeyError) as err:
         await rekey(db, V2, [SPEC], batch_size=5)
     message = str(err.value)
     assert "rk.people.note_enc" in message and f"owner={victim['owner']}, n={victim['n']}" in message

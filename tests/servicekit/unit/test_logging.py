@@ -7,11 +7,11 @@ import logging
 
 import grpc
 import pytest
-import structlog
 
 from tests.servicekit.unit.kit_rpc_fakes import Context, Details, run_chain
 from servicekit.interceptors import LoggingInterceptor, RequestContextInterceptor
-from servicekit.logging import configure_logging, get_logger
+from servicekit.logging import get_logger
+from servicekit.testing.logs import captured_logs
 
 RID = "420102199003071234"
 RID_MASKED = "4201**********1234"
@@ -24,15 +24,8 @@ RAW = (RID, RID_X, LEGACY)
 
 @pytest.fixture
 def out() -> io.StringIO:
-    root = logging.getLogger()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    stream = io.StringIO()
-    configure_logging("kit-test", "DEBUG", stream)
-    yield stream
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    structlog.contextvars.clear_contextvars()
-    structlog.reset_defaults()
+    with captured_logs(level="DEBUG") as stream:
+        yield stream
 
 
 def records(stream: io.StringIO) -> list[dict]:
