@@ -27,6 +27,26 @@ def unpack(status) -> tuple[error_details_pb2.ErrorInfo | None, error_details_pb
     return info, bad
 
 
+def wrapped(driver_error: Exception, statement: str = "SELECT 1",
+            kind: type[sa_exc.DBAPIError] = sa_exc.OperationalError) -> sa_exc.DBAPIError:
+    """The driver's error as SQLAlchemy raises it (wrapped, with the driver's error as its cause)."""
+    error = kind(statement, None, driver_error)
+    error.__cause__ = driver_error
+    return error
+
+
+async def aborted_with(error: BaseException, service: str = "placenames"):
+    """The status ErrorInterceptor aborts a call with when its handler raises ``error``."""
+    ctx = Context()
+
+    async def handler() -> None:
+        raise error
+
+    with pytest.raises(grpc.aio.AbortError):
+        await run_chain([ErrorInterceptor(service)], Details("/x/Y"), ctx, handler)
+    return ctx.aborted
+
+
 @pytest.mark.parametrize("kind", list(ErrorKind))
 def test_every_kind_maps_to_the_status_code_of_the_same_name(kind: ErrorKind) -> None:
     status = to_status(DomainError("SOME_REASON", "出错了", kind), DOMAIN)
@@ -81,29 +101,17 @@ def test_several_violations_keep_their_order() -> None:
 
 
 async def test_interceptor_aborts_with_the_mapped_status() -> None:
-    ctx = Context()
-
-    async def handler() -> None:
-        raise errors.not_found("DIVISION_NOT_FOUND", "区划不存在", code="429999")
-
-    with pytest.raises(grpc.aio.AbortError):
-        await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, handler)
-    info, _ = unpack(ctx.aborted)
-    assert ctx.aborted.code == grpc.StatusCode.NOT_FOUND
+    aborted = await aborted_with(errors.not_found("DIVISION_NOT_FOUND", "区划不存在", code="429999"))
+    info, _ = unpack(aborted)
+    assert aborted.code == grpc.StatusCode.NOT_FOUND
     assert info.reason == "DIVISION_NOT_FOUND" and info.domain == "civic.placenames"
 
 
 async def test_interceptor_hides_unexpected_errors_behind_internal() -> None:
-    ctx = Context()
-
-    async def handler() -> None:
-        raise RuntimeError("password=hunter2 at db 10.0.0.5")
-
-    with pytest.raises(grpc.aio.AbortError):
-        await run_chain([ErrorInterceptor("placenames")], Details("/x/Y"), ctx, handler)
-    assert ctx.aborted.code == grpc.StatusCode.INTERNAL
-    assert "hunter2" not in ctx.aborted.details and "10.0.0.5" not in ctx.aborted.details
-    assert rich_status(ctx.aborted).code == code_pb2.INTERNAL
+    aborted = await aborted_with(RuntimeError("password=hunter2 at db 10.0.0.5"))
+    assert aborted.code == grpc.StatusCode.INTERNAL
+    assert "hunter2" not in aborted.details and "10.0.0.5" not in aborted.details
+    assert rich_status(aborted).code == code_pb2.INTERNAL
 
 
 async def test_interceptor_passes_results_and_aborts_through() -> None:
@@ -133,30 +141,15 @@ async def test_interceptor_passes_results_and_aborts_through() -> None:
 ])
 async def test_a_database_out_of_reach_is_unavailable_not_internal(lost: Exception) -> None:
     """PostgreSQL restarting or failing over: 503 and 'retry', not 500 'internal error'."""
-    ctx = Context()
-
-    async def handler() -> None:
-        try:
-            raise lost
-        except Exception as exc:  # as SQLAlchemy wraps the driver's error
-            raise sa_exc.OperationalError("SELECT 1", None, exc) from exc
-
-    with pytest.raises(grpc.aio.AbortError):
-        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
-    info, _ = unpack(ctx.aborted)
-    assert ctx.aborted.code == grpc.StatusCode.UNAVAILABLE
+    aborted = await aborted_with(wrapped(lost), "marriage")
+    info, _ = unpack(aborted)
+    assert aborted.code == grpc.StatusCode.UNAVAILABLE
     assert info.reason == "DEPENDENCY_UNAVAILABLE" and info.domain == "civic.marriage"
 
 
 async def test_other_database_errors_stay_internal() -> None:
-    ctx = Context()
-
-    async def handler() -> None:
-        raise asyncpg.exceptions.UndefinedColumnError('column "x" does not exist')
-
-    with pytest.raises(grpc.aio.AbortError):
-        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
-    assert ctx.aborted.code == grpc.StatusCode.INTERNAL
+    aborted = await aborted_with(asyncpg.exceptions.UndefinedColumnError('column "x" does not exist'), "marriage")
+    assert aborted.code == grpc.StatusCode.INTERNAL
 
 
 @pytest.mark.parametrize("refused", [
@@ -165,13 +158,7 @@ async def test_other_database_errors_stay_internal() -> None:
 ])
 async def test_text_postgresql_cannot_store_is_invalid_argument_not_internal(refused: Exception) -> None:
     """A NUL character in a name, a reason or an import's file name: the caller's input, 400."""
-    ctx = Context()
-
-    async def handler() -> None:
-        raise sa_exc.DBAPIError("INSERT …", None, refused) from refused
-
-    with pytest.raises(grpc.aio.AbortError):
-        await run_chain([ErrorInterceptor("marriage")], Details("/x/Y"), ctx, handler)
-    info, _ = unpack(ctx.aborted)
-    assert ctx.aborted.code == grpc.StatusCode.INVALID_ARGUMENT
+    aborted = await aborted_with(wrapped(refused, "INSERT …", sa_exc.DBAPIError), "marriage")
+    info, _ = unpack(aborted)
+    assert aborted.code == grpc.StatusCode.INVALID_ARGUMENT
     assert info.reason == "UNSTORABLE_CHARACTER"
