@@ -169,6 +169,12 @@ def accepted_days_ago(database_url: str, application: dict, days: int) -> None:
         pool.submit(asyncio.run, move()).result()
 
 
+def find_marriage(page, id_number: str) -> None:
+    """Look a party up in the find-a-marriage form (补领, 离婚登记, 婚姻状况变更: the find_marriage macro)."""
+    page.locator("#find-id").fill(id_number)
+    page.locator("#find-id").press("Enter")
+
+
 def fill_registration(page, couple: Couple) -> None:
     page.goto("/ui/marriage/register")
     page.get_by_label("证件号码").first.wait_for()

@@ -7,7 +7,7 @@ import datetime as dt
 import httpx
 from playwright.sync_api import expect
 
-from tests.ui.support import Couple, api_token, register_via_api, resident_id, shot, sign_in, today
+from tests.ui.support import Couple, api_token, find_marriage, register_via_api, resident_id, shot, sign_in, today
 
 
 def married_on_screen(page, suite, found_by: str = "man") -> tuple[str, Couple, dict]:
@@ -18,8 +18,7 @@ def married_on_screen(page, suite, found_by: str = "man") -> tuple[str, Couple, 
     marriage = register_via_api(suite.url, token, couple)
     sign_in(page, "marriage_registrar")
     page.get_by_role("navigation").get_by_role("link", name="婚姻状况变更").click()
-    page.locator("#find-id").fill(couple.man_id if found_by == "man" else couple.woman_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, couple.man_id if found_by == "man" else couple.woman_id)
     expect(page.locator("#found-marriage")).to_contain_text("已登记结婚")
     return token, couple, marriage
 

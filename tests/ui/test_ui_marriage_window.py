@@ -16,6 +16,7 @@ from tests.ui.support import (
     api_token,
     apply_divorce_via_api,
     fill_registration,
+    find_marriage,
     open_day,
     register_via_api,
     register_via_ui,
@@ -159,8 +160,7 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
     sign_in(page, "marriage_registrar")
     page.get_by_role("navigation").get_by_role("link", name="离婚登记", exact=True).click()
-    page.locator("#find-id").fill(couple.woman_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, couple.woman_id)
     expect(page.locator("#found-marriage")).to_contain_text(couple.woman)
     page.get_by_label("双方自愿离婚，并已签署离婚协议书").check()
     page.get_by_label("子女抚养").fill("无子女")
@@ -253,8 +253,7 @@ def reissue_and_print(page, id_number: str, series: str, says: str) -> str:
     """补领 at the window for the person, then open the print of what was issued; its number."""
     sign_in(page, "marriage_registrar")
     page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
-    page.locator("#find-id").fill(id_number)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, id_number)
     page.get_by_label("补领原因").select_option(label="结婚证遗失")
     page.get_by_role("button", name="办理补领").click()
     expect(page.locator("#reissue-result")).to_contain_text(says)
@@ -590,28 +589,24 @@ def test_finding_the_next_person_clears_the_last_ones_result_and_print_button(pa
         register_via_api(suite.url, token, couple)
     sign_in(page, "marriage_registrar")
     page.goto("/ui/marriage/reissue")
-    page.locator("#find-id").fill(first.man_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, first.man_id)
     page.get_by_label("补领原因").select_option(label="结婚证遗失")
     page.get_by_role("button", name="办理补领").click()
     expect(page.locator("#print-reissued")).to_be_visible()
-    page.locator("#find-id").fill(second.woman_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, second.woman_id)
     expect(page.locator("#found-marriage")).to_contain_text(second.woman)
     expect(page.locator("#reissue-result")).to_be_empty()
     expect(page.locator("#print-reissued")).to_have_count(0)
 
     page.goto("/ui/marriage/divorces")
-    page.locator("#find-id").fill(first.man_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, first.man_id)
     page.get_by_label("双方自愿离婚，并已签署离婚协议书").check()
     page.get_by_label("子女抚养").fill("无子女")
     page.get_by_label("财产分割").fill("各自名下财产归各自所有")
     page.get_by_label("债务处理").fill("无共同债务")
     page.get_by_role("button", name="受理申请").click()
     expect(page.locator("#print-receipt")).to_be_visible()
-    page.locator("#find-id").fill(second.man_id)
-    page.locator("#find-id").press("Enter")
+    find_marriage(page, second.man_id)
     expect(page.locator("#found-marriage")).to_contain_text(second.man)
     expect(page.locator("#apply-result")).to_be_empty()
     expect(page.locator("#print-receipt")).to_have_count(0)
