@@ -16,6 +16,7 @@ from servicekit.clock import Clock
 from servicekit.db import Database, driver_connection
 from servicekit.errors import invalid
 from servicekit.events import H_ACTOR, H_MSG_ID, H_REQUEST_ID, H_TIME, H_TYPE, subject
+from servicekit.fingerprints import request_fingerprint
 from servicekit.tables import KitTables
 from servicekit.uuid7 import uuid7
 
@@ -124,6 +125,13 @@ class UnitOfWorkFactory:
             uow = UnitOfWork(session, self.tables, self.service, self.clock)
             yield uow
             await uow.flush()
+
+    async def for_request(self, method: str, request: Message, response_type: type[M],
+                          work: Callable[[UnitOfWork], Awaitable[M]], fingerprint: Fingerprint | None = None) -> M:
+        """``idempotent`` for a service call: once per ``request.request_id``, and compared on the
+        caller and the request (servicekit.fingerprints) — or on ``fingerprint``, a client stream's."""
+        return await self.idempotent(method, request.request_id, response_type, work,
+                                     fingerprint or request_fingerprint(request))
 
     async def idempotent(self, method: str, request_id: str, response_type: type[M],
                          work: Callable[[UnitOfWork], Awaitable[M]], fingerprint: Fingerprint | None = None) -> M:

@@ -7,7 +7,6 @@ from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 from google.protobuf.message import Message
-from servicekit.fingerprints import request_fingerprint
 from servicekit.server import Infrastructure
 from servicekit.uow import Fingerprint, UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,5 +30,4 @@ class ApiBase:
         """Run a use case once per `request.request_id`; a retry returns the first response, and the
         request_id on another request (body or caller) is refused. `fingerprint` replaces the
         request's own for a client stream (servicekit.fingerprints.StreamFingerprint)."""
-        return await self.infra.uow.idempotent(method, request.request_id, response_type, work,
-                                               fingerprint or request_fingerprint(request))
+        return await self.infra.uow.for_request(method, request, response_type, work, fingerprint)

@@ -11,7 +11,6 @@ from google.protobuf.message import Message
 from servicekit.audit import list_audit_records
 from servicekit.clock import Clock
 from servicekit.errors import invalid
-from servicekit.fingerprints import request_fingerprint
 from servicekit.identifiers import validate_division_code
 from servicekit.jurisdiction import require_jurisdiction
 from servicekit.paging import page_slice
@@ -113,5 +112,4 @@ class DivisionServicer(divisions_pb2_grpc.DivisionServiceServicer):
             division = await use_case(uow)
             return to_pb(division, self._clock.today())
 
-        return await self._uow.idempotent(method, request.request_id, pb.Division, work,
-                                          request_fingerprint(request))
+        return await self._uow.for_request(method, request, pb.Division, work)
