@@ -1,5 +1,5 @@
-"""Operations endpoints: /healthz (the process), /readyz (backends, database, NATS), /readyz/self (the
-gateway's own database and NATS: the pods' readiness), /metrics."""
+"""Operations endpoints: /healthz (the process), /readyz (backends, database, NATS: for monitoring),
+/readyz/self (the gateway's own database: the pods' readiness), /metrics."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from servicekit.metrics import LATENCY_BUCKETS
 
 CHECK_TIMEOUT_S = 2.0
 BACKEND_PREFIX = "backend:"  # readiness checks named so are the backends
+# The checks the pods' readiness probe (/readyz/self) runs. Not the backends (see own_endpoint), and
+# not NATS: only the province's change feed reads it, and it answers 503 FEED_UNAVAILABLE by itself
+# while NATS is away; sign-in, the UI and the API go on.
+PROBE_CHECKS = ("database",)
 OPS_PATHS = ("/healthz", "/readyz", "/readyz/self", "/metrics")
 # What the ingress exposes (path, Kubernetes pathType): the JSON API, the web UI, verification pages
 # and the API's documentation. Not OPS_PATHS: health, readiness (which checks every backend on each
@@ -85,11 +89,11 @@ class Readiness:
         return await self._answer(await self.report())
 
     async def own_endpoint(self, request: Request) -> Response:
-        """Without the backends. For the gateway pods' readiness probe: a service that is down
+        """``PROBE_CHECKS`` only. For the gateway pods' readiness probe: a service that is down
         answers 503 on its own routes, while sign-in, the UI and every other service's routes go
         on; were the pods unready whenever one backend was, the ingress would have no gateway to
         send anything to (and a backend restarting would take the whole API with it)."""
-        own = {name: check for name, check in self._checks.items() if not name.startswith(BACKEND_PREFIX)}
+        own = {name: check for name, check in self._checks.items() if name in PROBE_CHECKS}
         results = await asyncio.gather(*(self._run(check) for check in own.values()))
         return await self._answer(dict(zip(own, results, strict=True)))
 

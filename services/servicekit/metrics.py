@@ -54,6 +54,8 @@ class ServiceMetrics:
             ["service"], registry=r).labels(service)
         self.events_handled = Counter("civic_events_handled", "Events delivered to a consumer, by outcome",
                                       ["service", "consumer", "outcome"], registry=r)
+        self.nats_connected = Gauge("civic_nats_connected", "1 while this process is connected to NATS",
+                                    ["service"], registry=r).labels(service)
         self.dead_letters = Gauge("civic_dead_letters_pending", "Dead letters not yet replayed, by consumer",
                                   ["service", "consumer"], registry=r)
 

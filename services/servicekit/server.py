@@ -40,8 +40,13 @@ from servicekit.uow import UnitOfWorkFactory
 log = get_logger(__name__)
 HEALTH_INTERVAL_S = 1.0
 # A health name that says only "the process answers": for liveness probes, which must not restart
-# a pod because its database is away (readiness, the default name "", covers the dependencies).
+# a pod because its database is away (readiness, the default name "", covers the database).
 LIVENESS = "liveness"
+# A health name for monitoring, SERVING while this process is connected to NATS. Not part of
+# readiness: while NATS is away every write still commits with its events in the outbox (the relay
+# publishes them once NATS is back; consumers catch up from the stream), so taking the pods out of
+# their Service would stop the registry windows for nothing.
+NATS_HEALTH = "nats"
 
 
 @dataclass
@@ -161,7 +166,7 @@ class ServiceRuntime:
             [*self._services, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
              reflection.SERVICE_NAME], server)
         # grpc's health servicer starts with "" SERVING: not before the consumers and the relay run.
-        await self._set_health(False)
+        await self._set_health(False, False)
         self.port = server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
         await server.start()
         self._server = server
@@ -181,26 +186,31 @@ class ServiceRuntime:
         self._spawn(self._watch_health())
         self._spawn(watch_backlog(db, self.metrics, [c.spec.durable for c in self.consumers], self._stop))
         await self._health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
-        await self._set_health(await self._dependencies_ok())
+        await self._set_health(*await self._dependencies_ok())
         log.info("service_started", port=self.port, metrics_port=self.metrics_port)
         return self.port
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
 
-    async def _dependencies_ok(self) -> bool:
+    async def _dependencies_ok(self) -> tuple[bool, bool]:
+        """(the database answers, NATS is connected)."""
         assert self.infra is not None
-        return self.infra.nc.is_connected and await self.infra.db.ping()
+        return await self.infra.db.ping(), self.infra.nc.is_connected
 
-    async def _set_health(self, ok: bool) -> None:
-        status = health_pb2.HealthCheckResponse.SERVING if ok and not self._draining \
-            else health_pb2.HealthCheckResponse.NOT_SERVING
+    async def _set_health(self, database_ok: bool, nats_ok: bool) -> None:
+        """Readiness ("" and each service's name) follows the database; ``NATS_HEALTH`` follows NATS.
+        Draining turns both NOT_SERVING."""
+        serving, not_serving = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
+        ready = database_ok and not self._draining
         for name in ["", *self._services]:
-            await self._health.set(name, status)
+            await self._health.set(name, serving if ready else not_serving)
+        await self._health.set(NATS_HEALTH, serving if nats_ok and not self._draining else not_serving)
+        self.metrics.nats_connected.set(1 if nats_ok else 0)
 
     async def _watch_health(self) -> None:
         while not self._stop.is_set():
-            await self._set_health(await self._dependencies_ok())
+            await self._set_health(*await self._dependencies_ok())
             try:
                 await asyncio.wait_for(self._stop.wait(), HEALTH_INTERVAL_S)
             except asyncio.TimeoutError:
@@ -209,7 +219,7 @@ class ServiceRuntime:
     async def stop(self, drain_s: float | None = None) -> None:
         """Drain: answer NOT_SERVING, wait for traffic to move, finish in-flight calls, then close."""
         self._draining = True
-        await self._set_health(False)
+        await self._set_health(False, False)
         await asyncio.sleep(self.settings.drain_seconds if drain_s is None else drain_s)
         if self._server is not None:
             await self._server.stop(grace=10)

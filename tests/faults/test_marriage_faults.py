@@ -11,12 +11,15 @@ import grpc
 import pytest
 from civic.marriage.v1 import marriage_service_pb2_grpc
 from civic.marriage.v1 import resources_pb2 as pb
+from grpc_health.v1 import health_pb2
 
 from servicekit.events import STREAM
+from servicekit.server import NATS_HEALTH
 
 from tests.faults.conftest import Outcomes, Probe, register_stream
 
 pytestmark = pytest.mark.timeout(180)
+SERVING, NOT_SERVING = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 async def wait_for(predicate, timeout: float, what: str) -> None:
@@ -56,6 +59,10 @@ async def test_nats_away_for_ten_seconds_loses_and_repeats_nothing(marriage_proc
     await asyncio.to_thread(nats_server.stop)
     await asyncio.sleep(10)
     during_outage = len(outcomes.ok) - before_outage
+    # Still ready (the pod stays in its Service: writes go on through the outbox); the "nats" health
+    # name tells monitoring what is missing.
+    assert await marriage_process.health() == SERVING
+    assert await marriage_process.health(NATS_HEALTH) == NOT_SERVING
     await asyncio.to_thread(nats_server.start)  # same port, same stream data
     await asyncio.sleep(2)
     stop.set()

@@ -20,8 +20,20 @@ async def test_health_and_readiness_follow_the_backends(gw) -> None:
     stopped = await gw.client.get("/readyz")
     assert stopped.status_code == 503 and stopped.json()["checks"]["database"] is True
     own = await gw.client.get("/readyz/self")  # the pods' probe: the gateway itself is ready
-    assert own.status_code == 200 and own.json()["checks"] == {"database": True, "nats": True}
+    assert own.status_code == 200 and own.json()["checks"] == {"database": True}
     assert (await gw.client.get("/healthz")).status_code == 200  # the process itself is fine
+
+
+async def test_ready_while_nats_is_away_but_the_feed_says_unavailable(gw) -> None:
+    """NATS is read only by the change feed: without it the pods stay in their Service (sign-in, the
+    UI and the API go on), /readyz tells monitoring, and the feed answers 503 by itself."""
+    await gw.gateway.feed.close()
+    ready = await gw.client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["checks"]["nats"] is False
+    own = await gw.client.get("/readyz/self")
+    assert own.status_code == 200 and own.json()["checks"] == {"database": True}
+    feed = await gw.client.get("/v1/exchange/events", headers=await gw.client_headers("feed.read"))
+    assert feed.status_code == 503 and feed.json()["reason"] == "FEED_UNAVAILABLE", feed.text
 
 
 async def test_metrics_by_route_template_and_status(gw) -> None:

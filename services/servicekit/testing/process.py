@@ -60,11 +60,12 @@ class ServiceProcess:
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    async def health(self) -> int | None:
-        """The gRPC health status, or None when the process does not answer."""
+    async def health(self, name: str = "") -> int | None:
+        """The gRPC health status (readiness by default), or None when the process does not answer."""
         async with grpc.aio.insecure_channel(self.address) as channel:
             try:
-                got = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+                got = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=name),
+                                                                      timeout=2)
                 return got.status
             except grpc.aio.AioRpcError:
                 return None

@@ -1,5 +1,5 @@
-"""Health means something (design.md §6): SERVING while the database and NATS answer, NOT_SERVING
-while draining, and calls in flight during the drain are still served."""
+"""Health means something (design.md §6, readiness changed: see servicekit.server.NATS_HEALTH):
+SERVING while the database answers, NOT_SERVING while draining, and calls in flight during the drain are still served."""
 from __future__ import annotations
 
 import asyncio
@@ -17,13 +17,15 @@ from marriage.settings import MarriageSettings
 from placenames.bootstrap import MIGRATIONS, build_spec
 from placenames.settings import PlacenamesSettings
 from servicekit.consumer import EventConsumer
-from servicekit.server import ServiceRuntime
+from servicekit.server import LIVENESS, NATS_HEALTH, ServiceRuntime
+from servicekit.testing.metrics import scrape
 from servicekit.testing.plugin import migrate
 
 pytestmark = pytest.mark.timeout(60)
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 NAMES = ("", "civic.placenames.v1.DivisionService")
+NATS_CONNECTED = ("civic_nats_connected", (("service", "placenames"),))
 
 
 async def statuses(channel: grpc.aio.Channel, names: tuple[str, ...] = NAMES) -> set[int]:
@@ -52,19 +54,20 @@ async def test_serving_then_not_serving_during_the_drain(start_service, secrets)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
-async def test_not_serving_when_nats_is_away(start_service) -> None:
+async def test_ready_while_nats_is_away_and_says_so(start_service) -> None:
+    """Readiness follows the database only: without NATS, writes still commit with their events in
+    the outbox, so the pod stays in its Service. The "nats" name and civic_nats_connected say NATS
+    is missing, for monitoring."""
     service = await start_service(build_spec(), PlacenamesSettings, MIGRATIONS)
-    assert await statuses(service.channel) == {SERVING}
+    assert await statuses(service.channel, (*NAMES, NATS_HEALTH)) == {SERVING}
+    assert scrape(service.runtime.metrics_port)[NATS_CONNECTED] == 1
     await service.infra.nc.close()  # this runtime's NATS connection is gone
     deadline = time.monotonic() + 5
-    while await statuses(service.channel) != {NOT_SERVING}:
-        assert time.monotonic() < deadline, "health still SERVING without NATS"
+    while await statuses(service.channel, (NATS_HEALTH,)) != {NOT_SERVING}:
+        assert time.monotonic() < deadline, "the nats health name still SERVING without NATS"
         await asyncio.sleep(0.1)
-    # ... but the process is alive: the liveness name stays SERVING, so no probe restarts the pod.
-    liveness = await health_pb2_grpc.HealthStub(service.channel).Check(
-        health_pb2.HealthCheckRequest(service="liveness"), timeout=2)
-    assert liveness.status == SERVING
-
+    assert scrape(service.runtime.metrics_port)[NATS_CONNECTED] == 0
+    assert await statuses(service.channel, (*NAMES, LIVENESS)) == {SERVING}
 
 
 async def test_not_serving_until_the_start_has_finished(infra, monkeypatch) -> None:

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-import urllib.request
 from typing import Iterator
 
 import grpc
 import pytest
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc
-from prometheus_client.parser import text_string_to_metric_families
 
 from placenames.bootstrap import MIGRATIONS, build_spec
 from placenames.settings import PlacenamesSettings
 from servicekit import metrics, migrations
 from servicekit.devstack.embedded import EmbeddedNats
+from servicekit.testing.metrics import scrape
 
 pytestmark = pytest.mark.timeout(90)
 LIST = "/civic.placenames.v1.DivisionService/ListDivisions"
-
-
-def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-        text = resp.read().decode()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
 
 
 def sample(samples: dict, name: str, **labels: str) -> float | None:
