@@ -5,7 +5,7 @@ import dataclasses
 
 from servicekit import context, jurisdiction
 
-from marriage.adapters.repository import MarriageFilter, MarriageRecord, MarriageRepository
+from marriage.adapters.repository import IssuedCertificate, MarriageFilter, MarriageRecord, MarriageRepository
 
 OFFICE = "登记机关 "
 
@@ -29,6 +29,17 @@ async def require_record_jurisdiction(repo: MarriageRepository, record: Marriage
         if custody is not None and caller.may_act_in(custody):
             return
     require_jurisdiction(record.marriage.office_code)
+
+
+async def require_print_jurisdiction(repo: MarriageRepository, record: MarriageRecord,
+                                     issued: IssuedCertificate | None) -> None:
+    """A print shows the parties' ID numbers in full: refuse unless the caller may act on the record
+    (``require_record_jurisdiction``) or ``issued`` — the document printed, when it is one issued
+    after registration — came from an office in the caller's jurisdiction (全国通办: any registry
+    may reissue, and prints what it issued)."""
+    if issued is not None and context.current().caller.may_act_in(issued.office_code):
+        return
+    await require_record_jurisdiction(repo, record)
 
 
 async def visible_marriages(repo: MarriageRepository, flt: MarriageFilter, requested: str) -> MarriageFilter:

@@ -24,7 +24,7 @@ from marriage.adapters.repository import (
     next_serial,
     party_hash,
 )
-from marriage.app.access import require_jurisdiction, require_record_jurisdiction
+from marriage.app.access import require_jurisdiction, require_print_jurisdiction, require_record_jurisdiction
 from marriage.app.appointments import serve_appointment
 from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
@@ -230,9 +230,12 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id)
     document = document_number.strip().upper() or record.marriage.certificate_number
-    series = CertificateKind.MARRIAGE.value
-    if document != record.marriage.certificate_number:
-        series = (await issued_document(repo, record, document)).kind
+    later = document != record.marriage.certificate_number
+    issued = await repo.issued_certificate(record.id, document) if later else None
+    await require_print_jurisdiction(repo, record, issued)  # before telling which numbers the record has
+    if later and issued is None:
+        raise not_of_record(document)
+    series = issued.kind if issued is not None else CertificateKind.MARRIAGE.value
     require_printable(series, str(record.marriage.state), document)
     uow.audit("marriage.print_certificate", f"marriages/{record.id}", after={"document_number": document},
               reason=purpose.strip())

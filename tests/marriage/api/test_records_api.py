@@ -298,3 +298,32 @@ async def test_a_reissued_certificate_prints_under_its_own_number(marriage, secr
             await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
                 name=m.name, purpose="打印补发结婚证", document_number=foreign), metadata=md(secrets))
         assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.NOT_FOUND, "CERTIFICATE_NOT_OF_RECORD")
+
+
+async def test_full_numbers_are_printed_only_where_the_record_or_the_document_belongs(marriage, secrets):
+    """A print shows both parties' ID numbers in full: a registrar outside the record's jurisdiction
+    prints nothing of it, except a document its own office issued on it (全国通办: any registry may
+    reissue)."""
+    man = person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man), metadata=md(secrets))
+    elsewhere = office_code()
+    away = md(secrets, jurisdiction=elsewhere)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(name=m.name, purpose="打印结婚证"),
+                                              metadata=away)
+    assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
+    done = await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique(), name=m.name, office_code=elsewhere, ground="结婚证遗失"), metadata=away)
+    printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+        name=m.name, purpose="打印补发结婚证", document_number=done.document_number), metadata=away)
+    assert printed.parties[0].id_number == man
+    home = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+        name=m.name, purpose="打印补发结婚证", document_number=done.document_number),
+        metadata=md(secrets, jurisdiction="421281"))
+    assert home.parties[0].id_number == man
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # nor which documents the record has
+        await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
+            name=m.name, purpose="打印补发结婚证", document_number="BJ421281-2024-999999"), metadata=away)
+    assert reason_of(err.value) == "OUT_OF_JURISDICTION"
+    audits = await audit_rows(marriage, m.name, "marriage.print_certificate")
+    assert [a.after for a in audits] == [{"document_number": done.document_number}] * 2

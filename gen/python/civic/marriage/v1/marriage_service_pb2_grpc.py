@@ -332,8 +332,10 @@ class MarriageServiceServicer:
     def PrintCertificate(self, request, context):
         """The record as a certificate prints it: the parties' document numbers in full (every other
         response masks them). Registry staff only, for the window's certificate print; each call
-        leaves an audit row with who printed which record and why. Not stored for retries: a repeated
-        print is another disclosure, audited again.
+        leaves an audit row with who printed which record and why. Only within the jurisdiction of the
+        record's office (or of its archive's custodian), or of the office that issued the document
+        printed (a reissue may come from any registry); otherwise OUT_OF_JURISDICTION. Not stored for
+        retries: a repeated print is another disclosure, audited again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
