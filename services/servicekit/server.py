@@ -51,12 +51,13 @@ NATS_HEALTH = "nats"
 
 @dataclass
 class Infrastructure:
-    """The concrete objects a service's use cases are built from."""
+    """The concrete objects a service's use cases are built from. ``nc``/``js`` are None until NATS
+    has answered (a service may start while it is away: see ``ServiceRuntime.start``)."""
 
     settings: ServiceSettings
     db: Database
-    nc: NATS
-    js: JetStreamContext
+    nc: NATS | None
+    js: JetStreamContext | None
     clock: Clock
     cipher: PiiCipher
     uow: UnitOfWorkFactory
@@ -76,6 +77,9 @@ class ServiceSpec:
     background: list[Background] = field(default_factory=list)
 
 
+# How long start waits for NATS before serving without it (then it keeps trying in the background).
+NATS_START_WAIT_S = 10.0
+NATS_RETRY_S = 1.0
 NATS_ERROR_EVERY_S = 30.0  # while NATS stays away, one nats_error line per this many seconds
 
 
@@ -103,19 +107,25 @@ class _NatsEvents:
         self._last_error, self._suppressed = float("-inf"), 0
 
 
-async def connect_nats(url: str, name: str, wait_s: float = 30.0) -> NATS:
-    """Connect, retrying while NATS starts; afterwards reconnect forever."""
-    deadline = asyncio.get_running_loop().time() + wait_s
+async def connect_nats(url: str, name: str, wait_s: float | None = 30.0) -> NATS:
+    """Connect, waiting up to ``wait_s`` (None: as long as it takes) for NATS to answer —
+    asyncio.TimeoutError after that; once connected, reconnect forever. (With unlimited reconnects
+    nats-py retries a failed first connect by itself, every ``reconnect_time_wait``, and never gives
+    up: the wait is bounded here.)"""
     events = _NatsEvents()
-    while True:
-        try:
-            return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-                                      connect_timeout=2, allow_reconnect=True, error_cb=events.error,
-                                      disconnected_cb=events.disconnected, reconnected_cb=events.reconnected)
-        except Exception:  # noqa: BLE001 - retried until the deadline
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.5)
+    connecting = nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
+                              connect_timeout=2, allow_reconnect=True, error_cb=events.error,
+                              disconnected_cb=events.disconnected, reconnected_cb=events.reconnected)
+    return await (connecting if wait_s is None else asyncio.wait_for(connecting, wait_s))
+
+
+async def _close_quietly(nc: NATS) -> None:
+    """Drain (or close, when disconnected). With NATS away nats-py's close can fail writing to the
+    dead socket: stop all the same — nothing is left to send, the outbox keeps it."""
+    try:
+        await nc.drain() if nc.is_connected else await nc.close()
+    except Exception as exc:  # noqa: BLE001
+        log.warning("nats_close_failed", error=error_text(exc))
 
 
 class ServiceRuntime:
@@ -131,6 +141,7 @@ class ServiceRuntime:
         self._stop = asyncio.Event()
         self._draining = False
         self._tasks: list[asyncio.Task] = []
+        self._events_later: asyncio.Task | None = None  # started without NATS: waiting for it
         self.consumers: list[EventConsumer] = []
         self.relay: OutboxRelay | None = None
         self.metrics = ServiceMetrics(spec.name)
@@ -146,12 +157,9 @@ class ServiceRuntime:
         except BaseException:
             await db.dispose()
             raise
-        nc = await connect_nats(s.nats_url, self.spec.name)
-        js = nc.jetstream()
-        if not await ensure_stream(js, s.stream_replicas):
-            log.warning("stream_replicas_below_setting", stream="CIVIC", wanted=s.stream_replicas)
         uow = UnitOfWorkFactory(db, self.spec.tables, self.spec.name, self.clock)
-        self.infra = infra = Infrastructure(s, db, nc, js, self.clock, cipher, uow)
+        self.infra = infra = Infrastructure(s, db, None, None, self.clock, cipher, uow)
+        consumers = self.spec.consumers(infra)
 
         server = grpc.aio.server(interceptors=[
             RequestContextInterceptor(), LoggingInterceptor(self.metrics), ErrorInterceptor(self.spec.name),
@@ -165,7 +173,8 @@ class ServiceRuntime:
         reflection.enable_server_reflection(
             [*self._services, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
              reflection.SERVICE_NAME], server)
-        # grpc's health servicer starts with "" SERVING: not before the consumers and the relay run.
+        # grpc's health servicer starts with "" SERVING: not before the consumers and the relay run
+        # (or, NATS being away, before start has given up waiting for it).
         await self._set_health(False, False)
         self.port = server.add_insecure_port(f"{s.grpc_host}:{s.grpc_port}")
         await server.start()
@@ -173,18 +182,18 @@ class ServiceRuntime:
         self.metrics_server = MetricsServer(self.metrics.registry, s.grpc_host, s.metrics_port)
         self.metrics_port = self.metrics_server.port
 
-        self.relay = OutboxRelay(db.url, self.spec.schema, js, s.fault, self.metrics)
-        self.consumers = [EventConsumer(js, db, self.spec.tables, c, self.metrics)
-                          for c in self.spec.consumers(infra)]
-        for consumer in self.consumers:
-            await consumer.provision()
-        self._spawn(self.relay.run(self._stop))
-        for consumer in self.consumers:
-            self._spawn(consumer.run(self._stop))
+        try:
+            nc = await connect_nats(s.nats_url, self.spec.name, wait_s=NATS_START_WAIT_S)
+        except Exception as exc:  # noqa: BLE001 - serve without it: every write keeps its events in the outbox
+            log.warning("nats_unavailable_at_start", error=error_text(exc),
+                        hint="serving; events wait in the outbox, consumers start once NATS answers")
+            self._events_later = asyncio.ensure_future(self._start_events_later(consumers))
+        else:
+            await self._start_events(nc, consumers)
         for job in self.spec.background:
             self._spawn(job(infra, self._stop))
         self._spawn(self._watch_health())
-        self._spawn(watch_backlog(db, self.metrics, [c.spec.durable for c in self.consumers], self._stop))
+        self._spawn(watch_backlog(db, self.metrics, [c.durable for c in consumers], self._stop))
         await self._health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         await self._set_health(*await self._dependencies_ok())
         log.info("service_started", port=self.port, metrics_port=self.metrics_port)
@@ -193,10 +202,43 @@ class ServiceRuntime:
     def _spawn(self, coro: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coro))
 
+    async def _start_events(self, nc: NATS, consumers: list[ConsumerSpec]) -> None:
+        """With NATS connected: the stream, the outbox relay and the consumers."""
+        assert self.infra is not None
+        s, db = self.settings, self.infra.db
+        js = nc.jetstream()
+        self.infra.nc, self.infra.js = nc, js
+        if not await ensure_stream(js, s.stream_replicas):
+            log.warning("stream_replicas_below_setting", stream="CIVIC", wanted=s.stream_replicas)
+        self.relay = OutboxRelay(db.url, self.spec.schema, js, s.fault, self.metrics)
+        self.consumers = [EventConsumer(js, db, self.spec.tables, c, self.metrics) for c in consumers]
+        for consumer in self.consumers:
+            await consumer.provision()
+        self._spawn(self.relay.run(self._stop))
+        for consumer in self.consumers:
+            self._spawn(consumer.run(self._stop))
+
+    async def _start_events_later(self, consumers: list[ConsumerSpec]) -> None:
+        """Started without NATS: once it answers, start the relay and the consumers (cancelled by
+        ``stop`` while waiting)."""
+        while True:
+            nc = await connect_nats(self.settings.nats_url, self.spec.name, wait_s=None)
+            log.info("nats_connected_late")
+            try:
+                await self._start_events(nc, consumers)
+                return
+            except Exception as exc:  # noqa: BLE001 - e.g. NATS went away again mid-way: start over
+                log.warning("nats_start_failed", error=error_text(exc))
+                assert self.infra is not None
+                self.infra.nc = self.infra.js = None
+                await _close_quietly(nc)
+                await asyncio.sleep(NATS_RETRY_S)
+
     async def _dependencies_ok(self) -> tuple[bool, bool]:
         """(the database answers, NATS is connected)."""
         assert self.infra is not None
-        return await self.infra.db.ping(), self.infra.nc.is_connected
+        nc = self.infra.nc
+        return await self.infra.db.ping(), nc is not None and nc.is_connected
 
     async def _set_health(self, database_ok: bool, nats_ok: bool) -> None:
         """Readiness ("" and each service's name) follows the database; ``NATS_HEALTH`` follows NATS.
@@ -224,15 +266,17 @@ class ServiceRuntime:
         if self._server is not None:
             await self._server.stop(grace=10)
         self._stop.set()
+        if self._events_later is not None:  # still waiting for NATS, or the relay and consumers it started
+            self._events_later.cancel()
+            await asyncio.gather(self._events_later, return_exceptions=True)
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.metrics_server is not None:  # after the last call and event were counted
             await asyncio.to_thread(self.metrics_server.stop)
             self.metrics_server = None
         if self.infra is not None:
-            try:  # NATS away: nats-py's close can fail writing to the dead socket; stop all the same
-                await self.infra.nc.drain() if self.infra.nc.is_connected else await self.infra.nc.close()
-            except Exception as exc:  # noqa: BLE001 - nothing is left to send: the outbox keeps it
-                log.warning("nats_close_failed", error=error_text(exc))
+            try:
+                if self.infra.nc is not None:
+                    await _close_quietly(self.infra.nc)
             finally:
                 await self.infra.db.dispose()
         log.info("service_stopped")

@@ -10,15 +10,18 @@ import grpc
 import pytest
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import divisions_pb2_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from placenames.bootstrap import MIGRATIONS, build_spec
 from placenames.settings import PlacenamesSettings
-from servicekit import metrics, migrations
+from servicekit import metrics, migrations, server
 from servicekit.devstack.embedded import EmbeddedNats
+from servicekit.testing.logs import captured_logs
 from servicekit.testing.metrics import scrape
 
 pytestmark = pytest.mark.timeout(90)
 LIST = "/civic.placenames.v1.DivisionService/ListDivisions"
+SERVING, NOT_SERVING = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 def sample(samples: dict, name: str, **labels: str) -> float | None:
@@ -96,3 +99,39 @@ async def test_the_outbox_backlog_rises_while_nats_is_away_and_falls_once_publis
                              "the backlog never drained", timeout=45)
     assert sample(samples, "civic_outbox_oldest_pending_seconds", **labels) == 0
     assert sample(samples, "civic_outbox_published_total", **labels) == 1
+
+
+async def test_a_service_started_while_nats_is_away_serves_and_publishes_once_it_answers(
+        tmp_path, start_service, new_database, secrets, monkeypatch) -> None:
+    """A pod (re)started during a NATS outage must not crash-loop: it serves, its writes wait in the
+    outbox, and the relay and consumers start once NATS answers."""
+    monkeypatch.setattr(metrics, "BACKLOG_INTERVAL_S", 0.2)
+    monkeypatch.setattr(server, "NATS_START_WAIT_S", 0.5)
+    nats_later = EmbeddedNats(tmp_path / "nats")  # its port chosen, nothing listening yet
+    url = await new_database()
+    await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url, "placenames")
+    with captured_logs() as output:
+        service = await start_service(build_spec(), PlacenamesSettings, MIGRATIONS,
+                                      DATABASE_URL=url, NATS_URL=nats_later.url)
+    assert '"event": "nats_unavailable_at_start"' in output.getvalue()
+    assert service.infra.nc is None
+    health = health_pb2_grpc.HealthStub(service.channel)
+    assert (await health.Check(health_pb2.HealthCheckRequest(service=""), timeout=2)).status == SERVING
+    created = await divisions_pb2_grpc.DivisionServiceStub(service.channel).CreateDivision(
+        pb.CreateDivisionRequest(request_id="late-nats-1", code="120000", display_name="测试市",
+                                 effective_date="2024-01-01", reason="启动时消息服务不可用"),
+        metadata=secrets.caller_metadata("placenames_officer", request_id="late-nats-1"), timeout=10)
+    assert created.code == "120000"
+    port, labels = service.runtime.metrics_port, {"service": "placenames"}
+    await wait_for(port, lambda s: sample(s, "civic_outbox_pending", **labels) == 1, "the event waits")
+
+    nats_later.start()
+    try:
+        await wait_for(port, lambda s: sample(s, "civic_outbox_published_total", **labels) == 1
+                       and sample(s, "civic_outbox_pending", **labels) == 0
+                       and sample(s, "civic_nats_connected", **labels) == 1, "the relay never started", timeout=30)
+        assert (await health.Check(health_pb2.HealthCheckRequest(service=server.NATS_HEALTH), timeout=2)).status \
+            == SERVING
+        await service.runtime.stop(drain_s=0)
+    finally:
+        nats_later.stop()
