@@ -13,7 +13,7 @@ from sqlalchemy import Row, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.errors import invalid
-from servicekit.paging import decode_offset, encode_offset, page_size
+from servicekit.paging import Keyset, Seek
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,14 @@ class AuditFilter:
     until: dt.datetime | None = None
 
 
-async def audit_rows(session: AsyncSession, table: Table, flt: AuditFilter, offset: int, limit: int) -> Sequence[Row]:
-    """The matching rows, newest first (ties by id: UUIDv7, so in the order they were written)."""
+def audit_list(table: Table) -> Keyset:
+    """A service's audit trail newest first (ties by id: UUIDv7, so in the order they were written);
+    the schema in the kind keeps one service's tokens from another's trail."""
+    return Keyset(f"{table.schema}.auditRecords", table.c.at.desc(), table.c.id.desc())
+
+
+async def audit_rows(session: AsyncSession, table: Table, flt: AuditFilter, seek: Seek) -> tuple[Sequence[Row], str]:
+    """One page of the matching rows and the next page's token."""
     query = select(table)
     for column, value in (("resource", flt.resource), ("actor", flt.actor), ("action", flt.action)):
         if value:
@@ -37,8 +43,7 @@ async def audit_rows(session: AsyncSession, table: Table, flt: AuditFilter, offs
         query = query.where(table.c.at >= flt.since)
     if flt.until is not None:
         query = query.where(table.c.at < flt.until)
-    query = query.order_by(table.c.at.desc(), table.c.id.desc()).offset(offset).limit(limit)
-    return (await session.execute(query)).all()
+    return await seek.fetch(session, query)
 
 
 def audit_filter(request: pb.ListAuditRecordsRequest) -> AuditFilter:
@@ -52,12 +57,9 @@ def audit_filter(request: pb.ListAuditRecordsRequest) -> AuditFilter:
 async def list_audit_records(session: AsyncSession, table: Table,
                              request: pb.ListAuditRecordsRequest) -> pb.ListAuditRecordsResponse:
     """A service's ListAuditRecords: one page of its audit trail, newest first."""
-    flt = audit_filter(request)
-    size, offset = page_size(request.page_size), decode_offset(request.page_token)
-    rows = await audit_rows(session, table, flt, offset, size + 1)
-    return pb.ListAuditRecordsResponse(
-        audit_records=[audit_record_pb(r) for r in rows[:size]],
-        next_page_token=encode_offset(offset + size) if len(rows) > size else "")
+    seek = audit_list(table).seek(request)
+    rows, token = await audit_rows(session, table, audit_filter(request), seek)
+    return pb.ListAuditRecordsResponse(audit_records=[audit_record_pb(r) for r in rows], next_page_token=token)
 
 
 def audit_record_pb(row: Row) -> pb.AuditRecord:

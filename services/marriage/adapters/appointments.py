@@ -3,15 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from servicekit.paging import Keyset, Seek
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
 from marriage.domain.appointments import OfficeHours
+
+OFFICE_LIST = Keyset("offices", t.offices.c.code)
+# A day's appointments in queue order. Nothing in the table makes a queue number unique within its
+# day, so the id breaks ties: without it two rows on the same number could each fall on either page.
+APPOINTMENT_LIST = Keyset("appointments", t.appointments.c.queue_number, t.appointments.c.id)
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,10 @@ class AppointmentRepository:
         row = (await self.session.execute(select(t.offices).where(t.offices.c.code == code))).first()
         return _office(row) if row else None
 
-    async def offices(self, offset: int, limit: int) -> list[OfficeRecord]:
-        rows = await self.session.execute(select(t.offices).order_by(t.offices.c.code).offset(offset).limit(limit))
-        return [_office(r) for r in rows]
+    async def offices(self, seek: Seek) -> tuple[list[OfficeRecord], str]:
+        """One page of offices and the next page's token."""
+        rows, token = await seek.fetch(self.session, select(t.offices))
+        return [_office(r) for r in rows], token
 
     async def save_office(self, office: OfficeRecord) -> None:
         h = office.hours
@@ -149,8 +155,8 @@ class AppointmentRepository:
         await self.session.execute(update(t.appointments).where(t.appointments.c.id == uuid.UUID(a.id))
                                    .values(state=a.state, updated_at=now))
 
-    async def of_day(self, office_code: str, day: dt.date, offset: int, limit: int) -> Sequence[AppointmentRecord]:
-        rows = await self.session.execute(select(t.appointments).where(
-            t.appointments.c.office_code == office_code, t.appointments.c.date == day)
-            .order_by(t.appointments.c.queue_number).offset(offset).limit(limit))
-        return [_appointment(r) for r in rows]
+    async def of_day(self, office_code: str, day: dt.date, seek: Seek) -> tuple[list[AppointmentRecord], str]:
+        """One page of a day's appointments and the next page's token."""
+        rows, token = await seek.fetch(self.session, select(t.appointments).where(
+            t.appointments.c.office_code == office_code, t.appointments.c.date == day))
+        return [_appointment(r) for r in rows], token

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from servicekit.db import driver_connection
+from servicekit.paging import Keyset, Seek
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +21,8 @@ SELECT $1, s, $2, '{BlankState.IN_STOCK}', $3, $4 FROM unnest($5::text[]) AS s
 ON CONFLICT (kind, serial) DO NOTHING RETURNING b.serial"""
 
 Stock = dict[BlankKind, dict[BlankState, int]]
+# By kind, then printed serial (ListCertificateBlanks): the primary key's order.
+BLANK_LIST = Keyset("certificateBlanks", t.certificate_blanks.c.kind, t.certificate_blanks.c.serial)
 
 
 def _blank(row) -> CertificateBlank:  # noqa: ANN001 - a row of certificate_blanks
@@ -61,14 +64,14 @@ class BlankRepository:
             marriage_id=uuid.UUID(blank.marriage_id) if blank.marriage_id else None, used_on=blank.used_on,
             voided_on=blank.voided_on, void_reason=blank.void_reason, updated_at=now))
 
-    async def list(self, office_prefix: str, kind: BlankKind | None, state: BlankState | None, offset: int,
-                   limit: int) -> list[CertificateBlank]:
-        c = t.certificate_blanks.c
+    async def list(self, office_prefix: str, kind: BlankKind | None, state: BlankState | None,
+                   seek: Seek) -> tuple[list[CertificateBlank], str]:
+        """One page of blanks and the next page's token."""
         query = _of(select(t.certificate_blanks), office_prefix, kind)
         if state:
-            query = query.where(c.state == str(state))
-        query = query.order_by(c.kind, c.serial).offset(offset).limit(limit)
-        return [_blank(r) for r in await self.session.execute(query)]
+            query = query.where(t.certificate_blanks.c.state == str(state))
+        rows, token = await seek.fetch(self.session, query)
+        return [_blank(r) for r in rows], token
 
     async def stock(self, office_prefix: str, kind: BlankKind | None) -> Stock:
         """How many blanks of each kind (one kind, or both) the office holds in each state."""

@@ -5,11 +5,16 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 
+from servicekit.paging import Keyset, Seek
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
 from marriage.domain.counseling import CounselingCase, CounselingOutcome, CounselingSession
+
+
+# The most recently received first (ListCounselingCases).
+CASE_LIST = Keyset("counselingCases", t.counseling_cases.c.received_on.desc(), t.counseling_cases.c.id.desc())
 
 
 def application_name(application_id: uuid.UUID | None) -> str | None:
@@ -47,16 +52,17 @@ class CounselingRepository:
         found = await self._cases(rows)
         return found[0] if found else None
 
-    async def list(self, office_prefix: str, open_only: bool, offset: int,
-                   limit: int) -> list[tuple[CounselingCase, str]]:
+    async def list(self, office_prefix: str, open_only: bool,
+                   seek: Seek) -> tuple[list[tuple[CounselingCase, str]], str]:
+        """One page of cases with their topics, and the next page's token."""
         c = t.counseling_cases.c
         query = select(t.counseling_cases)
         if office_prefix:
             query = query.where(c.office_code.startswith(office_prefix, autoescape=True))
         if open_only:
             query = query.where(c.outcome.is_(None))
-        query = query.order_by(c.received_on.desc(), c.id.desc()).offset(offset).limit(limit)
-        return await self._cases((await self.session.execute(query)).all())
+        rows, token = await seek.fetch(self.session, query)
+        return await self._cases(rows), token
 
     async def _cases(self, rows) -> list[tuple[CounselingCase, str]]:
         if not rows:

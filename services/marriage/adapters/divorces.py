@@ -7,11 +7,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from servicekit.paging import Keyset, Seek
 from sqlalchemy import Select, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
 from marriage.domain.divorce import DivorceAgreement, DivorceApplication, DivorceState
+
+
+# The soonest end of the cooling-off period first (ListDivorceApplications).
+APPLICATION_LIST = Keyset("divorceApplications", t.divorce_applications.c.cooling_off_end,
+                          t.divorce_applications.c.id)
 
 
 @dataclass
@@ -95,12 +101,10 @@ class DivorceRepository:
         rows = await self.session.execute(select(c.id).where(c.outcome.is_(None)).order_by(c.issue_deadline, c.id))
         return [str(r.id) for r in rows]
 
-    async def list(self, flt: ApplicationFilter, today: dt.date, offset: int, limit: int) -> Sequence:
-        """Rows (not records): the caller joins the marriages it needs for the parties."""
-        c = t.divorce_applications.c
-        query = _filtered(select(t.divorce_applications), flt, today) \
-            .order_by(c.cooling_off_end, c.id).offset(offset).limit(limit)
-        return (await self.session.execute(query)).all()
+    async def list(self, flt: ApplicationFilter, today: dt.date, seek: Seek) -> tuple[Sequence, str]:
+        """One page of rows (not records: the caller joins the marriages it needs for the parties)
+        and the next page's token."""
+        return await seek.fetch(self.session, _filtered(select(t.divorce_applications), flt, today))
 
 
 def record_from_row(row, party_keys: tuple[str, str]) -> ApplicationRecord:

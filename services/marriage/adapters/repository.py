@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from servicekit.db import driver_connection
+from servicekit.paging import Keyset, Seek
 from servicekit.pii import PiiCipher, mask_id
 from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +75,10 @@ class MarriageFilter:
     # those of the office prefix, or, with ``custody_only``, they alone (of the office prefix).
     custody_imports: tuple[uuid.UUID, ...] = ()
     custody_only: bool = False
+
+
+# Newest registration first (ListMarriages); ix_marriages_register_date_id, read backwards, serves it.
+MARRIAGE_LIST = Keyset("marriages", t.marriages.c.register_date.desc(), t.marriages.c.id.desc())
 
 
 def _party_from_row(row, cipher: PiiCipher) -> Party:
@@ -176,10 +181,10 @@ class MarriageRepository:
         return [self._record(_Fields(r), [_Fields(p) for p in r["party_rows"] or ()], list(r["open_defects"] or ()))
                 for r in await conn.fetch(_RECORDS_OF, hash_)]
 
-    async def list(self, flt: MarriageFilter, offset: int, limit: int) -> list[MarriageRecord]:
-        query = _filtered(select(t.marriages), flt) \
-            .order_by(t.marriages.c.register_date.desc(), t.marriages.c.id.desc()).offset(offset).limit(limit)
-        return await self._records((await self.session.execute(query)).all())
+    async def list(self, flt: MarriageFilter, seek: Seek) -> tuple[list[MarriageRecord], str]:
+        """One page of the records the filter finds (in ``MARRIAGE_LIST`` order) and the next page's token."""
+        rows, token = await seek.fetch(self.session, _filtered(select(t.marriages), flt))
+        return await self._records(rows), token
 
     async def imports_in_custody(self, prefix: str) -> tuple[uuid.UUID, ...]:
         """The imports whose archives a jurisdiction (or a division within it) holds: those its own

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
-from servicekit.paging import decode_offset, encode_offset, page_size
 
-from marriage.adapters.appointments import SpecialDateRecord
+from marriage.adapters.appointments import APPOINTMENT_LIST, OFFICE_LIST, SpecialDateRecord
 from marriage.api.base import ApiBase
 from marriage.api.convert import PB_KIND, optional_time, parse_date, parse_time, resource_id
 from marriage.app import appointments as uc
@@ -25,11 +24,10 @@ class AppointmentsApi(ApiBase):
 
     async def ListOffices(self, request: pb.ListOfficesRequest,
                           context: grpc.aio.ServicerContext) -> pb.ListOfficesResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = OFFICE_LIST.seek(request)
         async with self.read() as session:
-            found = await uc.offices(session, offset, size + 1)
-        return pb.ListOfficesResponse(offices=[office_pb(o) for o in found[:size]],
-                                      next_page_token=encode_offset(offset + size) if len(found) > size else "")
+            found, token = await uc.offices(session, seek)
+        return pb.ListOfficesResponse(offices=[office_pb(o) for o in found], next_page_token=token)
 
     async def AddSpecialDate(self, request: pb.AddSpecialDateRequest,
                              context: grpc.aio.ServicerContext) -> pb.SpecialDate:
@@ -65,12 +63,11 @@ class AppointmentsApi(ApiBase):
 
     async def ListAppointments(self, request: pb.ListAppointmentsRequest,
                                context: grpc.aio.ServicerContext) -> pb.ListAppointmentsResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = APPOINTMENT_LIST.seek(request)
         day = parse_date(request.date, "date", self.infra.clock.today())
         async with self.read() as session:
-            found = await uc.day_of(session, self.calendar, request.office_code, day, offset, size + 1)
+            found = await uc.day_of(session, self.calendar, request.office_code, day, seek)
         return pb.ListAppointmentsResponse(
-            appointments=[appointment_pb(a) for a in found.appointments[:size]],
-            next_page_token=encode_offset(offset + size) if len(found.appointments) > size else "",
+            appointments=[appointment_pb(a) for a in found.appointments], next_page_token=found.next_page_token,
             capacity=found.plan.capacity, booked=found.booked, opens_at=hhmm(found.plan.opens),
             closes_at=hhmm(found.plan.closes), day_label=found.label)

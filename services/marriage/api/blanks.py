@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
-from servicekit.paging import decode_offset, encode_offset, page_size
 
+from marriage.adapters.blanks import BLANK_LIST
 from marriage.api.base import ApiBase
 from marriage.api.convert import optional_resource_id, parse_date, required_enum
 from marriage.app import blanks as uc
@@ -57,12 +57,11 @@ class BlanksApi(ApiBase):
 
     async def ListCertificateBlanks(self, request: pb.ListCertificateBlanksRequest,
                                     context: grpc.aio.ServicerContext) -> pb.ListCertificateBlanksResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = BLANK_LIST.seek(request)
         prefix = visible_prefix(request.office_code)
         kind, state = PB_BLANK_KIND.get(request.kind), PB_BLANK_STATE.get(request.state)
         async with self.read() as session:
-            found, stock = await uc.list_blanks(session, prefix, kind, state, offset, size + 1)
+            found, token, stock = await uc.list_blanks(session, prefix, kind, state, seek)
         return pb.ListCertificateBlanksResponse(
-            blanks=[blank_pb(b) for b in found[:size]],
-            next_page_token=encode_offset(offset + size) if len(found) > size else "",
+            blanks=[blank_pb(b) for b in found], next_page_token=token,
             stock=[blank_stock_pb(k, counts) for k, counts in stock.items()])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
-from servicekit.paging import decode_offset, encode_offset, page_size
 
+from marriage.adapters.counseling import CASE_LIST
 from marriage.api.base import ApiBase
 from marriage.api.convert import PB_OUTCOME, optional_resource_id, parse_date, required_enum, resource_id
 from marriage.app import counseling as uc
@@ -55,13 +55,12 @@ class CounselingApi(ApiBase):
 
     async def ListCounselingCases(self, request: pb.ListCounselingCasesRequest,
                                   context: grpc.aio.ServicerContext) -> pb.ListCounselingCasesResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = CASE_LIST.seek(request)
         prefix = visible_prefix(request.office_code)
         async with self.read() as session:
-            found = await uc.list_cases(session, prefix, request.open_only, offset, size + 1)
-        return pb.ListCounselingCasesResponse(
-            cases=[counseling_pb(c.case, c.topic) for c in found[:size]],
-            next_page_token=encode_offset(offset + size) if len(found) > size else "")
+            found, token = await uc.list_cases(session, prefix, request.open_only, seek)
+        return pb.ListCounselingCasesResponse(cases=[counseling_pb(c.case, c.topic) for c in found],
+                                              next_page_token=token)
 
     async def GetStatistics(self, request: pb.GetStatisticsRequest,
                             context: grpc.aio.ServicerContext) -> pb.Statistics:

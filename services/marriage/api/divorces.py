@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
-from servicekit.paging import decode_offset, encode_offset, page_size
 
-from marriage.adapters.divorces import ApplicationFilter
+from marriage.adapters.divorces import APPLICATION_LIST, ApplicationFilter
 from marriage.api.base import ApiBase
 from marriage.api.convert import PB_DIVORCE_STATE, id_type, optional_date, resource_id
 from marriage.app import divorces as uc
@@ -38,17 +37,15 @@ class DivorcesApi(ApiBase):
 
     async def ListDivorceApplications(self, request: pb.ListDivorceApplicationsRequest,
                                       context: grpc.aio.ServicerContext) -> pb.ListDivorceApplicationsResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = APPLICATION_LIST.seek(request)
         state = PB_DIVORCE_STATE.get(request.state)
         flt = ApplicationFilter(visible_prefix(request.office_code), DivorceState(state) if state else None,
                                 optional_date(request.cooling_off_end_from, "cooling_off_end_from"),
                                 optional_date(request.cooling_off_end_to, "cooling_off_end_to"))
         async with self.read() as session:
-            found = await uc.list_applications(session, self.infra.cipher, flt, self.infra.clock.today(), offset,
-                                               size + 1)
-        return pb.ListDivorceApplicationsResponse(
-            applications=[self._pb(a) for a in found[:size]],
-            next_page_token=encode_offset(offset + size) if len(found) > size else "")
+            found, token = await uc.list_applications(session, self.infra.cipher, flt, self.infra.clock.today(),
+                                                      seek)
+        return pb.ListDivorceApplicationsResponse(applications=[self._pb(a) for a in found], next_page_token=token)
 
     async def WithdrawDivorce(self, request: pb.WithdrawDivorceRequest,
                               context: grpc.aio.ServicerContext) -> pb.DivorceApplication:

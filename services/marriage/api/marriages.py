@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
-from servicekit.paging import decode_offset, encode_offset, page_size
 
-from marriage.adapters.repository import MarriageFilter, MarriageRepository
+from marriage.adapters.repository import MARRIAGE_LIST, MarriageFilter, MarriageRepository
 from marriage.api.base import ApiBase
 from marriage.api.convert import (
     PB_AUTHORITY,
@@ -57,16 +56,15 @@ class MarriagesApi(ApiBase):
 
     async def ListMarriages(self, request: pb.ListMarriagesRequest,
                             context: grpc.aio.ServicerContext) -> pb.ListMarriagesResponse:
-        size, offset = page_size(request.page_size), decode_offset(request.page_token)
+        seek = MARRIAGE_LIST.seek(request)
         flt = MarriageFilter(
             state=PB_MARRIAGE_STATE.get(request.state, ""),
             date_from=optional_date(request.register_date_from, "register_date_from"),
             date_to=optional_date(request.register_date_to, "register_date_to"), party_name=request.party_name.strip())
         async with self.read() as session:
             repo = MarriageRepository(session, self.infra.cipher)
-            found = await repo.list(await visible_marriages(repo, flt, request.office_code), offset, size + 1)
-        return pb.ListMarriagesResponse(marriages=[marriage_pb(r) for r in found[:size]],
-                                        next_page_token=encode_offset(offset + size) if len(found) > size else "")
+            found, token = await repo.list(await visible_marriages(repo, flt, request.office_code), seek)
+        return pb.ListMarriagesResponse(marriages=[marriage_pb(r) for r in found], next_page_token=token)
 
     async def GetMaritalStatus(self, request: pb.GetMaritalStatusRequest,
                                context: grpc.aio.ServicerContext) -> pb.GetMaritalStatusResponse:

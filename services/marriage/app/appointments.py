@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
 from servicekit.errors import invalid, not_found, precondition
+from servicekit.paging import Seek
 from servicekit.pii import mask_name
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
@@ -53,7 +54,8 @@ class Day:
     plan: DayPlan
     label: str
     booked: int
-    appointments: list[AppointmentRecord]
+    appointments: list[AppointmentRecord]  # one page of them
+    next_page_token: str
 
 
 async def load_office(repo: AppointmentRepository, code: str) -> OfficeRecord:
@@ -191,15 +193,14 @@ async def serve_appointment(uow: UnitOfWork, appointment_id: str, office: str) -
     return appointment
 
 
-async def day_of(session: AsyncSession, cal: WorkCalendar, code_raw: str, day: dt.date, offset: int,
-                 limit: int) -> Day:
+async def day_of(session: AsyncSession, cal: WorkCalendar, code_raw: str, day: dt.date, seek: Seek) -> Day:
     code = office_code(code_raw)
     require_jurisdiction(code)
     repo = AppointmentRepository(session)
     plan, label = await plan_of(repo, await load_office(repo, code), day, cal)
     count = await repo.count_day(code, day)
-    return Day(plan, label, count.booked if count else 0, list(await repo.of_day(code, day, offset, limit)))
+    return Day(plan, label, count.booked if count else 0, *await repo.of_day(code, day, seek))
 
 
-async def offices(session: AsyncSession, offset: int, limit: int) -> list[OfficeRecord]:
-    return await AppointmentRepository(session).offices(offset, limit)
+async def offices(session: AsyncSession, seek: Seek) -> tuple[list[OfficeRecord], str]:
+    return await AppointmentRepository(session).offices(seek)

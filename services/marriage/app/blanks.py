@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
 from servicekit.errors import already_exists, invalid, not_found
+from servicekit.paging import Seek
 from servicekit.uow import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,6 +121,8 @@ async def void_blank(uow: UnitOfWork, office_raw: str, kind: BlankKind, serial_r
 
 
 async def list_blanks(session: AsyncSession, office_prefix: str, kind: BlankKind | None, state: BlankState | None,
-                      offset: int, limit: int) -> tuple[list[CertificateBlank], Stock]:
+                      seek: Seek) -> tuple[list[CertificateBlank], str, Stock]:
+    """One page of blanks, the next page's token, and the stock of the office (prefix)."""
     repo = BlankRepository(session)
-    return await repo.list(office_prefix, kind, state, offset, limit), await repo.stock(office_prefix, kind)
+    found, token = await repo.list(office_prefix, kind, state, seek)
+    return found, token, await repo.stock(office_prefix, kind)

@@ -20,7 +20,7 @@ from servicekit.db import driver_connection
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.identifiers import parse_resident_id, validate_division_code
 from servicekit.jurisdiction import visible_prefix
-from servicekit.paging import decode_offset, encode_offset, page_size
+from servicekit.paging import Keyset
 from servicekit.pii import PiiCipher, mask_id
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
@@ -44,6 +44,7 @@ STATE_PB = {CorrectionState.PROPOSED: pb.CORRECTION_STATE_PROPOSED,
             CorrectionState.APPROVED: pb.CORRECTION_STATE_APPROVED,
             CorrectionState.REJECTED: pb.CORRECTION_STATE_REJECTED}
 PB_STATE = {v: k for k, v in STATE_PB.items()}
+CORRECTION_LIST = Keyset("corrections", corrections.c.created_at, corrections.c.id)  # oldest proposal first
 ID_FIELDS = {"man_id": "M", "woman_id": "F"}
 # Defects one row shows by itself: re-checked after a correction. The others (duplicates, overlaps,
 # unreadable rows) need a person's judgment, given by approving a correction proposed for them.
@@ -282,16 +283,15 @@ async def _resolve(uow: UnitOfWork, kept: KeptRow, corrected, correction_id: uui
 
 async def list_corrections(session: AsyncSession, cipher: PiiCipher,
                            request: pb.ListCorrectionsRequest) -> pb.ListCorrectionsResponse:
+    seek = CORRECTION_LIST.seek(request)
     c = corrections
     query = select(c)
     if prefix := visible_prefix(""):
         query = query.where(c.c.import_id.in_(visible_imports(prefix)))
     if request.state:
         query = query.where(c.c.state == str(PB_STATE[request.state]))
-    size, offset = page_size(request.page_size), decode_offset(request.page_token)
-    query = query.order_by(c.c.created_at, c.c.id).offset(offset).limit(size + 1)
-    rows = (await session.execute(query)).all()
+    rows, token = await seek.fetch(session, query)
     return pb.ListCorrectionsResponse(
         corrections=[to_pb(_domain(r, cipher, row_name(r.import_id, r.row_number)), r.marriage_id,
-                           r.defect_id) for r in rows[:size]],
-        next_page_token=encode_offset(offset + size) if len(rows) > size else "")
+                           r.defect_id) for r in rows],
+        next_page_token=token)

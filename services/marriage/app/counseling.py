@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
 from servicekit.errors import invalid, not_found
+from servicekit.paging import Seek
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,7 +94,7 @@ async def close_case(uow: UnitOfWork, case_id: str, outcome: CounselingOutcome, 
     return c
 
 
-async def list_cases(session: AsyncSession, office_prefix: str, open_only: bool, offset: int,
-                     limit: int) -> list[Case]:
-    return [Case(case, topic) for case, topic in
-            await CounselingRepository(session).list(office_prefix, open_only, offset, limit)]
+async def list_cases(session: AsyncSession, office_prefix: str, open_only: bool,
+                     seek: Seek) -> tuple[list[Case], str]:
+    found, token = await CounselingRepository(session).list(office_prefix, open_only, seek)
+    return [Case(case, topic) for case, topic in found], token

@@ -12,6 +12,7 @@ from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.logging import get_logger
+from servicekit.paging import Seek
 from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork, UnitOfWorkFactory
 from servicekit.uuid7 import uuid7
@@ -163,11 +164,11 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, application_id: 
 
 
 async def list_applications(session: AsyncSession, cipher: PiiCipher, flt: ApplicationFilter, today: dt.date,
-                            offset: int, limit: int) -> list[Application]:
-    rows = await DivorceRepository(session).list(flt, today, offset, limit)
+                            seek: Seek) -> tuple[list[Application], str]:
+    rows, token = await DivorceRepository(session).list(flt, today, seek)
     marriages = await MarriageRepository(session, cipher).get_many(str(r.marriage_id) for r in rows)
     return [Application(record_from_row(r, marriages[str(r.marriage_id)].marriage.party_keys),
-                        marriages[str(r.marriage_id)]) for r in rows]
+                        marriages[str(r.marriage_id)]) for r in rows], token
 
 
 async def close_for_ended_marriage(uow: UnitOfWork, marriage: MarriageRecord) -> None:

@@ -18,7 +18,7 @@ from servicekit.clock import BUREAU_TZ
 from servicekit.db import driver_connection
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.jurisdiction import require_jurisdiction, visible_prefix
-from servicekit.paging import decode_offset, encode_offset, page_size
+from servicekit.paging import Keyset
 from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
@@ -35,6 +35,7 @@ from marriage.imports.store import BatchWriter, ImportStore
 FORMAT_NAMES = {pb.IMPORT_FORMAT_CSV: "CSV", pb.IMPORT_FORMAT_XLSX: "XLSX", pb.IMPORT_FORMAT_JSONL: "JSONL"}
 IMPORT_PREFIX = "historicalImports/"
 DEFECT_PREFIX = "defects/"
+DEFECT_LIST = Keyset("defects", import_defects.c.id)  # in the order the imports found them
 
 
 def import_name(import_id: uuid.UUID) -> str:
@@ -153,6 +154,7 @@ async def list_defects(session: AsyncSession, request: pb.ListDefectsRequest) ->
     """Open defects (unresolved, not merely informational) by default; ``include_resolved`` shows
     every defect, and asking for a code by name shows that code's informational notes too. Only
     imports within the caller's jurisdiction are listed."""
+    seek = DEFECT_LIST.seek(request)
     where = []
     if getattr(request, "import"):
         import_id = parse_import_name(getattr(request, "import"))
@@ -166,10 +168,7 @@ async def list_defects(session: AsyncSession, request: pb.ListDefectsRequest) ->
         where.append(import_defects.c.resolved_at.is_(None))
         if not request.code:
             where.append(~import_defects.c.informational)
-    size, offset = page_size(request.page_size), decode_offset(request.page_token)
-    query = select(import_defects).where(*where)
-    rows = (await session.execute(query.order_by(import_defects.c.id).offset(offset).limit(size + 1))).all()
+    rows, token = await seek.fetch(session, select(import_defects).where(*where))
     total = (await session.execute(
         select(func.count()).select_from(import_defects).where(*where))).scalar_one()
-    return pb.ListDefectsResponse(defects=[defect_pb(r) for r in rows[:size]], total_size=total,
-                                  next_page_token=encode_offset(offset + size) if len(rows) > size else "")
+    return pb.ListDefectsResponse(defects=[defect_pb(r) for r in rows], total_size=total, next_page_token=token)

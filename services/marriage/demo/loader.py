@@ -32,7 +32,7 @@ from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork, UnitOfWorkFactory
 
 from marriage.adapters.appointments import AppointmentRepository, SpecialDateRecord
-from marriage.adapters.repository import MarriageFilter, MarriageRepository
+from marriage.adapters.repository import MARRIAGE_LIST, MarriageFilter, MarriageRepository
 from marriage.adapters.tables import kit
 from marriage.app import appointments, corrections, counseling, divorces, imports, marriages
 from marriage.app.statistics import statistics
@@ -250,11 +250,13 @@ class PartRunner:
         repo = MarriageRepository(self.uow.session, self.cipher)
         flt = MarriageFilter(self.office.code, "REGISTERED", *ARCHIVE_YEARS)
         found: dict[tuple[str, str], str] = {}
-        for offset in itertools.count(0, 5000):
-            page = await repo.list(flt, offset, 5000)
+        token = ""
+        while True:
+            page, token = await repo.list(flt, MARRIAGE_LIST.seek(
+                pb.ListMarriagesRequest(page_size=MAX_PAGE_SIZE, page_token=token)))
             found.update({(r.marriage.certificate_number, r.marriage.parties[0].id_number): r.id
                           for r in page})
-            if len(page) < 5000:
+            if not token:
                 break
         for couple in self.plan.historical:
             couple.marriage_id = found[couple.certificate, couple.man.id_number]

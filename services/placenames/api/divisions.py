@@ -13,7 +13,7 @@ from servicekit.clock import Clock
 from servicekit.errors import invalid
 from servicekit.identifiers import validate_division_code
 from servicekit.jurisdiction import require_jurisdiction
-from servicekit.paging import page_slice
+from servicekit.paging import Keyset
 from servicekit.uow import UnitOfWorkFactory
 
 from placenames.adapters import tables as t
@@ -23,6 +23,9 @@ from placenames.app.divisions import LEVEL_PB
 from placenames.domain.divisions import Division, parse_date
 
 PB_LEVEL = {v: k for k, v in LEVEL_PB.items()}
+# By code. The list is read whole (its total and the divisions in force on a day need every one), so
+# the page is cut in memory — after the token's code, so that a division created meanwhile shifts nothing.
+DIVISION_LIST = Keyset("divisions", t.divisions.c.code)
 STATE_PB = {"ACTIVE": pb.DIVISION_STATE_ACTIVE, "MERGED": pb.DIVISION_STATE_MERGED,
             "ABOLISHED": pb.DIVISION_STATE_ABOLISHED}
 
@@ -61,13 +64,14 @@ class DivisionServicer(divisions_pb2_grpc.DivisionServiceServicer):
 
     async def ListDivisions(self, request: pb.ListDivisionsRequest,
                             context: grpc.aio.ServicerContext) -> pb.ListDivisionsResponse:
+        seek = DIVISION_LIST.seek(request)
         as_of = parse_date(request.as_of, "as_of", self._clock.today())
         parent = validate_division_code(request.parent_code, "parent_code") if request.parent_code else None
         level = PB_LEVEL.get(request.level)
         async with self._uow.db.transaction() as session:
             found = await DivisionRepository(session).children(parent, level)
         shown = [d for d in found if request.include_retired or d.in_force_on(as_of)]
-        page, token = page_slice(shown, request.page_size, request.page_token)
+        page, token = seek.slice(shown, key=lambda d: (d.code,))
         return pb.ListDivisionsResponse(divisions=[to_pb(d, as_of) for d in page], next_page_token=token,
                                         total_size=len(shown))
 

@@ -7,15 +7,16 @@ import datetime as dt
 import pytest
 from civic.api.v1 import audit_pb2 as pb
 from google.protobuf import json_format
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, insert
 
 from servicekit import context
-from servicekit.audit import list_audit_records
+from servicekit.audit import audit_list, list_audit_records
 from servicekit.clock import FakeClock
 from servicekit.context import Caller
 from servicekit.errors import DomainError
 from servicekit.tables import kit_tables
 from servicekit.uow import UnitOfWorkFactory
+from servicekit.uuid7 import uuid7
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -108,3 +109,25 @@ async def test_a_reversed_range_and_a_bad_token_are_refused(audited) -> None:
     with pytest.raises(DomainError) as err:
         await listed(audited, page_token="not-a-token")
     assert err.value.reason == "INVALID_PAGE_TOKEN"
+
+
+async def test_a_change_written_between_pages_shifts_nothing(audited) -> None:
+    db, table = audited
+    first = await listed(audited, page_size=2)
+    async with db.transaction() as session:  # the newest row of all, written while the client pages
+        await session.execute(insert(table).values(
+            id=uuid7(), at=START + dt.timedelta(minutes=50), actor="clerk-c", request_id="rq-50",
+            action="thing.create", resource="things/4"))
+    second = await listed(audited, page_size=2, page_token=first.next_page_token)
+    assert minutes_of(first) == [40, 30] and minutes_of(second) == [20, 10]
+
+
+async def test_a_token_is_for_one_trail_and_one_filter(audited) -> None:
+    first = await listed(audited, actor="clerk-a", page_size=1)
+    other_trail = audit_list(kit_tables(MetaData(schema="other")).audit_log)
+    for token, kwargs in [(first.next_page_token, {"actor": "clerk-b"}),
+                          (other_trail.encode(other_trail.seek(pb.ListAuditRecordsRequest()).scope,
+                                              (START, uuid7())), {})]:
+        with pytest.raises(DomainError) as err:
+            await listed(audited, page_token=token, **kwargs)
+        assert err.value.reason == "INVALID_PAGE_TOKEN"
