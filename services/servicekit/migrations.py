@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from servicekit.db import sqlalchemy_url
-from servicekit.tables import AUDIT_APPEND_ONLY_SQL, kit_tables
+from servicekit.tables import AUDIT_APPEND_ONLY_SQL, AUDIT_TIME_INDEX, kit_tables
 
 
 def alembic_config(migrations_dir: Path, database_url: str, schema: str) -> Config:
@@ -85,3 +85,15 @@ def add_idempotency_fingerprint(op: Operations, schema: str) -> None:
 
 def drop_idempotency_fingerprint(op: Operations, schema: str) -> None:
     op.execute(f'ALTER TABLE "{schema}".idempotency DROP COLUMN IF EXISTS fingerprint')
+
+
+def add_audit_time_index(op: Operations, schema: str) -> None:
+    """The audit log's (at, id) index, which pages ListAuditRecords newest first (servicekit.paging).
+    As for the fingerprint, a fresh database has it from the first migration: IF NOT EXISTS. A plain
+    build (not CONCURRENTLY, which cannot run in the migration's transaction): audit writes wait for
+    it, a few seconds for a few million rows."""
+    op.execute(f'CREATE INDEX IF NOT EXISTS {AUDIT_TIME_INDEX} ON "{schema}".audit_log (at, id)')
+
+
+def drop_audit_time_index(op: Operations, schema: str) -> None:
+    op.execute(f'DROP INDEX IF EXISTS "{schema}".{AUDIT_TIME_INDEX}')
