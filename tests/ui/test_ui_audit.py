@@ -52,6 +52,22 @@ def test_an_auditor_finds_a_records_history(page, suite):
     expect(page.locator("#audit-table > tbody > tr", has_text="division.create")).to_have_count(1)
 
 
+def test_more_continues_the_list_on_the_screen(page, suite):
+    """显示更多 asks for the next page of the list shown: a filter typed but not yet searched for
+    changes nothing (the page token belongs to the query that made it). The seed's divisions make
+    the place names' trail longer than two pages."""
+    sign_in(page, "auditor")
+    page.get_by_role("navigation").get_by_role("link", name="审计记录").click()
+    page.get_by_label("业务", exact=True).select_option(label="区划地名")
+    page.get_by_role("button", name="查询").click()
+    rows = page.locator("#audit-table > tbody > tr")
+    expect(rows).to_have_count(50)
+    page.get_by_label("记录", exact=True).fill("divisions/421281")
+    page.get_by_role("button", name="显示更多").click()
+    expect(rows).to_have_count(100)
+    expect(page.locator("#audit-table > tbody > tr", has_text="division.create")).to_have_count(100)
+
+
 def test_every_action_the_services_audit_has_words_in_both_languages():
     """Each action code the services write into the audit trail — to `uow.audit` or through the use
     cases' own helpers, read from the source — shows as words on the 审计 screen, in both languages:

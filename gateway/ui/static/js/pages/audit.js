@@ -11,6 +11,9 @@ const shownTime = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai", 
   day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 const session = start();
 let nextPage = "";
+// The trail and filters of the list on the screen: 显示更多 continues it, whatever the form holds by
+// then (a page token belongs to the query that made it; the service refuses it with another).
+let listed = null;
 
 const dayStart = (iso) => (iso ? new Date(`${iso}T00:00:00+08:00`).toISOString() : "");
 const shown = (value) => (value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value));
@@ -42,11 +45,14 @@ function recordRow(r) {
 }
 
 async function show(more = false) {
-  const to = $("#audit-to").value;
-  const found = await get(PATHS[$("#audit-service").value], {
-    resource: $("#audit-resource").value.trim(), actor: $("#audit-actor").value.trim(),
-    action: $("#audit-action").value.trim(), fromTime: dayStart($("#audit-from").value),
-    toTime: dayStart(to && addDays(to, 1)), pageSize: PAGE, pageToken: more ? nextPage : "" });
+  if (!more) {
+    const to = $("#audit-to").value;
+    listed = { path: PATHS[$("#audit-service").value], filters: {
+      resource: $("#audit-resource").value.trim(), actor: $("#audit-actor").value.trim(),
+      action: $("#audit-action").value.trim(), fromTime: dayStart($("#audit-from").value),
+      toTime: dayStart(to && addDays(to, 1)) } };
+  }
+  const found = await get(listed.path, { ...listed.filters, pageSize: PAGE, pageToken: more ? nextPage : "" });
   const rows = found.auditRecords.map(recordRow);
   if (more) $("#audit-table").tBodies[0].append(...rows);
   else fillTable($("#audit-table"), rows, t("dash.none"));

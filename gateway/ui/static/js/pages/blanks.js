@@ -10,6 +10,7 @@ const session = start();
 const receiveForm = $("#receive-form");
 const voidForm = $("#void-form");
 let nextPage = "";
+let listed = null; // the filters of the list on the screen: 显示更多 continues it (as on the audit page)
 
 function showStock(stock) {
   fillTable($("#stock-table"), stock.map((s) => row(label(s.kind), String(s.inStock), String(s.used), String(s.voided))),
@@ -35,8 +36,8 @@ function blankRow(b) {
 }
 
 async function show(more = false) {
-  const found = await get("/v1/certificateBlanks", { officeCode: session.officeCode, kind: $("#list-kind").value,
-    state: $("#list-state").value, pageSize: PAGE, pageToken: more ? nextPage : "" });
+  if (!more) listed = { officeCode: session.officeCode, kind: $("#list-kind").value, state: $("#list-state").value };
+  const found = await get("/v1/certificateBlanks", { ...listed, pageSize: PAGE, pageToken: more ? nextPage : "" });
   showStock(found.stock);
   const rows = found.blanks.map(blankRow);
   if (more) $("#list-table").tBodies[0].append(...rows);
