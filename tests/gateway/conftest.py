@@ -95,7 +95,9 @@ class FakeDivisions(pb_grpc.DivisionServiceServicer):
             )
             for n, name in ((1, "蒲圻街道"), (2, "陆水湖街道"))
         ]
-        return pb.ListDivisionsResponse(divisions=children, total_size=len(children))
+        # The next page's token: the one sent, reversed — the gateway must carry both unchanged.
+        return pb.ListDivisionsResponse(divisions=children, total_size=len(children),
+                                        next_page_token=request.page_token[::-1])
 
     async def CreateDivision(self, request, ctx):
         self._record("CreateDivision", request, ctx)

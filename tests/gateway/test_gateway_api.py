@@ -34,6 +34,16 @@ async def test_list_with_query_parameters(gw) -> None:
     assert body["divisions"][0]["parentCode"] == "" and body["nextPageToken"] == ""  # defaults shown
 
 
+async def test_page_tokens_pass_through_unchanged(gw) -> None:
+    # A keyset token as the services make them: base64url, with '-' and '_', longer than 100 characters.
+    token = "WzEsImRpdmlzaW9ucyIsIjNmYjM0YzQ1Il0-_" * 4
+    reply = await gw.client.get("/v1/divisions", headers=await gw.headers("placenames_officer"),
+                                params={"parentCode": "421281", "pageSize": "2", "pageToken": token})
+    assert reply.status_code == 200, reply.text
+    assert gw.backend.service.last("ListDivisions").request.page_token == token
+    assert reply.json()["nextPageToken"] == token[::-1]
+
+
 async def test_get_by_resource_name(gw) -> None:
     reply = await gw.client.get("/v1/divisions/421281", headers=await gw.headers("supervisor"))
     assert reply.status_code == 200

@@ -41,6 +41,21 @@ async def test_children_of_chibi_through_the_gateway(placenames_gw) -> None:
     assert {d["level"] for d in body["divisions"]} == {"DIVISION_LEVEL_TOWNSHIP"}
 
 
+async def test_paging_the_villages_through_the_gateway(placenames_gw) -> None:
+    headers = await placenames_gw.headers("placenames_officer")
+    seen, token = [], ""
+    while True:
+        reply = await placenames_gw.client.get("/v1/divisions", headers=headers, params={
+            "level": "DIVISION_LEVEL_VILLAGE", "pageSize": 40, "pageToken": token})
+        assert reply.status_code == 200, reply.text
+        seen += [d["code"] for d in reply.json()["divisions"]]
+        if not (token := reply.json()["nextPageToken"]):
+            break
+    assert len(seen) == len(set(seen)) >= 185 and seen == sorted(seen)
+    refused = await placenames_gw.client.get("/v1/divisions", headers=headers, params={"pageToken": "not-a-token"})
+    assert refused.status_code == 400 and refused.json()["reason"] == "INVALID_PAGE_TOKEN"
+
+
 async def test_one_idempotency_key_one_record_one_event(placenames_gw) -> None:
     gw = placenames_gw
     officer = await gw.headers("placenames_officer")
