@@ -30,6 +30,14 @@ _INT_BOUNDS = {
 }
 _INT64 = {F.TYPE_INT64, F.TYPE_SINT64, F.TYPE_SFIXED64, F.TYPE_UINT64, F.TYPE_FIXED64}
 _SPECIAL_FLOATS = ["NaN", "Infinity", "-Infinity"]
+# Every List method's paging fields (AIP-158; servicekit.paging), described once for all of them.
+_PAGING = {
+    "page_size": "每页条数：默认 50，最多 1000。翻页时可以改变。",
+    "page_token": "上一页响应中的 nextPageToken，原样传回（不透明：勿解析、勿拼接）；不填为第一页。"
+    "令牌记下上一页最后一条记录的位置，下一页从其后接着列出：翻页期间新增的记录不会使已列出的记录"
+    "重复出现或被跳过（排在该位置之前的新记录，从第一页重新查询可见）。翻页时其他查询参数须与第一页"
+    "相同，否则返回 400 INVALID_PAGE_TOKEN。",
+}
 _WELL_KNOWN: dict[str, dict[str, Any]] = {
     "google.protobuf.Timestamp": {"type": "string", "format": "date-time"},
     "google.protobuf.Duration": {
@@ -276,6 +284,8 @@ class OpenApiBuilder:
                 schema = self._schemas.field(field)
                 schema.pop("readOnly", None)
                 param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": schema}
+                if not prefix and field.name in _PAGING:
+                    param["description"] = _PAGING[field.name]
                 if field.is_repeated:
                     param.update(style="form", explode=True)
                 params.append(param)

@@ -103,6 +103,17 @@ def test_query_parameters_and_proto3_json_types(spec: dict) -> None:
     assert report["rowsRead"]["type"] == "string" and report["rowsRead"]["format"] == "int64"
 
 
+def test_every_list_describes_its_paging_once_for_all(spec: dict) -> None:
+    lists = {name: op for name, (_, _, op) in operations(spec).items()
+             if ".List" in name and "x-civic-grpc-method" in op}  # the services' (the gateway's own page otherwise)
+    assert {"MarriageService.ListMarriages", "MarriageService.ListAuditRecords", "DivisionService.ListDivisions"} \
+        <= set(lists)
+    for name, op in lists.items():
+        described = {p["name"]: p.get("description", "") for p in op["parameters"]}
+        assert "nextPageToken" in described["pageToken"] and "INVALID_PAGE_TOKEN" in described["pageToken"], name
+        assert "1000" in described["pageSize"], name
+
+
 def test_bulk_import_accepts_json_lines_and_raw_files(spec: dict) -> None:
     _, _, op = operations(spec)["MarriageService.ImportHistoricalRecords"]
     assert set(op["requestBody"]["content"]) == {
