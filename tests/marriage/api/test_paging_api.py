@@ -12,6 +12,7 @@ from civic.marriage.v1 import resources_pb2 as pb
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
     office_code,
+    pages,
     reason_of,
     register_request,
     stub,
@@ -27,15 +28,12 @@ async def test_records_registered_between_pages_shift_nothing(marriage, secrets)
     office = office_code()
     md = secrets.caller_metadata(*REGISTRAR)
     earlier = [await register(marriage, md, office) for _ in range(7)]
-    seen, later, token = [], [], ""
-    while True:
-        page = await stub(marriage).ListMarriages(
-            pb.ListMarriagesRequest(office_code=office, page_size=3, page_token=token), metadata=md)
+    seen, later = [], []
+    async for page in pages(stub(marriage).ListMarriages, pb.ListMarriagesRequest(office_code=office, page_size=3),
+                            md):
         seen += [m.name for m in page.marriages]
-        token = page.next_page_token
-        if not token:
-            break
-        later.append(await register(marriage, md, office))  # newest first: it sorts before the pages read
+        if page.next_page_token:  # newest first: a record registered now sorts before the pages read
+            later.append(await register(marriage, md, office))
     assert seen == earlier[::-1]
     fresh = await stub(marriage).ListMarriages(pb.ListMarriagesRequest(office_code=office), metadata=md)
     assert [m.name for m in fresh.marriages] == later[::-1] + earlier[::-1]

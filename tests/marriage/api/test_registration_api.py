@@ -12,6 +12,7 @@ from tests.marriage.integration.marriage_support import (
     audit_rows,
     office_code,
     outbox_events,
+    pages,
     party,
     person_id,
     reason_of,
@@ -145,14 +146,9 @@ async def test_list_marriages_pages_newest_first_and_finds_by_name(marriage, sec
     names = []
     for _ in range(5):
         names.append((await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md)).name)
-    seen, token = [], ""
-    while True:
-        page = await stub(marriage).ListMarriages(
-            pb.ListMarriagesRequest(office_code=office, page_size=2, page_token=token), metadata=md)
-        seen += [m.name for m in page.marriages]
-        token = page.next_page_token
-        if not token:
-            break
+    seen = [m.name async for page in pages(stub(marriage).ListMarriages,
+                                           pb.ListMarriagesRequest(office_code=office, page_size=2), md)
+            for m in page.marriages]
     assert seen == names[::-1]
     found = await stub(marriage).ListMarriages(pb.ListMarriagesRequest(office_code=office, party_name="张伟"),
                                                metadata=md)

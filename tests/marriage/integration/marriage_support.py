@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import random
 import uuid
+from collections.abc import AsyncIterator
 
 import grpc
 import pytest_asyncio
@@ -41,6 +42,20 @@ async def marriage(start_service, fake_clock):
 
 def stub(service) -> marriage_service_pb2_grpc.MarriageServiceStub:
     return marriage_service_pb2_grpc.MarriageServiceStub(service.channel)
+
+
+async def pages(list_method, request, metadata) -> AsyncIterator:
+    """Every page of a List call, following next_page_token with the request's other fields kept.
+    A caller may act between pages (the next one is asked for when it is wanted)."""
+    while True:
+        page = await list_method(request, metadata=metadata)
+        yield page
+        if not page.next_page_token:
+            return
+        following = type(request)()
+        following.CopyFrom(request)
+        following.page_token = page.next_page_token
+        request = following
 
 
 def person_id(sex: str, birth: dt.date | None = None, age: int = 30) -> str:

@@ -18,7 +18,7 @@ from servicekit.testing.plugin import unique
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
-from tests.marriage.integration.marriage_support import audit_rows, outbox_events, reason_of, rows, stub
+from tests.marriage.integration.marriage_support import audit_rows, outbox_events, pages, reason_of, rows, stub
 
 CHUNK = 64 * 1024
 FORMATS = {"csv": pb.IMPORT_FORMAT_CSV, "xlsx": pb.IMPORT_FORMAT_XLSX, "jsonl": pb.IMPORT_FORMAT_JSONL}
@@ -48,13 +48,8 @@ def sample(tmp_path: Path, rows_: int, seed: int, fmt: str = "csv", **options) -
 
 
 async def all_defects(service, md, import_name: str) -> list[pb.Defect]:
-    found, token = [], ""
-    while True:
-        page = await stub(service).ListDefects(pb.ListDefectsRequest(
-            **{"import": import_name}, include_resolved=True, page_size=1000, page_token=token), metadata=md)
-        found += page.defects
-        if not (token := page.next_page_token):
-            return found
+    request = pb.ListDefectsRequest(**{"import": import_name}, include_resolved=True, page_size=1000)
+    return [d async for page in pages(stub(service).ListDefects, request, md) for d in page.defects]
 
 
 def assert_report_matches(report: pb.ImportReport, manifest: dict) -> None:

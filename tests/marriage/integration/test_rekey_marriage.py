@@ -23,7 +23,7 @@ from servicekit.pii import PiiCipher, generate_key
 from servicekit.rekey import rekey
 from servicekit.testing.process import ROOT
 
-from tests.marriage.integration.marriage_support import person_id, register_request, rows, stub
+from tests.marriage.integration.marriage_support import pages, person_id, register_request, rows, stub
 from tests.marriage.integration.test_correction_workflow import defect, import_rows_, proposal, wrong_check
 
 pytestmark = pytest.mark.timeout(300)
@@ -132,13 +132,9 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
         historical = await s2.GetMaritalStatus(pb.GetMaritalStatusRequest(
             id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man), metadata=registrar)
         assert bad.marriage in {r.name for r in historical.records}
-        listed, token = [], ""
-        while True:  # the run's other tests (the demo year) leave many corrections
-            page = await s2.ListCorrections(pb.ListCorrectionsRequest(
-                state=pb.CORRECTION_STATE_PROPOSED, page_size=1000, page_token=token), metadata=registrar)
-            listed += page.corrections
-            if not (token := page.next_page_token):
-                break
+        # Every page: the run's other tests (the demo year) leave many corrections.
+        listed = [c async for page in pages(s2.ListCorrections, pb.ListCorrectionsRequest(
+            state=pb.CORRECTION_STATE_PROPOSED, page_size=1000), registrar) for c in page.corrections]
         [mine] = [c for c in listed if c.name == correction.name]
         assert (mine.original_value, mine.corrected_value) == (correction.original_value,
                                                                correction.corrected_value)
