@@ -106,9 +106,9 @@ WITH audit AS (
 events AS (
   INSERT INTO "{schema}".outbox (id, subject, event_type, payload, headers)
   SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bytea[], $14::jsonb[])),
-done AS (
-  INSERT INTO "{schema}".idempotency (request_id, method, response, fingerprint)
-  SELECT $16::text, $17::text, $18::bytea, $19::bytea WHERE $16::text IS NOT NULL)
+done AS (  -- the row ``_claim_sql`` inserted for this request id, now with its response
+  UPDATE "{schema}".idempotency SET response = $18::bytea, fingerprint = $19::bytea
+  WHERE request_id = $16::text AND method = $17::text)
 SELECT pg_notify($15, '') WHERE cardinality($10::uuid[]) > 0"""
 
 
@@ -141,8 +141,11 @@ class UnitOfWorkFactory:
         request_id on a request with another fingerprint is refused (REQUEST_ID_REUSED) instead of
         being answered with the first result. Records stored without one are not compared.
 
-        Concurrent retries are serialised by a transaction-scoped advisory lock on the request id;
-        the stored response commits in the same transaction as the change."""
+        The request id is claimed first, by inserting its record (``_claim_sql``): a concurrent
+        call with the same id waits on that row until this transaction commits or rolls back, then
+        reads the committed response — or claims the id itself, if this one rolled back. The
+        response is written into the record in the transaction of the change. (One round trip;
+        it used to be an advisory lock, then a read.)"""
         if not request_id:
             async with self() as uow:
                 return await work(uow)
@@ -151,11 +154,12 @@ class UnitOfWorkFactory:
         schema = self.tables.idempotency.schema
         async with self() as uow:
             conn = await driver_connection(uow.session)
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", request_id)
-            row = await conn.fetchrow(
-                f'SELECT method, response, fingerprint FROM "{schema}".idempotency WHERE request_id = $1',
-                request_id)
-            if row is not None:
+            if not await conn.fetchval(_claim_sql(schema), request_id, method):  # a committed record has it
+                row = await conn.fetchrow(
+                    f'SELECT method, response, fingerprint FROM "{schema}".idempotency WHERE request_id = $1',
+                    request_id)
+                if row is None:  # records are never deleted
+                    raise RuntimeError("the idempotency record of a request id vanished")
                 if row["method"] != method:
                     raise invalid("REQUEST_ID_REUSED", "该 request_id 已用于另一种操作", "request_id")
                 if row["fingerprint"] is not None and fingerprint is not None:
@@ -168,6 +172,15 @@ class UnitOfWorkFactory:
             digest = None if fingerprint is None else await _digest(fingerprint)
             uow._response = (request_id, method, result.SerializeToString(deterministic=True), digest)
             return result
+
+
+@functools.cache
+def _claim_sql(schema: str) -> str:
+    # True when this transaction now holds the request id; NULL when a committed record has it.
+    # The response is filled in by the unit of work's flush (``_flush_sql``) before commit, so no
+    # other transaction ever sees the empty one.
+    return f"""INSERT INTO "{schema}".idempotency (request_id, method, response) VALUES ($1, $2, ''::bytea)
+ON CONFLICT (request_id) DO NOTHING RETURNING true"""
 
 
 async def _digest(fingerprint: Fingerprint) -> bytes:
