@@ -82,6 +82,13 @@ def party(number: str, name: str = "张三", **extra) -> pb.Party:
     return pb.Party(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number, name=name, nationality="CHN", **extra)
 
 
+def archive_volume() -> str:
+    """A volume of a test's own for archive certificate numbers (鄂蒲婚字(1984){volume}第000001号):
+    every test's imports stay in the shared registry, and a number already imported by another test
+    is rightly flagged DUPLICATE_CERTIFICATE."""
+    return f"{_rng.randrange(10**9)}卷"
+
+
 def register_request(man: str | None = None, woman: str | None = None, office: str = "421281",
                      **overrides) -> pb.RegisterMarriageRequest:
     fields = {

@@ -12,6 +12,7 @@ from marriage.imports.records import read_original
 from servicekit.testing.plugin import unique
 
 from tests.marriage.integration.marriage_support import (
+    archive_volume,
     audit_rows,
     outbox_events,
     person_id,
@@ -71,9 +72,10 @@ def proposal(target: pb.Defect, value: str, **extra) -> pb.ProposeCorrectionRequ
 
 
 async def test_second_person_approves_and_the_original_is_kept(marriage, secrets, tmp_path):
+    vol = archive_volume()
     man, woman = person_id("M", dt.date(1958, 3, 1)), person_id("F", dt.date(1960, 5, 2))
     report = await import_rows_(marriage, secrets, tmp_path, [
-        f"鄂蒲婚字(1984)第000001号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(woman)},421281"])
+        f"鄂蒲婚字(1984){vol}第000001号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(woman)},421281"])
     s = stub(marriage)
     bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
     assert (bad.field, bad.row_number, bad.resolved) == ("woman_id", 1, False)
@@ -129,10 +131,11 @@ async def test_second_person_approves_and_the_original_is_kept(marriage, secrets
 
 async def test_a_corrected_date_makes_the_record_and_the_divorce_in_the_archive_ends_it(
         marriage, secrets, tmp_path):
+    vol = archive_volume()
     man, woman = person_id("M", dt.date(1955, 1, 9)), person_id("F", dt.date(1957, 7, 7))
     report = await import_rows_(marriage, secrets, tmp_path, [
-        f"鄂蒲婚字(1985)第000002号,1985-02-30,结婚,王志强,{man},陈桂兰,{woman},421281",
-        f"鄂蒲离字(1990)第000001号,1990-01-01,离婚,王志强,{man},陈桂兰,{woman},421281"])
+        f"鄂蒲婚字(1985){vol}第000002号,1985-02-30,结婚,王志强,{man},陈桂兰,{woman},421281",
+        f"鄂蒲离字(1990){vol}第000001号,1990-01-01,离婚,王志强,{man},陈桂兰,{woman},421281"])
     s = stub(marriage)
     bad = await defect(marriage, secrets, report, "IMPOSSIBLE_DATE")
     assert (bad.field, bad.marriage) == ("register_date", "")  # no record without a real date
@@ -143,7 +146,7 @@ async def test_a_corrected_date_makes_the_record_and_the_divorce_in_the_archive_
     assert approved.marriage.startswith("marriages/")
     record = await record_of(marriage, secrets, approved.marriage)
     assert (record.register_date, record.state, record.end_date, record.end_reference) == (
-        "1985-02-28", pb.MARRIAGE_STATE_DIVORCED, "1990-01-01", "鄂蒲离字(1990)第000001号")
+        "1985-02-28", pb.MARRIAGE_STATE_DIVORCED, "1990-01-01", f"鄂蒲离字(1990){vol}第000001号")
     assert record.historical and list(record.defects) == []
     status = await s.GetMaritalStatus(
         pb.GetMaritalStatusRequest(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man),
@@ -152,9 +155,10 @@ async def test_a_corrected_date_makes_the_record_and_the_divorce_in_the_archive_
 
 
 async def test_rejected_correction_changes_nothing(marriage, secrets, tmp_path):
+    vol = archive_volume()
     man, woman = person_id("M", dt.date(1962, 2, 3)), person_id("F", dt.date(1963, 4, 5))
     report = await import_rows_(marriage, secrets, tmp_path, [
-        f"鄂蒲婚字(1988)第000003号,1988-10-01,结婚,,{man},刘玉兰,{woman},421281"])
+        f"鄂蒲婚字(1988){vol}第000003号,1988-10-01,结婚,,{man},刘玉兰,{woman},421281"])
     s = stub(marriage)
     missing = await defect(marriage, secrets, report, "MISSING_FIELD")
     proposed = await s.ProposeCorrection(proposal(missing, "周德福"), metadata=clerk(secrets, "clerk-a"))
@@ -179,9 +183,10 @@ async def test_rejected_correction_changes_nothing(marriage, secrets, tmp_path):
 
 
 async def test_proposals_that_are_refused(marriage, secrets, tmp_path):
+    vol = archive_volume()
     man, woman = person_id("M", dt.date(1961, 6, 6)), person_id("F", dt.date(1962, 8, 8))
     report = await import_rows_(marriage, secrets, tmp_path, [
-        f"鄂蒲婚字(1986)第000004号,1986-03-01,结婚,赵卫东,{wrong_check(man)},孙冬梅,{woman},421281"])
+        f"鄂蒲婚字(1986){vol}第000004号,1986-03-01,结婚,赵卫东,{wrong_check(man)},孙冬梅,{woman},421281"])
     s = stub(marriage)
     md = clerk(secrets, "clerk-a")
     bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
@@ -210,9 +215,10 @@ async def test_proposals_that_are_refused(marriage, secrets, tmp_path):
 
 
 async def test_another_countys_registrar_neither_sees_nor_corrects_the_import(marriage, secrets, tmp_path):
+    vol = archive_volume()
     man, woman = person_id("M", dt.date(1959, 9, 9)), person_id("F", dt.date(1961, 1, 1))
     path = tmp_path / "archive.csv"
-    path.write_bytes((HEADER + f"鄂蒲婚字(1987)第000005号,1987-05-05,结婚,钱国平,{man},吴秀珍,"
+    path.write_bytes((HEADER + f"鄂蒲婚字(1987){vol}第000005号,1987-05-05,结婚,钱国平,{man},吴秀珍,"
                       f"{wrong_check(woman)},422302\n").encode("gb18030"))
     chibi = secrets.caller_metadata("marriage_registrar", subject="chibi-a", jurisdiction="421281")
     report = await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=chibi)

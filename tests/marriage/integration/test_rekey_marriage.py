@@ -23,7 +23,7 @@ from servicekit.pii import PiiCipher, generate_key
 from servicekit.rekey import rekey
 from servicekit.testing.process import ROOT
 
-from tests.marriage.integration.marriage_support import pages, person_id, register_request, rows, stub
+from tests.marriage.integration.marriage_support import archive_volume, pages, person_id, register_request, rows, stub
 from tests.marriage.integration.test_correction_workflow import defect, import_rows_, proposal, wrong_check
 
 pytestmark = pytest.mark.timeout(300)
@@ -61,6 +61,7 @@ def finished(lines: list[dict]) -> dict[str, dict]:
 
 async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets, infra, start_service,
                                                                tmp_path):
+    vol = archive_volume()
     registrar = secrets.caller_metadata("marriage_registrar", subject="clerk-a")
     s = stub(marriage)
     # Written with version 1: registrations, an archive import, a proposed correction.
@@ -70,7 +71,7 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
     archive = [(man, wrong_check(woman))] + [
         (person_id("M", dt.date(1950, 1, 1)), person_id("F", dt.date(1952, 1, 1))) for _ in range(4)]
     report = await import_rows_(marriage, secrets, tmp_path, [
-        f"鄂蒲婚字(1984)第{i:06d}号,1984-05-01,结婚,张建国,{m},李秀英,{w},421281"
+        f"鄂蒲婚字(1984){vol}第{i:06d}号,1984-05-01,结婚,张建国,{m},李秀英,{w},421281"
         for i, (m, w) in enumerate(archive, start=1)])
     bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
     correction = await s.ProposeCorrection(proposal(bad, woman), metadata=registrar)
