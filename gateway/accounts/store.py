@@ -462,7 +462,8 @@ async def _audit(
     after: Any,
     changed: list[str] | None = None,
 ) -> None:
-    """An append-only audit row; the snapshots never hold a password or secret hash."""
+    """An append-only audit row; the snapshots never hold a password or secret hash. It falls under
+    the account's (or client's) jurisdiction, as the services' rows fall under their record's office."""
     reason = "changed: " + ", ".join(sorted({_column_label(c) for c in changed})) if changed else ""
     await session.execute(
         insert(audit_log).values(
@@ -474,6 +475,7 @@ async def _audit(
             reason=reason,
             before=before,
             after=after,
+            office_code=after["jurisdiction"],
         )
     )
 

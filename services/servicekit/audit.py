@@ -1,6 +1,7 @@
 """Reading the audit trail (design.md §1, §5): who did what to which record, when — one listing over
 the kit's `audit_log`, behind every service's ListAuditRecords. Rows are only ever read here;
-writing is `UnitOfWork.audit`."""
+writing is `UnitOfWork.audit`. A caller reads the rows of the offices within its jurisdiction, as
+it reads their records (servicekit.jurisdiction)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,18 +14,21 @@ from sqlalchemy import Row, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.errors import invalid
+from servicekit.jurisdiction import visible_prefix
 from servicekit.paging import Keyset, Seek
 
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """Exact matches on the set fields; `since` inclusive, `until` exclusive."""
+    """Exact matches on the set fields; `since` inclusive, `until` exclusive; offices under
+    `office_prefix` ("" = every row, those of no office included)."""
 
     resource: str = ""
     actor: str = ""
     action: str = ""
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    office_prefix: str = ""
 
 
 def audit_list(table: Table) -> Keyset:
@@ -39,6 +43,8 @@ async def audit_rows(session: AsyncSession, table: Table, flt: AuditFilter, seek
     for column, value in (("resource", flt.resource), ("actor", flt.actor), ("action", flt.action)):
         if value:
             query = query.where(table.c[column] == value)
+    if flt.office_prefix:
+        query = query.where(table.c.office_code.startswith(flt.office_prefix, autoescape=True))
     if flt.since is not None:
         query = query.where(table.c.at >= flt.since)
     if flt.until is not None:
@@ -51,7 +57,8 @@ def audit_filter(request: pb.ListAuditRecordsRequest) -> AuditFilter:
     until = request.to_time.ToDatetime(dt.timezone.utc) if request.HasField("to_time") else None
     if since is not None and until is not None and since >= until:
         raise invalid("INVALID_TIME_RANGE", "起始时间须早于截止时间", "to_time")
-    return AuditFilter(request.resource.strip(), request.actor.strip(), request.action.strip(), since, until)
+    return AuditFilter(request.resource.strip(), request.actor.strip(), request.action.strip(), since, until,
+                       visible_prefix(request.office_code.strip()))
 
 
 async def list_audit_records(session: AsyncSession, table: Table,
@@ -64,7 +71,7 @@ async def list_audit_records(session: AsyncSession, table: Table,
 
 def audit_record_pb(row: Row) -> pb.AuditRecord:
     record = pb.AuditRecord(id=str(row.id), actor=row.actor, action=row.action, resource=row.resource,
-                            reason=row.reason, request_id=row.request_id)
+                            reason=row.reason, request_id=row.request_id, office_code=row.office_code)
     record.time.FromDatetime(row.at)
     for name in ("before", "after"):
         snapshot = getattr(row, name)

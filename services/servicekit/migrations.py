@@ -3,6 +3,7 @@ migrations, with the version table in the service's own schema."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command, context
@@ -97,3 +98,27 @@ def add_audit_time_index(op: Operations, schema: str) -> None:
 
 def drop_audit_time_index(op: Operations, schema: str) -> None:
     op.execute(f'DROP INDEX IF EXISTS "{schema}".{AUDIT_TIME_INDEX}')
+
+
+def add_audit_office(op: Operations, schema: str, backfill: Sequence[str] = ()) -> None:
+    """The office code on each audit row (servicekit.tables, servicekit.audit). The first migration
+    creates the kit's tables from today's definitions, so a fresh database already has it: IF NOT
+    EXISTS keeps this step right for both.
+
+    ``backfill``: UPDATE statements (``{schema}`` filled in) giving the rows written before their
+    record's office where the record shows it. They run in this migration's transaction with the
+    append-only trigger off — they fill in the column this migration adds and touch nothing a row
+    recorded — and the trigger is on again before the transaction commits. A row no record can be
+    traced to keeps "": the whole bureau's callers read it, no office's."""
+    table = f'"{schema}".audit_log'
+    op.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS office_code text COLLATE \"C\" "
+               "NOT NULL DEFAULT ''")
+    if backfill:
+        op.execute(f"ALTER TABLE {table} DISABLE TRIGGER audit_log_append_only")
+        for statement in backfill:
+            op.execute(statement.format(schema=f'"{schema}"'))
+        op.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_log_append_only")
+
+
+def drop_audit_office(op: Operations, schema: str) -> None:
+    op.execute(f'ALTER TABLE "{schema}".audit_log DROP COLUMN IF EXISTS office_code')

@@ -91,6 +91,9 @@ def _audit_log(md: MetaData) -> Table:
         Column("reason", Text, nullable=False, server_default=""),
         Column("before", JSONB),
         Column("after", JSONB),
+        # The division code of the record's office: the jurisdiction the row is listed under
+        # (servicekit.audit). "" on old rows no record could be traced to: the whole bureau's.
+        Column("office_code", Text(collation="C"), nullable=False, server_default=""),
         Index("ix_audit_log_resource", "resource", "at"),
         # ListAuditRecords pages newest first by (at, id): read backwards, this serves each page
         # with one seek, where a sort of the whole trail was needed before.

@@ -63,13 +63,17 @@ class UnitOfWork:
         })
         return event_id
 
-    def audit(self, action: str, resource: str, *, before: Any = None, after: Any = None, reason: str = "") -> None:
+    def audit(self, action: str, resource: str, *, office_code: str, before: Any = None, after: Any = None,
+              reason: str = "") -> None:
         """Record who did what to which record; before/after are JSON-able snapshots (IDs masked
-        or encrypted by the caller — the audit is read by auditors, not registrars)."""
+        or encrypted by the caller — the audit is read by auditors, not registrars). `office_code`
+        is the division code of the record's office: the row is listed to callers whose
+        jurisdiction covers it (servicekit.audit), as the record is."""
         ctx = context.current()
         self._audits.append({
             "id": uuid7(), "at": self.clock.now(), "actor": ctx.caller.subject, "request_id": ctx.request_id,
             "action": action, "resource": resource, "reason": reason, "before": before, "after": after,
+            "office_code": office_code,
         })
 
     async def flush(self) -> None:
@@ -85,6 +89,7 @@ class UnitOfWork:
             [a["id"] for a in audits], [a["at"] for a in audits], [a["actor"] for a in audits],
             [a["request_id"] for a in audits], [a["action"] for a in audits], [a["resource"] for a in audits],
             [a["reason"] for a in audits], [_json(a["before"]) for a in audits], [_json(a["after"]) for a in audits],
+            [a["office_code"] for a in audits],
             [uuid.UUID(e["id"]) for e in events], [e["subject"] for e in events], [e["event_type"] for e in events],
             [e["payload"] for e in events], [json.dumps(e["headers"]) for e in events],
             outbox_channel(self._tables.outbox.schema), request_id, method, response, fingerprint)
@@ -100,16 +105,16 @@ def _flush_sql(schema: str) -> str:
     # Data-modifying WITH parts run whether or not they are referenced; empty arrays insert nothing.
     return f"""
 WITH audit AS (
-  INSERT INTO "{schema}".audit_log (id, at, actor, request_id, action, resource, reason, before, after)
+  INSERT INTO "{schema}".audit_log (id, at, actor, request_id, action, resource, reason, before, after, office_code)
   SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
-                       $7::text[], $8::jsonb[], $9::jsonb[])),
+                       $7::text[], $8::jsonb[], $9::jsonb[], $10::text[])),
 events AS (
   INSERT INTO "{schema}".outbox (id, subject, event_type, payload, headers)
-  SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::bytea[], $14::jsonb[])),
+  SELECT * FROM unnest($11::uuid[], $12::text[], $13::text[], $14::bytea[], $15::jsonb[])),
 done AS (  -- the row ``_claim_sql`` inserted for this request id, now with its response
-  UPDATE "{schema}".idempotency SET response = $18::bytea, fingerprint = $19::bytea
-  WHERE request_id = $16::text AND method = $17::text)
-SELECT pg_notify($15, '') WHERE cardinality($10::uuid[]) > 0"""
+  UPDATE "{schema}".idempotency SET response = $19::bytea, fingerprint = $20::bytea
+  WHERE request_id = $17::text AND method = $18::text)
+SELECT pg_notify($16, '') WHERE cardinality($11::uuid[]) > 0"""
 
 
 class UnitOfWorkFactory:

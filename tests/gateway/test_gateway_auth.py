@@ -242,13 +242,15 @@ async def test_admin_api(start_gateway) -> None:
         actions = (
             await session.execute(
                 text(
-                    "SELECT action, actor, reason FROM gateway.audit_log WHERE resource = :r ORDER BY at, id"
+                    "SELECT action, actor, reason, office_code FROM gateway.audit_log WHERE resource = :r "
+                    "ORDER BY at, id"
                 ),
                 {"r": f"users/{username}"},
             )
         ).all()
     assert [a.action for a in actions] == ["account.create", "account.update", "account.update"]
     assert actions[1].reason == "changed: roles"
+    assert {a.office_code for a in actions} == {"421281"}  # the account's jurisdiction
 
 
 async def test_admin_unlocks_a_locked_account(start_gateway) -> None:

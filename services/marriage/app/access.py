@@ -42,6 +42,17 @@ async def require_print_jurisdiction(repo: MarriageRepository, record: MarriageR
     await require_record_jurisdiction(repo, record)
 
 
+async def record_office(repo: MarriageRepository, record: MarriageRecord) -> str:
+    """The office whose jurisdiction a record's audit rows fall under: its registry office's, or
+    for an archived (补录) record the jurisdiction of the bureau holding the archive — which acts on
+    it and corrects it, where the office code of its day (422302 蒲圻市) is no current auditor's."""
+    if record.historical:
+        custody = await repo.custody_of(record.id)
+        if custody is not None:
+            return custody
+    return record.marriage.office_code
+
+
 async def visible_marriages(repo: MarriageRepository, flt: MarriageFilter, requested: str) -> MarriageFilter:
     """The filter of a list of records the caller may see, for the office (prefix) it asks for.
 

@@ -66,7 +66,7 @@ async def load_office(repo: AppointmentRepository, code: str) -> OfficeRecord:
 
 
 def _office_changed(uow: UnitOfWork, office: OfficeRecord, action: str, after: dict) -> None:
-    uow.audit(action, f"offices/{office.code}", after=after)
+    uow.audit(action, f"offices/{office.code}", office_code=office.code, after=after)
     uow.emit("office_changed", events_pb2.OfficeChanged(office=office_pb(office)))
 
 
@@ -128,7 +128,7 @@ async def plan_of(repo: AppointmentRepository, office: OfficeRecord, day: dt.dat
 
 
 def _appointment_changed(uow: UnitOfWork, a: AppointmentRecord, action: str) -> None:
-    uow.audit(action, f"appointments/{a.id}", after={
+    uow.audit(action, f"appointments/{a.id}", office_code=a.office_code, after={
         "office_code": a.office_code, "date": a.date.isoformat(), "kind": a.kind, "state": a.state,
         "queue_number": a.queue_number, "contact_name": mask_name(a.contact_name),
         "contact_phone": mask_phone(a.contact_phone)})

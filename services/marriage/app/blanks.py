@@ -63,7 +63,7 @@ async def receive(uow: UnitOfWork, cmd: Receive) -> Received:
                              f"{cmd.kind.label}空白证书 {clashes[0]} 已入库过（本区间共 {len(clashes)} 本重复），整批未入库",
                              serial=clashes[0], count=str(len(clashes)))
     first, last = serials[0], serials[-1]
-    uow.audit("blanks.receive", _resource(cmd.kind, f"{first}-{last}"), after={
+    uow.audit("blanks.receive", _resource(cmd.kind, f"{first}-{last}"), office_code=code, after={
         "office_code": code, "kind": str(cmd.kind), "first_serial": first, "last_serial": last,
         "count": len(serials), "received_on": cmd.received_on.isoformat()})
     uow.emit("certificate_blanks_received", events_pb2.CertificateBlanksReceived(
@@ -85,7 +85,8 @@ async def _locked(repo: BlankRepository, office_raw: str, kind: BlankKind, seria
 
 
 def _changed(uow: UnitOfWork, action: str, before: dict, blank: CertificateBlank, reason: str = "") -> None:
-    uow.audit(action, _resource(blank.kind, blank.serial), before=before, after=_view(blank), reason=reason)
+    uow.audit(action, _resource(blank.kind, blank.serial), office_code=blank.office_code, before=before,
+              after=_view(blank), reason=reason)
     uow.emit("certificate_blank_changed", events_pb2.CertificateBlankChanged(blank=blank_pb(blank)))
 
 

@@ -119,8 +119,9 @@ def _domain(row: Row, cipher: PiiCipher, record: str) -> Correction:
 
 
 def _record(uow: UnitOfWork, correction: Correction, message: pb.Correction, action: str,
-            reason: str) -> None:
-    uow.audit(action, message.name, reason=reason, after={
+            reason: str, custody: str) -> None:
+    """The correction's audit row (under ``custody``, the jurisdiction holding the archive) and event."""
+    uow.audit(action, message.name, office_code=custody, reason=reason, after={
         "state": str(correction.state), "record": message.marriage or correction.record,
         "field": correction.field, "original": message.original_value, "corrected": message.corrected_value,
         "evidence_ref": correction.evidence_ref, "defect": message.defect})
@@ -146,7 +147,7 @@ async def _target(session: AsyncSession, request: pb.Correction) -> tuple[uuid.U
 
 async def propose(uow: UnitOfWork, cipher: PiiCipher, request: pb.Correction) -> pb.Correction:
     import_id, row_number, defect = await _target(uow.session, request)
-    await require_import_jurisdiction(uow.session, import_id)
+    custody = await require_import_jurisdiction(uow.session, import_id)
     field = request.field.strip() or (defect.field if defect is not None else "")
     if field not in FIELDS:
         raise invalid("INVALID_FIELD", f"可更正的字段为：{'、'.join(FIELDS)}", "correction.field")
@@ -169,21 +170,22 @@ async def propose(uow: UnitOfWork, cipher: PiiCipher, request: pb.Correction) ->
         reason=correction.reason, evidence_ref=correction.evidence_ref, state=str(correction.state),
         proposed_by=correction.proposed_by, created_at=uow.clock.now()))
     message = to_pb(correction, kept.marriage_id, defect.id if defect is not None else None)
-    _record(uow, correction, message, "correction.propose", correction.reason)
+    _record(uow, correction, message, "correction.propose", correction.reason, custody)
     return message
 
 
-async def _load(uow: UnitOfWork, cipher: PiiCipher, name: str) -> tuple[Correction, Row]:
+async def _load(uow: UnitOfWork, cipher: PiiCipher, name: str) -> tuple[Correction, Row, str]:
+    """The correction, its row and the jurisdiction holding its archive."""
     row = (await uow.session.execute(
         select(corrections).where(corrections.c.id == _parse_name(name)).with_for_update())).first()
     if row is None:
         raise not_found("CORRECTION_NOT_FOUND", "找不到该更正", correction=name)
-    await require_import_jurisdiction(uow.session, row.import_id)
-    return _domain(row, cipher, row_name(row.import_id, row.row_number)), row
+    custody = await require_import_jurisdiction(uow.session, row.import_id)
+    return _domain(row, cipher, row_name(row.import_id, row.row_number)), row, custody
 
 
 async def approve(uow: UnitOfWork, cipher: PiiCipher, name: str) -> pb.Correction:
-    correction, row = await _load(uow, cipher, name)
+    correction, row, custody = await _load(uow, cipher, name)
     correction.approve(context.current().caller.subject)
     kept = await load_row(uow.session, cipher, row.import_id, row.row_number, for_update=True)
     if getattr(kept.current, correction.field) != correction.original:
@@ -196,22 +198,23 @@ async def approve(uow: UnitOfWork, cipher: PiiCipher, name: str) -> pb.Correctio
         marriage_id=marriage_id))
     await _resolve(uow, kept, corrected, row.id, row.defect_id)
     message = to_pb(correction, marriage_id, row.defect_id)
-    uow.audit("historical_record.correct", message.marriage or kept.name, reason=correction.reason,
+    uow.audit("historical_record.correct", message.marriage or kept.name, office_code=custody,
+              reason=correction.reason,
               before={correction.field: message.original_value},
               after={correction.field: message.corrected_value, "correction": message.name,
                      "evidence_ref": correction.evidence_ref})
-    _record(uow, correction, message, "correction.approve", correction.reason)
+    _record(uow, correction, message, "correction.approve", correction.reason, custody)
     return message
 
 
 async def reject(uow: UnitOfWork, cipher: PiiCipher, name: str, reason: str) -> pb.Correction:
-    correction, row = await _load(uow, cipher, name)
+    correction, row, custody = await _load(uow, cipher, name)
     correction.reject(context.current().caller.subject)
     await uow.session.execute(update(corrections).where(corrections.c.id == row.id).values(
         state=str(correction.state), decided_by=correction.approved_by, decided_at=uow.clock.now(),
         decision_reason=reason.strip()))
     message = to_pb(correction, row.marriage_id, row.defect_id)
-    _record(uow, correction, message, "correction.reject", reason.strip())
+    _record(uow, correction, message, "correction.reject", reason.strip(), custody)
     return message
 
 

@@ -35,7 +35,7 @@ class Case:
 
 def _changed(uow: UnitOfWork, c: Case, action: str) -> None:
     case = c.case
-    uow.audit(action, f"counselingCases/{case.id}", after={
+    uow.audit(action, f"counselingCases/{case.id}", office_code=case.office_code, after={
         "office_code": case.office_code, "received_on": case.received_on.isoformat(),
         "divorce_application": case.divorce_application or "", "sessions": len(case.sessions),
         "outcome": str(case.outcome) if case.outcome else "",

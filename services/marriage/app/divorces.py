@@ -25,7 +25,7 @@ from marriage.adapters.divorces import (
     record_from_row,
 )
 from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
-from marriage.app.access import require_jurisdiction
+from marriage.app.access import record_office, require_jurisdiction
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.records import load
 from marriage.app.messages import application_pb, audit_view, marriage_pb
@@ -59,7 +59,8 @@ def _audit_view(record: ApplicationRecord, today: dt.date) -> dict:
 
 def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date) -> None:
     record = app.record
-    uow.audit(action, f"divorceApplications/{record.id}", before=before, after=_audit_view(record, today))
+    uow.audit(action, f"divorceApplications/{record.id}", office_code=record.application.office_code,
+              before=before, after=_audit_view(record, today))
     shown = application_pb(record, today, app.marriage)
     # The agreement's terms (children, property, debts) stay in the record, read by the registry: the
     # event — the province's change feed — says that a voluntary agreement was made, not what it says.
@@ -146,7 +147,8 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, offi
     await repo.release_current(marriage.id)
     await repo.add_certificate(marriage.id, CertificateKind.DIVORCE.value, number, office, today)
     _changed(uow, app, "divorce.register", before, today)
-    uow.audit("marriage.divorce", f"marriages/{marriage.id}", before=marriage_before, after=audit_view(marriage))
+    uow.audit("marriage.divorce", f"marriages/{marriage.id}", office_code=await record_office(repo, marriage),
+              before=marriage_before, after=audit_view(marriage))
     uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(marriage)))
     return app
 
@@ -159,7 +161,8 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, application_id: 
         raise invalid("PURPOSE_REQUIRED", "须说明打印用途（如打印离婚证）", "purpose")
     app = await _load(uow.session, cipher, application_id)
     app.record.application.require_divorced(uow.clock.today())
-    uow.audit("divorce.print_certificate", f"divorceApplications/{app.record.id}", reason=purpose.strip())
+    uow.audit("divorce.print_certificate", f"divorceApplications/{app.record.id}",
+              office_code=app.record.application.office_code, reason=purpose.strip())
     return app
 
 

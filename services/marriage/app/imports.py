@@ -110,7 +110,9 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
         encoding=parser.encoding, rows_read=counts.rows_read, rows_imported=counts.rows_imported,
         rows_with_defects=counts.rows_with_defects, rows_unreadable=counts.rows_unreadable,
         defect_counts=counts.defects, completed_at=uow.clock.now()))
-    uow.audit("historical_import.complete", report.name, reason="婚姻登记档案补录", after={
+    # Filed under the importer's jurisdiction: the bureau holding the archive, as its corrections are.
+    uow.audit("historical_import.complete", report.name, office_code=caller.jurisdiction,
+              reason="婚姻登记档案补录", after={
         "source_name": first.source_name, "format": fmt, "encoding": parser.encoding,
         "rows_read": counts.rows_read, "rows_imported": counts.rows_imported,
         "rows_with_defects": counts.rows_with_defects, "rows_unreadable": counts.rows_unreadable,
@@ -143,11 +145,14 @@ def visible_imports(prefix: str):  # noqa: ANN201 - a SQL condition
     return select(imports.c.id).where(imports.c.jurisdiction.startswith(prefix, autoescape=True))
 
 
-async def require_import_jurisdiction(session: AsyncSession, import_id: uuid.UUID) -> None:
+async def require_import_jurisdiction(session: AsyncSession, import_id: uuid.UUID) -> str:
+    """Refuse unless the caller may act on the import; returns its jurisdiction (the bureau holding
+    the archive, under which its corrections are audited)."""
     scope = (await session.execute(select(imports.c.jurisdiction).where(imports.c.id == import_id))).scalar()
     if scope is None:
         raise not_found("IMPORT_NOT_FOUND", "找不到该补录批次", name=import_name(import_id))
     require_jurisdiction(scope, IMPORT_LABEL)
+    return scope
 
 
 async def list_defects(session: AsyncSession, request: pb.ListDefectsRequest) -> pb.ListDefectsResponse:

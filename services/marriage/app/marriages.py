@@ -24,7 +24,12 @@ from marriage.adapters.repository import (
     next_serial,
     party_hash,
 )
-from marriage.app.access import require_jurisdiction, require_print_jurisdiction, require_record_jurisdiction
+from marriage.app.access import (
+    record_office,
+    require_jurisdiction,
+    require_print_jurisdiction,
+    require_record_jurisdiction,
+)
 from marriage.app.appointments import serve_appointment
 from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
@@ -123,7 +128,7 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     number = format_certificate_number(CertificateKind.MARRIAGE, office, today.year, serial)
     marriage = Marriage.register(marriage_id, number, office, today, ordered, cmd.declarations, ())
     record = await repo.add(marriage, uow.clock.now())
-    uow.audit("marriage.register", f"marriages/{marriage_id}", after=audit_view(record))
+    uow.audit("marriage.register", f"marriages/{marriage_id}", office_code=office, after=audit_view(record))
     uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=marriage_pb(record)))
     return record
 
@@ -140,7 +145,8 @@ async def _ended(uow: UnitOfWork, repo: MarriageRepository, record: MarriageReco
     application still open on it closed, each change with its audit row and event."""
     await repo.save_state(record, uow.clock.now())
     await repo.release_current(record.id)
-    uow.audit(action, f"marriages/{record.id}", before=before, after=audit_view(record), reason=reason)
+    uow.audit(action, f"marriages/{record.id}", office_code=await record_office(repo, record), before=before,
+              after=audit_view(record), reason=reason)
     uow.emit(*event)
     await close_for_ended_marriage(uow, record)
 
@@ -237,7 +243,8 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
         raise not_of_record(document)
     series = issued.kind if issued is not None else CertificateKind.MARRIAGE.value
     require_printable(series, str(record.marriage.state), document)
-    uow.audit("marriage.print_certificate", f"marriages/{record.id}", after={"document_number": document},
+    uow.audit("marriage.print_certificate", f"marriages/{record.id}",
+              office_code=await record_office(repo, record), after={"document_number": document},
               reason=purpose.strip())
     return record
 
@@ -294,7 +301,8 @@ async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_r
     await repo.save_state(record, uow.clock.now())
     outcome_pb = pb.REISSUE_OUTCOME_CERTIFICATE if decision.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
         else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
-    uow.audit("marriage.reissue", f"marriages/{record.id}", before=before, after={
+    uow.audit("marriage.reissue", f"marriages/{record.id}", office_code=await record_office(repo, record),
+              before=before, after={
         **audit_view(record), "outcome": str(decision.outcome), "document_number": number,
         "decision_reason": decision.reason or ""}, reason=ground.strip())
     uow.emit("certificate_reissued", events_pb2.CertificateReissued(

@@ -8,6 +8,7 @@ from servicekit.uow import UnitOfWork
 
 from marriage.adapters.repository import MarriageRepository, audit_count
 from marriage.app import divorces
+from marriage.app.access import record_office
 from marriage.app.marriages import RECORD_CERTIFICATE_KIND, issued_document
 from marriage.app.records import load
 from marriage.app.messages import DIVORCE_STATE_PB, STATE_PB, iso, marriage_pb
@@ -31,10 +32,10 @@ def _public(parties: list[pb.Party]) -> list[pb.Party]:
                      sex=p.sex) for p in parties]
 
 
-async def _count(uow: UnitOfWork, name: str) -> int:
+async def _count(uow: UnitOfWork, name: str, office: str) -> int:
     """Earlier verifications of the record, plus this one (its audit row is written at commit)."""
     earlier = await audit_count(uow.session, name, VERIFY_ACTION)
-    uow.audit(VERIFY_ACTION, name)
+    uow.audit(VERIFY_ACTION, name, office_code=office)
     return earlier + 1
 
 
@@ -57,7 +58,7 @@ async def verify_marriage(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str,
         name=shown.name, document_number=number, record_kind=kind,
         state=pb.MarriageState.Name(STATE_PB[state]), state_label=MARRIAGE_LABELS[state],
         date=date, parties=_public(list(shown.parties)), office_code=office,
-        verification_count=await _count(uow, shown.name))
+        verification_count=await _count(uow, shown.name, await record_office(repo, record)))
 
 
 async def verify_application(uow: UnitOfWork, cipher: PiiCipher, application_id: str) -> pb.RecordVerification:
@@ -72,4 +73,4 @@ async def verify_application(uow: UnitOfWork, cipher: PiiCipher, application_id:
         record_kind="离婚登记" if divorced else "离婚登记申请",
         state=pb.DivorceState.Name(DIVORCE_STATE_PB[state]), state_label=DIVORCE_LABELS[state],
         date=iso(a.closed_on if divorced else a.accepted_on), parties=_public(list(marriage_pb(app.marriage).parties)),
-        office_code=a.office_code, verification_count=await _count(uow, name))
+        office_code=a.office_code, verification_count=await _count(uow, name, a.office_code))

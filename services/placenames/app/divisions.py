@@ -77,7 +77,8 @@ async def abolish(uow: UnitOfWork, code: str, effective: dt.date, reason: str) -
 
 
 def _record(uow: UnitOfWork, division: Division, change: Change, action: str) -> None:
-    uow.audit(action, f"divisions/{division.code}", reason=change.reason, after={
+    # A division's changes fall under its own code: the jurisdictions over it read them.
+    uow.audit(action, f"divisions/{division.code}", office_code=division.code, reason=change.reason, after={
         "kind": change.kind.value, "effective_date": change.effective_date.isoformat(), "name": change.name,
         "successor_code": change.successor_code})
     uow.emit("division_changed", events_pb2.DivisionChanged(

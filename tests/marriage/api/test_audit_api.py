@@ -43,3 +43,39 @@ async def test_an_auditor_finds_a_registration_and_a_registrar_is_refused(marria
                                               metadata=secrets.caller_metadata(*REGISTRAR))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert reason_of(err.value)
+
+
+async def test_an_auditor_reads_the_trail_of_the_offices_in_its_jurisdiction(marriage, secrets):
+    """Each row carries its record's office; an auditor of one office reads that office's rows, as
+    every other list of the registry is limited (design.md §5)."""
+    here, there = office_code(), office_code()
+    registered = {}
+    for office in (here, there):
+        registered[office] = await stub(marriage).RegisterMarriage(
+            register_request(office=office),
+            metadata=secrets.caller_metadata(*REGISTRAR, subject="registrar-audit"))
+
+    def auditor(jurisdiction: str):
+        return secrets.caller_metadata("auditor", subject="auditor-zhou", jurisdiction=jurisdiction)
+
+    mine = await stub(marriage).ListAuditRecords(
+        audit_pb2.ListAuditRecordsRequest(actor="registrar-audit"), metadata=auditor(here))
+    assert [(r.resource, r.office_code) for r in mine.audit_records] == [(registered[here].name, here)]
+
+    # Another office's record: not in its trail, even asked for by name.
+    theirs = await stub(marriage).ListAuditRecords(
+        audit_pb2.ListAuditRecordsRequest(resource=registered[there].name), metadata=auditor(here))
+    assert list(theirs.audit_records) == []
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).ListAuditRecords(audit_pb2.ListAuditRecordsRequest(office_code=there),
+                                              metadata=auditor(here))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert reason_of(err.value) == "OUT_OF_JURISDICTION"
+
+    # The whole bureau's auditor reads both, and one office's when it asks.
+    both = await stub(marriage).ListAuditRecords(
+        audit_pb2.ListAuditRecordsRequest(actor="registrar-audit"), metadata=auditor(""))
+    assert {r.office_code for r in both.audit_records} == {here, there}
+    one = await stub(marriage).ListAuditRecords(
+        audit_pb2.ListAuditRecordsRequest(actor="registrar-audit", office_code=there), metadata=auditor(""))
+    assert [r.resource for r in one.audit_records] == [registered[there].name]

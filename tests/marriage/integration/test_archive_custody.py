@@ -7,6 +7,7 @@ import datetime as dt
 
 import grpc
 import pytest
+from civic.api.v1 import audit_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.testing.plugin import unique
 
@@ -70,6 +71,20 @@ async def test_the_importing_bureau_acts_on_its_archive_and_others_do_not(marria
     assert (await s.RevokeRegistration(revocation(revoked), metadata=chibi)).state == pb.MARRIAGE_STATE_REVOKED
     died = await s.RecordDeath(death(couples[2][0]), metadata=chibi)
     assert died.marriage.name == widowed and died.marriage.state == pb.MARRIAGE_STATE_ENDED_BY_DEATH
+
+    # Their audit rows, and the import's, fall under the custodian: its auditor reads them (422302
+    # is no current auditor's jurisdiction), 咸安区's does not.
+    def trail(actor: str, jurisdiction: str):
+        return s.ListAuditRecords(audit_pb2.ListAuditRecordsRequest(actor=actor, page_size=500),
+                                  metadata=secrets.caller_metadata("auditor", jurisdiction=jurisdiction))
+
+    changes = (await trail("chibi-a", "421281")).audit_records
+    assert {(r.resource, r.action) for r in changes} >= {
+        (divorced, "marriage.court_divorce"), (revoked, "marriage.revoke"), (widowed, "marriage.end_by_death")}
+    imported = (await trail("archivist", "421281")).audit_records
+    assert {r.action for r in imported} == {"historical_import.complete"}
+    assert {r.office_code for r in [*changes, *imported]} == {"421281"}
+    assert list((await trail("chibi-a", "421202")).audit_records) == []
 
 
 async def test_a_registration_stays_with_its_own_office(marriage, secrets):

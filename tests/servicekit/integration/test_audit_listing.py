@@ -1,5 +1,6 @@
 """servicekit.audit against real PostgreSQL: rows written by the unit of work are listed newest
-first, filtered by record, actor, action and time, page by page, with their snapshots."""
+first, filtered by record, actor, action and time, page by page, with their snapshots — and only
+those of offices within the caller's jurisdiction."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,13 +22,14 @@ from servicekit.uuid7 import uuid7
 pytestmark = pytest.mark.timeout(60)
 
 START = dt.datetime(2024, 3, 1, 2, 0, tzinfo=dt.timezone.utc)
-# (minutes after START, actor, action, resource): written in this order, one transaction each.
+# (minutes after START, actor, action, resource, the record's office): written in this order, one
+# transaction each. things/3 has no office, as rows written before offices were recorded.
 CHANGES = [
-    (0, "clerk-a", "thing.create", "things/1"),
-    (10, "clerk-b", "thing.create", "things/2"),
-    (20, "clerk-a", "thing.rename", "things/1"),
-    (30, "clerk-a", "thing.create", "things/3"),
-    (40, "clerk-b", "thing.rename", "things/1"),
+    (0, "clerk-a", "thing.create", "things/1", "421281"),
+    (10, "clerk-b", "thing.create", "things/2", "421202"),
+    (20, "clerk-a", "thing.rename", "things/1", "421281"),
+    (30, "clerk-a", "thing.create", "things/3", ""),
+    (40, "clerk-b", "thing.rename", "things/1", "421281"),
 ]
 
 
@@ -40,19 +42,23 @@ async def audited(database_with):
         await connection.run_sync(tables.audit_log.metadata.create_all)
     clock = FakeClock(START)
     factory = UnitOfWorkFactory(db, tables, "au", clock)
-    for minutes, actor, action, resource in CHANGES:
+    for minutes, actor, action, resource, office in CHANGES:
         clock.set(START + dt.timedelta(minutes=minutes))
         with context.acting(f"rq-{minutes}", "Test", Caller(actor)):
             async with factory() as uow:
-                uow.audit(action, resource, before={"step": minutes - 1} if minutes else None,
+                uow.audit(action, resource, office_code=office,
+                          before={"step": minutes - 1} if minutes else None,
                           after={"step": minutes, "name": "名称"}, reason=f"理由 {minutes}")
     return db, tables.audit_log
 
 
-async def listed(audited, **fields) -> pb.ListAuditRecordsResponse:
+async def listed(audited, jurisdiction: str = "", **fields) -> pb.ListAuditRecordsResponse:
+    """The listing as an auditor of ``jurisdiction`` ("": the whole bureau) asks for it."""
     db, table = audited
-    async with db.transaction() as session:
-        return await list_audit_records(session, table, pb.ListAuditRecordsRequest(**fields))
+    auditor = Caller("auditor-zhao", frozenset({"auditor"}), jurisdiction=jurisdiction)
+    with context.acting("rq-list", "Test", auditor):
+        async with db.transaction() as session:
+            return await list_audit_records(session, table, pb.ListAuditRecordsRequest(**fields))
 
 
 def minutes_of(response: pb.ListAuditRecordsResponse) -> list[int]:
@@ -72,6 +78,7 @@ async def test_everything_newest_first_with_who_what_when_and_snapshots(audited)
     newest, oldest = response.audit_records[0], response.audit_records[-1]
     assert (newest.actor, newest.action, newest.resource, newest.reason, newest.request_id) == (
         "clerk-b", "thing.rename", "things/1", "理由 40", "rq-40")
+    assert newest.office_code == "421281" and oldest.office_code == "421281"
     assert json_format.MessageToDict(newest.before) == {"step": 39}
     assert json_format.MessageToDict(newest.after) == {"step": 40, "name": "名称"}
     assert not oldest.HasField("before") and oldest.HasField("after")
@@ -87,6 +94,24 @@ async def test_filters_by_record_actor_action_and_time(audited) -> None:
     assert minutes_of(await listed(audited, from_time=at(10), to_time=at(30))) == [20, 10]
     assert minutes_of(await listed(audited, from_time=at(30))) == [40, 30]
     assert minutes_of(await listed(audited, to_time=at(10))) == [0]
+
+
+async def test_a_caller_sees_the_offices_of_its_jurisdiction_only(audited) -> None:
+    # As the other lists: the offices under the caller's division-code prefix.
+    assert minutes_of(await listed(audited, jurisdiction="421281")) == [40, 20, 0]
+    assert minutes_of(await listed(audited, jurisdiction="421202")) == [10]
+    assert minutes_of(await listed(audited, jurisdiction="4212")) == [40, 20, 10, 0]
+    # A row of no office (written before offices were recorded) is the whole bureau's to read.
+    assert minutes_of(await listed(audited, jurisdiction="")) == [40, 30, 20, 10, 0]
+    # office_code narrows the list within the jurisdiction, and is refused outside it.
+    assert minutes_of(await listed(audited, jurisdiction="4212", office_code="421202")) == [10]
+    assert minutes_of(await listed(audited, office_code="421281", actor="clerk-a")) == [20, 0]
+    with pytest.raises(DomainError) as err:
+        await listed(audited, jurisdiction="421281", office_code="421202")
+    assert (err.value.reason, err.value.kind.name) == ("OUT_OF_JURISDICTION", "PERMISSION_DENIED")
+    with pytest.raises(DomainError) as err:
+        await listed(audited, jurisdiction="421281", office_code="4212")  # wider than its own
+    assert err.value.reason == "OUT_OF_JURISDICTION"
 
 
 async def test_pages_cover_the_trail_once_in_order(audited) -> None:

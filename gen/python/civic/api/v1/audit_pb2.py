@@ -27,7 +27,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63ivic/api/v1/audit.proto\x12\x0c\x63ivic.api.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x02\n\x0b\x41uditRecord\x12\x10\n\x02id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x13\n\x05\x61\x63tor\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06\x61\x63tion\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08resource\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06reason\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nrequest_id\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x06\x62\x65\x66ore\x18\x08 \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x03\x12,\n\x05\x61\x66ter\x18\t \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x03\"\xcd\x01\n\x17ListAuditRecordsRequest\x12\x10\n\x08resource\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12-\n\tfrom_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07to_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"e\n\x18ListAuditRecordsResponse\x12\x30\n\raudit_records\x18\x01 \x03(\x0b\x32\x19.civic.api.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x63ivic/api/v1/audit.proto\x12\x0c\x63ivic.api.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xba\x02\n\x0b\x41uditRecord\x12\x10\n\x02id\x18\x01 \x01(\tB\x04\xe2\x41\x01\x03\x12.\n\x04time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x13\n\x05\x61\x63tor\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06\x61\x63tion\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x16\n\x08resource\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06reason\x18\x06 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nrequest_id\x18\x07 \x01(\tB\x04\xe2\x41\x01\x03\x12-\n\x06\x62\x65\x66ore\x18\x08 \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x03\x12,\n\x05\x61\x66ter\x18\t \x01(\x0b\x32\x17.google.protobuf.StructB\x04\xe2\x41\x01\x03\x12\x19\n\x0boffice_code\x18\n \x01(\tB\x04\xe2\x41\x01\x03\"\xe2\x01\n\x17ListAuditRecordsRequest\x12\x10\n\x08resource\x18\x01 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12-\n\tfrom_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07to_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\x12\x13\n\x0boffice_code\x18\x08 \x01(\t\"e\n\x18ListAuditRecordsResponse\x12\x30\n\raudit_records\x18\x01 \x03(\x0b\x32\x19.civic.api.v1.AuditRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,10 +52,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_AUDITRECORD'].fields_by_name['before']._serialized_options = b'\342A\001\003'
   _globals['_AUDITRECORD'].fields_by_name['after']._loaded_options = None
   _globals['_AUDITRECORD'].fields_by_name['after']._serialized_options = b'\342A\001\003'
+  _globals['_AUDITRECORD'].fields_by_name['office_code']._loaded_options = None
+  _globals['_AUDITRECORD'].fields_by_name['office_code']._serialized_options = b'\342A\001\003'
   _globals['_AUDITRECORD']._serialized_start=139
-  _globals['_AUDITRECORD']._serialized_end=426
-  _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=429
-  _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=634
-  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=636
-  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=737
+  _globals['_AUDITRECORD']._serialized_end=453
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_start=456
+  _globals['_LISTAUDITRECORDSREQUEST']._serialized_end=682
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_start=684
+  _globals['_LISTAUDITRECORDSRESPONSE']._serialized_end=785
 # @@protoc_insertion_point(module_scope)

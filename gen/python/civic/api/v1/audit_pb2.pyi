@@ -12,7 +12,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AuditRecord(_message.Message):
-    __slots__ = ("id", "time", "actor", "action", "resource", "reason", "request_id", "before", "after")
+    __slots__ = ("id", "time", "actor", "action", "resource", "reason", "request_id", "before", "after", "office_code")
     ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class AuditRecord(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     BEFORE_FIELD_NUMBER: _ClassVar[int]
     AFTER_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     id: str
     time: _timestamp_pb2.Timestamp
     actor: str
@@ -31,10 +32,11 @@ class AuditRecord(_message.Message):
     request_id: str
     before: _struct_pb2.Struct
     after: _struct_pb2.Struct
-    def __init__(self, id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ..., before: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., after: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    office_code: str
+    def __init__(self, id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., resource: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ..., before: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., after: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., office_code: _Optional[str] = ...) -> None: ...
 
 class ListAuditRecordsRequest(_message.Message):
-    __slots__ = ("resource", "actor", "action", "from_time", "to_time", "page_size", "page_token")
+    __slots__ = ("resource", "actor", "action", "from_time", "to_time", "page_size", "page_token", "office_code")
     RESOURCE_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -42,6 +44,7 @@ class ListAuditRecordsRequest(_message.Message):
     TO_TIME_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     resource: str
     actor: str
     action: str
@@ -49,7 +52,8 @@ class ListAuditRecordsRequest(_message.Message):
     to_time: _timestamp_pb2.Timestamp
     page_size: int
     page_token: str
-    def __init__(self, resource: _Optional[str] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., from_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., to_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    office_code: str
+    def __init__(self, resource: _Optional[str] = ..., actor: _Optional[str] = ..., action: _Optional[str] = ..., from_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., to_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., office_code: _Optional[str] = ...) -> None: ...
 
 class ListAuditRecordsResponse(_message.Message):
     __slots__ = ("audit_records", "next_page_token")
