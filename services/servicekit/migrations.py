@@ -101,9 +101,9 @@ def drop_audit_time_index(op: Operations, schema: str) -> None:
 
 
 def add_audit_office(op: Operations, schema: str, backfill: Sequence[str] = ()) -> None:
-    """The office code on each audit row (servicekit.tables, servicekit.audit). The first migration
-    creates the kit's tables from today's definitions, so a fresh database already has it: IF NOT
-    EXISTS keeps this step right for both.
+    """The office code on each audit row, with the indexes of the 审计 screen's filters
+    (servicekit.tables, servicekit.audit). The first migration creates the kit's tables from today's
+    definitions, so a fresh database already has both: IF NOT EXISTS keeps this step right for both.
 
     ``backfill``: UPDATE statements (``{schema}`` filled in) giving the rows written before their
     record's office where the record shows it. They run in this migration's transaction with the
@@ -118,7 +118,11 @@ def add_audit_office(op: Operations, schema: str, backfill: Sequence[str] = ()) 
         for statement in backfill:
             op.execute(statement.format(schema=f'"{schema}"'))
         op.execute(f"ALTER TABLE {table} ENABLE TRIGGER audit_log_append_only")
+    for index in kit_tables(MetaData(schema=schema)).audit_log.indexes:
+        index.create(op.get_bind(), checkfirst=True)
 
 
 def drop_audit_office(op: Operations, schema: str) -> None:
+    # The office's index goes with its column; (at, id) is the time index's migration's.
+    op.execute(f'DROP INDEX IF EXISTS "{schema}".ix_audit_log_actor_at')
     op.execute(f'ALTER TABLE "{schema}".audit_log DROP COLUMN IF EXISTS office_code')

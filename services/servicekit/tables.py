@@ -93,8 +93,14 @@ def _audit_log(md: MetaData) -> Table:
         Column("after", JSONB),
         # The division code of the record's office: the jurisdiction the row is listed under
         # (servicekit.audit). "" on old rows no record could be traced to: the whole bureau's.
+        # Collation C: a division-code prefix (LIKE '4212%') is a range of this index in any locale.
         Column("office_code", Text(collation="C"), nullable=False, server_default=""),
+        # The 审计 screen's filters, newest first (each index scanned backwards): one record's
+        # history; an office's trail (an auditor's jurisdiction), with or without a time range; one
+        # actor's changes; and the whole bureau's trail by time.
         Index("ix_audit_log_resource", "resource", "at"),
+        Index("ix_audit_log_office_at", "office_code", "at", "id"),
+        Index("ix_audit_log_actor_at", "actor", "at", "id"),
         # ListAuditRecords pages newest first by (at, id): read backwards, this serves each page
         # with one seek, where a sort of the whole trail was needed before.
         Index(AUDIT_TIME_INDEX, "at", "id"),

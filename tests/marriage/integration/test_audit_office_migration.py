@@ -68,5 +68,8 @@ async def test_old_rows_get_the_office_of_their_record(new_database) -> None:
         assert {r["resource"]: r["office_code"] for r in rows} == EXPECTED
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await conn.execute("UPDATE audit_log SET office_code = '420000'")
+        indexes = {r["indexname"] for r in await conn.fetch(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'audit_log'", SCHEMA)}
+        assert {"ix_audit_log_office_at", "ix_audit_log_actor_at", "ix_audit_log_at"} <= indexes
     finally:
         await conn.close()
