@@ -1,15 +1,20 @@
-"""The UI's own catalogue: both languages have every key the templates and scripts use, and every
-live screen of the nav registry has its template and script (no browser, no suite)."""
+"""The UI's own catalogue: both languages have every key the templates and scripts use and words
+for every reason a call can be refused with, and every live screen of the nav registry has its
+template and script (no browser, no suite)."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
+from gateway import problems
 from gateway.ui import nav
 from gateway.ui.i18n import EN, ZH
 from gateway.ui.verification import OUTCOMES
 
-UI = Path(__file__).resolve().parents[2] / "gateway" / "ui"
+ROOT = Path(__file__).resolve().parents[2]
+UI = ROOT / "gateway" / "ui"
+REASON = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,}")
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-zA-Z0-9_.]*[a-zA-Z0-9_])["']""")
 ERROR_KEY = re.compile(r"""["']((?:id|error)\.[a-zA-Z0-9]+)["']""")
 
@@ -45,3 +50,53 @@ def test_no_inline_script_or_style_the_csp_would_block():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r'<script(?![^>]*(\bsrc=|type="application/json"))', text), path
         assert " style=" not in text and "<style" not in text and "javascript:" not in text, path
+
+
+def _reason_parameters(trees: list[ast.Module]) -> dict[str, int]:
+    """Functions (and dataclasses) taking a `reason`, by name → its position: invalid(),
+    precondition(), DomainError, the gateway's Problem, and the helpers that pass one on."""
+    found: dict[str, int] = {}
+    for node in (n for tree in trees for n in ast.walk(tree)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = [a.arg for a in node.args.posonlyargs + node.args.args]
+            names = names[1:] if names[:1] in (["self"], ["cls"]) else names
+        elif isinstance(node, ast.ClassDef):
+            names = [n.target.id for n in node.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+        else:
+            continue
+        if "reason" in names:
+            found[node.name] = names.index("reason")
+    return found
+
+
+def reasons_given() -> set[str]:
+    """Every reason code the services and the gateway refuse a call with, read from the source:
+    an UPPER_SNAKE literal (or a module constant holding one) passed as the `reason` of a call."""
+    sources = [p for d in ("services", "gateway") for p in (ROOT / d).rglob("*.py") if "migrations" not in p.parts]
+    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in sources]
+    takes = _reason_parameters(trees)
+    codes = {reason for reason, _ in (*problems._FALLBACK.values(), problems._INTERNAL)}
+    for tree in trees:
+        constants = {n.targets[0].id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                     and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Constant)}
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            if name not in takes:
+                continue
+            given = call.args[takes[name]:takes[name] + 1] + [k.value for k in call.keywords if k.arg == "reason"]
+            for arg in given:
+                value = arg.value if isinstance(arg, ast.Constant) else \
+                    constants.get(arg.id) if isinstance(arg, ast.Name) else None
+                if isinstance(value, str) and REASON.fullmatch(value):
+                    codes.add(value)
+    return codes
+
+
+def test_every_reason_a_call_is_refused_with_has_words_in_both_languages():
+    """The error summary shows the reason in words with its code beside it (forms.js): a reason
+    the services or the gateway give without a label here would show as the bare code."""
+    given = reasons_given()
+    assert {"PARTY_ALREADY_MARRIED", "INVALID_ID_NUMBER", "OUT_OF_JURISDICTION", "BLANK_NOT_IN_STOCK",
+            "DIVISION_EXISTS", "INVALID_CREDENTIALS", "BACKEND_UNAVAILABLE", "UNDER_LEGAL_AGE"} <= given
+    for messages in (ZH, EN):
+        assert sorted(r for r in given if f"reason.{r}" not in messages) == []

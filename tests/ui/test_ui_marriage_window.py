@@ -80,7 +80,7 @@ def test_book_register_print_then_the_same_person_is_refused_in_chinese(page, su
     summary = page.locator("#register-errors")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("有配偶")
-    expect(summary).to_contain_text("PARTY_ALREADY_MARRIED")
+    expect(summary.locator(".error-title")).to_have_text("依法不予登记：当事人已有配偶 PARTY_ALREADY_MARRIED")
     expect(page.locator("#p0-id-error")).to_contain_text("有配偶")
     expect(summary).to_be_focused()
     shot(page, "06-refused-already-married")

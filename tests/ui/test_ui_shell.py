@@ -126,9 +126,18 @@ def test_a_wrong_password_is_called_a_failed_sign_in_not_an_expired_session(page
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_label("密码").press("Enter")
     summary = page.locator("#signin-errors")
-    expect(summary.locator(".error-title")).to_contain_text("登录失败")
+    # The reason in words after the title, its code beside them; in English under ?lang=en.
+    expect(summary.locator(".error-title")).to_have_text("登录失败：用户名或密码错误 INVALID_CREDENTIALS")
+    expect(summary.locator(".error-title code")).to_have_text("INVALID_CREDENTIALS")
     expect(summary).not_to_contain_text("登录已失效")
     expect(summary).to_contain_text("用户名或密码错误")
+
+    page.goto("/ui/signin?lang=en")  # an unknown name: the demo registrar is not to be locked out
+    page.get_by_label("Username").fill("no-such-clerk")
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_label("Password").press("Enter")
+    expect(page.locator("#signin-errors .error-title")).to_have_text(
+        "Sign-in failed: Wrong user name or password INVALID_CREDENTIALS")
 
 
 def test_a_window_left_until_its_session_ended_offers_to_sign_in_again(page):

@@ -2,7 +2,7 @@
 // problem (detail + violations) mapped onto the fields, and the ID number checked as typed.
 import { ApiError, requestId } from "./api.js";
 import { $, $$, el, today } from "./dom.js";
-import { t } from "./i18n.js";
+import { reasonLabel, t } from "./i18n.js";
 import { checkMarriageParty, normalize, parseResidentId } from "./idcheck.js";
 
 const RESIDENT_ID = "ID_TYPE_RESIDENT_ID";
@@ -28,9 +28,10 @@ export function hideSummary(summary) {
   if (summary) summary.hidden = true;
 }
 
-// items: [{text, input?}] — an item with an input links to it.
-export function showSummary(summary, { title, detail = "", items = [] }) {
-  summary.querySelector(".error-title").textContent = title;
+// items: [{text, input?}] — an item with an input links to it; code: the reason's code, shown
+// beside the title (what the API returns and support asks for).
+export function showSummary(summary, { title, code = "", detail = "", items = [] }) {
+  summary.querySelector(".error-title").replaceChildren(title, ...(code ? [" ", el("code", {}, code)] : []));
   summary.querySelector(".error-detail").textContent = detail;
   summary.querySelector(".error-list").replaceChildren(...items.map(({ text, input }) => el("li", {},
     input ? el("a", { href: `#${input.id}`, onclick: (e) => { e.preventDefault(); input.focus(); } }, text) : text)));
@@ -71,8 +72,11 @@ export function showProblem(summary, error, form = summary.closest("form")) {
   // tab holds none any more): offer to sign in again. The sign-in form's own 401 is a wrong password.
   const expired = error.status === 401 && location.pathname !== "/ui/signin";
   if (expired) detail = `${error.detail} ${t("error.signInAgain")}`;
+  // The reason in words after the title, its code beside them (as the 审计 screen shows actions).
   const title = error.title || t("error.title");
-  showSummary(summary, { title: error.reason ? `${title}（${error.reason}）` : title, detail, items });
+  const words = error.reason ? reasonLabel(error.reason) : "";
+  showSummary(summary, { title: words ? t("error.titleReason", { title, reason: words }) : title, code: error.reason,
+    detail, items });
   if (expired) {
     summary.querySelector(".error-list").append(el("li", {}, el("a", { href: `/ui/signin?next=${encodeURIComponent(location.pathname)}` }, t("signin.title"))));
   }

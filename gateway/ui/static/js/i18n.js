@@ -29,3 +29,8 @@ export function defectLabel(code) {
 export function actionLabel(action) {
   return messages[`action.${action}`] ?? action;
 }
+
+// Reasons a call is refused with (PARTY_ALREADY_MARRIED) → words; "" for one the UI does not know.
+export function reasonLabel(reason) {
+  return messages[`reason.${reason}`] ?? "";
+}
