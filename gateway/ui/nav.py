@@ -48,6 +48,12 @@ def _marriage(key: str, path: str, roles: frozenset[str] = frozenset({REGISTRAR}
     return Screen(f"marriage.{key}", roles, f"/ui/marriage/{path}", f"marriage/{key}.html", **kw)  # type: ignore[arg-type]
 
 
+# 审计: the services' audit trails (ListAuditRecords), read-only. Record pages link to it for these
+# roles (shell.js auditLink), asking for the record's history (?service=…&resource=…).
+AUDIT = Screen("oversight.audit", frozenset({SUPERVISOR, "auditor"}), "/ui/oversight/audit",
+               "oversight/audit.html")
+
+
 def _soon(department: str, *keys: str) -> tuple[Screen, ...]:
     roles = frozenset({f"{department}_officer"})
     return tuple(Screen(f"{department}.{key}", roles) for key in keys)
@@ -79,8 +85,7 @@ DEPARTMENTS: list[Department] = [
     Department("rescue", frozenset({"rescue_officer"}),
                _soon("rescue", "intake", "stays", "tracing", "closing")),
     Department("oversight", frozenset({SUPERVISOR, "auditor"}), (
-        # 审计: the services' audit trails (ListAuditRecords), read-only.
-        Screen("oversight.audit", frozenset({SUPERVISOR, "auditor"}), "/ui/oversight/audit", "oversight/audit.html"),
+        AUDIT,
         Screen("oversight.reports", frozenset({SUPERVISOR})),
     )),
     Department("accounts", frozenset({"admin"}), (

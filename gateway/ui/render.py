@@ -29,7 +29,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     lang = i18n.language_of(request)
     page = _env.get_template(template).render(
         t=i18n.Translator(lang), lang=lang, messages=i18n.MESSAGES[lang], switch=_switch_links(request, lang),
-        departments=nav.DEPARTMENTS, path=request.url.path, **context)
+        departments=nav.DEPARTMENTS, audit=nav.AUDIT, path=request.url.path, **context)
     response = HTMLResponse(page, status_code=status)
     if i18n.chosen_in_query(request):
         response.set_cookie(i18n.COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE_S, path="/", samesite="lax")

@@ -1,15 +1,31 @@
 """The audit trail (审计) in the browser: an auditor pastes a record's name and finds its history —
-who registered it, when, and what the record held (ID numbers masked)."""
+who registered it, when, and what the record held (ID numbers masked) — or follows a record page's
+查看审计记录 link, which only those who read the trail see."""
 from __future__ import annotations
 
+import random
 import re
+import string
 from pathlib import Path
 
+import httpx
 from gateway.ui.i18n.en import EN
 from gateway.ui.i18n.zh import ZH
 from playwright.sync_api import expect
 
-from tests.ui.support import Couple, api_token, register_via_api, shot, sign_in
+from tests.ui.support import (
+    OFFICE,
+    Couple,
+    api_token,
+    apply_divorce_via_api,
+    register_via_api,
+    shot,
+    sign_in,
+    sign_out,
+    today,
+)
+
+TRAIL_LINK = "查看审计记录"
 
 # An action code as the services pass it: first string literal of an audit call or of the helpers
 # that make one (`_changed`, `_apply_change`, `_ended`, `_record`), or a module's `*_ACTION` constant.
@@ -66,6 +82,70 @@ def test_more_continues_the_list_on_the_screen(page, suite):
     page.get_by_role("button", name="显示更多").click()
     expect(rows).to_have_count(100)
     expect(page.locator("#audit-table > tbody > tr", has_text="division.create")).to_have_count(100)
+
+
+def follow_trail_link(page, link) -> None:
+    """Open a record's history from its page: the 审计 screen, asked for that record."""
+    link.click()
+    page.wait_for_url(re.compile(r"/ui/oversight/audit\?"))
+
+
+def test_a_records_page_links_its_history_for_those_who_read_the_trail(page, suite):
+    couple = Couple.new()
+    token = api_token(suite.url, "marriage_registrar")
+    marriage = register_via_api(suite.url, token, couple)
+    application = apply_divorce_via_api(suite.url, token, marriage)
+    detail = f"/ui/marriage/divorces/{application['name'].split('/')[1]}"
+
+    # A registrar works on the application; the audit trail is not theirs to read: no link.
+    sign_in(page, "marriage_registrar")
+    page.goto(detail)
+    expect(page.locator("#application")).to_contain_text(application["receiptNumber"])
+    expect(page.get_by_role("link", name=TRAIL_LINK)).to_have_count(0)
+    sign_out(page)
+
+    sign_in(page, "supervisor")
+    page.goto(detail)
+    expect(page.locator("#application")).to_contain_text(application["receiptNumber"])
+    shot(page, "41-divorce-application-trail-link")
+    follow_trail_link(page, page.get_by_role("link", name=TRAIL_LINK))
+    expect(page.get_by_label("记录", exact=True)).to_have_value(application["name"])
+    rows = page.locator("#audit-table > tbody > tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("> td").nth(2)).to_have_text("受理离婚登记申请 divorce.apply")
+
+    # The marriage itself, from the status look-up's list of records.
+    page.goto("/ui/marriage/status")
+    page.get_by_label("证件号码").fill(couple.man_id)
+    page.get_by_label("证件号码").press("Enter")
+    found = page.locator("#status-table tr", has_text=marriage["certificateNumber"])
+    follow_trail_link(page, found.get_by_role("link", name=TRAIL_LINK))
+    expect(page.get_by_label("记录", exact=True)).to_have_value(marriage["name"])
+    expect(page.locator("#audit-table > tbody > tr", has_text="marriage.register")).to_have_count(1)
+
+
+def test_an_auditor_follows_a_voided_blank_to_its_history(page, suite):
+    letters = "".join(random.choices(string.ascii_uppercase, k=4))  # serials no earlier run received
+    headers = {"Authorization": f"Bearer {api_token(suite.url, 'marriage_registrar')}"}
+    blank = {"officeCode": OFFICE, "kind": "CERTIFICATE_BLANK_KIND_MARRIAGE"}
+    for call, body in ((":receive", {"firstSerial": f"{letters}000001", "lastSerial": f"{letters}000002",
+                                     "receivedDate": today().isoformat()}),
+                       (":void", {"serial": f"{letters}000002", "reason": "污损"})):
+        resp = httpx.post(f"{suite.url}/v1/certificateBlanks{call}", headers=headers, json={**blank, **body},
+                          timeout=10)
+        assert resp.status_code == 200, resp.text
+
+    sign_in(page, "auditor")
+    page.goto("/ui/marriage/blanks")
+    page.locator("#list-state").select_option(label="已作废")
+    page.get_by_role("button", name="显示").click()
+    voided = page.locator("#list-table tr", has_text=f"{letters}000002")
+    follow_trail_link(page, voided.get_by_role("link", name=TRAIL_LINK))
+    expect(page.get_by_label("记录", exact=True)).to_have_value(f"certificateBlanks/MARRIAGE/{letters}000002")
+    row = page.locator("#audit-table > tbody > tr")
+    expect(row).to_have_count(1)
+    expect(row.first).to_contain_text("空白证书作废 blanks.void")
+    expect(row.first).to_contain_text("污损")
 
 
 def test_every_action_the_services_audit_has_words_in_both_languages():

@@ -473,6 +473,7 @@ EN: dict[str, str] = {
     "audit.field": "Item",
     "audit.before": "Before",
     "audit.after": "After",
+    "audit.view": "View audit trail",
     "audit.more": "Show more",
     "action.appointment.book": "Appointment booked",
     "action.appointment.cancel": "Appointment cancelled",

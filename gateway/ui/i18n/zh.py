@@ -491,6 +491,7 @@ ZH: dict[str, str] = {
     "audit.before": "变更前",
     "audit.after": "变更后",
     "audit.more": "显示更多",
+    "audit.view": "查看审计记录",
     "action.appointment.book": "预约登记",
     "action.appointment.cancel": "取消预约",
     "action.appointment.serve": "预约到场办理",

@@ -3,16 +3,19 @@ import { post } from "./api.js";
 import { el, partiesText } from "./dom.js";
 import { label, t } from "./i18n.js";
 import { normalize } from "./idcheck.js";
+import { auditLink } from "./shell.js";
 
 export async function maritalStatus(idType, idNumber) {
   return post("/v1/maritalStatus:lookup", { idType, idNumber: normalize(idNumber) });
 }
 
 export function marriageCard(marriage) {
+  const trail = auditLink(marriage.name);
   return el("dl", { class: "record" },
     el("dt", {}, t("col.certificate")), el("dd", {}, marriage.certificateNumber),
     el("dt", {}, t("col.parties")), el("dd", {}, partiesText(marriage.parties)),
     el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
     el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)),
-    marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null);
+    marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null,
+    trail ? [el("dt", {}, t("screen.oversight.audit")), el("dd", {}, trail)] : null);
 }

@@ -3,7 +3,7 @@ import { voidBlank } from "../blanks.js";
 import { $, el, fillTable, row, today } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { label, t } from "../i18n.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const PAGE = 100;
 const session = start();
@@ -27,8 +27,14 @@ function voidButton(b) {
   } }, t("blank.voidThis", { serial: b.serial }));
 }
 
+// A used or voided blank's history (its receipt is on the row of the range it came in with).
+function trailOf(b) {
+  if (b.state === "CERTIFICATE_BLANK_STATE_IN_STOCK") return "";
+  return auditLink(`certificateBlanks/${b.kind.replace("CERTIFICATE_BLANK_KIND_", "")}/${b.serial}`);
+}
+
 function blankRow(b) {
-  const actions = el("td", {}, voidButton(b));
+  const actions = el("td", {}, voidButton(b), trailOf(b));
   const r = row(label(b.kind), b.serial, label(b.state), b.documentNumber, b.receivedDate, b.usedDate, b.voidedDate,
     b.voidReason);
   r.append(actions);

@@ -2,7 +2,7 @@ import { get, post, requestId } from "../api.js";
 import { $, el, fillTable, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { fieldLabel, label, t } from "../i18n.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const session = start();
 const rejectForm = $("#reject-form");
@@ -10,10 +10,11 @@ let rejecting = null;
 
 function actions(c) {
   // Another member of staff decides (the service refuses the proposer: SAME_PERSON_APPROVAL).
-  if (c.state !== "CORRECTION_STATE_PROPOSED" || c.proposedBy === session.subject) return "";
-  return el("span", { class: "row-actions" },
+  const decides = c.state === "CORRECTION_STATE_PROPOSED" && c.proposedBy !== session.subject;
+  return el("span", { class: "row-actions" }, decides ? [
     el("button", { type: "button", onclick: () => approve(c) }, t("corr.approveRow", { field: fieldLabel(c.field) })), " ",
-    el("button", { type: "button", onclick: () => startReject(c) }, t("corr.rejectRow", { field: fieldLabel(c.field) })));
+    el("button", { type: "button", onclick: () => startReject(c) }, t("corr.rejectRow", { field: fieldLabel(c.field) })), " ",
+  ] : null, auditLink(c.name));
 }
 
 // The record each correction is about, as staff know it: certificate number and parties.

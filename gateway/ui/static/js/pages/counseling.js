@@ -2,7 +2,7 @@ import { get, post } from "../api.js";
 import { $, el, fillTable, row, today } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { label, t } from "../i18n.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const session = start();
 const openForm = $("#open-form");
@@ -15,7 +15,7 @@ function caseText(c) {
 
 async function cases() {
   const found = await get("/v1/counselingCases", { officeCode: session.officeCode, openOnly: $("#cases-open").checked, pageSize: 200 });
-  fillTable($("#cases-table"), found.cases.map((c) => row(c.receivedDate, c.topic, String(c.sessions.length),
+  fillTable($("#cases-table"), found.cases.map((c) => row(c.receivedDate, [c.topic, " ", auditLink(c.name)], String(c.sessions.length),
     label(c.outcome) || t("cns.inProgress"), c.closeDate)), t("dash.none"));
   const open = found.cases.filter((c) => !c.closeDate);
   for (const select of [$("#session-case"), $("#close-case")]) {

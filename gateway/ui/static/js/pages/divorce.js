@@ -3,7 +3,7 @@ import { $, definitions, pageParams, partiesText } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { normalize } from "../idcheck.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const RECEIPT_ROLES = ["marriage_registrar", "supervisor"];
 
@@ -50,5 +50,6 @@ if (session) {
     $("#divorce-result").textContent = t("div.divorced", { number: a.certificateNumber });
     $("#print-certificate").focus();
   });
+  $("#trail").replaceChildren(auditLink(name));
   load().catch((error) => showProblem($("#load-errors"), error, null));
 }

@@ -2,7 +2,7 @@ import { call, get, post } from "../api.js";
 import { $, definitions, el, fillTable, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { defectLabel, fieldLabel, t } from "../i18n.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const FORMATS = { csv: "IMPORT_FORMAT_CSV", txt: "IMPORT_FORMAT_CSV", xlsx: "IMPORT_FORMAT_XLSX", jsonl: "IMPORT_FORMAT_JSONL", ndjson: "IMPORT_FORMAT_JSONL" };
 const session = start();
@@ -26,7 +26,9 @@ function propose(defect) {
 async function defects(importName) {
   const found = await get("/v1/defects", { import: importName, pageSize: 200 });
   fillTable($("#defects-table"), found.defects.map((d) => row(String(d.rowNumber), defectLabel(d.code), fieldLabel(d.field), d.message,
-    d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "")), t("imp.noDefects"));
+    el("span", { class: "row-actions" },
+      d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "",
+      " ", auditLink(d.marriage)))), t("imp.noDefects"));
 }
 
 async function upload() {

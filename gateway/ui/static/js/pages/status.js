@@ -3,7 +3,7 @@ import { $, el, fillTable, idOf, partiesText, row } from "../dom.js";
 import { onSubmit, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { maritalStatus } from "../lookup.js";
-import { start } from "../shell.js";
+import { auditLink, start } from "../shell.js";
 
 const session = start();
 
@@ -12,9 +12,11 @@ function showRecords(table, records, empty) {
   // Only registrars print (the print call shows the numbers in full and is theirs alone), and only a
   // marriage still registered: a dissolved one is certified by a record certificate (补领), not a 结婚证.
   const prints = session.roles.includes("marriage_registrar");
+  const actions = (m) => el("span", { class: "row-actions" },
+    prints && m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "",
+    " ", auditLink(m.name));
   fillTable(table, records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
-    prints && m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "")),
-  empty);
+    actions(m))), empty);
   table.hidden = false;
 }
 
