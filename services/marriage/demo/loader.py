@@ -10,6 +10,11 @@ and the two cores are both busy. The registry's year being one transaction also 
 service's lapse sweep (on the real date, years later) from closing its applications while the load
 is still in their cooling-off. Before a part commits it checks its figures of GetStatistics against
 the report, and refuses to keep a year that does not reproduce them.
+
+Last, the office's blank certificates (空白证书): a range of each kind received into stock on the
+first working day after the year, as a registrar receives them — the account of blanks begins
+there, so the year's certificates, printed before, used none of them. Its own marker, too: a
+registry whose year was loaded before the blanks were seeded gets them on its next start.
 """
 from __future__ import annotations
 
@@ -34,7 +39,8 @@ from servicekit.uow import UnitOfWork, UnitOfWorkFactory
 from marriage.adapters.appointments import AppointmentRepository, SpecialDateRecord
 from marriage.adapters.repository import MARRIAGE_LIST, MarriageFilter, MarriageRepository
 from marriage.adapters.tables import kit
-from marriage.app import appointments, corrections, counseling, divorces, imports, marriages
+from marriage.app import appointments, blanks, corrections, counseling, divorces, imports, marriages
+from marriage.app.messages import blank_stock_pb
 from marriage.app.statistics import statistics
 from marriage.demo.archive import Archive, Fix
 from marriage.demo.offices import CHIBI, DemoOffice
@@ -58,6 +64,7 @@ from marriage.domain.eligibility import Declarations
 from marriage.domain.parties import IdType
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Message)
 MARKER_METHOD = "LoadDemoYear"
 CHUNK = 1 << 20  # the archive file is streamed in chunks, as ImportHistoricalRecords receives it
 ROLES = ("marriage_registrar", "marriage_counselor", "supervisor")  # the demo logins' names and roles
@@ -66,7 +73,7 @@ USUAL_HOURS = (dt.time(8, 30), dt.time(17, 0))
 YEAR_FROM, YEAR_TO = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 # The parts of the load, each one transaction with its own marker; the archive goes first, the
 # other two run side by side (they touch different records), each on its own clock.
-ARCHIVE, CORRECTIONS, REGISTRY = "archive", "corrections", "registry"
+ARCHIVE, CORRECTIONS, REGISTRY, BLANKS = "archive", "corrections", "registry", "blanks"
 PART_OF = {Kind.IMPORT: ARCHIVE, Kind.PROPOSE: CORRECTIONS, Kind.APPROVE: CORRECTIONS}
 CHECKED = {CORRECTIONS: ("corrections_approved",)}  # the report's figures each part must reproduce
 
@@ -99,6 +106,7 @@ async def load_demo_year(db: Database, cipher: PiiCipher, office: DemoOffice = C
             parts.create_task(loader.part(CORRECTIONS))
     except ExceptionGroup as failed:
         raise failed.exceptions[0] from None
+    await loader.blank_stock()
     figures = await loader.figures()
     _check(figures, REPORT_2023.as_dict())
     return DemoResult(loader.loaded, figures, time.perf_counter() - started)
@@ -134,22 +142,46 @@ class DemoLoader:
         self._planning = asyncio.Lock()
         self.hours: OfficeHours | None = None
 
-    async def part(self, name: str) -> None:
-        """Carry out the plan's steps of one part in one unit of work, once (its marker)."""
+    async def _once(self, name: str, response: type[M],
+                    work: Callable[[UnitOfWork, FakeClock], Awaitable[M]]) -> M:
+        """Run ``work`` in one unit of work on a clock of its own, once: the part's marker is the
+        idempotency record of its fixed request id (a second load returns the first result)."""
         clock = FakeClock()
 
-        async def work(uow: UnitOfWork) -> Message:
+        async def first_time(uow: UnitOfWork) -> M:
             self.loaded = True
+            return await work(uow, clock)
+
+        with self._acting(marker(self.office.code, name)):
+            return await UnitOfWorkFactory(self.db, kit, "marriage", clock).idempotent(
+                MARKER_METHOD, marker(self.office.code, name), response, first_time)
+
+    async def part(self, name: str) -> None:
+        """Carry out the plan's steps of one part in one unit of work, once (its marker)."""
+        async def work(uow: UnitOfWork, clock: FakeClock) -> Message:
             plan = await self._planned(uow, clock)
             steps = [step for step in plan.steps if PART_OF.get(step.kind, REGISTRY) == name]
             return await PartRunner(self, uow, clock, plan).run(name, steps)
 
         response = pb.ImportReport if name == ARCHIVE else pb.Statistics
-        with self._acting(marker(self.office.code, name)):
-            done = await UnitOfWorkFactory(self.db, kit, "marriage", clock).idempotent(
-                MARKER_METHOD, marker(self.office.code, name), response, work)
+        done = await self._once(name, response, work)
         if isinstance(done, pb.ImportReport):
             self.import_name = done.name  # the corrections part works on this import's defects
+
+    async def blank_stock(self) -> None:
+        """The office's blanks received into stock on the first working day after the year, once."""
+        async def work(uow: UnitOfWork, clock: FakeClock) -> pb.ListCertificateBlanksResponse:
+            received = self.cal.roll_to_working_day(YEAR_TO + dt.timedelta(days=1))
+            clock.set(dt.datetime.combine(received, dt.time(9, 0), BUREAU_TZ))
+            stock = []
+            for kind, first, last in self.office.blank_ranges():
+                with self._acting(f"demo-{self.office.code}-blanks-{kind.lower()}", "marriage_registrar"):
+                    done = await blanks.receive(uow, blanks.Receive(self.office.code, kind, first, last,
+                                                                    received))
+                stock.append(blank_stock_pb(kind, done.stock[kind]))
+            return pb.ListCertificateBlanksResponse(stock=stock)
+
+        await self._once(BLANKS, pb.ListCertificateBlanksResponse, work)
 
     async def _planned(self, uow: UnitOfWork, clock: FakeClock) -> YearPlan:
         """The plan, made once (by the first part that runs) for the office's opening hours."""

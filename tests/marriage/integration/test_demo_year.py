@@ -1,7 +1,7 @@
 """The demo year reproduces the Chibi bureau's 2023 report: loaded into the test database for a
 fresh office code (the demo takes the office as a parameter, so 421281's records of other tests
-stay apart), GetStatistics over gRPC gives every figure of the report, and a second load adds
-nothing."""
+stay apart), GetStatistics over gRPC gives every figure of the report, the office holds its stock
+of blank certificates (空白证书), and a second load adds nothing."""
 from __future__ import annotations
 
 import re
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.bootstrap import MIGRATIONS, build_spec
-from marriage.demo import REPORT_2023, DemoOffice, load_demo_year
+from marriage.demo import DEMO_BLANKS, REPORT_2023, DemoOffice, load_demo_year
+from marriage.domain.blanks import BlankKind
 from marriage.settings import MarriageSettings
 from pydantic import ValidationError
 
@@ -37,6 +38,7 @@ COUNTED = {
     "counseling_cases": "SELECT count(*) FROM counseling_cases WHERE office_code = :o",
     "certificates": "SELECT count(*) FROM certificates WHERE office_code = :o",
     "appointments": "SELECT count(*) FROM appointments WHERE office_code = :o",
+    "certificate_blanks": "SELECT count(*) FROM certificate_blanks WHERE office_code = :o",
     "corrections": "SELECT count(*) FROM corrections c JOIN marriages m ON m.id = c.marriage_id "
                    "WHERE m.office_code = :o",
     "audit_rows": "SELECT count(*) FROM audit_log WHERE request_id LIKE 'demo-' || :o || '-%'",
@@ -80,6 +82,24 @@ async def divorces_were_applied_for_in_time(service, office: str) -> None:
     assert shortest >= 31 and married_before_the_year and within_periods
 
 
+async def the_office_holds_its_blanks(service, secrets, office: DemoOffice) -> None:
+    """The 空白证书 account is not empty on first start: a range of each kind received into stock on
+    the first working day after the year (whose certificates were printed before the account began),
+    with its audit rows — as a registrar receives them."""
+    listed = await stub(service).ListCertificateBlanks(
+        pb.ListCertificateBlanksRequest(office_code=office.code, page_size=1),
+        metadata=secrets.caller_metadata("auditor", jurisdiction=office.code))
+    assert {(s.kind, s.in_stock, s.used, s.voided) for s in listed.stock} == {
+        (pb.CERTIFICATE_BLANK_KIND_MARRIAGE, DEMO_BLANKS[BlankKind.MARRIAGE], 0, 0),
+        (pb.CERTIFICATE_BLANK_KIND_DIVORCE, DEMO_BLANKS[BlankKind.DIVORCE], 0, 0)}
+    (first,) = listed.blanks
+    assert first.received_date == "2024-01-02" and first.serial.startswith(office.code)
+    receipts = await rows(service, "SELECT actor, office_code, after->>'count' FROM audit_log "
+                                   "WHERE action = 'blanks.receive' AND office_code = :o", o=office.code)
+    assert sorted(receipts) == sorted(
+        ("marriage_registrar", office.code, str(n)) for n in DEMO_BLANKS.values())
+
+
 async def test_the_demo_year_reproduces_the_report_and_loads_once(start_service, fake_clock, secrets):
     expected = report_figures()
     assert expected == REPORT_2023.as_dict()
@@ -101,6 +121,8 @@ async def test_the_demo_year_reproduces_the_report_and_loads_once(start_service,
     assert figures.divorce_deemed_withdrawn > 0
     assert figures.divorce_applications > figures.divorces_registered
     await divorces_were_applied_for_in_time(service, office.code)
+
+    await the_office_holds_its_blanks(service, secrets, office)
 
     before = await counts(service, office.code)
     assert before["marriages"] > expected["marriages_registered"] and before["audit_rows"] > 0
