@@ -4,8 +4,11 @@ as an older release left it, for the tests of a migration's backfill."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -38,18 +41,23 @@ async def schema_differences(database_url: str, migrations_dir: Path, schema: st
         await engine.dispose()
 
 
-async def migrated_back_to(migrations_dir: Path, database_url: str, schema: str, revision: str) -> None:
-    """A fresh database's schema as an older release left it: every migration, then down to
-    ``revision`` — for a test of what a later migration does to the rows that release wrote. (The
-    first migration creates the kit's tables as the code defines them today; the later ones'
-    downgrades take off what they added.)"""
-    def run() -> None:
+@asynccontextmanager
+async def migrated_over(migrations_dir: Path, database_url: str, schema: str, revision: str,
+                        written: Callable[[asyncpg.Connection], Awaitable[object]],
+                        ) -> AsyncIterator[asyncpg.Connection]:
+    """A fresh database as the release at ``revision`` left it, holding what ``written`` wrote
+    there, then migrated to the head: a connection on it (search path: the schema), for a test of
+    what the later migrations did to that release's rows. (The first migration creates the kit's
+    tables as the code defines them today; the later ones' downgrades take off what they added.)"""
+    def back() -> None:
         migrations.upgrade(migrations_dir, database_url, schema)
         command.downgrade(migrations.alembic_config(migrations_dir, database_url, schema), revision)
 
-    await asyncio.to_thread(run)
-
-
-async def migrated(migrations_dir: Path, database_url: str, schema: str) -> None:
-    """Every migration on a test database (not the run's shared one: see plugin.migrate)."""
-    await asyncio.to_thread(migrations.upgrade, migrations_dir, database_url, schema)
+    await asyncio.to_thread(back)
+    conn = await asyncpg.connect(database_url, server_settings={"search_path": schema})
+    try:
+        await written(conn)
+        await asyncio.to_thread(migrations.upgrade, migrations_dir, database_url, schema)
+        yield conn
+    finally:
+        await conn.close()

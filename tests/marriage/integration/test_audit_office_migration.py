@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 from marriage.adapters.tables import SCHEMA
 from marriage.bootstrap import MIGRATIONS
-from servicekit.testing.schema import migrated, migrated_back_to
+from servicekit.testing.schema import migrated_over
 
 I, ROW_MARRIAGE, MARRIAGE, APPLICATION, CASE, APPOINTMENT, CORRECTION = (uuid.uuid4() for _ in range(7))
 RECORDS = f"""
@@ -21,7 +21,8 @@ VALUES ('{ROW_MARRIAGE}', '蒲字第1号', '422302', '1990-05-01', 'REGISTERED',
        ('{MARRIAGE}', 'J420102-2023-000001', '420102', '2023-05-01', 'REGISTERED', false, NULL);
 INSERT INTO divorce_applications (id, marriage_id, office_code, receipt_number, accepted_on, cooling_off_end,
                                   issue_deadline)
-VALUES ('{APPLICATION}', '{MARRIAGE}', '420111', 'LS420111-2024-000001', '2024-01-02', '2024-02-01', '2024-03-02');
+VALUES ('{APPLICATION}', '{MARRIAGE}', '420111', 'LS420111-2024-000001', '2024-01-02', '2024-02-01',
+        '2024-03-02');
 INSERT INTO counseling_cases (id, office_code, received_on) VALUES ('{CASE}', '420106', '2024-01-02');
 INSERT INTO appointments (id, office_code, date, kind, state, queue_number)
 VALUES ('{APPOINTMENT}', '420115', '2024-01-03', 'MARRIAGE', 'BOOKED', 1);
@@ -48,28 +49,23 @@ EXPECTED = {
 }
 
 
+async def records_and_trail_of_0008(conn: asyncpg.Connection) -> None:
+    columns = await conn.fetch("SELECT attname FROM pg_attribute WHERE attrelid = 'audit_log'::regclass")
+    assert "office_code" not in {c["attname"] for c in columns}
+    await conn.execute(RECORDS)
+    await conn.executemany(
+        "INSERT INTO audit_log (id, actor, request_id, action, resource, after) "
+        "VALUES (gen_random_uuid(), 'registrar', 'rq-old', 'thing.change', $1, $2::jsonb)",
+        [(resource, f'{{"office_code": "{office}"}}' if resource.startswith("certificateBlanks/") else None)
+         for resource, office in EXPECTED.items()])
+
+
 async def test_old_rows_get_the_office_of_their_record(new_database) -> None:
     url = await new_database()
-    await migrated_back_to(MIGRATIONS, url, SCHEMA, "0008")
-    conn = await asyncpg.connect(url, server_settings={"search_path": SCHEMA})
-    try:
-        assert "office_code" not in {r["attname"] for r in await conn.fetch(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'audit_log'::regclass")}
-        await conn.execute(RECORDS)
-        await conn.executemany(
-            "INSERT INTO audit_log (id, actor, request_id, action, resource, after) "
-            "VALUES (gen_random_uuid(), 'registrar', 'rq-old', 'thing.change', $1, $2::jsonb)",
-            [(resource, f'{{"office_code": "{office}"}}' if resource.startswith("certificateBlanks/") else None)
-             for resource, office in EXPECTED.items()])
-
-        await migrated(MIGRATIONS, url, SCHEMA)
-
-        rows = await conn.fetch("SELECT resource, office_code FROM audit_log")
-        assert {r["resource"]: r["office_code"] for r in rows} == EXPECTED
+    async with migrated_over(MIGRATIONS, url, SCHEMA, "0008", records_and_trail_of_0008) as conn:
+        assert dict(await conn.fetch("SELECT resource, office_code FROM audit_log")) == EXPECTED
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await conn.execute("UPDATE audit_log SET office_code = '420000'")
         indexes = {r["indexname"] for r in await conn.fetch(
             "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'audit_log'", SCHEMA)}
-        assert {"ix_audit_log_office_at", "ix_audit_log_actor_at", "ix_audit_log_at"} <= indexes
-    finally:
-        await conn.close()
+    assert {"ix_audit_log_office_at", "ix_audit_log_actor_at", "ix_audit_log_at"} <= indexes

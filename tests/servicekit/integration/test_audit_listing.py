@@ -15,7 +15,6 @@ from servicekit.audit import audit_list, list_audit_records
 from servicekit.clock import FakeClock
 from servicekit.context import Caller
 from servicekit.errors import DomainError
-from servicekit.tables import kit_tables
 from servicekit.uow import UnitOfWorkFactory
 from servicekit.uuid7 import uuid7
 
@@ -34,12 +33,9 @@ CHANGES = [
 
 
 @pytest.fixture
-async def audited(database_with):
+async def audited(kit_schema):
     """A kit schema holding the audit rows of CHANGES, and its audit table."""
-    db = await database_with("au", "CREATE SCHEMA au")
-    tables = kit_tables(MetaData(schema="au"))
-    async with db.engine.begin() as connection:
-        await connection.run_sync(tables.audit_log.metadata.create_all)
+    db, tables = await kit_schema("au")
     clock = FakeClock(START)
     factory = UnitOfWorkFactory(db, tables, "au", clock)
     for minutes, actor, action, resource, office in CHANGES:

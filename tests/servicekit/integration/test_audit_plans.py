@@ -9,13 +9,12 @@ import re
 
 import pytest
 from civic.api.v1 import audit_pb2 as pb
-from sqlalchemy import MetaData, event
+from sqlalchemy import event
 
 from servicekit import context
 from servicekit.audit import list_audit_records
 from servicekit.context import Caller
 from servicekit.db import driver_connection
-from servicekit.tables import kit_tables
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -38,11 +37,8 @@ def stamp(day: dt.date):
 
 
 @pytest.fixture
-async def trail(database_with):
-    db = await database_with("au", "CREATE SCHEMA au")
-    tables = kit_tables(MetaData(schema="au"))
-    async with db.engine.begin() as connection:
-        await connection.run_sync(tables.audit_log.metadata.create_all)
+async def trail(kit_schema):
+    db, tables = await kit_schema("au")
     async with db.transaction() as session:
         conn = await driver_connection(session)
         await conn.execute(TRAIL)
@@ -60,7 +56,8 @@ async def plan_of(trail, jurisdiction: str, **fields) -> str:
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
     try:
-        with context.acting("rq-plan", "Test", Caller("auditor", frozenset({"auditor"}), jurisdiction=jurisdiction)):
+        auditor = Caller("auditor", frozenset({"auditor"}), jurisdiction=jurisdiction)
+        with context.acting("rq-plan", "Test", auditor):
             async with db.transaction() as session:
                 await list_audit_records(session, table, pb.ListAuditRecordsRequest(**fields))
                 (statement, parameters), = [s for s in statements if "audit_log" in s[0]]
