@@ -223,17 +223,17 @@ class SqlTransport:
         type_name = message.DESCRIPTOR.full_name
         headers = {H_MSG_ID: event_id, H_TYPE: type_name, H_REQUEST_ID: request_id, H_ACTOR: self.ACTOR,
                    H_TIME: now.isoformat()}
-        # One statement, as the service's unit of work writes them: audit row, outbox row, the
-        # idempotency record, and the NOTIFY that wakes the relay at commit.
+        # One statement, as the service's unit of work writes them: audit row (under the record's
+        # office), outbox row, the idempotency record, and the NOTIFY that wakes the relay at commit.
         await conn.execute(
-            "WITH a AS (INSERT INTO audit_log (id, at, actor, request_id, action, resource, reason, before, after) "
-            "VALUES ($1, $2, $3, $4, $5, $6, '', NULL, $7::jsonb)), "
+            "WITH a AS (INSERT INTO audit_log (id, at, actor, request_id, action, resource, reason, before, after, "
+            "office_code) VALUES ($1, $2, $3, $4, $5, $6, '', NULL, $7::jsonb, $15)), "
             "o AS (INSERT INTO outbox (id, subject, event_type, payload, headers) VALUES ($8, $9, $10, $11, $12::jsonb)), "
             "i AS (INSERT INTO idempotency (request_id, method, response) VALUES ($4, $13, $14)) "
             "SELECT pg_notify('marriage_outbox', '')",
             uuid.UUID(str(uuid7())), now, self.ACTOR, request_id, action, resource, json.dumps(after),
             uuid.UUID(event_id), f"civic.marriage.{event}", type_name, message.SerializeToString(deterministic=True),
-            json.dumps(headers), method, response)
+            json.dumps(headers), method, response, after["office_code"])
 
     async def _serial(self, conn: asyncpg.Connection, kind: str, office: str, year: int) -> int:
         return await conn.fetchval(
