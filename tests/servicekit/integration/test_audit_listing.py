@@ -15,6 +15,7 @@ from servicekit.audit import audit_list, list_audit_records
 from servicekit.clock import FakeClock
 from servicekit.context import Caller
 from servicekit.errors import DomainError
+from servicekit.tables import kit_tables
 from servicekit.uow import UnitOfWorkFactory
 from servicekit.uuid7 import uuid7
 
