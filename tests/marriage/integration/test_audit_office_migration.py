@@ -68,4 +68,4 @@ async def test_old_rows_get_the_office_of_their_record(new_database) -> None:
             await conn.execute("UPDATE audit_log SET office_code = '420000'")
         indexes = {r["indexname"] for r in await conn.fetch(
             "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'audit_log'", SCHEMA)}
-    assert {"ix_audit_log_office_at", "ix_audit_log_actor_at", "ix_audit_log_at"} <= indexes
+    assert {"ix_audit_log_office_at", "ix_audit_log_actor_at", "ix_audit_log_at_id"} <= indexes
