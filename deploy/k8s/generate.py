@@ -518,6 +518,10 @@ def postgres_cluster(all_comps: list[Component], prod: bool) -> list[dict]:
                                       **SERVER_LOG_SETTINGS}},
         "bootstrap": {"initdb": {
             "database": PG_DATABASE, "owner": PG_DATABASE, "dataChecksums": True,
+            # Collation C, as the embedded server the tests run on (initdb --locale=C): the lists'
+            # office-code prefixes (LIKE '4212%') are ranges of their btree indexes only under C;
+            # under a language collation every jurisdiction-limited list would scan its table.
+            "encoding": "UTF8", "localeCollate": "C", "localeCType": "C",
             # One group for the service roles: CONNECT, and CREATE for each service's own schema
             # (its migrations run CREATE SCHEMA IF NOT EXISTS). Objects belong to the service's role.
             "postInitApplicationSQL": [

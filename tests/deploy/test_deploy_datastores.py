@@ -52,6 +52,15 @@ def test_postgres_log_keeps_personal_data_out(overlay: str) -> None:
     assert SERVER_LOG_SETTINGS.items() <= parameters.items()
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_postgres_collates_as_the_test_server(overlay: str) -> None:
+    """Lists limited to a jurisdiction filter office codes by prefix (LIKE '4212%'), which a btree
+    index answers only under collation C: the cluster is created with it, as the embedded server the
+    tests and plan checks run on (EmbeddedPostgres: initdb --locale=C)."""
+    initdb = one(rendered(overlay), "Cluster", "civic-pg")["spec"]["bootstrap"]["initdb"]
+    assert (initdb["encoding"], initdb["localeCollate"], initdb["localeCType"]) == ("UTF8", "C", "C")
+
+
 def test_prod_postgres_is_three_instances_with_backups() -> None:
     prod = rendered("prod")
     cluster = one(prod, "Cluster", "civic-pg")["spec"]
