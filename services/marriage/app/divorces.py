@@ -160,6 +160,7 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, application_id: 
     if not purpose.strip():
         raise invalid("PURPOSE_REQUIRED", "须说明打印用途（如打印离婚证）", "purpose")
     app = await _load(uow.session, cipher, application_id)
+    require_jurisdiction(app.record.application.office_code)  # the numbers in full: the registering office's only
     app.record.application.require_divorced(uow.clock.today())
     uow.audit("divorce.print_certificate", f"divorceApplications/{app.record.id}",
               office_code=app.record.application.office_code, reason=purpose.strip())

@@ -271,4 +271,7 @@ async def test_a_registrar_prints_the_divorce_certificate_with_the_numbers_in_fu
     with pytest.raises(grpc.aio.AioRpcError) as err:  # counselors read applications, masked, but print none
         await print_certificate(metadata=secrets.caller_metadata("marriage_counselor"))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # nor does a registry elsewhere: the 离婚证 is the office's
+        await print_certificate(metadata=secrets.caller_metadata(*REGISTRAR, jurisdiction=office_code()))
+    assert reason_of(err.value) == "OUT_OF_JURISDICTION"
     assert len(await audit_rows(marriage, app.name, "divorce.print_certificate")) == 2

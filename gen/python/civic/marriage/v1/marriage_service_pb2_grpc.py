@@ -301,8 +301,9 @@ class MarriageServiceServicer:
         """The registered divorce as its certificate (离婚证) prints it: the parties' document numbers in
         full (every other response masks them). Registry staff only, for the window's certificate
         print, and only once the divorce is registered (state DIVORCED, certificate number issued);
-        each call leaves an audit row with who printed which application and why. Not stored for
-        retries: a repeated print is another disclosure, audited again.
+        each call leaves an audit row with who printed which application and why. Only within the
+        jurisdiction of the office that accepted and registered it (OUT_OF_JURISDICTION otherwise).
+        Not stored for retries: a repeated print is another disclosure, audited again.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
