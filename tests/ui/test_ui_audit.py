@@ -48,6 +48,7 @@ def test_an_auditor_finds_a_records_history(page, suite):
     expect(cells.nth(1)).to_have_text("marriage_registrar")
     expect(cells.nth(2)).to_have_text("结婚登记 marriage.register")  # the action in words, its code beside
     expect(cells.nth(3)).to_have_text(marriage["name"])
+    expect(cells.nth(4)).to_have_text(OFFICE)  # the record's office: the jurisdiction the row is listed under
 
     rows.first.get_by_text("查看变更前后").click()
     changes = rows.first.locator("table.changes")
@@ -55,6 +56,15 @@ def test_an_auditor_finds_a_records_history(page, suite):
     expect(changes).to_contain_text(couple.man_id[:4] + "*" * 10 + couple.man_id[-4:])
     assert couple.man_id not in page.content() and couple.woman_id not in page.content()
     shot(page, "40-audit-record-history")
+
+    # Narrowed to its office the row stays; an office outside the auditor's jurisdiction is refused.
+    page.get_by_label("机关", exact=True).fill(OFFICE)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#audit-table > tbody > tr", has_text="marriage.register")).to_have_count(1)
+    page.get_by_label("机关", exact=True).fill("110105")
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#audit-errors")).to_contain_text("不在您的管辖范围内")
+    page.get_by_label("机关", exact=True).fill("")
 
     # Another record's name: none of this record's rows.
     page.get_by_label("记录", exact=True).fill("marriages/00000000-0000-0000-0000-000000000000")

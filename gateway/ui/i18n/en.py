@@ -461,6 +461,8 @@ EN: dict[str, str] = {
     "audit.service.placenames": "Divisions and place names",
     "audit.resource": "Record",
     "audit.resourceHint": "The record's resource name, e.g. marriages/… (copy it from the record's page)",
+    "audit.office": "Office",
+    "audit.officeHint": "Division code of the record's office, e.g. 421281 (offices under it included); empty: your whole jurisdiction",
     "audit.actor": "Actor",
     "audit.action": "Action",
     "audit.actionHint": "Action code, e.g. marriage.register",

@@ -478,6 +478,8 @@ ZH: dict[str, str] = {
     "audit.service.placenames": "区划地名",
     "audit.resource": "记录",
     "audit.resourceHint": "记录的资源名，如 marriages/…（可从记录页面复制）",
+    "audit.office": "机关",
+    "audit.officeHint": "记录所属机关的区划代码，如 421281（含其下属机关）；不填为辖区内全部",
     "audit.actor": "操作人",
     "audit.action": "操作",
     "audit.actionHint": "操作代码，如 marriage.register",

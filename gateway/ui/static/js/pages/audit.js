@@ -39,7 +39,7 @@ function changes(record) {
 function recordRow(r) {
   // The action in words, with its code beside it (what the 操作 filter and support use).
   const action = el("span", {}, actionLabel(r.action), " ", el("code", {}, r.action));
-  const line = row(shownTime.format(new Date(r.time)), r.actor, action, r.resource, r.reason);
+  const line = row(shownTime.format(new Date(r.time)), r.actor, action, r.resource, r.officeCode, r.reason);
   line.append(el("td", {}, changes(r)));
   return line;
 }
@@ -48,7 +48,8 @@ async function show(more = false) {
   if (!more) {
     const to = $("#audit-to").value;
     listed = { path: PATHS[$("#audit-service").value], filters: {
-      resource: $("#audit-resource").value.trim(), actor: $("#audit-actor").value.trim(),
+      resource: $("#audit-resource").value.trim(), officeCode: $("#audit-office").value.trim(),
+      actor: $("#audit-actor").value.trim(),
       action: $("#audit-action").value.trim(), fromTime: dayStart($("#audit-from").value),
       toTime: dayStart(to && addDays(to, 1)) } };
   }
