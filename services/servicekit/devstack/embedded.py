@@ -2,8 +2,11 @@
 processes on free loopback ports, with their data under a folder of ours."""
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
+import tempfile
 import signal
 import socket
 import subprocess
@@ -66,6 +69,17 @@ SERVER_SETTINGS = {"max_connections": "300", "shared_buffers": "1GB", "max_wal_s
                    **SERVER_LOG_SETTINGS}
 
 
+@contextlib.contextmanager
+def _machine_lock(name: str):
+    """Held by one process on this machine at a time (an flock on a file in the temp folder)."""
+    with open(Path(tempfile.gettempdir()) / f"civic-{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class EmbeddedPostgres:
     """A PostgreSQL server owned by this process tree (stopped with us)."""
 
@@ -85,6 +99,10 @@ class EmbeddedPostgres:
 
     def _prepare(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        with _machine_lock("pgserver-prepare"):  # two suites starting at once share the user and binaries
+            self._prepare_locked()
+
+    def _prepare_locked(self) -> None:
         if self.user:
             from pgserver._commands import POSTGRES_BIN_PATH
             from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
