@@ -13,25 +13,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import asyncpg
 
 from marriage.bootstrap import MIGRATIONS
 from marriage.imports import store
-from marriage.imports.parsers import make_parser
-from marriage.imports.pipeline import Batch, ImportPipeline
-from marriage.imports.records import DEFECT_COLUMNS, MARRIAGE_COLUMNS, PARTY_COLUMNS, ROW_COLUMNS, RowMaterializer
+from marriage.imports.pipeline import Batch
+from marriage.imports.records import DEFECT_COLUMNS, MARRIAGE_COLUMNS, PARTY_COLUMNS, ROW_COLUMNS
 from marriage.tools.sample_archive import write_sample
 from servicekit import migrations
 from servicekit.devstack.embedded import EmbeddedPostgres
-from servicekit.pii import PiiCipher
 from servicekit.testing.env import Secrets
+
+from bench.bench_import import checked_batches
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -39,21 +37,6 @@ TICK = os.sysconf("SC_CLK_TCK")
 def backend_cpu_s(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def batches_of(path: Path, secrets: Secrets) -> list[Batch]:
-    """The archive checked and turned into records, in the import's write size (store.WRITE_ROWS)."""
-    cipher = PiiCipher.from_base64(secrets.pii_key, secrets.pii_hash_key)
-    today = dt.date.today()
-    pipeline = ImportPipeline(RowMaterializer(cipher, uuid.uuid4(), today, hex_ids=True), today,
-                              batch_rows=store.WRITE_ROWS)
-    parser, batches = make_parser("CSV", ""), []
-    for record in [*parser.feed(path.read_bytes()), *parser.close()]:
-        pipeline.add(record)
-        if pipeline.full:
-            batches.append(pipeline.take())
-    batches.append(pipeline.take())
-    return batches
 
 
 async def split(url: str, batches: list[Batch], trial: str) -> dict[str, list[float]]:
@@ -100,7 +83,7 @@ async def run(args: argparse.Namespace, work: Path) -> None:
         await asyncio.to_thread(migrations.upgrade, MIGRATIONS, url, "marriage")
         path = work / "archive.csv"
         write_sample(path, args.rows, args.seed, "csv", encoding="gb18030")
-        batches = batches_of(path, Secrets.generate())
+        batches = list(checked_batches(path, "csv", Secrets.generate(), store.WRITE_ROWS))
         marriages = sum(len(b.marriages) for b in batches)
         spent = await split(url, batches, args.trial)
         print(f"{args.rows:,} rows ({marriages:,} marriages){'; trial: ' + args.trial if args.trial else ''}; "
