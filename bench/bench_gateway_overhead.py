@@ -23,8 +23,8 @@ Target: throughput ratio ≥ 0.7 (32 callers) and ≤ 2 ms added at p50 (1 calle
 from __future__ import annotations
 
 from bench.harness import Result, report
-from bench.runner import Measured, cpu_table, measure, parser, suite_for
-from bench.suite import OFFICE_CODES, CpuMeter, People, ensure_offices, registrar_tokens, run_async
+from bench.runner import Measured, cpu_table, measure, parser, run_on_suite
+from bench.suite import OFFICE_CODES, CpuMeter, People, ensure_offices, registrar_tokens
 from bench.workload import GatewayTransport, GrpcTransport, Shared, Window
 
 TARGET = {"throughput_ratio": 0.7, "added_p50_ms": 2.0}
@@ -76,11 +76,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = p.parse_args(argv)
     seconds, warmup = (6.0, 1.0) if args.quick else (args.seconds, args.warmup)
     plan = [(args.concurrency, args.rounds)] + ([] if args.no_single else [(1, args.single_rounds)])
-    suite = suite_for(args)
-    try:
-        runs = run_async(bench(suite, seconds, warmup, plan))
-    finally:
-        suite.stop()
+    runs = run_on_suite(args, bench, seconds, warmup, plan)
     comparisons = {}
     for i in range(0, len(runs), 2):
         g, w = runs[i].result.summary(), runs[i + 1].result.summary()

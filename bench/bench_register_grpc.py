@@ -14,11 +14,9 @@ Target: ≥ 1,000 registrations/s with p99 ≤ 50 ms.
 """
 from __future__ import annotations
 
-import asyncio
-
 from bench.harness import report
-from bench.runner import cpu_table, measure, parser, suite_for
-from bench.suite import OFFICE_CODES, SEED_OFFICE, CpuMeter, People, ensure_offices, run_async
+from bench.runner import cpu_table, measure, parser, run_on_suite
+from bench.suite import OFFICE_CODES, SEED_OFFICE, CpuMeter, People, ensure_offices
 from bench.workload import GrpcTransport, Shared, Window
 
 TARGET = {"throughput_per_s": 1000, "p99_ms": 50}
@@ -42,11 +40,7 @@ async def bench(suite, seconds: float, warmup: float, concurrency: int) -> list:
 def main(argv: list[str] | None = None) -> dict:
     args = parser(__doc__.split("\n")[0]).parse_args(argv)
     seconds, warmup = (5.0, 1.0) if args.quick else (args.seconds, args.warmup)
-    suite = suite_for(args)
-    try:
-        runs = run_async(bench(suite, seconds, warmup, args.concurrency))
-    finally:
-        suite.stop()
+    runs = run_on_suite(args, bench, seconds, warmup, args.concurrency)
     extra = {"target": TARGET, "concurrency": args.concurrency, "seconds": seconds,
              "runs": {m.result.name: m.extra() for m in runs}}
     report([m.result for m in runs], "RegisterMarriage over gRPC (issue 3)", extra=extra)

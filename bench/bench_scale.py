@@ -42,8 +42,8 @@ from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.identifiers import parse_resident_id
 
 from bench.harness import report
-from bench.runner import Measured, cpu_table, measure, parser, suite_for
-from bench.suite import OFFICE_CODES, SEED_OFFICE, CpuMeter, People, ensure_offices, registrar_tokens, run_async
+from bench.runner import Measured, cpu_table, measure, parser, run_on_suite
+from bench.suite import OFFICE_CODES, SEED_OFFICE, CpuMeter, People, ensure_offices, registrar_tokens
 from bench.workload import GatewayTransport, GrpcTransport, Shared, Window, prefill
 
 TARGET = {"status_p99_ms": 10, "records": 1_000_000}
@@ -292,11 +292,7 @@ def main(argv: list[str] | None = None) -> dict:
                    help="rows per imported file (0: the archive as one file)")
     args = p.parse_args(argv)
     rows, seconds, small = (30_000, 3.0, 500) if args.quick else (args.rows, args.seconds, args.small)
-    suite = suite_for(args)
-    try:
-        out = run_async(bench(suite, rows, seconds, small, args.file_rows))
-    finally:
-        suite.stop()
+    out = run_on_suite(args, bench, rows, seconds, small, args.file_rows)
     runs: list[Measured] = out.pop("runs")
     extra = {"target": TARGET, "seconds": seconds, **{k: v for k, v in out.items() if k != "plans"},
              "runs": {m.result.name: m.extra() for m in runs}}

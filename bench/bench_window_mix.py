@@ -29,8 +29,8 @@ Target: ≥ 600 registrations/s through the gateway with p99 ≤ 100 ms, no erro
 from __future__ import annotations
 
 from bench.harness import Result, report
-from bench.runner import Measured, cpu_table, measure, parser, suite_for
-from bench.suite import OFFICE_CODES, CpuMeter, People, ensure_offices, registrar_tokens, run_async
+from bench.runner import Measured, cpu_table, measure, parser, run_on_suite
+from bench.suite import OFFICE_CODES, CpuMeter, People, ensure_offices, registrar_tokens
 from bench.workload import MIX, GatewayTransport, GrpcTransport, MixOp, Shared, SqlTransport, Window, prefill
 
 TARGET = {"registrations_per_s": 600, "p99_ms": 100, "errors": 0}
@@ -67,11 +67,7 @@ async def bench(suite, seconds: float, warmup: float, concurrency: int) -> tuple
 def main(argv: list[str] | None = None) -> dict:
     args = parser(__doc__.split("\n")[0]).parse_args(argv)
     seconds, warmup = (5.0, 1.0) if args.quick else (args.seconds, args.warmup)
-    suite = suite_for(args)
-    try:
-        runs, per_kind = run_async(bench(suite, seconds, warmup, args.concurrency))
-    finally:
-        suite.stop()
+    runs, per_kind = run_on_suite(args, bench, seconds, warmup, args.concurrency)
     summaries = {m.result.name: m.result.summary() for m in runs}
     kinds = {r.name: r.summary() for r in per_kind}
     regs = {name.split(" · ")[0]: s["throughput_per_s"] for name, s in summaries.items()

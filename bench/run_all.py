@@ -24,6 +24,7 @@ from bench.suite import ROOT, wait_for_quiet
 # name → (module, full arguments, --quick arguments)
 BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "register_grpc": ("bench.bench_register_grpc", [], ["--quick"]),
+    "floor": ("bench.bench_floor", [], ["--quick"]),
     "gateway_overhead": ("bench.bench_gateway_overhead", [], ["--quick"]),
     "window_mix": ("bench.bench_window_mix", [], ["--quick"]),
     "scale": ("bench.bench_scale", [], ["--quick"]),

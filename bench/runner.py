@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.harness import Result, run_load
-from bench.suite import CpuMeter, Suite, attach_suite, start_suite
+from bench.suite import CpuMeter, Suite, attach_suite, run_async, start_suite
 
 PARTS = ("client", "gateway", "marriage", "postgres", "nats")
 
@@ -30,6 +30,15 @@ def suite_for(args: argparse.Namespace) -> Suite:
     # SIGTERM (run_all stopped, a CI timeout) unwinds like Ctrl-C, so the suite we started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return attach_suite(args.attach) if args.attach else start_suite()
+
+
+def run_on_suite(args: argparse.Namespace, bench, *bench_args):
+    """Run ``bench(suite, *bench_args)`` on the suite the command line asks for, and stop it after."""
+    suite = suite_for(args)
+    try:
+        return run_async(bench(suite, *bench_args))
+    finally:
+        suite.stop()
 
 
 @dataclass
@@ -63,7 +72,8 @@ async def measure(name: str, op, *, concurrency: int, seconds: float, meter: Cpu
 
 def cpu_table(runs: list[Measured]) -> str:
     """CPU milliseconds per operation, by part of the system (where the machine's time went)."""
-    parts = [p for p in PARTS if any(p in m.cpu_ms_per_op for m in runs)]
+    seen = [p for m in runs for p in m.cpu_ms_per_op if p != "total"]
+    parts = [p for p in PARTS if p in seen] + sorted({p for p in seen if p not in PARTS})
     lines = ["", "CPU per operation (ms; user+system, from /proc), cores busy (ours; everything else on "
              "the machine) and the load average around the run:", "",
              "| run | load 1m start→end | " + " | ".join(parts) + " | total | cores busy: ours | others |",
