@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from servicekit.devstack.launch import launch_suite, stop_supervisor
+from servicekit.testing.plugin import server_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,8 @@ def suite_control():
 
 
 @pytest.fixture(scope="session")
-def suite(tmp_path_factory):
-    running = start_suite(tmp_path_factory.mktemp("suite") / "civic")
-    yield running
-    stop_suite(running)
+def suite():
+    with server_folder() as folder:  # PostgreSQL runs as `pgserver`: not under pytest's private basetemp
+        running = start_suite(folder / "civic")
+        yield running
+        stop_suite(running)

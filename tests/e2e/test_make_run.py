@@ -5,9 +5,9 @@ import httpx
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 
-def test_ready_children_listed_and_clean_stop_and_data_kept(tmp_path, suite_control):
+def test_ready_children_listed_and_clean_stop_and_data_kept(servers_path, suite_control):
     start_suite, stop_suite = suite_control
-    data = tmp_path / "civic"
+    data = servers_path / "civic"
     suite = start_suite(data)
     try:
         backends = suite.state["backends"]

@@ -115,8 +115,8 @@ class Probe:
 
 
 @pytest_asyncio.fixture
-async def own_servers(tmp_path):
-    pg, nats_server = EmbeddedPostgres(tmp_path / "pg", fsync=False), EmbeddedNats(tmp_path / "nats")
+async def own_servers(servers_path):
+    pg, nats_server = EmbeddedPostgres(servers_path / "pg", fsync=False), EmbeddedNats(servers_path / "nats")
     pg.start()
     nats_server.start()
     yield pg, nats_server

@@ -27,8 +27,8 @@ async def create(service: ServiceProcess, secrets, code: str) -> pb.Division:
             metadata=secrets.caller_metadata("placenames_officer"), timeout=5)
 
 
-async def test_service_recovers_after_postgres_restart(infra, tmp_path):
-    pg = EmbeddedPostgres(tmp_path / "pg", fsync=False)
+async def test_service_recovers_after_postgres_restart(infra, tmp_path, servers_path):
+    pg = EmbeddedPostgres(servers_path / "pg", fsync=False)
     database_url = pg.start()
     service = ServiceProcess("placenames", infra.secrets.service_env(database_url, infra.nats_url), tmp_path)
     try:

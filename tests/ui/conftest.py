@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from servicekit.testing.plugin import server_folder
 
 from tests.e2e.conftest import RunningSuite, start_suite, stop_suite
 from tests.ui.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, VIEWPORT
@@ -39,18 +40,19 @@ def browser(chromium: str) -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def suite(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSuite]:
+def suite(chromium: str) -> Iterator[RunningSuite]:
     """tests/e2e's suite fixture, started only once Chromium is known to be there; the services'
     logs are kept with the screenshots."""
-    running = start_suite(tmp_path_factory.mktemp("suite") / "civic")
-    try:
-        yield running
-    finally:
-        stop_suite(running)
-        logs = ARTIFACTS / "logs"
-        shutil.rmtree(logs, ignore_errors=True)
-        shutil.copytree(running.data / "logs", logs, dirs_exist_ok=True)
-        shutil.copy(running.output, logs / "supervisor.log")
+    with server_folder() as folder:  # PostgreSQL runs as `pgserver`: not under pytest's private basetemp
+        running = start_suite(folder / "civic")
+        try:
+            yield running
+        finally:
+            stop_suite(running)
+            logs = ARTIFACTS / "logs"
+            shutil.rmtree(logs, ignore_errors=True)
+            shutil.copytree(running.data / "logs", logs, dirs_exist_ok=True)
+            shutil.copy(running.output, logs / "supervisor.log")
 
 
 @pytest.fixture

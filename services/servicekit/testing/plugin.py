@@ -6,6 +6,7 @@ DATABASE_URL / NATS_URL, when set, point the run at existing servers instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -48,15 +49,31 @@ class Infra:
                 server.stop()
 
 
+@contextlib.contextmanager
+def server_folder():
+    """A folder for a server's data, removed afterwards. Not under pytest's basetemp: every new pytest
+    run chmods /tmp/pytest-of-<user> back to 0700, which (as root) locks PostgreSQL, running as the
+    `pgserver` user, out of its data in a concurrent run — mid-initdb it fails with 'Permission denied'."""
+    folder = Path(tempfile.mkdtemp(prefix="civic-test-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def infra() -> Infra:
-    # Not under pytest's basetemp: every new pytest run chmods /tmp/pytest-of-<user> back to 0700,
-    # which (as root) locks out PostgreSQL running as the `pgserver` user in a concurrent run.
-    tmp = Path(tempfile.mkdtemp(prefix="civic-test-"))
-    servers = Infra(tmp)
-    yield servers
-    servers.stop()
-    shutil.rmtree(tmp, ignore_errors=True)
+    with server_folder() as folder:
+        servers = Infra(folder)
+        yield servers
+        servers.stop()
+
+
+@pytest.fixture
+def servers_path() -> Path:
+    """tmp_path for a test's own PostgreSQL or NATS (see ``server_folder``)."""
+    with server_folder() as folder:
+        yield folder
 
 
 @pytest.fixture(scope="session")
