@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +19,9 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, request_response
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from gateway.accounts.bootstrap import ensure_bootstrap_admin, ensure_demo_accounts
 from gateway.accounts.http import AdminApi, AuthApi
@@ -37,7 +38,7 @@ from gateway.feed import EventFeed, FeedApi
 from gateway.middleware import RequestMiddleware
 from gateway.openapi import OpenApiBuilder
 from gateway.ops import BACKEND_PREFIX, Check, Metrics, Readiness, healthz
-from gateway.problems import Problem
+from gateway.problems import TITLES, Problem
 from gateway.proxy import Proxy
 from gateway.ratelimit import RateLimiter
 from gateway.routes import RouteTable
@@ -155,7 +156,7 @@ def create_app(
         *(ui_routes(gateway) if with_ui else []),
     ]
     proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings, own_routes)
-    app_routes = [*own_routes, Route("/{path:path}", proxy.handle, methods=PROXIED_METHODS)]
+    app_routes = [*own_routes, Route("/{path:path}", _EveryMethod(proxy.handle))]
     middleware = [Middleware(RequestMiddleware, metrics=metrics)]
     if settings.cors_origins:
         middleware.append(
@@ -178,6 +179,18 @@ def create_app(
     return app
 
 
+class _EveryMethod:
+    """A request handler as an ASGI endpoint, which a Route hands every method (a function endpoint
+    would be GET only, and a list of methods leaves the rest to Starlette's 405). The proxy then
+    refuses a method it has no route for itself: Allow names the methods of that path, in Chinese."""
+
+    def __init__(self, handler: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(handler)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
 def _serving(backends: Backends, key: str) -> Check:
     return lambda: backends.serving(key)
 
@@ -197,12 +210,16 @@ async def _problem_response(request: Request, exc: Exception) -> Response:
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (a missing static file, …): its detail is an English status phrase,
+    so the problem says it in Chinese instead."""
     assert isinstance(exc, HTTPException)
     reasons = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+    details = {404: "没有这个地址", 405: f"该地址不支持 {request.method} 方法"}
+    status = exc.status_code
     problem = Problem(
-        exc.status_code,
-        reasons.get(exc.status_code, "HTTP_ERROR"),
-        str(exc.detail),
+        status,
+        reasons.get(status, "HTTP_ERROR"),
+        details.get(status) or TITLES.get(status) or TITLES[500 if status >= 500 else 400],
         headers=dict(exc.headers or {}),
     )
     return problem.response(request.state.request_id)

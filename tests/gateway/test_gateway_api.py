@@ -238,3 +238,23 @@ async def test_concurrent_calls_share_one_channel(gw) -> None:
     )
     assert {r.status_code for r in replies} == {200}
     assert len(gw.gateway.backends._channels) == 1
+
+
+async def test_any_other_method_is_a_405_problem_in_chinese_naming_the_paths_own_methods(gw) -> None:
+    """OPTIONS, TRACE or a made-up method is refused like DELETE on a GET-only path: Allow names the
+    methods that path takes (not every method the gateway proxies), the detail is Chinese."""
+    headers = await gw.headers("supervisor")
+    for path in ("/v1/divisions", "/v1/divisions/421281", "/v1/exchange/events", "/openapi.json"):
+        expected = (await gw.client.delete(path, headers=headers)).headers["allow"]
+        for method in ("OPTIONS", "TRACE", "PROPFIND"):
+            reply = await gw.client.request(method, path, headers=headers)
+            assert reply.status_code == 405, (method, path, reply.text)
+            assert reply.headers["content-type"] == PROBLEM and reply.json()["reason"] == "METHOD_NOT_ALLOWED"
+            assert reply.headers["allow"] == expected, (method, path)
+            assert method in reply.json()["detail"] and "Method Not Allowed" not in reply.text
+
+
+async def test_a_missing_static_file_is_a_404_problem_in_chinese(gw) -> None:
+    reply = await gw.client.get("/static/no-such-file.css")
+    assert reply.status_code == 404 and reply.headers["content-type"] == PROBLEM
+    assert reply.json()["reason"] == "NOT_FOUND" and "Not Found" not in reply.json()["detail"]
