@@ -110,7 +110,8 @@ class Problem(Exception):
         headers = dict(self.headers)
         if self.status in (429, 503) and "retry-after" not in {k.lower() for k in headers}:
             headers["Retry-After"] = RETRY_AFTER_S
-        content = json.dumps(self.body(request_id), ensure_ascii=False).encode()
+        # backslashreplace: a lone surrogate echoed from a request is written as its JSON escape.
+        content = json.dumps(self.body(request_id), ensure_ascii=False).encode("utf-8", "backslashreplace")
         return Response(content, status_code=self.status, headers=headers, media_type=MEDIA_TYPE)
 
 

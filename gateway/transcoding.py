@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from gateway.routes import Route
 
 F = FieldDescriptor
 REQUEST_ID_FIELD = "request_id"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_REQUEST_ID = 200
 
 # protobuf renamed the option in 5.26 (including_default_value_fields → …_with_no_presence).
@@ -57,9 +59,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def parse_json(raw: bytes, where: str = "") -> Any:
-    """Strict JSON (UTF-8, no NaN, no duplicate keys) or a 400 problem saying where it broke."""
+    """Strict JSON (UTF-8, no NaN, no duplicate keys, no unpaired surrogate escapes) or a 400 problem
+    saying where it broke."""
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_no_constants, object_pairs_hook=_unique_keys)
+        document = json.loads(
+            raw.decode("utf-8"), parse_constant=_no_constants, object_pairs_hook=_unique_keys
+        )
     except UnicodeDecodeError as exc:
         raise bad_request(
             "MALFORMED_JSON",
@@ -76,6 +81,38 @@ def parse_json(raw: bytes, where: str = "") -> Any:
         raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON", [Violation(where, str(exc))]) from exc
     except RecursionError as exc:
         raise bad_request("MALFORMED_JSON", "请求体嵌套过深", [Violation(where, "嵌套层数过多")]) from exc
+    broken = _unpaired_surrogates(document, where)
+    if broken:
+        raise bad_request(
+            "MALFORMED_JSON",
+            "请求体含有无效的 Unicode 字符",
+            [Violation(path, "含有不成对的 UTF-16 代理项（如 \\ud800），不是有效的 Unicode 字符") for path in broken],
+        )
+    return document
+
+
+def _has_surrogate(text: str) -> bool:
+    return _SURROGATE.search(text) is not None
+
+
+def _unpaired_surrogates(value: Any, path: str, found: list[str] | None = None) -> list[str]:
+    """Where a string (key or value) holds a lone surrogate: JSON can spell one as an escape, but it
+    is no character (protobuf refuses it, and a problem naming such a key could not be written)."""
+    found = [] if found is None else found
+    if isinstance(value, str):
+        if _has_surrogate(value):
+            found.append(path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            bad_key = _has_surrogate(key)
+            where = jsonshape.join(path, key.encode("utf-8", "backslashreplace").decode() if bad_key else key)
+            if bad_key:
+                found.append(where)
+            _unpaired_surrogates(item, where, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _unpaired_surrogates(item, f"{path}[{index}]", found)
+    return found
 
 
 def build_request(

@@ -258,3 +258,14 @@ async def test_a_missing_static_file_is_a_404_problem_in_chinese(gw) -> None:
     reply = await gw.client.get("/static/no-such-file.css")
     assert reply.status_code == 404 and reply.headers["content-type"] == PROBLEM
     assert reply.json()["reason"] == "NOT_FOUND" and "Not Found" not in reply.json()["detail"]
+
+
+async def test_an_unpaired_surrogate_in_a_body_is_a_400_not_a_500(gw) -> None:
+    """A lone surrogate escape in a key could not be written back in the problem naming the key (the
+    response failed to encode: 500); in the sign-in body as much as in a proxied one."""
+    headers = {**await gw.headers("placenames_officer"), "Content-Type": "application/json"}
+    for path, extra in (("/v1/divisions", headers), ("/v1/auth/token", {"Content-Type": "application/json"})):
+        for raw in (b'{"\\ud800": 1}', b'{"displayName": "\\udfff"}'):
+            reply = await gw.client.post(path, headers=extra, content=raw)
+            assert reply.status_code == 400, (path, raw, reply.text)
+            assert reply.headers["content-type"] == PROBLEM and reply.json()["reason"] == "MALFORMED_JSON"

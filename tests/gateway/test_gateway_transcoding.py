@@ -246,3 +246,20 @@ def test_service_field_paths_become_json_paths(things) -> None:
     assert json_field_path(request, "thing.tags[2]") == "thing.tags[2]"
     assert json_field_path(request, "thing.unknown_thing") == "thing.unknown_thing"
     assert json_field_path(pb.CreateDivisionRequest.DESCRIPTOR, "display_name") == "displayName"
+
+
+def test_an_unpaired_surrogate_is_malformed_json_naming_where_it_is() -> None:
+    """JSON may spell a lone UTF-16 surrogate (\\ud800), which is no character: in a key it made the
+    problem itself unwritable (500), in a value the parser's English message under no field name."""
+    raw = (
+        b'{"title": "\\u67dc\\ud800", "tags": ["ok", "\\udc00"], "counts": {"\\ud800": 1}, '
+        b'"ok": "\\ud83d\\ude00"}'
+    )
+    with pytest.raises(Problem) as excinfo:
+        parse_json(raw, "[2]")
+    assert excinfo.value.status == 400 and excinfo.value.reason == "MALFORMED_JSON"
+    found = violations(excinfo)
+    assert set(found) == {"[2].title", "[2].tags[1]", "[2].counts.\\ud800"}
+    assert all("Unicode" in d for d in found.values())
+    assert parse_json('{"名": "\U0001F600𠀀"}'.encode()) == {"名": "\U0001F600𠀀"}  # a proper pair is fine
+
