@@ -263,3 +263,16 @@ def test_an_unpaired_surrogate_is_malformed_json_naming_where_it_is() -> None:
     assert all("Unicode" in d for d in found.values())
     assert parse_json('{"名": "\U0001F600𠀀"}'.encode()) == {"名": "\U0001F600𠀀"}  # a proper pair is fine
 
+
+
+def test_an_enum_number_outside_the_enum_is_refused(thing_routes: RouteTable, divisions: RouteTable) -> None:
+    """A filter given as a number the enum does not have used to reach the service as if unset (a
+    list then answered every record, unfiltered); the known numbers stay accepted."""
+    assert build(divisions, "GET", "/v1/divisions", [("level", "3")]).level == 3
+    with pytest.raises(Problem) as query:
+        build(divisions, "GET", "/v1/divisions", [("level", "99")])
+    assert "DIVISION_LEVEL_TOWNSHIP" in violations(query)["level"]
+    with pytest.raises(Problem) as body:
+        build(thing_routes, "PATCH", "/v1/rooms/r1/things/t1", body={"color": 7, "tags": []})
+    assert set(violations(body)) == {"thing.color"}
+    assert build(thing_routes, "PATCH", "/v1/rooms/r1/things/t1", body={"color": 2}).thing.color == 2
