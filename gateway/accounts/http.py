@@ -139,8 +139,8 @@ async def _token_request(request: Request) -> dict[str, str]:
     for key, value in pairs:
         name = _TOKEN_FIELDS.get(key)
         if name is None:
-            violations.append(Violation(key, "未知字段"))
-        elif not isinstance(value, str):
+            continue  # RFC 6749 §3.2: unrecognized parameters are ignored (OAuth libraries add their own)
+        if not isinstance(value, str):
             violations.append(Violation(key, "应为字符串"))
         elif name in form:
             violations.append(Violation(key, "字段重复"))

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from gateway.accounts.bootstrap import demo_logins
 from gateway.accounts.roles import ROLES
-from gateway.accounts.store import Actor
+from gateway.accounts.store import Actor, NewClient
 
 PASSWORD = "correct horse battery"
 
@@ -393,3 +393,25 @@ async def test_renewal_reads_the_account_and_is_for_staff_only(start_gateway) ->
     client = await gw.client_headers("feed.read")
     machine = await gw.client.post("/v1/auth/renew", headers=client)
     assert machine.status_code == 400 and machine.json()["reason"] == "RENEWAL_NOT_SUPPORTED"
+
+
+async def test_the_token_endpoint_ignores_parameters_it_does_not_know(start_gateway) -> None:
+    """RFC 6749 §3.2: the token endpoint MUST ignore unrecognized parameters (OAuth libraries send
+    e.g. `audience` or `resource`), and TokenRequest in /openapi.json allows them; they were a 400.
+    A parameter given twice, or not a string, stays refused."""
+    gw = await start_gateway()
+    _, secret = await gw.gateway.store.create_client(
+        NewClient(client_id := unique("province-"), ("feed.read",)), Actor("test")
+    )
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    extra = await gw.client.post("/v1/auth/token", data={**form, "audience": "civic", "resource": "x"})
+    assert extra.status_code == 200, extra.text
+    as_json = await gw.client.post("/v1/auth/token", json={**form, "audience": "civic", "nonce": 1})
+    assert as_json.status_code == 200, as_json.text
+    username = await gw.add_user("supervisor")
+    staff = {"grant_type": "password", "username": username, "password": PASSWORD, "client_id": "web-ui"}
+    assert (await gw.client.post("/v1/auth/token", data=staff)).status_code == 200
+    twice = await gw.client.post("/v1/auth/token", json={**form, "clientSecret": secret})
+    assert twice.status_code == 400 and twice.json()["reason"] == "INVALID_TOKEN_REQUEST"
+    wrong_type = await gw.client.post("/v1/auth/token", json={**form, "client_secret": 5})
+    assert wrong_type.status_code == 400 and wrong_type.json()["violations"][0]["field"] == "client_secret"
