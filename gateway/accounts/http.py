@@ -31,6 +31,7 @@ from gateway.ratelimit import RateLimiter, client_address
 from gateway.transcoding import parse_json
 
 TOKEN_BODY_LIMIT = 16 << 10
+BASIC_CHALLENGE = 'Basic realm="civic", charset="UTF-8"'
 ADMIN_BODY_LIMIT = 64 << 10
 # Both spellings, as everywhere in the API: OAuth's snake_case and the JSON API's camelCase.
 _TOKEN_FIELDS = {
@@ -79,7 +80,12 @@ class AuthApi:
         elif grant == "client_credentials":
             client_id, secret = _client_credentials(request, form)
             scopes = frozenset(form["scope"].split()) if form.get("scope", "").strip() else None
-            issued = await self._signin.client_credentials(client_id, secret, scopes)
+            try:
+                issued = await self._signin.client_credentials(client_id, secret, scopes)
+            except Problem as refused:
+                if refused.status == 401 and _basic_header(request):
+                    refused.headers.setdefault("WWW-Authenticate", BASIC_CHALLENGE)
+                raise
         else:
             raise bad_request(
                 "UNSUPPORTED_GRANT_TYPE",
@@ -151,14 +157,25 @@ async def _token_request(request: Request) -> dict[str, str]:
     return form
 
 
-def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
-    """client_secret_basic (Authorization: Basic) or client_secret_post (in the body)."""
+def _basic_header(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("basic "):
+    return header[6:].strip() if header.lower().startswith("basic ") else None
+
+
+def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
+    """client_secret_basic (Authorization: Basic) or client_secret_post (in the body). A failed Basic
+    authentication is a 401 with a Basic challenge (RFC 6749 §5.2)."""
+    basic = _basic_header(request)
+    if basic is not None:
         try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+            decoded = base64.b64decode(basic, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise bad_request("INVALID_TOKEN_REQUEST", "Authorization: Basic 无法解码") from exc
+            raise Problem(
+                401,
+                "INVALID_CREDENTIALS",
+                "Authorization: Basic 无法解码：应为“客户端标识:密钥”的 UTF-8 文本经 Base64 编码",
+                headers={"WWW-Authenticate": BASIC_CHALLENGE},
+            ) from exc
         client_id, _, secret = decoded.partition(":")
         return unquote(client_id), unquote(secret)
     if not form.get("client_id") or not form.get("client_secret"):

@@ -415,3 +415,25 @@ async def test_the_token_endpoint_ignores_parameters_it_does_not_know(start_gate
     assert twice.status_code == 400 and twice.json()["reason"] == "INVALID_TOKEN_REQUEST"
     wrong_type = await gw.client.post("/v1/auth/token", json={**form, "client_secret": 5})
     assert wrong_type.status_code == 400 and wrong_type.json()["violations"][0]["field"] == "client_secret"
+
+
+async def test_failed_basic_client_authentication_is_401_with_a_basic_challenge(start_gateway) -> None:
+    """RFC 6749 §5.2: a client that authenticated with Authorization: Basic and failed gets 401 with
+    WWW-Authenticate for Basic. A wrong secret had no challenge; an undecodable header was a 400."""
+    gw = await start_gateway()
+    _, secret = await gw.gateway.store.create_client(
+        NewClient(client_id := unique("province-"), ("feed.read",)), Actor("test")
+    )
+    wrong = base64.b64encode(f"{client_id}:guess".encode()).decode()
+    for header in (f"Basic {wrong}", "Basic !!!not-base64", "Basic " + base64.b64encode(b"\xff").decode()):
+        reply = await gw.client.post(
+            "/v1/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": header}
+        )
+        assert reply.status_code == 401, (header, reply.text)
+        assert reply.headers["www-authenticate"].startswith("Basic ")
+        assert reply.headers["content-type"] == "application/problem+json" and reply.json()["detail"]
+    right = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    ok = await gw.client.post(
+        "/v1/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {right}"}
+    )
+    assert ok.status_code == 200, ok.text
