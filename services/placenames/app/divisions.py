@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from civic.placenames.v1 import divisions_pb2 as pb
 from civic.placenames.v1 import events_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
 from servicekit.errors import not_found
 from servicekit.identifiers import parent_code, validate_division_code
 from servicekit.uow import UnitOfWork
@@ -89,5 +90,12 @@ def _record(uow: UnitOfWork, division: Division, change: Change, action: str) ->
         kind=pb.ChangeKind.Value(f"CHANGE_KIND_{change.kind.value}"),
         effective_date=change.effective_date.isoformat(),
         successor_code=change.successor_code,
-        occur_time=uow.clock.now().isoformat(),
+        occur_time=_rfc3339(uow.clock.now()),
     ))
+
+
+def _rfc3339(when: dt.datetime) -> str:
+    """A time in the form proto3 JSON gives a Timestamp (UTC, "Z"), as every other time of the feed."""
+    stamp = Timestamp()
+    stamp.FromDatetime(when)
+    return stamp.ToJsonString()

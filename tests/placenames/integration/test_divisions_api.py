@@ -1,5 +1,6 @@
 """DivisionService over real gRPC, PostgreSQL and JetStream."""
 import asyncio
+import re
 
 import grpc
 import pytest
@@ -165,3 +166,16 @@ async def test_an_auditor_reads_a_renames_audit_row_and_an_officer_may_not(place
         await stub(placenames).ListAuditRecords(audit_pb2.ListAuditRecordsRequest(),
                                                 metadata=secrets.caller_metadata(*OFFICER))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_the_events_occur_time_is_rfc3339_utc_as_the_feed_writes_times(placenames, secrets):
+    """DivisionChanged.occurTime is a string: it read '…+00:00' where every other time of the change
+    feed (its own `time`, the proto3 JSON Timestamps) reads '…Z'."""
+    js = placenames.infra.js
+    sub = await js.subscribe("civic.placenames.division_changed", ordered_consumer=True, deliver_policy="new")
+    await stub(placenames).CreateDivision(pb.CreateDivisionRequest(
+        request_id=unique("rq-"), code="421281107096", display_name="丁村", effective_date="2024-01-01",
+        reason="批复"), metadata=secrets.caller_metadata(*OFFICER))
+    event = events_pb2.DivisionChanged.FromString((await sub.next_msg(timeout=5)).data)
+    await sub.unsubscribe()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z", event.occur_time), event.occur_time
