@@ -10,6 +10,7 @@ from typing import Any
 
 from google.api import field_behavior_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from servicekit.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 from gateway import gateway_paths
 from gateway.accounts.roles import ROLES, SCOPES
@@ -32,7 +33,8 @@ _INT64 = {F.TYPE_INT64, F.TYPE_SINT64, F.TYPE_SFIXED64, F.TYPE_UINT64, F.TYPE_FI
 _SPECIAL_FLOATS = ["NaN", "Infinity", "-Infinity"]
 # Every List method's paging fields (AIP-158; servicekit.paging), described once for all of them.
 _PAGING = {
-    "page_size": "每页条数：默认 50，最多 1000。翻页时可以改变。",
+    "page_size": f"每页条数：默认 {DEFAULT_PAGE_SIZE}（不填或 0），最多 {MAX_PAGE_SIZE}（更大的值按 {MAX_PAGE_SIZE}）；"
+    "负数返回 400 INVALID_PAGE_SIZE。翻页时可以改变。",
     "page_token": "上一页响应中的 nextPageToken，原样传回（不透明：勿解析、勿拼接）；不填为第一页。"
     "令牌记下上一页最后一条记录的位置，下一页从其后接着列出：翻页期间新增的记录不会使已列出的记录"
     "重复出现或被跳过（排在该位置之前的新记录，从第一页重新查询可见）。翻页时其他查询参数须与第一页"
@@ -286,6 +288,8 @@ class OpenApiBuilder:
                 param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": schema}
                 if not prefix and field.name in _PAGING:
                     param["description"] = _PAGING[field.name]
+                if not prefix and field.name == "page_size":  # as servicekit.paging.page_size takes it
+                    schema.update(minimum=0, default=DEFAULT_PAGE_SIZE)
                 if field.is_repeated:
                     param.update(style="form", explode=True)
                 params.append(param)

@@ -151,3 +151,14 @@ async def test_docs_page_uses_only_shipped_assets(start_gateway) -> None:
         assert not re.search(r"https?://", served.text), f"{asset} loads something from elsewhere"
     assert "/openapi.json" in (await gw.client.get("/static/docs.js")).text
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_page_size_is_documented_as_the_services_take_it(spec: dict) -> None:
+    """A negative pageSize is refused (400 INVALID_PAGE_SIZE) and one above 1000 is served as 1000:
+    the schema said any int32 from -2147483648."""
+    lists = {name: op for name, (_, _, op) in operations(spec).items() if "x-civic-grpc-method" in op}
+    sized = {name: p for name, op in lists.items() for p in op["parameters"] if p["name"] == "pageSize"}
+    assert "MarriageService.ListMarriages" in sized and "DivisionService.ListDivisions" in sized
+    for name, param in sized.items():
+        assert param["schema"]["minimum"] == 0 and param["schema"]["default"] == 50, name
+        assert param["schema"]["maximum"] == 2**31 - 1 and "1000" in param["description"], name  # capped
