@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 
 from servicekit.caller_token import TTL_S, CallerSigner
+from servicekit.context import Caller
 from servicekit.policy import MethodPolicy
 from starlette.requests import Request
 
 from gateway.accounts.revocations import Revocations
+from gateway.accounts.roles import ROLES
 from gateway.accounts.tokens import InvalidToken, Principal, TokenIssuer
-from gateway.problems import forbidden, unauthenticated
+from gateway.problems import Problem, forbidden, unauthenticated
 
 MAX_CACHED = 10_000
 
@@ -46,8 +48,26 @@ class Authenticator:
     def require_allowed(self, request: Request, policy: MethodPolicy) -> Principal:
         principal = self.require(request)
         if not policy.allows(principal.caller):
-            raise forbidden()
+            raise refusal(principal.caller, policy)
         return principal
+
+
+def refusal(caller: Caller, policy: MethodPolicy) -> Problem:
+    """A 403 that names what the operation needs: an exchange client its scope (with RFC 6750's
+    insufficient_scope challenge), staff the roles."""
+    if caller.kind == "client":
+        if not policy.scopes:
+            return forbidden(detail="数据交换客户端无权调用此接口（仅限工作人员）")
+        scopes = " ".join(sorted(policy.scopes))
+        problem = forbidden(detail=f"需要授权范围 {scopes}：请以含该范围的客户端凭证重新换取令牌")
+        problem.headers["WWW-Authenticate"] = (
+            f'Bearer realm="civic", error="insufficient_scope", scope="{scopes}"'
+        )
+        return problem
+    if not policy.roles:
+        return forbidden(detail="工作人员账号无权调用此接口（仅限数据交换客户端）")
+    roles = "、".join(ROLES.get(role, role) for role in sorted(policy.roles))
+    return forbidden(detail=f"当前账号无权执行此操作，需要以下角色之一：{roles}")
 
 
 class CallerTokens:

@@ -269,3 +269,20 @@ async def test_an_unpaired_surrogate_in_a_body_is_a_400_not_a_500(gw) -> None:
             reply = await gw.client.post(path, headers=extra, content=raw)
             assert reply.status_code == 400, (path, raw, reply.text)
             assert reply.headers["content-type"] == PROBLEM and reply.json()["reason"] == "MALFORMED_JSON"
+
+
+async def test_a_403_says_which_scope_or_role_the_operation_needs(gw) -> None:
+    """An exchange client whose token lacks the scope learned only 当前账号无权执行此操作; it now reads
+    the scope it needs (and RFC 6750's insufficient_scope challenge), staff the roles."""
+    importer = await gw.client_headers("import.write")
+    reply = await gw.client.get("/v1/divisions", headers=importer)
+    assert reply.status_code == 403 and reply.json()["reason"] == "PERMISSION_DENIED"
+    assert "feed.read" in reply.json()["detail"]
+    challenge = reply.headers["www-authenticate"]
+    assert 'error="insufficient_scope"' in challenge and 'scope="feed.read"' in challenge
+    staff_only = await gw.client.post("/v1/divisions", headers=importer, json={"code": "1"})
+    assert staff_only.status_code == 403 and "数据交换客户端" in staff_only.json()["detail"]
+    funeral = await gw.headers("funeral_officer")
+    denied = await gw.client.post("/v1/divisions", headers=funeral, json={"code": "1", "displayName": "x"})
+    assert denied.status_code == 403 and "区划地名工作人员" in denied.json()["detail"]
+    assert "www-authenticate" not in denied.headers
