@@ -60,7 +60,9 @@ class PathTemplate:
                 pieces.append(f"(?P<v{index}>{inner})")
             else:
                 pieces.append(part.pattern())
-        verb = ":" + re.escape(self.verb) if self.verb else ""
+        # The verb's colon as sent or percent-encoded (%3A): HTTP libraries that quote path segments
+        # send /v1/maritalStatus%3Alookup, which is the same resource (RFC 3986 §6.2.2.2).
+        verb = "(?::|%3[Aa])" + re.escape(self.verb) if self.verb else ""
         object.__setattr__(self, "_regex", re.compile("/" + "/".join(pieces) + verb))
 
     @property

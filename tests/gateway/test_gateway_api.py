@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from civic.placenames.v1 import divisions_pb2 as pb
 
 PROBLEM = "application/problem+json"
@@ -51,9 +52,10 @@ async def test_get_by_resource_name(gw) -> None:
     assert reply.json()["updateTime"] == "2023-11-14T22:13:20Z"
 
 
-async def test_custom_verb_with_body(gw) -> None:
+@pytest.mark.parametrize("colon", [":", "%3A"])
+async def test_custom_verb_with_body(gw, colon: str) -> None:
     reply = await gw.client.post(
-        "/v1/divisions/421281:rename",
+        f"/v1/divisions/421281{colon}rename",
         headers=await gw.headers("placenames_officer"),
         json={"newDisplayName": "赤壁市", "effectiveDate": "2025-01-01"},
     )

@@ -14,6 +14,8 @@ def test_resource_name_variable_with_custom_verb() -> None:
     assert template.verb == "rename"
     assert [v.field_path for v in template.variables] == [("name",)]
     assert template.match("/v1/divisions/421281:rename") == {("name",): "divisions/421281"}
+    assert template.match("/v1/divisions/421281%3Arename") == {("name",): "divisions/421281"}
+    assert template.match("/v1/divisions/421281%3arename") == {("name",): "divisions/421281"}
     assert template.match("/v1/divisions/421281") is None
     assert template.match("/v1/divisions/421281:merge") is None
     assert template.match("/v1/divisions/42/12:rename") is None
