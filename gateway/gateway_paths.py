@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.problems import MAX_VIOLATIONS
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -53,6 +55,10 @@ SCHEMAS: dict[str, Any] = {
                     "properties": {"field": _STRING, "description": _STRING},
                     "required": ["field", "description"],
                 },
+            },
+            "violationsOmitted": {
+                "type": "integer",
+                "description": f"violations 最多列出 {MAX_VIOLATIONS} 条；其余的条数（没有省略时不出现）",
             },
             "requestId": _STRING,
             "domain": _STRING,

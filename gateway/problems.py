@@ -71,6 +71,11 @@ class Violation:
     description: str
 
 
+# A problem lists at most this many violations (5,000 unknown query parameters made a 300 KB answer);
+# violationsOmitted counts the rest.
+MAX_VIOLATIONS = 100
+
+
 @dataclass(eq=False)
 class Problem(Exception):
     status: int
@@ -97,9 +102,12 @@ class Problem(Exception):
             "status": self.status,
             "detail": self.detail,
             "reason": self.reason,
-            "violations": [{"field": v.field, "description": v.description} for v in self.violations],
+            "violations": [{"field": v.field, "description": v.description}
+                           for v in self.violations[:MAX_VIOLATIONS]],
             "requestId": request_id,
         }
+        if len(self.violations) > MAX_VIOLATIONS:
+            body["violationsOmitted"] = len(self.violations) - MAX_VIOLATIONS
         if self.domain:
             body["domain"] = self.domain
         if self.metadata:

@@ -129,6 +129,20 @@ async def test_service_errors_become_problems(gw) -> None:
     assert used_up.json()["title"] == "已达上限"
 
 
+async def test_a_problem_lists_at_most_a_hundred_violations_and_counts_the_rest(gw) -> None:
+    headers = await gw.headers("placenames_officer")
+    before = len(gw.backend.service.calls)
+    query = "&".join(f"bogus{i}=1" for i in range(150))
+    reply = await gw.client.get(f"/v1/divisions?{query}", headers=headers)
+    assert reply.status_code == 400
+    body = reply.json()
+    assert [v["field"] for v in body["violations"]] == [f"bogus{i}" for i in range(100)]
+    assert body["violationsOmitted"] == 50
+    few = (await gw.client.get("/v1/divisions?bogus=1", headers=headers)).json()
+    assert len(few["violations"]) == 1 and "violationsOmitted" not in few
+    assert len(gw.backend.service.calls) == before  # refused before the service
+
+
 async def test_bad_input_is_refused_before_the_service_is_called(gw) -> None:
     headers = await gw.headers("placenames_officer")
     cases = {
