@@ -160,10 +160,18 @@ export function watchId(input, { typeSelect = null, sex = "", day = today() } = 
     if (hint) hint.textContent = result.birthDate ? describe(result, Boolean(sex)) : "";
     return message;
   };
-  input.addEventListener("input", () => check(false));
-  input.addEventListener("blur", () => input.value && check(true));
+  // Checked in full when the clerk leaves a number she has typed — not again when she leaves it
+  // unchanged (Enter sends the form and moves the focus to its summary): that would wipe the
+  // service's refusal just shown at the field ("not a party of this application").
+  let typed = false;
+  input.addEventListener("input", () => { typed = true; check(false); });
+  input.addEventListener("blur", () => {
+    if (input.value && typed) check(true);
+    typed = false;
+  });
   typeSelect?.addEventListener("change", () => check(Boolean(input.value)));
   return () => {
+    typed = false;
     const message = input.value ? check(true) : "";
     return message ? [{ input, message, key }] : [];
   };
