@@ -42,7 +42,9 @@ export function ready() {
   button.focus();
 }
 
+// Nothing to print: the refusal alone, not an empty certificate or notice beneath it.
 export function failed(error) {
+  $("#screen").hidden = true;
   showProblem($("#load-errors"), error, null);
 }
 
