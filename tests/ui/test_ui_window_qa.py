@@ -2,6 +2,10 @@
 on paper (the whole running suite, Chromium)."""
 from __future__ import annotations
 
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
 from playwright.sync_api import expect
 
 from tests.ui.support import (
@@ -10,6 +14,7 @@ from tests.ui.support import (
     apply_divorce_via_api,
     register_via_api,
     resident_id,
+    wrong_check,
     shot,
     sign_in,
 )
@@ -51,3 +56,55 @@ def test_an_application_or_record_that_does_not_load_offers_no_action_and_no_emp
     expect(page.locator("#load-errors")).to_contain_text("没有待打印的告知书")
     expect(page.locator(".sheet")).to_be_hidden()
     shot(page, "qa-02b-nothing-to-print")
+
+
+def _many(count: int, make) -> list:
+    with ThreadPoolExecutor(4) as pool:
+        return list(pool.map(lambda _: make(), range(count)))
+
+
+def test_long_lists_say_there_is_more_and_show_it(page, suite, tmp_path):
+    """The demo year alone has 1,090 divorce applications and 1,653 defective archive rows: a list
+    longer than its page (divorce applications 100, a name's records 50, defects 200) offers 显示更多,
+    which appends the next page, instead of stopping silently at the first."""
+    token = api_token(suite.url, "marriage_registrar")
+    _many(101, lambda: apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, Couple.new())))
+    common = "".join(random.sample("梓涵宇轩浩然欣怡子墨雨桐思远嘉怡", 3))
+    _many(51, lambda: register_via_api(suite.url, token, Couple(resident_id(True), "周建", resident_id(False), common)))
+    archive = tmp_path / "蒲圻1990补录.csv"
+    lines = ["证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关"]
+    for n in range(201):
+        couple = Couple(resident_id(True, age=58), "陈国平", resident_id(False, age=58), "刘秀兰")
+        lines.append(f"鄂蒲婚字第{random.randrange(10**6):06d}{n:03d}号,1990-05-20,结婚,{couple.man},"
+                     f"{wrong_check(couple.man_id)},{couple.woman},{couple.woman_id},422302")
+    archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/divorces")
+    rows = page.locator("#list-table > tbody > tr")
+    expect(rows).to_have_count(100)
+    page.get_by_role("button", name="显示更多").click()
+    expect(rows).not_to_have_count(100)
+    receipts = page.locator("#list-table > tbody > tr > td:first-child").all_inner_texts()
+    assert len(receipts) > 100 and len(set(receipts)) == len(receipts)
+    shot(page, "qa-03a-divorce-applications-more")
+
+    page.goto("/ui/marriage/status")
+    page.get_by_label("当事人姓名").fill(common)
+    page.get_by_label("当事人姓名").press("Enter")
+    rows = page.locator("#name-table > tbody > tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("button", name="显示更多").click()
+    expect(rows).to_have_count(51)
+    expect(page.get_by_role("button", name="显示更多")).to_be_hidden()
+
+    page.goto("/ui/marriage/imports")
+    page.get_by_label("档案数据文件").set_input_files(str(archive))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 201 行")
+    rows = page.locator("#defects-table > tbody > tr")
+    expect(rows).to_have_count(200)
+    page.get_by_role("button", name="显示更多").click()
+    expect(rows).to_have_count(201)
+    expect(page.get_by_role("button", name="显示更多")).to_be_hidden()
+    shot(page, "qa-03b-defects-more")

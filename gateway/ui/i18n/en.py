@@ -11,6 +11,7 @@ EN: dict[str, str] = {
     "action.choose": "Choose…",
     "action.find": "Find",
     "action.show": "Show",
+    "list.more": "Show more",
     "signin.title": "Sign in",
     "signin.username": "Username",
     "signin.password": "Password",

@@ -11,6 +11,7 @@ ZH: dict[str, str] = {
     "action.choose": "请选择",
     "action.find": "查询",
     "action.show": "显示",
+    "list.more": "显示更多",
     # sign-in
     "signin.title": "登录",
     "signin.username": "用户名",

@@ -62,3 +62,33 @@ export function pageParams() {
     return {};
   }
 }
+
+// A list shown page by page, as the 审计 screen and the blanks' account show theirs: the returned
+// show(fetchPage) lists the first page (replacing the rows), and the `more` button (显示更多, shown
+// while the service says there are more) appends the next page of that same query — a page token
+// belongs to the query that made it. fetchPage(pageToken) → { rows, nextPageToken }.
+export function pagedTable(table, more, { empty, failed }) {
+  let fetchPage = null;
+  let next = "";
+  const put = (page, append) => {
+    if (append) table.tBodies[0].append(...page.rows);
+    else fillTable(table, page.rows, empty);
+    next = page.nextPageToken || "";
+    more.hidden = !next;
+  };
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      put(await fetchPage(next), true);
+    } catch (error) {
+      failed(error);
+    } finally {
+      more.disabled = false;
+    }
+  });
+  return async (pages) => {
+    fetchPage = pages;
+    more.hidden = true;
+    put(await pages(""), false);
+  };
+}

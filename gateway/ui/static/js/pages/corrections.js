@@ -1,5 +1,5 @@
 import { get, post, requestId } from "../api.js";
-import { $, el, fillTable, row } from "../dom.js";
+import { $, el, pagedTable, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { fieldLabel, label, t } from "../i18n.js";
 import { auditLink, start } from "../shell.js";
@@ -23,11 +23,17 @@ async function records(names) {
   return new Map(found.filter(Boolean).map((m) => [m.name, `${m.certificateNumber} ${m.parties.map((p) => p.name).join("、")}`]));
 }
 
+const queuePages = pagedTable($("#queue-table"), $("#queue-more"),
+  { empty: t("corr.empty"), failed: (error) => showProblem($("#queue-errors"), error, null) });
+
 async function load() {
-  const { corrections } = await get("/v1/corrections", { state: $("#filter-state").value, pageSize: 200 });
-  const known = await records(corrections.map((c) => c.marriage));
-  fillTable($("#queue-table"), corrections.map((c) => row(known.get(c.marriage) || c.marriage, fieldLabel(c.field), c.originalValue,
-    c.correctedValue, c.reason, c.evidenceReference, c.proposedBy, label(c.state), actions(c))), t("corr.empty"));
+  const query = { state: $("#filter-state").value, pageSize: 200 };
+  await queuePages(async (pageToken) => {
+    const { corrections, nextPageToken } = await get("/v1/corrections", { ...query, pageToken });
+    const known = await records(corrections.map((c) => c.marriage));
+    return { nextPageToken, rows: corrections.map((c) => row(known.get(c.marriage) || c.marriage, fieldLabel(c.field),
+      c.originalValue, c.correctedValue, c.reason, c.evidenceReference, c.proposedBy, label(c.state), actions(c))) };
+  });
 }
 
 async function approve(c) {

@@ -1,5 +1,5 @@
 import { get, post } from "../api.js";
-import { $, el, fillTable, idOf, partiesText, row } from "../dom.js";
+import { $, el, idOf, pagedTable, partiesText, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { marriageCard, maritalStatus } from "../lookup.js";
@@ -46,11 +46,17 @@ async function apply() {
   await list();
 }
 
+const listPages = pagedTable($("#list-table"), $("#list-more"),
+  { empty: t("dash.none"), failed: (error) => showProblem($("#list-errors"), error, null) });
+
 async function list() {
-  const { applications } = await get("/v1/divorceApplications", { officeCode: session.officeCode, state: $("#list-state").value, pageSize: 100 });
-  fillTable($("#list-table"), applications.map((a) => row(
-    el("a", { href: `/ui/marriage/divorces/${idOf(a.name)}` }, a.receiptNumber), partiesText(a.parties),
-    a.acceptDate, a.coolingOffEndDate, a.issueDeadlineDate, label(a.state))), t("dash.none"));
+  const query = { officeCode: session.officeCode, state: $("#list-state").value, pageSize: 100 };
+  await listPages(async (pageToken) => {
+    const { applications, nextPageToken } = await get("/v1/divorceApplications", { ...query, pageToken });
+    return { nextPageToken, rows: applications.map((a) => row(
+      el("a", { href: `/ui/marriage/divorces/${idOf(a.name)}` }, a.receiptNumber), partiesText(a.parties),
+      a.acceptDate, a.coolingOffEndDate, a.issueDeadlineDate, label(a.state))) };
+  });
 }
 
 if (session) {

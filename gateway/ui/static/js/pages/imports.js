@@ -1,5 +1,5 @@
 import { call, get, post } from "../api.js";
-import { $, definitions, el, fillTable, row } from "../dom.js";
+import { $, definitions, el, fillTable, pagedTable, row } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { defectLabel, fieldLabel, t } from "../i18n.js";
 import { auditLink, start } from "../shell.js";
@@ -23,12 +23,17 @@ function propose(defect) {
   $("#propose-value").focus();
 }
 
+const defectPages = pagedTable($("#defects-table"), $("#defects-more"),
+  { empty: t("imp.noDefects"), failed: (error) => showProblem($("#upload-errors"), error, null) });
+
 async function defects(importName) {
-  const found = await get("/v1/defects", { import: importName, pageSize: 200 });
-  fillTable($("#defects-table"), found.defects.map((d) => row(String(d.rowNumber), defectLabel(d.code), fieldLabel(d.field), d.message,
-    el("span", { class: "row-actions" },
-      d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "",
-      " ", auditLink(d.marriage)))), t("imp.noDefects"));
+  await defectPages(async (pageToken) => {
+    const found = await get("/v1/defects", { import: importName, pageSize: 200, pageToken });
+    return { nextPageToken: found.nextPageToken, rows: found.defects.map((d) => row(String(d.rowNumber), defectLabel(d.code),
+      fieldLabel(d.field), d.message, el("span", { class: "row-actions" },
+        d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "",
+        " ", auditLink(d.marriage)))) };
+  });
 }
 
 async function upload() {

@@ -1,24 +1,31 @@
 import { get } from "../api.js";
-import { $, el, fillTable, idOf, partiesText, row } from "../dom.js";
-import { onSubmit, watchId } from "../forms.js";
+import { $, el, fillTable, idOf, pagedTable, partiesText, row } from "../dom.js";
+import { onSubmit, showProblem, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { maritalStatus } from "../lookup.js";
 import { auditLink, start } from "../shell.js";
 
 const session = start();
 
-// Records as both look-ups list them (numbers masked, as the API gives them).
-function showRecords(table, records, empty) {
+// A record as both look-ups list it (numbers masked, as the API gives them).
+function recordRow(m) {
   // Only registrars print (the print call shows the numbers in full and is theirs alone), and only a
   // marriage still registered: a dissolved one is certified by a record certificate (补领), not a 结婚证.
   const prints = session.roles.includes("marriage_registrar");
-  const actions = (m) => el("span", { class: "row-actions" },
+  const actions = el("span", { class: "row-actions" },
     prints && m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "",
     " ", auditLink(m.name));
-  fillTable(table, records.map((m) => row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate,
-    actions(m))), empty);
+  return row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate, actions);
+}
+
+function showRecords(table, records, empty) {
+  fillTable(table, records.map(recordRow), empty);
   table.hidden = false;
 }
+
+// A common name has many records: 显示更多 continues the list of the name searched for.
+const namePages = pagedTable($("#name-table"), $("#name-more"),
+  { empty: t("status.nameNone"), failed: (error) => showProblem($("#name-errors"), error) });
 
 async function lookup() {
   const found = await maritalStatus($("#lookup-idtype").value, $("#lookup-id").value);
@@ -28,8 +35,12 @@ async function lookup() {
 
 // By a party's name as registered (exact), within the user's jurisdiction.
 async function byName() {
-  const { marriages } = await get("/v1/marriages", { partyName: $("#name-query").value.trim(), pageSize: 50 });
-  showRecords($("#name-table"), marriages, t("status.nameNone"));
+  const query = { partyName: $("#name-query").value.trim(), pageSize: 50 };
+  await namePages(async (pageToken) => {
+    const { marriages, nextPageToken } = await get("/v1/marriages", { ...query, pageToken });
+    return { nextPageToken, rows: marriages.map(recordRow) };
+  });
+  $("#name-table").hidden = false;
 }
 
 if (session) {
