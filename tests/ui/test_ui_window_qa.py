@@ -108,3 +108,28 @@ def test_long_lists_say_there_is_more_and_show_it(page, suite, tmp_path):
     expect(rows).to_have_count(201)
     expect(page.get_by_role("button", name="显示更多")).to_be_hidden()
     shot(page, "qa-03b-defects-more")
+
+
+def test_the_qr_caption_names_the_document_it_is_printed_on(page, suite):
+    """The certificate's 扫码核验本证 is not the receipt's or the refusal notice's words: neither is a 证."""
+    token = api_token(suite.url, "marriage_registrar")
+    married = Couple.new()
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, married))
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/print/receipt/{application['name'].split('/')[1]}")
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator(".qr figcaption")).to_contain_text("扫码核验本回执单真伪")
+
+    page.goto("/ui/marriage/register")
+    page.locator("#p0-id").fill(married.man_id)
+    page.locator("#p0-name").fill(married.man)
+    page.locator("#p1-id").fill(resident_id(False))
+    page.locator("#p1-name").fill("孙丽")
+    page.get_by_label("双方均无配偶").check()
+    page.get_by_label("双方没有直系血亲和三代以内旁系血亲关系").check()
+    page.locator("#p1-name").press("Enter")
+    page.get_by_role("button", name="打印不予登记告知书").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator(".qr figcaption")).to_contain_text("扫码核验本告知书真伪")
+    expect(page.locator(".qr figcaption")).not_to_contain_text("本证")
+    shot(page, "qa-04-refusal-notice-qr-caption")

@@ -380,6 +380,8 @@ EN: dict[str, str] = {
     "print.printRecordCertificate": "Print the record certificate",
     "print.seal": "{office} (registry seal)",
     "print.scan": "Scan to verify this document and its current state",
+    "print.scanReceipt": "Scan to verify this receipt and the application's current state",
+    "print.scanNotice": "Scan to verify this notice",
     "print.qrAlt": "Verification QR code",
     "print.receipt": "Acceptance receipt of a divorce application",
     "print.receiptCooling": "Within 30 days of acceptance ({from} to {to}) either party who no longer wishes to divorce may withdraw the application at the accepting registry with this receipt and their ID.",

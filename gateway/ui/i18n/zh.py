@@ -395,6 +395,8 @@ ZH: dict[str, str] = {
     "print.printRecordCertificate": "打印婚姻登记记录证明",
     "print.seal": "{office}（婚姻登记专用章）",
     "print.scan": "扫码核验本证真伪及当前状态",
+    "print.scanReceipt": "扫码核验本回执单真伪及离婚登记申请的当前状态",
+    "print.scanNotice": "扫码核验本告知书真伪",
     "print.qrAlt": "核验二维码",
     "print.receipt": "离婚登记申请受理回执单",
     "print.receiptCooling": "自受理之日起三十日内（{from} 至 {to}），任何一方不愿意离婚的，可以持本回执单和本人身份证件向受理机关撤回离婚登记申请。",
