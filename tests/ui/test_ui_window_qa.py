@@ -133,3 +133,16 @@ def test_the_qr_caption_names_the_document_it_is_printed_on(page, suite):
     expect(page.locator(".qr figcaption")).to_contain_text("扫码核验本告知书真伪")
     expect(page.locator(".qr figcaption")).not_to_contain_text("本证")
     shot(page, "qa-04-refusal-notice-qr-caption")
+
+
+def test_a_certificate_states_the_nationality_in_words(page, suite):
+    """国籍（地区） on a certificate says 中国, not the API's ISO code CHN."""
+    token = api_token(suite.url, "marriage_registrar")
+    marriage = register_via_api(suite.url, token, Couple.new())
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/print/certificate/{marriage['name'].split('/')[1]}")
+    parties = page.locator("#c-parties")
+    expect(parties.locator("tr")).to_have_count(2)
+    expect(parties.locator("tr").first.locator("td").nth(2)).to_have_text("中国")
+    expect(parties).not_to_contain_text("CHN")
+    shot(page, "qa-05-certificate-nationality")

@@ -15,6 +15,11 @@ export function label(value) {
   return messages[`enum.${value}`] ?? value;
 }
 
+// Nationality codes (CHN) → words (中国), as a certificate states them; a code not listed as it is.
+export function nationalityLabel(code) {
+  return messages[`nationality.${code}`] ?? code ?? "";
+}
+
 // Archive field names (man_id) → words; unknown names as they are.
 export function fieldLabel(name) {
   return messages[`field.${name}`] ?? name;

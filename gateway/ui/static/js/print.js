@@ -1,7 +1,7 @@
 // Printable documents: the page's data, its QR code (server-side SVG of a signed link), print.
 import { post } from "./api.js";
 import { $, el } from "./dom.js";
-import { label, t } from "./i18n.js";
+import { label, nationalityLabel, t } from "./i18n.js";
 import { onSubmit, showProblem } from "./forms.js";
 import { start } from "./shell.js";
 import { useBlank, voidBlank } from "./blanks.js";
@@ -11,7 +11,7 @@ export { start };
 // The rows of print/_parties.html: as a certificate shows the parties, numbers in full.
 export function partyRows(parties) {
   return parties.map((p) => el("tr", {},
-    el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, p.nationality), el("td", {}, p.birthDate), el("td", {}, p.idNumber)));
+    el("td", {}, p.name), el("td", {}, label(p.sex)), el("td", {}, nationalityLabel(p.nationality)), el("td", {}, p.birthDate), el("td", {}, p.idNumber)));
 }
 
 export function showQr({ url, qr }) {
