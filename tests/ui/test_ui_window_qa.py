@@ -2,6 +2,7 @@
 on paper (the whole running suite, Chromium)."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +18,7 @@ from tests.ui.support import (
     wrong_check,
     shot,
     sign_in,
+    today,
 )
 
 
@@ -146,3 +148,29 @@ def test_a_certificate_states_the_nationality_in_words(page, suite):
     expect(parties.locator("tr").first.locator("td").nth(2)).to_have_text("中国")
     expect(parties).not_to_contain_text("CHN")
     shot(page, "qa-05-certificate-nationality")
+
+
+def _closed_day(url: str, token: str):
+    day = today()
+    for _ in range(30):
+        day += dt.timedelta(days=1)
+        found = httpx.get(f"{url}/v1/appointments", params={"officeCode": "421281", "date": day.isoformat()},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        if not found["capacity"]:
+            return day
+    raise AssertionError("no closed day in the next 30 days")
+
+
+def test_booking_a_day_the_office_is_closed_is_said_at_the_date(page, suite):
+    """当日不办公 is about the date chosen: said beside it, the contact typed kept."""
+    closed = _closed_day(suite.url, api_token(suite.url, "marriage_registrar"))
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/appointments")
+    page.locator("#book-date").fill(closed.isoformat())
+    page.get_by_label("联系人姓名").fill("张伟")
+    page.get_by_label("联系人姓名").press("Enter")
+    expect(page.locator("#book-errors")).to_contain_text("OFFICE_CLOSED")
+    expect(page.locator("#book-date-error")).to_contain_text("不办公")
+    expect(page.locator("#book-date")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("联系人姓名")).to_have_value("张伟")
+    shot(page, "qa-06-closed-day-at-the-date")

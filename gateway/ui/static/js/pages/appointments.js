@@ -1,8 +1,11 @@
 import { get, post, requestId } from "../api.js";
 import { $, el, fillTable, row, today } from "../dom.js";
-import { onSubmit, requestIdFor, showProblem } from "../forms.js";
+import { onSubmit, requestIdFor, setFieldError, showProblem } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { start } from "../shell.js";
+
+// Refusals about the day chosen name no field: said beside the date as well as in the summary.
+const AT_DATE = new Set(["OFFICE_CLOSED", "CAPACITY_EXHAUSTED"]);
 
 const session = start();
 const bookForm = $("#book-form");
@@ -66,6 +69,9 @@ if (session) {
         officeCode: session.officeCode, date: $("#book-date").value, kind: $("#book-kind").value,
         contactName: $("#book-name").value.trim(), contactPhone: $("#book-phone").value.trim(),
       },
+    }).catch((error) => {
+      if (AT_DATE.has(error.reason)) setFieldError($("#book-date"), error.detail);
+      throw error;
     });
     $("#book-result").replaceChildren(el("p", { class: "ok" }, t("appt.booked", { queue: booked.queueNumber, date: booked.date, kind: label(booked.kind) })));
     $("#book-name").value = "";
