@@ -174,3 +174,27 @@ def test_booking_a_day_the_office_is_closed_is_said_at_the_date(page, suite):
     expect(page.locator("#book-date")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("联系人姓名")).to_have_value("张伟")
     shot(page, "qa-06-closed-day-at-the-date")
+
+
+def test_more_counseling_cases_than_a_page_can_all_be_reached_and_worked(page, suite):
+    """The demo year received 1,172 couples: the case list continues with 显示更多, and the cases it
+    adds can be picked for a session like the first page's."""
+    token = api_token(suite.url, "marriage_counselor")
+    marker = resident_id(True)[-6:]
+
+    def open_case() -> dict:
+        resp = httpx.post(f"{suite.url}/v1/counselingCases", headers={"Authorization": f"Bearer {token}"}, timeout=10,
+                          json={"counselingCase": {"officeCode": "421281", "topic": f"离婚辅导 {marker}",
+                                                   "receivedDate": today().isoformat()}})
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+    _many(201, open_case)
+    sign_in(page, "marriage_counselor")
+    page.goto("/ui/marriage/counseling")
+    rows = page.locator("#cases-table > tbody > tr")
+    expect(rows).to_have_count(200)
+    page.get_by_role("button", name="显示更多").click()
+    expect(rows).not_to_have_count(200)
+    assert page.locator("#session-case option").count() == rows.count() + 1  # 请选择 and every open case listed
+    shot(page, "qa-07-counseling-more")

@@ -1,5 +1,5 @@
 import { get, post } from "../api.js";
-import { $, el, fillTable, row, today } from "../dom.js";
+import { $, el, pagedTable, row, today } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { auditLink, start } from "../shell.js";
@@ -13,16 +13,26 @@ function caseText(c) {
   return t("cns.caseOption", { date: c.receivedDate, topic: c.topic });
 }
 
-async function cases() {
-  const found = await get("/v1/counselingCases", { officeCode: session.officeCode, openOnly: $("#cases-open").checked, pageSize: 200 });
-  fillTable($("#cases-table"), found.cases.map((c) => row(c.receivedDate, [c.topic, " ", auditLink(c.name)], String(c.sessions.length),
-    label(c.outcome) || t("cns.inProgress"), c.closeDate)), t("dash.none"));
-  const open = found.cases.filter((c) => !c.closeDate);
+const casePages = pagedTable($("#cases-table"), $("#cases-more"),
+  { empty: t("dash.none"), failed: (error) => showProblem($("#cases-errors"), error, null) });
+
+// The open cases listed are the ones to record a session on or close (显示更多 adds the next page's).
+function offer(open, first) {
   for (const select of [$("#session-case"), $("#close-case")]) {
     const chosen = select.value;
-    select.replaceChildren(el("option", { value: "" }, t("action.choose")),
-      ...open.map((c) => el("option", { value: c.name, selected: c.name === chosen }, caseText(c))));
+    if (first) select.replaceChildren(el("option", { value: "" }, t("action.choose")));
+    select.append(...open.map((c) => el("option", { value: c.name, selected: c.name === chosen }, caseText(c))));
   }
+}
+
+async function cases() {
+  const query = { officeCode: session.officeCode, openOnly: $("#cases-open").checked, pageSize: 200 };
+  await casePages(async (pageToken) => {
+    const found = await get("/v1/counselingCases", { ...query, pageToken });
+    offer(found.cases.filter((c) => !c.closeDate), !pageToken);
+    return { nextPageToken: found.nextPageToken, rows: found.cases.map((c) => row(c.receivedDate, [c.topic, " ", auditLink(c.name)],
+      String(c.sessions.length), label(c.outcome) || t("cns.inProgress"), c.closeDate)) };
+  });
 }
 
 async function applications() {
