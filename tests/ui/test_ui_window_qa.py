@@ -198,3 +198,30 @@ def test_more_counseling_cases_than_a_page_can_all_be_reached_and_worked(page, s
     expect(rows).not_to_have_count(200)
     assert page.locator("#session-case option").count() == rows.count() + 1  # 请选择 and every open case listed
     shot(page, "qa-07-counseling-more")
+
+
+def test_an_archive_record_offers_no_reprint_of_its_paper_certificate(page, suite, tmp_path):
+    """A 1988 booklet was handed out on paper: the status look-up offers 打印 on a registration made
+    here, not on an archive record (its replacement is a 补领, which prints a BJ… certificate)."""
+    token = api_token(suite.url, "marriage_registrar")
+    couple = Couple.new()
+    registered = register_via_api(suite.url, token, couple)
+    archived = Couple(resident_id(True, age=62), "陈国平", resident_id(False, age=62), "刘秀兰")
+    archive = tmp_path / "蒲圻1988补录.csv"
+    archive.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+                       f"鄂蒲婚字第{random.randrange(10**6):06d}号,1988-10-01,结婚,{archived.man},{archived.man_id},"
+                       f"{archived.woman},{archived.woman_id},422302\n", encoding="utf-8")
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/imports")
+    page.get_by_label("档案数据文件").set_input_files(str(archive))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+
+    page.goto("/ui/marriage/status")
+    for number, shown, prints in ((couple.man_id, registered["certificateNumber"], 1), (archived.man_id, "鄂蒲婚字", 0)):
+        page.get_by_label("证件号码").fill(number)
+        page.get_by_label("证件号码").press("Enter")
+        row = page.locator("#status-table > tbody > tr").first
+        expect(row).to_contain_text(shown)
+        expect(row.get_by_role("link", name="打印", exact=True)).to_have_count(prints)
+    shot(page, "qa-08-archive-record-no-reprint")

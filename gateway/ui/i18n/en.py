@@ -629,6 +629,7 @@ EN: dict[str, str] = {
     "reason.DATE_IN_PAST": "Date in the past",
     "reason.DATE_REQUIRED": "Date required",
     "reason.DOCUMENT_NOT_CURRENT": "Certificate no longer current",
+    "reason.ARCHIVE_CERTIFICATE_NOT_REPRINTED": "An archive record's own certificate is not printed again (reissue it instead)",
     "reason.DOCUMENT_NOT_OF_APPLICATION": "Not a document of the application",
     "reason.DOCUMENT_REF_REQUIRED": "Document reference required",
     "reason.GROUND_REQUIRED": "Ground for reissue required",

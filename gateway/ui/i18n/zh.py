@@ -646,6 +646,7 @@ ZH: dict[str, str] = {
     "reason.DATE_IN_PAST": "日期已过",
     "reason.DATE_REQUIRED": "须录入日期",
     "reason.DOCUMENT_NOT_CURRENT": "证书已不能反映婚姻现状",
+    "reason.ARCHIVE_CERTIFICATE_NOT_REPRINTED": "历史档案的原证书不能重新打印（请办理补领）",
     "reason.DOCUMENT_NOT_OF_APPLICATION": "离婚申请无需证书字号",
     "reason.DOCUMENT_REF_REQUIRED": "须录入文书编号",
     "reason.GROUND_REQUIRED": "须说明补领原因",

@@ -40,6 +40,7 @@ from marriage.domain.certificates import (
     ReissueOutcome,
     format_certificate_number,
     reissue_kind,
+    require_issued_here,
     require_printable,
 )
 from marriage.domain.eligibility import Declarations, check_marriage
@@ -241,6 +242,8 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
     await require_print_jurisdiction(repo, record, issued)  # before telling which numbers the record has
     if later and issued is None:
         raise not_of_record(document)
+    if not later:
+        require_issued_here(record.historical, document)
     series = issued.kind if issued is not None else CertificateKind.MARRIAGE.value
     require_printable(series, str(record.marriage.state), document)
     uow.audit("marriage.print_certificate", f"marriages/{record.id}",

@@ -70,6 +70,17 @@ def require_printable(series: str, state: str, number: str) -> None:
                            document_number=number, state=state)
 
 
+def require_issued_here(historical: bool, number: str) -> None:
+    """Refuse to print an archive record's own certificate: its booklet was issued on paper long
+    before Civic (a number this registry never issued, which no QR could verify). A lost or damaged
+    one is replaced by a 补领 (a BJ…/BL… certificate of its own), which prints."""
+    if historical:
+        raise precondition("ARCHIVE_CERTIFICATE_NOT_REPRINTED",
+                           f"该记录为补录的历史档案，证书 {number} 当年已发放，不能重新打印；"
+                           "证书遗失或损毁的，请办理补领（补发证书）",
+                           document_number=number)
+
+
 class ReissueOutcome(StrEnum):
     REISSUED_CERTIFICATE = "REISSUED_CERTIFICATE"
     RECORD_CERTIFICATE = "RECORD_CERTIFICATE"  # 婚姻登记记录证明

@@ -129,3 +129,23 @@ async def test_the_custodian_lists_its_archive_under_the_retired_code_and_others
         assert (refused.value.code(), reason_of(refused.value)) == (
             grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
     assert not set(ours) & {m.name for m in await listed(registrar(secrets, "429004", "xiantao"))}
+
+
+async def test_an_archive_records_own_certificate_is_not_printed_again_its_reissue_is(marriage, secrets, tmp_path):
+    """The 1987 booklet was handed out on paper: printing it now would issue a certificate no one
+    here issued, whose QR verifies nothing. A 补领 gives a BJ… certificate of its own, which prints."""
+    born = dt.date(1961, 2, 2)
+    (name,) = await import_puqi_records(marriage, secrets, tmp_path, [(person_id("M", born), person_id("F", born))])
+    chibi, s = registrar(secrets, "421281", "chibi-print"), stub(marriage)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await s.PrintCertificate(pb.PrintCertificateRequest(name=name, purpose="打印结婚证"), metadata=chibi)
+    assert (refused.value.code(), reason_of(refused.value)) == \
+        (grpc.StatusCode.FAILED_PRECONDITION, "ARCHIVE_CERTIFICATE_NOT_REPRINTED")
+    assert "补领" in refused.value.details()
+
+    reissued = await s.ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique("ri-"), name=name, office_code="421281", ground="遗失"), metadata=chibi)
+    assert reissued.document_number.startswith("BJ421281-")
+    printed = await s.PrintCertificate(pb.PrintCertificateRequest(
+        name=name, purpose="打印补发结婚证", document_number=reissued.document_number), metadata=chibi)
+    assert printed.name == name and printed.state == pb.MARRIAGE_STATE_REGISTERED

@@ -6,6 +6,7 @@ from marriage.domain.certificates import (
     format_certificate_number,
     parse_certificate_number,
     reissue_kind,
+    require_issued_here,
     require_printable,
 )
 from servicekit.errors import DomainError, ErrorKind
@@ -60,3 +61,12 @@ def test_a_document_is_printed_only_while_it_still_stands(series, printable, not
         with pytest.raises(DomainError) as caught:
             require_printable(series, state, f"{series}421281-2024-000001")
         assert (caught.value.reason, caught.value.kind) == ("DOCUMENT_NOT_CURRENT", ErrorKind.FAILED_PRECONDITION)
+
+
+def test_an_archive_records_own_certificate_is_not_printed_again():
+    require_issued_here(False, "J421281-2024-000001")
+    with pytest.raises(DomainError) as caught:
+        require_issued_here(True, "鄂蒲婚字(1987)第000001号")
+    assert (caught.value.reason, caught.value.kind) == ("ARCHIVE_CERTIFICATE_NOT_REPRINTED",
+                                                         ErrorKind.FAILED_PRECONDITION)
+    assert "补领" in caught.value.message

@@ -11,9 +11,11 @@ const session = start();
 function recordRow(m) {
   // Only registrars print (the print call shows the numbers in full and is theirs alone), and only a
   // marriage still registered: a dissolved one is certified by a record certificate (补领), not a 结婚证.
+  // An archive record's own certificate was handed out on paper long ago: a 补领 replaces it.
   const prints = session.roles.includes("marriage_registrar");
   const actions = el("span", { class: "row-actions" },
-    prints && m.state === "MARRIAGE_STATE_REGISTERED" ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "",
+    prints && m.state === "MARRIAGE_STATE_REGISTERED" && !m.historical
+      ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "",
     " ", auditLink(m.name));
   return row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate, actions);
 }
