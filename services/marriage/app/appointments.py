@@ -21,7 +21,7 @@ from marriage.adapters.appointments import (
 from marriage.app.access import require_jurisdiction
 from marriage.app.inputs import office_code
 from marriage.app.messages import appointment_pb, mask_phone, office_pb
-from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, day_plan
+from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, contact_phone, day_plan
 from marriage.domain.calendar import WorkCalendar, qixi
 
 KINDS = frozenset({"MARRIAGE", "DIVORCE", "REISSUE"})
@@ -142,6 +142,7 @@ async def book(uow: UnitOfWork, cal: WorkCalendar, cmd: Booking) -> AppointmentR
         raise invalid("KIND_REQUIRED", "须选择预约事项（结婚、离婚或补领）", "appointment.kind")
     if not cmd.contact_name.strip():
         raise invalid("CONTACT_REQUIRED", "须录入预约联系人姓名", "appointment.contact_name")
+    phone = contact_phone(cmd.contact_phone)
     if cmd.date < uow.clock.today():
         raise invalid("DATE_IN_PAST", "不能预约过去的日期", "appointment.date")
     repo = AppointmentRepository(uow.session)
@@ -153,7 +154,7 @@ async def book(uow: UnitOfWork, cal: WorkCalendar, cmd: Booking) -> AppointmentR
     check_bookable(plan, day.booked)
     queue_number = await repo.book(code, cmd.date, plan.capacity)
     appointment = AppointmentRecord(str(uuid7()), code, cmd.date, cmd.kind, "BOOKED", queue_number,
-                                    cmd.contact_name.strip(), cmd.contact_phone.strip())
+                                    cmd.contact_name.strip(), phone)
     await repo.add(appointment, uow.clock.now())
     _appointment_changed(uow, appointment, "appointment.book")
     return appointment

@@ -6,12 +6,31 @@ those open with extended hours and a multiple of the usual capacity, on any day 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from servicekit.errors import exhausted, invalid, precondition
 
 from marriage.domain.calendar import WorkCalendar
+
+
+# A contact number the office can call back: a mainland mobile (11 digits), a landline with its area
+# code (0715-5321234), or an international one (+852 …, +1 …). Separators are dropped.
+_PHONE_FORMS = (re.compile(r"1[3-9][0-9]{9}"), re.compile(r"0[1-9][0-9]{1,2}[2-9][0-9]{6,7}"),
+                re.compile(r"\+[1-9][0-9]{6,14}"))
+_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+def contact_phone(raw: str) -> str:
+    """The booking's contact number, normalized (full-width digits from a Chinese input method become
+    ASCII, separators go), or '' when none is given; a number no phone could have is refused."""
+    number = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
+    if number and not any(form.fullmatch(number) for form in _PHONE_FORMS):
+        raise invalid("INVALID_PHONE", "联系电话应为11位手机号码、带区号的固定电话（如0715-5321234）或以+开头的国际号码",
+                      "appointment.contact_phone")
+    return number
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from tests.marriage.integration.marriage_support import (
     reason_of,
     register_request,
     stub,
+    violations_of,
 )
 
 WORKDAY = "2024-03-05"  # a Tuesday after the clock's 2024-03-01
@@ -46,6 +47,21 @@ async def test_the_seeded_chibi_office(marriage, secrets):
     chibi = next(o for o in offices.offices if o.office_code == "421281")
     assert (chibi.display_name, chibi.opens_at, chibi.closes_at, chibi.daily_capacity) == \
         ("赤壁市婚姻登记处", "08:30", "17:00", 40)
+
+
+async def test_a_booking_with_a_number_no_phone_could_have_is_refused_at_the_field(marriage, secrets):
+    office = await new_office(marriage, secrets, capacity=5)
+    request = pb.CreateAppointmentRequest(request_id=unique("b-"), appointment=pb.Appointment(
+        office_code=office, date=WORKDAY, kind=pb.APPOINTMENT_KIND_MARRIAGE, contact_name="王小明",
+        contact_phone="12345"))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).CreateAppointment(request, metadata=secrets.caller_metadata(*REGISTRAR))
+    assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_PHONE")
+    assert violations_of(err.value) == ["appointment.contact_phone"]
+    assert (await day(marriage, secrets, office, WORKDAY)).appointments == []
+    request.request_id, request.appointment.contact_phone = unique("b-"), "０７１５-５３２１２３４"
+    booked = await stub(marriage).CreateAppointment(request, metadata=secrets.caller_metadata(*REGISTRAR))
+    assert booked.contact_phone == "071****1234"
 
 
 async def test_a_full_day_refuses_and_a_cancellation_frees_a_place(marriage, secrets):

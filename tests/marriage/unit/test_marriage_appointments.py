@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, check_capacity, day_plan
+from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, check_capacity, contact_phone, day_plan
 from servicekit.errors import DomainError, ErrorKind
 
 D, T = dt.date, dt.time
@@ -57,3 +57,25 @@ def test_office_hours_are_checked(hours, reason):
     with pytest.raises(DomainError) as caught:
         OfficeHours(*hours)
     assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("13812345678", "13812345678"),
+    ("138 1234 5678", "13812345678"),
+    ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese input method
+    ("0715-5321234", "07155321234"),
+    ("(027) 8765 4321", "02787654321"),
+    ("+852 9123 4567", "+85291234567"),
+    ("", ""),
+])
+def test_a_contact_number_is_kept_in_one_form(typed, kept):
+    assert contact_phone(typed) == kept
+
+
+@pytest.mark.parametrize("typed", ["12345", "1381234567", "138123456789", "23812345678", "0715-12", "电话",
+                                   "+0123456789", "13812345678x"])
+def test_a_number_no_phone_could_have_is_refused(typed):
+    with pytest.raises(DomainError) as caught:
+        contact_phone(typed)
+    assert (caught.value.reason, caught.value.kind) == ("INVALID_PHONE", ErrorKind.INVALID_ARGUMENT)
+    assert [v.field for v in caught.value.violations] == ["appointment.contact_phone"]
