@@ -96,9 +96,10 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
     # twice: refused as a whole, and the transaction takes back what this one wrote.
     earlier = await store.earlier_import(import_id, content.digest())
     if earlier is not None:
+        sent_as = f"（文件“{earlier['source_name']}”）" if earlier["source_name"] else ""
         raise precondition("ARCHIVE_ALREADY_IMPORTED",
-                           f"该档案文件已于 {earlier['completed_at'].astimezone(BUREAU_TZ):%Y-%m-%d %H:%M} 补录"
-                           f"（{import_name(earlier['id'])}），不再重复导入；如需更正请使用瑕疵更正",
+                           f"该档案文件已于 {earlier['completed_at'].astimezone(BUREAU_TZ):%Y-%m-%d %H:%M} 补录{sent_as}，"
+                           f"不再重复导入；如需更正请使用瑕疵更正（补录批次 {import_name(earlier['id'])}）",
                            earlier=import_name(earlier["id"]))
     await store.prepare_finish()
     repeated = await store.repeated_records(import_id, tuple(EARLIER_DUPLICATES))

@@ -159,7 +159,7 @@ ORDER BY 1
 # second upload of the same file wait for the first to commit or roll back, then see it.
 _LOCK_CONTENT = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))"
 _EARLIER_IMPORT = f"""
-SELECT id, completed_at FROM {SCHEMA}.imports
+SELECT id, completed_at, source_name FROM {SCHEMA}.imports
 WHERE content_sha256 = $1 AND id <> $2 AND completed_at IS NOT NULL
 ORDER BY completed_at LIMIT 1
 """

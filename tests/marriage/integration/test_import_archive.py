@@ -152,7 +152,7 @@ async def test_an_archive_sent_again_is_refused_and_one_that_overlaps_is_flagged
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).ImportHistoricalRecords(stream_file(path, unique("imp-"), chunk=10_000), metadata=md)
     assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, "ARCHIVE_ALREADY_IMPORTED")
-    assert first.name in err.value.details()
+    assert first.name in err.value.details() and f"文件“{path.name}”" in err.value.details()
     assert len(await rows(marriage, "SELECT id FROM imports WHERE source_name = :n", n=path.name)) == 1
 
     again, _ = sample(tmp_path, 600, seed=93, fmt="jsonl", encoding="utf-8", headers="en")
