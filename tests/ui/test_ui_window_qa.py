@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -18,6 +19,7 @@ from tests.ui.support import (
     wrong_check,
     shot,
     sign_in,
+    sign_out,
     today,
 )
 
@@ -225,3 +227,38 @@ def test_an_archive_record_offers_no_reprint_of_its_paper_certificate(page, suit
         expect(row).to_contain_text(shown)
         expect(row.get_by_role("link", name="打印", exact=True)).to_have_count(prints)
     shot(page, "qa-08-archive-record-no-reprint")
+
+
+def test_a_row_left_without_a_record_is_corrected_and_the_approval_makes_its_record(page, suite, tmp_path):
+    """1985-02-30 cannot be a registration date: the row is kept, flagged, and has no record yet. The
+    archive clerk proposes the date from the register, a second person approves, and the record is
+    there (before, the defect list offered 更正 only on rows that already had a record)."""
+    couple = Couple(resident_id(True, age=64), "王志强", resident_id(False, age=63), "陈桂兰")
+    archive = tmp_path / "蒲圻1985补录.csv"
+    archive.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+                       f"鄂蒲婚字第{random.randrange(10**6):06d}号,1985-02-30,结婚,{couple.man},{couple.man_id},"
+                       f"{couple.woman},{couple.woman_id},422302\n", encoding="utf-8")
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/imports")
+    page.get_by_label("档案数据文件").set_input_files(str(archive))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+    page.locator("#defects-table").get_by_role("button", name="更正第 1 行").click()
+    expect(page.locator("#propose-field")).to_have_value("register_date")
+    page.get_by_label("更正后的值").fill("1985-02-28")
+    page.get_by_label("更正理由").fill("登记簿原件日期为1985年2月28日，录入错误")
+    evidence = f"婚姻登记档案 蒲圻1985卷 {couple.man_id[-6:]}"
+    page.get_by_label("依据").fill(evidence)
+    page.get_by_role("button", name="提交更正（须另一人审核）").click()
+    expect(page.locator("#propose-result")).to_contain_text("等待另一名工作人员审核")
+    sign_out(page)
+
+    sign_in(page, "supervisor")
+    page.goto("/ui/marriage/corrections")
+    page.locator("#queue-table tbody tr", has_text=evidence).get_by_role("button", name=re.compile("批准")).click()
+    expect(page.locator("#queue-result")).to_contain_text("已批准")
+    page.goto("/ui/marriage/status")
+    page.get_by_label("证件号码").fill(couple.man_id)
+    page.get_by_label("证件号码").press("Enter")
+    expect(page.locator("#status-table > tbody > tr").first).to_contain_text("1985-02-28")
+    shot(page, "qa-09-row-without-record-corrected")

@@ -23,6 +23,13 @@ function propose(defect) {
   $("#propose-value").focus();
 }
 
+// Every open defect of a row that was read can be corrected — also one that left the row without a
+// record (an impossible date, a missing kind): approving the correction makes the record. A row that
+// could not be read at all (PARSE_ERROR) has no fields to correct.
+function correctable(defect) {
+  return !defect.resolved && defect.code !== "PARSE_ERROR";
+}
+
 const defectPages = pagedTable($("#defects-table"), $("#defects-more"),
   { empty: t("imp.noDefects"), failed: (error) => showProblem($("#upload-errors"), error, null) });
 
@@ -31,7 +38,7 @@ async function defects(importName) {
     const found = await get("/v1/defects", { import: importName, pageSize: 200, pageToken });
     return { nextPageToken: found.nextPageToken, rows: found.defects.map((d) => row(String(d.rowNumber), defectLabel(d.code),
       fieldLabel(d.field), d.message, el("span", { class: "row-actions" },
-        d.marriage && !d.resolved ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "",
+        correctable(d) ? el("button", { type: "button", onclick: () => propose(d) }, t("imp.proposeFor", { row: d.rowNumber })) : "",
         " ", auditLink(d.marriage)))) };
   });
 }
