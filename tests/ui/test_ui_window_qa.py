@@ -202,6 +202,17 @@ def test_more_counseling_cases_than_a_page_can_all_be_reached_and_worked(page, s
     shot(page, "qa-07-counseling-more")
 
 
+def upload_one_row(page, archive, day: str, couple: Couple) -> None:
+    """Upload, from the 历史数据补录 screen, an archive of one 蒲圻市 marriage registered on ``day``."""
+    archive.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
+                       f"鄂蒲婚字第{random.randrange(10**6):06d}号,{day},结婚,{couple.man},{couple.man_id},"
+                       f"{couple.woman},{couple.woman_id},422302\n", encoding="utf-8")
+    page.goto("/ui/marriage/imports")
+    page.get_by_label("档案数据文件").set_input_files(str(archive))
+    page.get_by_role("button", name="上传并补录").click()
+    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+
+
 def test_an_archive_record_offers_no_reprint_of_its_paper_certificate(page, suite, tmp_path):
     """A 1988 booklet was handed out on paper: the status look-up offers 打印 on a registration made
     here, not on an archive record (its replacement is a 补领, which prints a BJ… certificate)."""
@@ -209,15 +220,8 @@ def test_an_archive_record_offers_no_reprint_of_its_paper_certificate(page, suit
     couple = Couple.new()
     registered = register_via_api(suite.url, token, couple)
     archived = Couple(resident_id(True, age=62), "陈国平", resident_id(False, age=62), "刘秀兰")
-    archive = tmp_path / "蒲圻1988补录.csv"
-    archive.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
-                       f"鄂蒲婚字第{random.randrange(10**6):06d}号,1988-10-01,结婚,{archived.man},{archived.man_id},"
-                       f"{archived.woman},{archived.woman_id},422302\n", encoding="utf-8")
     sign_in(page, "marriage_registrar")
-    page.goto("/ui/marriage/imports")
-    page.get_by_label("档案数据文件").set_input_files(str(archive))
-    page.get_by_role("button", name="上传并补录").click()
-    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+    upload_one_row(page, tmp_path / "蒲圻1988补录.csv", "1988-10-01", archived)
 
     page.goto("/ui/marriage/status")
     for number, shown, prints in ((couple.man_id, registered["certificateNumber"], 1), (archived.man_id, "鄂蒲婚字", 0)):
@@ -234,15 +238,8 @@ def test_a_row_left_without_a_record_is_corrected_and_the_approval_makes_its_rec
     archive clerk proposes the date from the register, a second person approves, and the record is
     there (before, the defect list offered 更正 only on rows that already had a record)."""
     couple = Couple(resident_id(True, age=64), "王志强", resident_id(False, age=63), "陈桂兰")
-    archive = tmp_path / "蒲圻1985补录.csv"
-    archive.write_text("证书编号,登记日期,类别,男方姓名,男方身份证号,女方姓名,女方身份证号,登记机关\n"
-                       f"鄂蒲婚字第{random.randrange(10**6):06d}号,1985-02-30,结婚,{couple.man},{couple.man_id},"
-                       f"{couple.woman},{couple.woman_id},422302\n", encoding="utf-8")
     sign_in(page, "marriage_registrar")
-    page.goto("/ui/marriage/imports")
-    page.get_by_label("档案数据文件").set_input_files(str(archive))
-    page.get_by_role("button", name="上传并补录").click()
-    expect(page.locator("#upload-result")).to_contain_text("读取 1 行")
+    upload_one_row(page, tmp_path / "蒲圻1985补录.csv", "1985-02-30", couple)
     page.locator("#defects-table").get_by_role("button", name="更正第 1 行").click()
     expect(page.locator("#propose-field")).to_have_value("register_date")
     page.get_by_label("更正后的值").fill("1985-02-28")
