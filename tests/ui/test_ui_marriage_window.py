@@ -88,6 +88,7 @@ def test_book_register_print_then_the_same_person_is_refused_in_chinese(page, su
     page.get_by_role("button", name="打印不予登记告知书").click()
     expect(page.locator("#print-status")).to_contain_text("可以打印")
     expect(page.locator("#n-reason")).to_contain_text("有配偶")
+    expect(page.locator("#n-basis")).to_have_text(re.compile(r"^法律依据：《中华人民共和国民法典》第一千零四十一条、第一千零四十二条"))
     expect(page.locator("#n-number")).to_have_text(re.compile(r"^BY421281-\d{8}-\w{6}$"))
     shot(page, "07-refusal-notice")
     link = page.locator("#verify-link").get_attribute("href")
@@ -504,6 +505,7 @@ def test_an_underage_or_same_sex_couple_is_refused_by_the_registry_with_a_notice
     shot(page, "06b-refused-under-age-by-one-day")
     notice.click()
     expect(page.locator("#n-reason")).to_contain_text("不符合法定婚龄")
+    expect(page.locator("#n-basis")).to_contain_text("第一千零四十七条")
 
     fill_registration(page, Couple(resident_id(True), "周强", resident_id(True), "吴军"))
     page.locator("#p1-name").press("Enter")

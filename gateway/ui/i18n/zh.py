@@ -406,6 +406,12 @@ ZH: dict[str, str] = {
     "print.refusalTo": "当事人：{names}",
     "print.refusalText": "你们申请办理结婚登记。经审查，本机关依法决定不予登记，理由如下：",
     "print.refusalRemedy": "如对本决定不服，可以依法申请行政复议或者提起行政诉讼。",
+    # the legal basis printed under the reason (rules.md §1.2; a reason without one prints none)
+    "print.refusalBasis": "法律依据：{basis}",
+    "print.refusalBasis.UNDER_LEGAL_AGE": "《中华人民共和国民法典》第一千零四十七条（结婚年龄，男不得早于二十二周岁，女不得早于二十周岁）",
+    "print.refusalBasis.PARTY_ALREADY_MARRIED": "《中华人民共和国民法典》第一千零四十一条、第一千零四十二条（实行一夫一妻的婚姻制度；禁止重婚）",
+    "print.refusalBasis.PARTIES_NOT_MALE_AND_FEMALE": "《中华人民共和国民法典》第一千零四十九条（要求结婚的男女双方应当亲自到婚姻登记机关申请结婚登记）",
+    "print.refusalBasis.DECLARATION_MISSING": "《中华人民共和国民法典》第一千零四十八条、《婚姻登记条例》（办理结婚登记须签字声明本人无配偶，且与对方没有直系血亲和三代以内旁系血亲关系）",
     "print.noRefusal": "没有待打印的告知书",
     "print.noRefusalDetail": "请在结婚登记页面出现不予登记的结果后，再打印告知书。",
     # public verification

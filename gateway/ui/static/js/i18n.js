@@ -9,6 +9,11 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+// A message that only some cases have (the legal basis of one refusal reason): "" where there is none.
+export function optional(key) {
+  return messages[key] ?? "";
+}
+
 // Proto enum value names (MARRIAGE_STATE_REGISTERED) → words.
 export function label(value) {
   if (!value || value.endsWith("_UNSPECIFIED")) return "";

@@ -1,6 +1,6 @@
 import { ApiError, post } from "../api.js";
 import { $ } from "../dom.js";
-import { t } from "../i18n.js";
+import { optional, t } from "../i18n.js";
 import { refusalToPrint } from "../notice.js";
 import { failed, ready, showQr, start } from "../print.js";
 
@@ -15,6 +15,9 @@ async function load() {
   $("#n-addressee").textContent = t("print.refusalTo", { names: refusal.parties.map((p, i) => `${p.name}（${notice.parties[i].idNumber}）`).join("、") });
   $("#n-text").textContent = t("print.refusalText");
   $("#n-reason").textContent = refusal.detail;
+  const basis = optional(`print.refusalBasis.${refusal.reason}`);
+  $("#n-basis").textContent = basis ? t("print.refusalBasis", { basis }) : "";
+  $("#n-basis").hidden = !basis;
   $("#n-office").textContent = refusal.officeName;
   $("#n-date").textContent = notice.date;
   showQr(notice);
