@@ -169,6 +169,9 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     page.get_by_label("债务处理").fill("无共同债务")
     page.get_by_role("button", name="受理申请").click()
     expect(page.locator("#apply-result")).to_contain_text("已受理")
+    # Both periods' last days count: said so, not "须于 … 前", which leaves the deadline day in doubt.
+    expect(page.locator("#apply-result")).to_contain_text(re.compile(r"离婚冷静期至 \d{4}-\d{2}-\d{2}（含当日）；期满后至 "
+                                                                     r"\d{4}-\d{2}-\d{2}（含当日）"))
     shot(page, "11-divorce-accepted")
 
     application = page.locator("#open-application").get_attribute("href")

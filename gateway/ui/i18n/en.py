@@ -166,7 +166,7 @@ EN: dict[str, str] = {
     "div.property": "Property division",
     "div.debts": "Debts",
     "div.applySubmit": "Accept the application",
-    "div.accepted": "Accepted, receipt no. {number}. Cooling-off until {end}; both must apply for the certificate by {deadline}.",
+    "div.accepted": "Accepted, receipt no. {number}. Cooling-off until {end} (inclusive); after it, both must come in person to apply for the certificate by {deadline} (inclusive), or the application is deemed withdrawn.",
     "div.printReceipt": "Print the acceptance receipt",
     "div.open": "Open the application",
     "div.list": "Divorce applications",

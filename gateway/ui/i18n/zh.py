@@ -175,7 +175,7 @@ ZH: dict[str, str] = {
     "div.property": "财产分割",
     "div.debts": "债务处理",
     "div.applySubmit": "受理申请",
-    "div.accepted": "已受理，回执编号 {number}。离婚冷静期至 {end}，须于 {deadline} 前双方共同到场申请发给离婚证。",
+    "div.accepted": "已受理，回执编号 {number}。离婚冷静期至 {end}（含当日）；期满后至 {deadline}（含当日），双方须共同到场申请发给离婚证，逾期未申请的视为撤回离婚登记申请。",
     "div.printReceipt": "打印受理回执单",
     "div.open": "查看申请",
     "div.list": "离婚登记申请",
