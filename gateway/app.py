@@ -80,6 +80,7 @@ def create_app(
     gateway, or a test with an API of its own). `clock` and `passwords` (the argon2id hasher) are
     for tests."""
     routes = RouteTable.from_services(load_services() if services is None else services)
+    api_routes = routes.for_callers()  # served and documented; the UI's verification page uses all
     metrics = Metrics()
     db = Database(settings.database_url, SCHEMA, settings.db_pool_size)
     passwords = passwords or Passwords()
@@ -95,7 +96,7 @@ def create_app(
         settings.session_max_s,
     )
     caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
-    openapi = OpenApiBuilder(routes, settings.feed_max_wait_s).build()
+    openapi = OpenApiBuilder(api_routes, settings.feed_max_wait_s).build()
     openapi_json = json.dumps(openapi, ensure_ascii=False).encode()
     readiness = Readiness(
         {
@@ -155,7 +156,7 @@ def create_app(
         Route("/v1/exchange/events", FeedApi(feed, auth, settings.feed_max_wait_s).events, methods=["GET"]),
         *(ui_routes(gateway) if with_ui else []),
     ]
-    proxy = Proxy(routes, backends, auth, caller_tokens, limiter, metrics, settings, own_routes)
+    proxy = Proxy(api_routes, backends, auth, caller_tokens, limiter, metrics, settings, own_routes)
     app_routes = [*own_routes, Route("/{path:path}", _EveryMethod(proxy.handle))]
     middleware = [Middleware(RequestMiddleware, metrics=metrics)]
     if settings.cors_origins:

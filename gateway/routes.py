@@ -11,6 +11,7 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescri
 from google.protobuf.message import Message
 from servicekit.policy import MethodPolicy, policy_of
 
+from gateway.accounts.roles import ROLES, SCOPES
 from gateway.descriptors import ServiceInfo
 from gateway.templates import PathTemplate, TemplateError, parse_template
 
@@ -95,6 +96,12 @@ class RouteTable:
             for method in info.descriptor.methods
             for route in routes_of(info, method)
         )
+
+    def for_callers(self) -> RouteTable:
+        """The routes an account or an exchange client may be allowed: what the JSON API serves and
+        documents. Not VerifyRecord (role public_verifier): the /verify page calls it on its own."""
+        return RouteTable(r for r in self.routes
+                          if r.policy.roles & ROLES.keys() or r.policy.scopes & SCOPES.keys())
 
     def __iter__(self) -> Iterator[Route]:
         return iter(self.routes)

@@ -77,6 +77,13 @@ def test_every_annotated_rpc_of_every_generated_service_is_routed() -> None:
     assert {r.operation_id for r in table} == annotated
 
 
+def test_the_api_serves_what_an_account_or_a_client_may_call() -> None:
+    table = RouteTable.from_services(load_services())
+    served = {r.operation_id for r in table.for_callers()}
+    # VerifyRecord's one role (public_verifier) is no account's or client's: the /verify page calls it.
+    assert served == {r.operation_id for r in table} - {"MarriageService.VerifyRecord"}
+
+
 def test_table_matches_method_and_path() -> None:
     table = RouteTable.from_services(load_services())
     route, values = table.match("POST", "/v1/divisions/421281:rename")
