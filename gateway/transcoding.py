@@ -58,6 +58,22 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# What the json module says where a document breaks (JSONDecodeError.msg), in Chinese.
+_JSON_ERRORS = {
+    "Expecting value": "此处应为一个值",
+    "Expecting property name enclosed in double quotes": "此处应为双引号括起的字段名",
+    "Expecting ':' delimiter": "此处应为冒号 :",
+    "Expecting ',' delimiter": "此处应为逗号 ,",
+    "Unterminated string starting at": "字符串没有结束的引号",
+    "Invalid control character at": "字符串中有未转义的控制字符",
+    "Invalid \\escape": "无效的转义序列",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Extra data": "JSON 文档结束后还有多余内容",
+    "Illegal trailing comma before end of object": "对象末尾多了逗号",
+    "Illegal trailing comma before end of array": "数组末尾多了逗号",
+}
+
+
 def parse_json(raw: bytes, where: str = "") -> Any:
     """Strict JSON (UTF-8, no NaN, no duplicate keys, no unpaired surrogate escapes) or a 400 problem
     saying where it broke."""
@@ -75,7 +91,7 @@ def parse_json(raw: bytes, where: str = "") -> Any:
         raise bad_request(
             "MALFORMED_JSON",
             "请求体不是有效的 JSON",
-            [Violation(where, f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}")],
+            [Violation(where, f"第 {exc.lineno} 行第 {exc.colno} 列：{_JSON_ERRORS.get(exc.msg, exc.msg)}")],
         ) from exc
     except ValueError as exc:
         raise bad_request("MALFORMED_JSON", "请求体不是有效的 JSON", [Violation(where, str(exc))]) from exc

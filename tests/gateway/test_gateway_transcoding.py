@@ -240,6 +240,20 @@ def test_malformed_json_is_a_400_with_a_violation(raw: bytes) -> None:
     assert excinfo.value.violations
 
 
+@pytest.mark.parametrize(("raw", "said"), [
+    (b'{"a": }', "第 1 行第 7 列：此处应为一个值"),
+    (b"{a: 1}", "第 1 行第 2 列：此处应为双引号括起的字段名"),
+    (b'{"a" 1}', "第 1 行第 6 列：此处应为冒号 :"),
+    (b'{"a": 1\n "b": 2}', "第 2 行第 2 列：此处应为逗号 ,"),
+    (b'{"a": "x}', "第 1 行第 7 列：字符串没有结束的引号"),
+    (b"{} []", "第 1 行第 4 列：JSON 文档结束后还有多余内容"),
+])
+def test_where_json_breaks_is_said_in_chinese(raw: bytes, said: str) -> None:
+    with pytest.raises(Problem) as excinfo:
+        parse_json(raw, "body")
+    assert [(v.field, v.description) for v in excinfo.value.violations] == [("body", said)]
+
+
 def test_service_field_paths_become_json_paths(things) -> None:
     request = things.descriptor.methods_by_name["UpdateThing"].input_type
     assert json_field_path(request, "thing.made_time") == "thing.madeTime"
