@@ -126,6 +126,10 @@ async def test_wrong_role_and_other_jurisdiction_are_denied(marriage, secrets):
         await stub(marriage).ListMarriages(pb.ListMarriagesRequest(office_code="420102"),
                                            metadata=secrets.caller_metadata("supervisor", jurisdiction="421281"))
     assert reason_of(err.value) == "OUT_OF_JURISDICTION"
+    with pytest.raises(grpc.aio.AioRpcError) as err:  # not an empty list, as if the office had no records
+        await stub(marriage).ListMarriages(pb.ListMarriagesRequest(office_code="abc"),
+                                           metadata=secrets.caller_metadata("supervisor", jurisdiction=""))
+    assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_OFFICE_CODE")
 
 
 async def test_the_same_request_id_registers_once(marriage, secrets):
