@@ -259,3 +259,20 @@ def test_a_row_left_without_a_record_is_corrected_and_the_approval_makes_its_rec
     page.get_by_label("证件号码").press("Enter")
     expect(page.locator("#status-table > tbody > tr").first).to_contain_text("1985-02-28")
     shot(page, "qa-09-row-without-record-corrected")
+
+
+def test_the_home_panels_keep_numbers_dates_and_states_on_one_line(page, suite):
+    """At 1366 px the 最近办理的结婚登记 panel is half the screen: a date or 已登记结婚 broken over two or
+    three lines is hard to read down a column. Only the parties' names may wrap."""
+    token = api_token(suite.url, "marriage_registrar")
+    register_via_api(suite.url, token, Couple(resident_id(True), "欧阳建国", resident_id(False), "司马秀英"))
+    sign_in(page, "marriage_registrar")
+    cells = page.locator("#recent-table > tbody > tr:first-child > td")
+    expect(cells).to_have_count(4)
+    lines = cells.evaluate_all("""cells => cells.map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    })""")
+    assert [lines[0], lines[2], lines[3]] == [1, 1, 1], lines
+    shot(page, "qa-10-home-panels")
