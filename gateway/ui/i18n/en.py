@@ -350,7 +350,7 @@ EN: dict[str, str] = {
     "stats.marriagesRegistered": "Marriages registered (couples)",
     "stats.divorcesRegistered": "Divorces registered (couples)",
     "stats.courtDivorces": "Court divorces",
-    "stats.certificatesReissued": "Certificates reissued",
+    "stats.certificatesReissued": "Certificates reissued (couples)",
     "stats.recordCertificates": "Record certificates",
     "stats.divorceApplications": "Divorce applications accepted",
     "stats.divorceWithdrawn": "Divorce applications withdrawn",
