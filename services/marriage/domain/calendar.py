@@ -2,7 +2,10 @@
 
 The calendar is data (``marriage/data/holidays-cn.csv``, from the State Council holiday notices):
 ``holiday`` rows are statutory rest days, ``workday`` rows the make-up working days (调休上班) that
-fall on weekends, ``special`` rows the rush dates. Years the file does not cover have weekends only.
+fall on weekends, ``special`` rows the rush dates. A year the file does not cover yet (its notice is
+published each November) still has its weekends and the days the 全国年节及纪念日放假办法 fixes for
+every year (``statutory_days``, from 2025 as revised on 2024-11-10 — the law the file's own rows cite):
+only the notice's bridging days and make-up working days are unknown until the file lists the year.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 from lunardate import LunarDate
@@ -35,6 +38,34 @@ def qixi(year: int) -> dt.date:
 def _fixed_rush_dates(year: int) -> frozenset[dt.date]:
     """2·14, 5·20, 5·21 and 七夕: the dates couples choose every year."""
     return frozenset({dt.date(year, 2, 14), dt.date(year, 5, 20), dt.date(year, 5, 21), qixi(year)})
+
+
+# The 全国年节及纪念日放假办法 as revised on 2024-11-10 (国务院令第795号), in force from 2025-01-01.
+STATUTORY_DAYS_FROM = 2025
+
+
+def qingming(year: int) -> dt.date:
+    """清明: the day of the solar term, 4 or 5 April in this century (the usual [Y×D+C]−L rule with
+    D = 0.2422, C = 4.81 for 2001–2099)."""
+    y = year % 100
+    return dt.date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
+
+
+@cache
+def statutory_days(year: int) -> frozenset[dt.date]:
+    """The days off that 全国年节及纪念日放假办法 (2024 revision) gives every year, whatever the
+    year's notice adds around them: 元旦; 春节 (除夕 and 初一 to 初三); 清明; 劳动节 (1–2 May); 端午;
+    中秋; 国庆 (1–3 October)."""
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    return frozenset({
+        dt.date(year, 1, 1),
+        *(new_year + dt.timedelta(days=n) for n in range(-1, 3)),
+        qingming(year),
+        dt.date(year, 5, 1), dt.date(year, 5, 2),
+        LunarDate(year, 5, 5).to_solar_date(),
+        LunarDate(year, 8, 15).to_solar_date(),
+        dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3),
+    })
 
 
 @dataclass(frozen=True)
@@ -60,7 +91,11 @@ class WorkCalendar:
         """法定休假日: a weekend or statutory holiday, unless it is a make-up working day."""
         if day in self.make_up_workdays:
             return False
-        return day in self.holidays or day.weekday() >= 5
+        if day in self.holidays or day.weekday() >= 5:
+            return True
+        # A year without its notice yet: the days the law itself fixes are rest days all the same.
+        return day.year >= STATUTORY_DAYS_FROM and day.year not in self.covered_years \
+            and day in statutory_days(day.year)
 
     def roll_to_working_day(self, day: dt.date) -> dt.date:
         """The day itself when it is a working day, else the next working day."""
@@ -68,10 +103,11 @@ class WorkCalendar:
             day += _ONE_DAY
         return day
 
-    @property
+    @cached_property
     def covered_years(self) -> frozenset[int]:
         """Years whose holiday notice the calendar holds (it lists their statutory holidays). In any
-        other year only weekends are rest days: a period ending there may end too early."""
+        other year only weekends and the law's fixed days (``statutory_days``) are rest days: a
+        period ending on one of the notice's bridging days may end too early until the file has it."""
         return frozenset(day.year for day in self.holidays)
 
     def rush_dates(self, year: int) -> frozenset[dt.date]:

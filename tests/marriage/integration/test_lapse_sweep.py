@@ -85,27 +85,28 @@ async def test_the_background_job_sweeps_on_its_own(start_service, fake_clock, s
 
 
 async def test_a_holiday_notice_that_comes_later_extends_open_applications(marriage, secrets, fake_clock):
-    """Accepted 2031-03-03, when the service's calendar had no 2031 notice: deadline 2031-05-02
-    (Fri). A release whose calendar makes that day a holiday brings the application up to it at
-    start — the deadline moves to the next working day, with its event and audit row — and the
-    sweep lapses it only after that day."""
+    """Accepted 2031-03-03, when the service's calendar had no 2031 notice: the issue period's 30th
+    day is Fri 2031-05-02, 劳动节's second day, which the law fixes, so the deadline is already Mon
+    05-05. A release whose calendar makes 05-05 a holiday too (a bridging day, as 2025's notice did)
+    brings the application up to it at start — the deadline moves to the next working day, Tue 05-06,
+    with its event and audit row — and the sweep lapses it only after that day."""
     app = await apply_on(marriage, secrets, fake_clock, dt.date(2031, 3, 3))
-    assert (app.cooling_off_end_date, app.issue_deadline_date) == ("2031-04-02", "2031-05-02")
+    assert (app.cooling_off_end_date, app.issue_deadline_date) == ("2031-04-02", "2031-05-05")
     bundled = bundled_calendar()
-    notice = WorkCalendar(bundled.holidays | {dt.date(2031, 5, 1), dt.date(2031, 5, 2)},
+    notice = WorkCalendar(bundled.holidays | {dt.date(2031, 5, d) for d in range(1, 6)},
                           bundled.make_up_workdays, bundled.rush)
     assert await extend_open_periods(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 3, 20), notice) >= 1
     got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
                                                      metadata=secrets.caller_metadata(*REGISTRAR))
-    assert got.issue_deadline_date == "2031-05-05"  # Sat and Sun after the holiday, then Monday
+    assert got.issue_deadline_date == "2031-05-06"  # the bridging Monday off too, then Tuesday
     (audit,) = await audit_rows(marriage, app.name, "divorce.extend_periods")
-    assert (audit.before["issue_deadline"], audit.after["issue_deadline"]) == ("2031-05-02", "2031-05-05")
+    assert (audit.before["issue_deadline"], audit.after["issue_deadline"]) == ("2031-05-05", "2031-05-06")
     # Once: the next start finds nothing to move (2031 belongs to these tests alone).
     assert await extend_open_periods(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 3, 20), notice) == 0
 
-    await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 5), notice)
-    assert await outcome_of(marriage, app.name) is None
     await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 6), notice)
+    assert await outcome_of(marriage, app.name) is None
+    await sweep_lapsed(marriage.infra.uow, marriage.infra.cipher, dt.date(2031, 5, 7), notice)
     assert await outcome_of(marriage, app.name) == "DEEMED_WITHDRAWN"
 
 

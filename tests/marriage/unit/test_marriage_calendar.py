@@ -4,7 +4,7 @@ import io
 from importlib.resources import files
 
 import pytest
-from marriage.domain.calendar import WorkCalendar, qixi
+from marriage.domain.calendar import STATUTORY_DAYS_FROM, WorkCalendar, qingming, qixi, statutory_days
 
 D = dt.date
 
@@ -60,3 +60,38 @@ def test_rush_dates_of_a_year_beyond_the_file_are_computed(cal):
 def test_unknown_kind_in_the_file_is_a_data_error():
     with pytest.raises(ValueError):
         WorkCalendar.from_csv_text("date,kind,name,source_notice\n2024-01-01,bridge,元旦,x\n")
+
+
+def listed_holidays(year: int) -> set[dt.date]:
+    return {D.fromisoformat(row["date"]) for row in csv_rows()
+            if row["kind"] == "holiday" and row["date"].startswith(str(year))}
+
+
+@pytest.mark.parametrize("year", range(STATUTORY_DAYS_FROM, 2027))
+def test_the_days_the_law_fixes_are_days_off_in_every_notice_the_file_holds(year):
+    """元旦, 除夕 to 初三, 清明, 1–2 May, 端午, 中秋, 1–3 October (放假办法, 2024 revision): each one a
+    holiday in that year's State Council notice, as the file lists it."""
+    assert len(statutory_days(year)) == 13
+    assert statutory_days(year) <= listed_holidays(year)
+
+
+@pytest.mark.parametrize("year", range(2023, 2027))
+def test_qingming_is_the_listed_qingming_day(year):
+    assert qingming(year) in listed_holidays(year)
+
+
+def test_a_year_without_its_notice_still_rests_on_the_days_the_law_fixes():
+    """2027 before its notice (the file lists only its rush dates): 元旦 is a Friday, and 除夕 to 初三
+    (5–8 February) are days off whatever the notice adds; the Tuesday after is a working day."""
+    cal = WorkCalendar(frozenset(d for d in listed_holidays(2026)), frozenset(), frozenset())
+    assert 2027 not in cal.covered_years
+    assert [cal.is_rest_day(d) for d in (D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 2, 9))] == \
+        [True, True, True, False]
+    assert cal.roll_to_working_day(D(2027, 1, 1)) == D(2027, 1, 4)
+    once_listed = WorkCalendar(frozenset({D(2027, 10, 8)}), frozenset(), frozenset())  # the year's notice decides
+    assert once_listed.is_rest_day(D(2027, 1, 1)) is False
+
+
+def test_before_the_revision_an_unlisted_year_has_weekends_only():
+    cal = WorkCalendar(frozenset(), frozenset(), frozenset())
+    assert cal.is_rest_day(D(2024, 10, 1)) is False  # a Tuesday; 2024 is listed in the file, not here

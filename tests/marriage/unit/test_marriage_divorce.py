@@ -195,9 +195,22 @@ def test_a_later_holiday_notice_extends_an_open_application_never_shortens_it(ma
 
 
 def test_a_cooling_off_that_moves_moves_the_issue_period_with_it(marriage):
+    """The 2030 notice makes 12-30 and 12-31 days off: the cooling-off ends on the next working day,
+    Thu 2031-01-02 (01-01 is 元旦, a day off before 2031's notice is known), and the issue period
+    runs 30 days from it, to Sat 02-01 → Mon 02-03."""
     app = DivorceApplication.accept("d8", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, calendar())
     assert app.extend_periods(calendar(D(2030, 12, 30), D(2030, 12, 31))) is True
-    assert (app.cooling_off_end, app.issue_deadline) == (D(2031, 1, 1), D(2031, 1, 31))
+    assert (app.cooling_off_end, app.issue_deadline) == (D(2031, 1, 2), D(2031, 2, 3))
+
+
+def test_accepted_tomorrow_the_cooling_off_ends_after_new_year_though_2027_is_not_listed_yet(marriage):
+    """Accepted 2026-12-02: day 30 is 2027-01-01, 元旦; with the 2027 notice not in the file yet the
+    period still ends on the next working day, Mon 01-04 (it ended on the holiday itself before)."""
+    from marriage.domain.calendar import bundled_calendar
+    cal = bundled_calendar()
+    app = DivorceApplication.accept("d7", marriage, OFFICE, D(2026, 12, 2), AGREEMENT, cal)
+    assert 2027 not in cal.covered_years
+    assert app.cooling_off_end == D(2027, 1, 4)
 
 
 def test_a_closed_application_keeps_its_periods(application):
