@@ -266,11 +266,28 @@ async def _remarried_since(repo: MarriageRepository, record: MarriageRecord) -> 
     return False
 
 
+async def _married_another_since(repo: MarriageRepository, record: MarriageRecord) -> bool:
+    """A record still REGISTERED whose party has a later marriage with someone else: an archive that
+    lacks the divorce row (rules.md §1.8). The person's status changed since this registration, so
+    its 结婚证 is not issued again (§1.6). Another record of the same couple (a duplicate row) is no
+    remarriage."""
+    couple = set(record.party_hashes)
+    for hash_ in record.party_hashes:
+        if hash_ is None:
+            continue
+        for other in await repo.records_of(hash_):
+            if other.id != record.id and other.marriage.state is not MarriageState.REVOKED \
+                    and other.marriage.register_date >= record.marriage.register_date \
+                    and set(other.party_hashes) != couple:
+                return True
+    return False
+
+
 async def _reissued_kind(repo: MarriageRepository, record: MarriageRecord) -> CertificateKind | None:
     """The certificate a 补领 would replace, or ``None`` when the status changed since it was issued."""
     m = record.marriage
     if m.state is MarriageState.REGISTERED:
-        return CertificateKind.MARRIAGE
+        return None if await _married_another_since(repo, record) else CertificateKind.MARRIAGE
     if m.state is MarriageState.DIVORCED and record.end_reason == "DIVORCE_REGISTERED" \
             and not await _remarried_since(repo, record):
         return CertificateKind.DIVORCE

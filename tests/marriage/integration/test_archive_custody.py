@@ -149,3 +149,44 @@ async def test_an_archive_records_own_certificate_is_not_printed_again_its_reiss
     printed = await s.PrintCertificate(pb.PrintCertificateRequest(
         name=name, purpose="打印补发结婚证", document_number=reissued.document_number), metadata=chibi)
     assert printed.name == name and printed.state == pb.MARRIAGE_STATE_REGISTERED
+
+
+async def test_no_reissue_of_an_archive_marriage_certificate_after_a_later_marriage(marriage, secrets, tmp_path):
+    """rules.md §1.6: a 补领 only while the status is unchanged; remarried since → 婚姻登记记录证明.
+    Archives miss divorce rows (§1.8), so a 1987 marriage may still read REGISTERED while the man
+    married someone else in 1995: its 结婚证 is not issued again, the record is certified instead.
+    The later marriage, and a record with an exact duplicate row (same couple, same day), still
+    reissue."""
+    born = dt.date(1962, 3, 3)
+    man, first_wife, second_wife = person_id("M", born), person_id("F", born), person_id("F", born)
+    other_man, other_woman = person_id("M", born), person_id("F", born)
+    volume = man[-6:]
+    path = tmp_path / "overlap.csv"
+    path.write_bytes((HEADER
+                      + f"鄂蒲婚字(1987){volume}卷第000001号,1987-05-05,结婚,钱国平,{man},吴秀珍,{first_wife},422302\n"
+                      + f"鄂蒲婚字(1995){volume}卷第000002号,1995-06-06,结婚,钱国平,{man},李桂兰,{second_wife},422302\n"
+                      + f"鄂蒲婚字(1988){volume}卷第000003号,1988-08-08,结婚,孙建国,{other_man},周玉兰,{other_woman},422302\n"
+                      + f"鄂蒲婚字(1988){volume}卷第000004号,1988-08-08,结婚,孙建国,{other_man},周玉兰,{other_woman},422302\n"
+                      ).encode("gb18030"))
+    chibi, s = registrar(secrets, "421281", "chibi-overlap"), stub(marriage)
+    await s.ImportHistoricalRecords(stream_file(path, unique("imp-")), metadata=registrar(secrets, "421281", "archivist"))
+
+    async def marriage_of(number: str, year: str) -> str:
+        status = await s.GetMaritalStatus(pb.GetMaritalStatusRequest(
+            id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number), metadata=chibi)
+        (found,) = [r.name for r in status.records if r.register_date.startswith(year)]
+        return found
+
+    def reissue(name: str) -> pb.ReissueCertificateRequest:
+        return pb.ReissueCertificateRequest(request_id=unique("ri-"), name=name, office_code="421281", ground="遗失")
+
+    first = await marriage_of(first_wife, "1987")
+    done = await s.ReissueCertificate(reissue(first), metadata=chibi)
+    assert done.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE and done.document_number.startswith("ZM421281-")
+    second = await marriage_of(second_wife, "1995")
+    done = await s.ReissueCertificate(reissue(second), metadata=chibi)
+    assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number.startswith("BJ421281-")
+    status = await s.GetMaritalStatus(pb.GetMaritalStatusRequest(
+        id_type=pb.ID_TYPE_RESIDENT_ID, id_number=other_woman), metadata=chibi)
+    done = await s.ReissueCertificate(reissue(status.records[0].name), metadata=chibi)
+    assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE
