@@ -37,6 +37,14 @@ class DivorceState(StrEnum):
     TERMINATED = "TERMINATED"  # the marriage ended otherwise (court, death, revocation) while open
 
 
+# How a closed application is named to the window (the state itself stays in the error's metadata).
+OUTCOME_WORDS = {
+    DivorceState.WITHDRAWN: "已撤回离婚登记申请", DivorceState.DEEMED_WITHDRAWN: "已视为撤回离婚登记申请",
+    DivorceState.DIVORCED: "已办理离婚登记", DivorceState.REFUSED: "不予离婚登记",
+    DivorceState.TERMINATED: "婚姻关系已另行解除，申请终止办理",
+}
+
+
 @dataclass(frozen=True)
 class DivorceAgreement:
     """The written agreement the registry requires before accepting (rules.md §1.5)."""
@@ -99,7 +107,7 @@ class DivorceApplication:
 
     def _require_open(self, today: dt.date) -> None:
         if self.outcome is not None:
-            raise precondition("APPLICATION_CLOSED", f"该离婚申请已办结（{self.outcome}）",
+            raise precondition("APPLICATION_CLOSED", f"该离婚申请已办结（{OUTCOME_WORDS[self.outcome]}）",
                                state=str(self.outcome))
         if today > self.issue_deadline:
             raise precondition("APPLICATION_LAPSED",

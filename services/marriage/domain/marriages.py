@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from servicekit.errors import invalid, precondition
 
-from marriage.domain.certificates import ReissueDecision, reissue_kind
+from marriage.domain.certificates import STATE_WORDS, ReissueDecision, reissue_kind
 from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.events import (
     CertificateReissued,
@@ -71,7 +71,8 @@ class Marriage:
 
     def require_current(self) -> None:
         if self.state is not MarriageState.REGISTERED:
-            raise precondition("MARRIAGE_NOT_CURRENT", f"该婚姻登记的当前状态为 {self.state}，不能办理此业务",
+            raise precondition("MARRIAGE_NOT_CURRENT",
+                               f"该婚姻登记的当前状态为“{STATE_WORDS[self.state]}”，不能办理此业务",
                                state=str(self.state))
 
     def _require_not_before_registration(self, day: dt.date, field_name: str) -> None:

@@ -244,3 +244,10 @@ def test_a_closed_or_lapsed_application_is_not_terminated(application, marriage)
     lapsed = DivorceApplication.accept("d2", marriage, OFFICE, ACCEPTED, AGREEMENT, bundled_calendar())
     assert lapsed.terminate(day(70)) is True  # its issue period had passed: it lapsed, as the sweep would say
     assert (lapsed.state_on(day(70)), lapsed.closed_on) == (DivorceState.DEEMED_WITHDRAWN, day(61))
+
+
+def test_a_closed_application_names_its_outcome_in_chinese(application):
+    application.withdraw(application.party_keys[1], day(3))
+    error = refusal(application.register, day(40), OFFICE, True, "L")
+    assert "已撤回" in error.message and "WITHDRAWN" not in error.message
+    assert error.metadata == {"state": "WITHDRAWN"}

@@ -86,3 +86,12 @@ def test_reissue_records_what_was_issued(marriage):
     assert decision.reason == "RECORD_STATE_CHANGED"
     assert marriage.events[-1] == CertificateReissued(
         "m1", "RECORD_CERTIFICATE", "R421281-2024-000001", "421281", D(2024, 3, 1))
+
+
+def test_a_marriage_no_longer_current_is_named_in_chinese(marriage):
+    """The window reads the state in words, not the enum: 已离婚, not DIVORCED."""
+    marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
+    with pytest.raises(DomainError) as caught:
+        marriage.require_current()
+    assert "已离婚" in caught.value.message and "DIVORCED" not in caught.value.message
+    assert caught.value.metadata == {"state": "DIVORCED"}
