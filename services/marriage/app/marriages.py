@@ -254,31 +254,19 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
 
 # --- reissue -------------------------------------------------------------------------------------
 
-async def _remarried_since(repo: MarriageRepository, record: MarriageRecord) -> bool:
-    ended = record.marriage.ended_on or record.marriage.register_date
-    for hash_ in record.party_hashes:
-        if hash_ is None:
-            continue
-        for other in await repo.records_of(hash_):
-            if other.id != record.id and other.marriage.state is not MarriageState.REVOKED \
-                    and other.marriage.register_date >= ended:
-                return True
-    return False
-
-
-async def _married_another_since(repo: MarriageRepository, record: MarriageRecord) -> bool:
-    """A record still REGISTERED whose party has a later marriage with someone else: an archive that
-    lacks the divorce row (rules.md §1.8). The person's status changed since this registration, so
-    its 结婚证 is not issued again (§1.6). Another record of the same couple (a duplicate row) is no
-    remarriage."""
+async def _married_since(repo: MarriageRepository, record: MarriageRecord, since: dt.date,
+                         other_couple_only: bool = False) -> bool:
+    """Whether a party of ``record`` has a marriage registered on or after ``since`` (revoked ones
+    aside); with ``other_couple_only``, a record of the same couple (a duplicate archive row) does
+    not count."""
     couple = set(record.party_hashes)
     for hash_ in record.party_hashes:
         if hash_ is None:
             continue
         for other in await repo.records_of(hash_):
             if other.id != record.id and other.marriage.state is not MarriageState.REVOKED \
-                    and other.marriage.register_date >= record.marriage.register_date \
-                    and set(other.party_hashes) != couple:
+                    and other.marriage.register_date >= since \
+                    and not (other_couple_only and set(other.party_hashes) == couple):
                 return True
     return False
 
@@ -287,9 +275,12 @@ async def _reissued_kind(repo: MarriageRepository, record: MarriageRecord) -> Ce
     """The certificate a 补领 would replace, or ``None`` when the status changed since it was issued."""
     m = record.marriage
     if m.state is MarriageState.REGISTERED:
-        return None if await _married_another_since(repo, record) else CertificateKind.MARRIAGE
+        # A later marriage with someone else: an archive that lacks the divorce row (rules.md §1.8).
+        # The status changed since this registration, so its 结婚证 is not issued again (§1.6).
+        married_another = await _married_since(repo, record, m.register_date, other_couple_only=True)
+        return None if married_another else CertificateKind.MARRIAGE
     if m.state is MarriageState.DIVORCED and record.end_reason == "DIVORCE_REGISTERED" \
-            and not await _remarried_since(repo, record):
+            and not await _married_since(repo, record, m.ended_on or m.register_date):
         return CertificateKind.DIVORCE
     return None
 
