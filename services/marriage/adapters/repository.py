@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from servicekit.db import driver_connection
 from servicekit.paging import Keyset, Seek
 from servicekit.pii import PiiCipher, mask_id
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
@@ -225,6 +225,16 @@ class MarriageRepository:
         """A certificate issued on the record after registration under ``number`` (None: no such)."""
         return await _issued(self.session, t.certificates.c.marriage_id == uuid.UUID(marriage_id),
                              t.certificates.c.number == number)
+
+    async def handled_within(self, marriage_id: str, prefix: str) -> bool:
+        """Whether an office under ``prefix`` handled the record since its registration (全国通办): issued
+        a document on it (a replacement, a record certificate, a divorce certificate) or accepted a
+        divorce application on it."""
+        record_id = uuid.UUID(marriage_id)
+        c, d = t.certificates.c, t.divorce_applications.c
+        issued = select(c.id).where(c.marriage_id == record_id, c.office_code.startswith(prefix, autoescape=True))
+        accepted = select(d.id).where(d.marriage_id == record_id, d.office_code.startswith(prefix, autoescape=True))
+        return bool((await self.session.execute(select(exists(issued) | exists(accepted)))).scalar())
 
     async def certificate_kinds(self, marriage_id: str) -> set[str]:
         rows = await self.session.execute(

@@ -18,7 +18,7 @@ from marriage.api.convert import (
     resource_id,
 )
 from marriage.app import marriages as uc
-from marriage.app.access import visible_marriages
+from marriage.app.access import require_read_jurisdiction, visible_marriages
 from marriage.app.messages import marriage_pb
 from marriage.domain.certificates import ReissueOutcome
 from marriage.domain.eligibility import Declarations
@@ -44,7 +44,10 @@ class MarriagesApi(ApiBase):
     async def GetMarriage(self, request: pb.GetMarriageRequest, context: grpc.aio.ServicerContext) -> pb.Marriage:
         marriage_id = resource_id(request.name, "marriages")
         async with self.read() as session:
-            return marriage_pb(await uc.load(MarriageRepository(session, self.infra.cipher), marriage_id))
+            repo = MarriageRepository(session, self.infra.cipher)
+            record = await uc.load(repo, marriage_id)
+            await require_read_jurisdiction(repo, record)
+            return marriage_pb(record)
 
     async def PrintCertificate(self, request: pb.PrintCertificateRequest,
                                context: grpc.aio.ServicerContext) -> pb.Marriage:

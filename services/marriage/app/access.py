@@ -31,6 +31,17 @@ async def require_record_jurisdiction(repo: MarriageRepository, record: Marriage
     require_jurisdiction(record.marriage.office_code)
 
 
+async def require_read_jurisdiction(repo: MarriageRepository, record: MarriageRecord) -> None:
+    """Refuse to show a record (masked) unless the caller may act on it (``require_record_jurisdiction``)
+    or an office in its jurisdiction handled it since (全国通办: it reissued a certificate on it, or
+    accepted a divorce application on it), as ``ListMarriages`` lists only the records a caller may
+    see. A record of another jurisdiction is not read by its id either."""
+    caller = context.current().caller
+    if caller.may_act_in(record.marriage.office_code) or await repo.handled_within(record.id, caller.jurisdiction):
+        return
+    await require_record_jurisdiction(repo, record)
+
+
 async def require_print_jurisdiction(repo: MarriageRepository, record: MarriageRecord,
                                      issued: IssuedCertificate | None) -> None:
     """A print shows the parties' ID numbers in full: refuse unless the caller may act on the record

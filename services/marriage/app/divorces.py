@@ -25,7 +25,7 @@ from marriage.adapters.divorces import (
     record_from_row,
 )
 from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
-from marriage.app.access import record_office, require_jurisdiction
+from marriage.app.access import record_office, require_jurisdiction, require_read_jurisdiction
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.records import load
 from marriage.app.messages import application_pb, audit_view, marriage_pb
@@ -68,7 +68,7 @@ def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None
     uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown))
 
 
-async def _load(session: AsyncSession, cipher: PiiCipher, application_id: str, *,
+async def load_application(session: AsyncSession, cipher: PiiCipher, application_id: str, *,
                 for_update: bool = False) -> Application:
     """The application and its marriage; when locking, the marriage first (as ApplyDivorce does)."""
     divorces = DivorceRepository(session)
@@ -83,7 +83,11 @@ async def _load(session: AsyncSession, cipher: PiiCipher, application_id: str, *
 
 
 async def get(session: AsyncSession, cipher: PiiCipher, application_id: str) -> Application:
-    return await _load(session, cipher, application_id)
+    """The application, for the office that accepted it or a caller who may read its marriage."""
+    app = await load_application(session, cipher, application_id)
+    if not context.current().caller.may_act_in(app.record.application.office_code):
+        await require_read_jurisdiction(MarriageRepository(session, cipher), app.marriage)
+    return app
 
 
 async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_id: str, office_raw: str,
@@ -109,7 +113,7 @@ async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_
 
 async def withdraw(uow: UnitOfWork, cipher: PiiCipher, application_id: str, id_type: IdType,
                    raw_number: str) -> Application:
-    app = await _load(uow.session, cipher, application_id, for_update=True)
+    app = await load_application(uow.session, cipher, application_id, for_update=True)
     record, marriage = app.record, app.marriage
     require_jurisdiction(record.application.office_code)
     today = uow.clock.today()
@@ -129,7 +133,7 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, offi
                    both_present: bool) -> Application:
     office = office_code(office_raw)
     require_jurisdiction(office)
-    app = await _load(uow.session, cipher, application_id, for_update=True)
+    app = await load_application(uow.session, cipher, application_id, for_update=True)
     record, marriage = app.record, app.marriage
     today = uow.clock.today()
     before, marriage_before = _audit_view(record, today), audit_view(marriage)
@@ -159,7 +163,7 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, application_id: 
     audit keeps no numbers. An application not (or not yet) registered has no certificate."""
     if not purpose.strip():
         raise invalid("PURPOSE_REQUIRED", "须说明打印用途（如打印离婚证）", "purpose")
-    app = await _load(uow.session, cipher, application_id)
+    app = await load_application(uow.session, cipher, application_id)
     require_jurisdiction(app.record.application.office_code)  # the numbers in full: the registering office's only
     app.record.application.require_divorced(uow.clock.today())
     uow.audit("divorce.print_certificate", f"divorceApplications/{app.record.id}",
@@ -223,7 +227,7 @@ async def sweep_lapsed(uow_factory: UnitOfWorkFactory, cipher: PiiCipher, today:
             async with uow_factory() as uow:
                 ids = await DivorceRepository(uow.session).lapsed_ids(today, SWEEP_BATCH)
                 for application_id in ids:
-                    lapsed += await _lapse(uow, await _load(uow.session, cipher, application_id), today, cal)
+                    lapsed += await _lapse(uow, await load_application(uow.session, cipher, application_id), today, cal)
             total += lapsed
             if len(ids) < SWEEP_BATCH or not lapsed:
                 return total
@@ -240,7 +244,7 @@ async def extend_open_periods(uow_factory: UnitOfWorkFactory, cipher: PiiCipher,
             ids = await DivorceRepository(uow.session).open_ids()
         for application_id in ids:
             async with uow_factory() as uow:
-                app = await _load(uow.session, cipher, application_id, for_update=True)
+                app = await load_application(uow.session, cipher, application_id, for_update=True)
                 extended += await _extend(uow, app, cal, today)
     return extended
 

@@ -62,7 +62,7 @@ async def verify_marriage(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str,
 
 
 async def verify_application(uow: UnitOfWork, cipher: PiiCipher, application_id: str) -> pb.RecordVerification:
-    app = await divorces.get(uow.session, cipher, application_id)
+    app = await divorces.load_application(uow.session, cipher, application_id)  # public: masked
     a = app.record.application
     state = str(a.state_on(uow.clock.today()))
     name = f"divorceApplications/{a.id}"

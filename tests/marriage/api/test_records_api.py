@@ -327,3 +327,28 @@ async def test_full_numbers_are_printed_only_where_the_record_or_the_document_be
     assert reason_of(err.value) == "OUT_OF_JURISDICTION"
     audits = await audit_rows(marriage, m.name, "marriage.print_certificate")
     assert [a.after for a in audits] == [{"document_number": done.document_number}] * 2
+
+
+async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, secrets):
+    """ListMarriages refuses another jurisdiction's records; GetMarriage and GetDivorceApplication
+    by id did not: a township registrar read the county's parties (names, masked numbers, birth
+    dates) by name. An office that handled the record since (全国通办 reissue or divorce) reads it."""
+    m = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
+    app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id=unique("ap-"), marriage=m.name, office_code="421281", agreement=pb.DivorceAgreement(
+            voluntary=True, children_arrangement="无子女", property_division="各自所有", debt_handling="无")),
+        metadata=md(secrets))
+    township = md(secrets, "marriage_registrar", "supervisor", jurisdiction="421281100")
+    for call, request in ((stub(marriage).GetMarriage, pb.GetMarriageRequest(name=m.name)),
+                          (stub(marriage).GetDivorceApplication, pb.GetDivorceApplicationRequest(name=app.name))):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await call(request, metadata=township)
+        assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
+        assert (await call(request, metadata=md(secrets, jurisdiction="421281"))).name == request.name
+    elsewhere = office_code()
+    away = md(secrets, jurisdiction=elsewhere)
+    with pytest.raises(grpc.aio.AioRpcError):
+        await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)
+    await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique(), name=m.name, office_code=elsewhere, ground="结婚证遗失"), metadata=away)
+    assert (await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)).name == m.name
