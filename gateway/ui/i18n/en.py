@@ -707,6 +707,7 @@ EN: dict[str, str] = {
     "reason.SAME_PERSON_APPROVAL": "Needs another person's approval",
     "reason.TARGET_REQUIRED": "Target required",
     "reason.UNREADABLE_WORKBOOK": "Unreadable workbook",
+    "reason.WORKBOOK_TOO_LARGE": "Workbook too large when unpacked",
     "reason.UNRECOGNIZED_HEADER": "Unrecognized header",
     "reason.UNSUPPORTED_ENCODING": "Unsupported encoding",
     "reason.CODE_RETIRED": "Code retired",

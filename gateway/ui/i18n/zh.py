@@ -725,6 +725,7 @@ ZH: dict[str, str] = {
     "reason.SAME_PERSON_APPROVAL": "须由他人审核",
     "reason.TARGET_REQUIRED": "须指明更正对象",
     "reason.UNREADABLE_WORKBOOK": "无法读取的工作簿",
+    "reason.WORKBOOK_TOO_LARGE": "工作簿解压后过大",
     "reason.UNRECOGNIZED_HEADER": "表头无法识别",
     "reason.UNSUPPORTED_ENCODING": "不支持的字符编码",
     "reason.CODE_RETIRED": "区划代码已停用",

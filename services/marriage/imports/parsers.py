@@ -13,12 +13,13 @@ import datetime as dt
 import json
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from typing import IO, NamedTuple, Protocol
 
 import openpyxl
-from servicekit.errors import invalid
+from servicekit.errors import DomainError, invalid
 
 from marriage.domain.history import ArchiveRow
 from marriage.imports.columns import header_fields, mapped
@@ -28,6 +29,12 @@ _ENCODINGS = {"utf8": UTF8, "utf-8": UTF8, "utf-8-sig": UTF8, "gb18030": GB18030
               "gb2312": GB18030, "cp936": GB18030}
 _CODEC = {UTF8: "utf-8-sig", GB18030: "gb18030"}  # utf-8-sig drops a byte-order mark
 REPLACEMENT = "\ufffd"
+# A workbook unpacks to several times its size; openpyxl holds its shared strings whole in memory
+# (read-only mode streams only the rows). Beyond these it is a zip bomb, not an archive: a genuine
+# sheet compresses some 5 to 20 times, deflate at most about 1000 times.
+MAX_XLSX_UNPACKED_BYTES = 2 << 30
+MAX_XLSX_RATIO = 100
+_RATIO_FROM_BYTES = 1 << 20  # small members (styles, an empty sheet) compress far better
 # An unfinished quoted field longer than this is a stray quote, not a field: the line is let go.
 MAX_PENDING_CHARS = 1 << 20
 
@@ -294,7 +301,12 @@ class XlsxParser:
     def close(self) -> Iterator[Record]:
         self._file.seek(0)
         try:
+            _require_unpackable(self._file)
+            self._file.seek(0)
             workbook = openpyxl.load_workbook(self._file, read_only=True, data_only=True)
+        except DomainError:
+            self._file.close()
+            raise
         except Exception:  # noqa: BLE001 - any failure means "not a workbook"
             self._file.close()
             raise invalid("UNREADABLE_WORKBOOK", "文件不是有效的 XLSX 工作簿", "data") from None
@@ -311,6 +323,19 @@ class XlsxParser:
         finally:
             workbook.close()
             self._file.close()
+
+
+def _require_unpackable(file: IO[bytes]) -> None:
+    """Refuse a workbook whose members would unpack beyond the limits, by the sizes its zip directory
+    declares (zipfile never inflates a member beyond its declared size)."""
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+    total = sum(m.file_size for m in members)
+    inflated = [m for m in members if m.file_size > _RATIO_FROM_BYTES
+                and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1)]
+    if total > MAX_XLSX_UNPACKED_BYTES or inflated:
+        raise invalid("WORKBOOK_TOO_LARGE", f"工作簿解压后过大（{total} 字节），不像档案表格：请拆分后分批导入，"
+                      "或改用 CSV 格式", "data")
 
 
 FORMATS = {"CSV": CsvParser, "XLSX": XlsxParser, "JSONL": JsonLinesParser}

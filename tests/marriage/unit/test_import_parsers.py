@@ -2,6 +2,7 @@
 import datetime as dt
 import io
 import json
+import zipfile
 
 import openpyxl
 import pytest
@@ -176,3 +177,42 @@ def test_a_file_that_is_not_a_workbook_is_refused():
 ])
 def test_format_from_name_or_first_bytes(name, head, fmt):
     assert detect_format(name, head) == fmt
+
+
+def _with_member(workbook: bytes, name: str, content: bytes) -> bytes:
+    """The workbook with one more (or a replaced) zip member."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != name:
+                dst.writestr(item, src.read(item.filename))
+        dst.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
+    """openpyxl reads a workbook's shared strings whole, even in read-only mode: a few hundred KB of
+    upload that inflate a thousandfold took the service's memory. A member inflating far beyond any
+    spreadsheet's compression, or a workbook larger unpacked than the limit, is refused unread."""
+    book = _workbook([], ZH.split(","), ROW.split(","))
+    padding = b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>" \
+        + b"A" * (24 << 20) + b"</t></si></sst>"
+    bomb = _with_member(book, "xl/sharedStrings.xml", padding)
+    assert len(bomb) < (1 << 20)
+    loaded = []
+    monkeypatch.setattr(parsers.openpyxl, "load_workbook", lambda *a, **k: loaded.append(a) or pytest.fail("unpacked"))
+    parser = XlsxParser()
+    parser.feed(bomb)
+    with pytest.raises(DomainError) as err:
+        list(parser.close())
+    assert (err.value.reason, err.value.violations[0].field) == ("WORKBOOK_TOO_LARGE", "data")
+    assert not loaded
+
+
+def test_an_xlsx_larger_unpacked_than_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(parsers, "MAX_XLSX_UNPACKED_BYTES", 1000)
+    parser = XlsxParser()
+    parser.feed(_workbook([], ZH.split(","), ROW.split(",")))
+    with pytest.raises(DomainError) as err:
+        list(parser.close())
+    assert err.value.reason == "WORKBOOK_TOO_LARGE"
