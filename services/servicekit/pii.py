@@ -27,6 +27,7 @@ __all__ = [
     "mask_id",
     "mask_name",
     "mask_text",
+    "mask_deep",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -78,6 +79,18 @@ def mask_text(text: str) -> str:
     if len(text) < _SHORTEST_ID:  # too short to hold one (most log values and keys)
         return text
     return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+
+def mask_deep(value: object) -> object:
+    """``value`` with ``mask_text`` applied to every string in it, at any depth of dicts and lists
+    (an audit snapshot): free text typed by staff may hold an ID number."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {key: mask_deep(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_deep(item) for item in value]
+    return value
 
 
 def _is_cjk(ch: str) -> bool:

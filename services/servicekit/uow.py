@@ -17,6 +17,7 @@ from servicekit.db import Database, driver_connection
 from servicekit.errors import invalid
 from servicekit.events import H_ACTOR, H_MSG_ID, H_REQUEST_ID, H_TIME, H_TYPE, subject
 from servicekit.fingerprints import request_fingerprint
+from servicekit.pii import mask_deep, mask_text
 from servicekit.tables import KitTables
 from servicekit.uuid7 import uuid7
 
@@ -68,11 +69,13 @@ class UnitOfWork:
         """Record who did what to which record; before/after are JSON-able snapshots (IDs masked
         or encrypted by the caller — the audit is read by auditors, not registrars). `office_code`
         is the division code of the record's office: the row is listed to callers whose
-        jurisdiction covers it (servicekit.audit), as the record is."""
+        jurisdiction covers it (servicekit.audit), as the record is. ID numbers that free text
+        (a reason, a document reference) carries are masked here, whoever wrote the text."""
         ctx = context.current()
         self._audits.append({
             "id": uuid7(), "at": self.clock.now(), "actor": ctx.caller.subject, "request_id": ctx.request_id,
-            "action": action, "resource": resource, "reason": reason, "before": before, "after": after,
+            "action": action, "resource": resource, "reason": mask_text(reason), "before": mask_deep(before),
+            "after": mask_deep(after),
             "office_code": office_code,
         })
 

@@ -352,3 +352,18 @@ async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, 
     await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
         request_id=unique(), name=m.name, office_code=elsewhere, ground="结婚证遗失"), metadata=away)
     assert (await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)).name == m.name
+
+
+async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail(marriage, secrets):
+    """The audit keeps no ID numbers (design.md §5), but a reason or a document reference is typed
+    by staff, who write the number they are dealing with into it: the audit trail, read by
+    auditors and supervisors, kept it whole."""
+    man = person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man), metadata=md(secrets))
+    await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
+        request_id=unique("rv-"), name=m.name, authority=pb.REVOCATION_AUTHORITY_POLICE,
+        document_reference=f"赤公〔2024〕1号（{man}）", reason=f"冒用身份证{man}登记"), metadata=md(secrets))
+    (audit,) = await audit_rows(marriage, m.name, "marriage.revoke")
+    masked = man[:4] + "*" * 10 + man[-4:]
+    assert man not in str(audit.reason) and man not in str(audit.after)
+    assert audit.reason == f"冒用身份证{masked}登记" and masked in audit.after["end_reference"]
