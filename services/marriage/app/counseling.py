@@ -40,7 +40,12 @@ def _changed(uow: UnitOfWork, c: Case, action: str) -> None:
         "divorce_application": case.divorce_application or "", "sessions": len(case.sessions),
         "outcome": str(case.outcome) if case.outcome else "",
         "closed_on": case.closed_on.isoformat() if case.closed_on else ""})
-    uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=counseling_pb(case, c.topic)))
+    shown = counseling_pb(case, c.topic)
+    # What was said stays with the office's counselors: the event — the province's change feed —
+    # says a session was held, when and by whom (as a divorce agreement's terms stay out of it).
+    for session in shown.sessions:
+        session.summary = ""
+    uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=shown))
 
 
 def _not_in_future(day: dt.date, today: dt.date, field_name: str) -> None:

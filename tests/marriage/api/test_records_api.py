@@ -367,3 +367,22 @@ async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail(mar
     masked = man[:4] + "*" * 10 + man[-4:]
     assert man not in str(audit.reason) and man not in str(audit.after)
     assert audit.reason == f"冒用身份证{masked}登记" and masked in audit.after["end_reference"]
+
+
+async def test_counseling_summaries_stay_out_of_the_change_feed(marriage, secrets):
+    """What a couple said in counseling is read by the counselors of the office; the event — the
+    province's change feed, read by exchange clients, supervisors and auditors — says that a session
+    was held, when and by whom, not what was said (as a divorce agreement's terms stay out)."""
+    counselor = md(secrets, "marriage_counselor")
+    case = await stub(marriage).OpenCounselingCase(pb.OpenCounselingCaseRequest(
+        request_id=unique(), counseling_case=pb.CounselingCase(office_code="421281", topic="婚姻危机干预")),
+        metadata=counselor)
+    said = "男方酗酒，女方称遭受家暴，双方同意暂缓离婚"
+    case = await stub(marriage).AddCounselingSession(pb.AddCounselingSessionRequest(
+        request_id=unique(), name=case.name, session=pb.CounselingSession(counselor="刘老师", summary=said)),
+        metadata=counselor)
+    assert [s.summary for s in case.sessions] == [said]  # the office's own record keeps it
+    events = [e for e in await outbox_events(marriage, "counseling_case_changed", events_pb2.CounselingCaseChanged)
+              if e.counseling_case.name == case.name]
+    assert len(events) == 2 and [len(e.counseling_case.sessions) for e in events] == [0, 1]
+    assert [(s.counselor, s.summary) for s in events[1].counseling_case.sessions] == [("刘老师", "")]
