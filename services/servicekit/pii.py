@@ -47,6 +47,9 @@ _ID18 = (
 # 15 digits (legacy): address, separator?, YYMMDD, same separator?, sequence.
 _ID15 = r"(?<![0-9])[0-9]{6}(?P<sep15>[ -]?)[0-9]{2}" + _MONTH_DAY + r"(?P=sep15)[0-9]{3}(?![0-9])"
 _ID_IN_TEXT = re.compile(f"{_ID18}|{_ID15}")
+_WIDE = re.compile("[\uff10-\uff19\uff38\uff58\u3000\uff0d]")  # full-width digits, Ｘ/ｘ, space, hyphen
+_TO_NARROW = str.maketrans({**{chr(0xFF10 + d): str(d) for d in range(10)},
+                            "\uff38": "X", "\uff58": "x", "\u3000": " ", "\uff0d": "-"})
 _SHORTEST_ID = 15  # characters: the 15-digit legacy form without separators
 
 _NAME_SEPARATORS = frozenset(" ·•・")
@@ -78,7 +81,15 @@ def mask_text(text: str) -> str:
     """
     if len(text) < _SHORTEST_ID:  # too short to hold one (most log values and keys)
         return text
-    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+    if not _WIDE.search(text):
+        return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+    # Full-width digits (a Chinese input method's ４２１２…): matched on an ASCII copy — the same
+    # length, character for character — and masked in place; the rest of the text stays as typed.
+    narrow, out, last = text.translate(_TO_NARROW), [], 0
+    for found in _ID_IN_TEXT.finditer(narrow):
+        out += [text[last:found.start()], mask_id(found.group(0))]
+        last = found.end()
+    return "".join(out) + text[last:]
 
 
 def mask_deep(value: object) -> object:

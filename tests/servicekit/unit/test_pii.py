@@ -62,6 +62,14 @@ def test_mask_text_json_with_two_ids_and_a_phone() -> None:
     assert len(masked) == len(body)
 
 
+def test_mask_text_masks_an_id_typed_in_full_width_digits_and_keeps_the_rest_as_typed() -> None:
+    typed = "冒用身份证４２１２８１１９９００３０７１２３Ｘ登记，见第３条"
+    masked = mask_text(typed)
+    assert masked == "冒用身份证4212**********123X登记，见第３条"
+    spaced = mask_text("证件 ４２１２８１　１９９００３０７　１２３４")  # ideographic spaces between the groups
+    assert "１９９００３０７" not in spaced and spaced.startswith("证件 4212")
+
+
 def test_mask_text_masks_ids_with_wrong_check_digit() -> None:
     assert mask_text("id=420102199003071234;") == "id=4201**********1234;"
 
