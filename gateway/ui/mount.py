@@ -28,7 +28,7 @@ def ui_routes(gateway: Gateway) -> list[BaseRoute]:
     verification = PublicVerification(gateway.routes, gateway.backends, caller_tokens, settings.deadline_s, links)
     return [
         Mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static"),
-        *PrintApi(auth, gateway.routes, links).routes(),
+        *PrintApi(auth, gateway.routes, links, gateway.backends, caller_tokens, settings.deadline_s).routes(),
         *verification.routes(),
         *page_routes(),
     ]

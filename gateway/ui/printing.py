@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import grpc
+from servicekit.caller_token import METADATA_KEY
 from servicekit.clock import BUREAU_TZ
 from servicekit.logging import get_logger
 from servicekit.pii import mask_id, mask_name, mask_text
@@ -15,9 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from gateway.authn import Authenticator
+from gateway.accounts.tokens import Principal
+from gateway.authn import Authenticator, CallerTokens
+from gateway.backends import BackendNotConfigured, Backends
 from gateway.bodies import json_response, read_json
-from gateway.problems import Violation, bad_request, forbidden
+from gateway.problems import Problem, Violation, bad_request, forbidden, from_rpc_error
+from gateway.routes import Route as ApiRoute
 from gateway.routes import RouteTable
 from gateway.ui.qr import qr_data_url
 from gateway.ui.verify_links import VerifyLinks, is_document_of, is_number_for, is_record_name
@@ -35,8 +40,12 @@ def verify_url(request: Request, token: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/verify/{token}"
 
 
+def _route(routes: RouteTable, method: str) -> ApiRoute:
+    return next(r for r in routes if r.full_method == MARRIAGE_SERVICE + method)
+
+
 def _policy(routes: RouteTable, method: str) -> MethodPolicy:
-    return next(r.policy for r in routes if r.full_method == MARRIAGE_SERVICE + method)
+    return _route(routes, method).policy
 
 
 def _text(body: dict[str, Any], key: str, limit: int, violations: list[Violation], pattern: re.Pattern[str] | None = None,
@@ -53,11 +62,15 @@ def _text(body: dict[str, Any], key: str, limit: int, violations: list[Violation
 
 
 class PrintApi:
-    def __init__(self, auth: Authenticator, routes: RouteTable, links: VerifyLinks) -> None:
+    def __init__(self, auth: Authenticator, routes: RouteTable, links: VerifyLinks, backends: Backends,
+                 caller_tokens: CallerTokens, deadline_s: float) -> None:
         self._auth = auth
         self._links = links
-        self._read = {prefix: _policy(routes, method) for prefix, method in READ_METHOD.items()}
+        self._read = {prefix: _route(routes, method) for prefix, method in READ_METHOD.items()}
         self._refuse = _policy(routes, "RegisterMarriage")
+        self._backends = backends
+        self._caller_tokens = caller_tokens
+        self._deadline_s = deadline_s
 
     def routes(self) -> list[Route]:
         return [Route("/ui/api/verify-links", self.verify_link, methods=["POST"]),
@@ -80,13 +93,27 @@ class PrintApi:
         if not isinstance(number, str) or not is_number_for(number, name):
             raise bad_request("INVALID_DOCUMENT_NUMBER", "文书编号应为结婚登记记录发出的证书字号，如 BJ421281-2024-000001",
                               [Violation("number", "格式无效")])
-        policy = next(p for prefix, p in self._read.items() if name.startswith(prefix))
-        if not policy.allows(principal.caller):
+        read = next(r for prefix, r in self._read.items() if name.startswith(prefix))
+        if not read.policy.allows(principal.caller):
             raise forbidden()
+        await self._require_readable(request, read, principal, name)
         url = verify_url(request, self._links.for_record(name, document, number))
         log.info("verify_link_issued", record=name, document=document, number=number,
                  caller=principal.subject)
         return json_response({"url": url, "qr": qr_data_url(url)})
+
+    async def _require_readable(self, request: Request, read: ApiRoute, principal: Principal, name: str) -> None:
+        """The record is read as the caller reads it (GetMarriage, GetDivorceApplication): a link is
+        signed only for a record the caller may see — not for any id of another jurisdiction."""
+        metadata = (("x-request-id", request.state.request_id),
+                    (METADATA_KEY, self._caller_tokens.for_principal(principal)))
+        try:
+            await self._backends.unary(read)(read.request_class(name=name), timeout=self._deadline_s,
+                                             metadata=metadata)
+        except grpc.aio.AioRpcError as error:
+            raise from_rpc_error(error) from None
+        except BackendNotConfigured:
+            raise Problem(503, "BACKEND_NOT_CONFIGURED", f"{read.service.key} 服务未配置地址") from None
 
     async def refusal_notice(self, request: Request) -> Response:
         """The refusal's reason and parties → a numbered notice whose QR code carries it, masked."""

@@ -47,3 +47,15 @@ def test_other_jurisdiction_cannot_read_or_change(suite):
     assert revoke.status_code == 403 and revoke.json()["reason"] == "OUT_OF_JURISDICTION"
     county_view = httpx.get(f"{url}/v1/{name}", headers=county, timeout=10).json()
     assert county_view["state"] == "MARRIAGE_STATE_REGISTERED"
+
+    # Nor read by its id (GetMarriage checks the record's jurisdiction), nor signed a verification
+    # link for: the QR code of a record the registrar may not see would show its current state.
+    read = httpx.get(f"{url}/v1/{name}", headers=other, timeout=10)
+    assert read.status_code == 403 and read.json()["reason"] == "OUT_OF_JURISDICTION"
+    link = httpx.post(f"{url}/ui/api/verify-links", headers=other, json={"name": name}, timeout=10)
+    assert link.status_code == 403 and link.json()["reason"] == "OUT_OF_JURISDICTION"
+    own_link = httpx.post(f"{url}/ui/api/verify-links", headers=county, json={"name": name}, timeout=10)
+    assert own_link.status_code == 200 and own_link.json()["url"].startswith(f"{url}/verify/")
+    missing = httpx.post(f"{url}/ui/api/verify-links", headers=county,
+                         json={"name": f"marriages/{uuid.uuid4()}"}, timeout=10)
+    assert missing.status_code == 404

@@ -47,6 +47,19 @@ RECORD_CERTIFICATE = "ZM421281-2026-000009"
 class FakeMarriages(pb_grpc.MarriageServiceServicer):
     callers: list[tuple[str, Caller]] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
+    reads: list[tuple[str, Caller]] = field(default_factory=list)  # GetMarriage/GetDivorceApplication
+
+    async def GetMarriage(self, request, ctx):  # noqa: N802, ANN001, ANN201
+        self.reads.append((request.name, context.current().caller))
+        if request.name not in (REGISTERED, DIVORCED):
+            raise not_found("MARRIAGE_NOT_FOUND", "婚姻登记记录不存在")
+        return pb.Marriage(name=request.name)
+
+    async def GetDivorceApplication(self, request, ctx):  # noqa: N802, ANN001, ANN201
+        self.reads.append((request.name, context.current().caller))
+        if request.name not in (RECEIPT, DIVORCE):
+            raise not_found("APPLICATION_NOT_FOUND", "离婚申请不存在")
+        return pb.DivorceApplication(name=request.name)
 
     async def VerifyRecord(self, request, ctx):  # noqa: N802, ANN001, ANN201
         self.callers.append((request.name, context.current().caller))
@@ -111,8 +124,10 @@ async def harness() -> AsyncIterator[Harness]:
     links = VerifyLinks(KEY)
     issuer = TokenIssuer(KEY, 900)
     auth = Authenticator(issuer, Revocations(None, 900))  # type: ignore[arg-type] - nothing revoked, no database
-    verification = PublicVerification(routes, backends, CallerTokens(CallerSigner(private)), 5.0, links)
-    app = Starlette(routes=[*PrintApi(auth, routes, links).routes(), *verification.routes()],
+    caller_tokens = CallerTokens(CallerSigner(private))
+    verification = PublicVerification(routes, backends, caller_tokens, 5.0, links)
+    app = Starlette(routes=[*PrintApi(auth, routes, links, backends, caller_tokens, 5.0).routes(),
+                            *verification.routes()],
                     middleware=[Middleware(RequestMiddleware, metrics=Metrics())], exception_handlers={Problem: _problem})
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civic.test") as client:
         yield Harness(client, service, links, issuer)
@@ -155,6 +170,12 @@ async def test_verify_links_only_for_staff_who_may_read_the_record(harness):
     assert re.fullmatch(r"http://civic\.test/verify/[\w-]+\.[\w-]+\.[\w-]+", body["url"])
     assert body["qr"].startswith("data:image/svg+xml;base64,")
     assert harness.links.read(body["url"].rsplit("/", 1)[1]).record == REGISTERED
+    # Read first as the caller reads it: the service decides whether she may see the record.
+    assert harness.service.reads == [(REGISTERED, harness.service.reads[0][1])]
+    assert harness.service.reads[0][1].subject == "marriage_counselor"
+    unknown = await harness.client.post("/ui/api/verify-links", json={"name": RECEIPT.replace("3", "9")},
+                                        headers=harness.bearer("marriage_registrar"))
+    assert unknown.status_code == 404 and unknown.json()["reason"] == "APPLICATION_NOT_FOUND"
     denied = await harness.client.post("/ui/api/verify-links", json={"name": REGISTERED},
                                        headers=harness.bearer("funeral_officer"))
     assert denied.status_code == 403
