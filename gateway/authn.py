@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from servicekit.caller_token import TTL_S, CallerSigner
+from servicekit.caller_token import METADATA_KEY, TTL_S, CallerSigner
 from servicekit.context import Caller
 from servicekit.policy import MethodPolicy
 from starlette.requests import Request
@@ -91,3 +91,7 @@ class CallerTokens:
         token = self._signer.sign(principal.caller, self._ttl_s)
         self._cache[principal.token_id] = (token, now + self._ttl_s / 2)
         return token
+
+    def metadata(self, principal: Principal, request_id: str) -> tuple[tuple[str, str], ...]:
+        """The gRPC metadata of a backend call made for ``principal``: the request id and the signed caller."""
+        return (("x-request-id", request_id), (METADATA_KEY, self.for_principal(principal)))

@@ -10,7 +10,6 @@ from typing import Any
 import grpc
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
-from servicekit.caller_token import METADATA_KEY
 from servicekit.logging import get_logger
 from starlette.requests import Request
 from starlette.responses import Response
@@ -78,10 +77,7 @@ class Proxy:
         request.state.route = route.label
         principal = self._auth.require_allowed(request, route.policy)
         key = check_idempotency_key(request.headers.get("idempotency-key", "").strip())
-        metadata = (
-            ("x-request-id", request.state.request_id),
-            (METADATA_KEY, self._caller_tokens.for_principal(principal)),
-        )
+        metadata = self._caller_tokens.metadata(principal, request.state.request_id)
         query = request.query_params.multi_items()
         try:
             if route.client_streaming:

@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import grpc
-from servicekit.caller_token import METADATA_KEY
 from servicekit.clock import BUREAU_TZ
 from servicekit.logging import get_logger
 from servicekit.pii import mask_id, mask_name, mask_text
@@ -105,8 +104,7 @@ class PrintApi:
     async def _require_readable(self, request: Request, read: ApiRoute, principal: Principal, name: str) -> None:
         """The record is read as the caller reads it (GetMarriage, GetDivorceApplication): a link is
         signed only for a record the caller may see — not for any id of another jurisdiction."""
-        metadata = (("x-request-id", request.state.request_id),
-                    (METADATA_KEY, self._caller_tokens.for_principal(principal)))
+        metadata = self._caller_tokens.metadata(principal, request.state.request_id)
         try:
             await self._backends.unary(read)(read.request_class(name=name), timeout=self._deadline_s,
                                              metadata=metadata)

@@ -8,7 +8,6 @@ notice is no record: its signed content is shown as it was issued.
 from __future__ import annotations
 
 import grpc
-from servicekit.caller_token import METADATA_KEY
 from servicekit.context import Caller
 from servicekit.logging import get_logger
 from starlette.requests import Request
@@ -84,7 +83,7 @@ class PublicVerification:
                       notice=None, script="")
 
     async def _verify(self, name: str, number: str, request_id: str):
-        metadata = (("x-request-id", request_id), (METADATA_KEY, self._caller_tokens.for_principal(self._principal)))
+        metadata = self._caller_tokens.metadata(self._principal, request_id)
         call = self._backends.unary(self._route)
         request = self._route.request_class(name=name, document_number=number)
         return await call(request, timeout=self._deadline_s, metadata=metadata)
