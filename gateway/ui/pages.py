@@ -36,13 +36,26 @@ async def not_found(request: Request) -> Response:
     return render(request, "not_found.html", status=404, script="")
 
 
+async def page_again(request: Request) -> Response:
+    """A form its page's script had not taken yet (Enter pressed before the module ran, or a script
+    that failed to load) submits natively. Every form says method="post", so what was typed (an ID
+    number, a password) goes in a body, never into the address, the history or a proxy's log; the
+    page drops it and sends the window back to itself, by GET, to be filled in again."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(request.url.path + query, status_code=303)
+
+
+def _page(path: str, endpoint) -> list[Route]:
+    return [Route(path, endpoint, methods=["GET"]), Route(path, page_again, methods=["POST"])]
+
+
 def page_routes() -> list[Route]:
-    screens = [Route(s.path, _screen_page(s), methods=["GET"]) for s in nav.live_screens()]
+    screens = [route for s in nav.live_screens() for route in _page(s.path, _screen_page(s))]
     return [
         Route("/", root, methods=["GET"]),
         Route("/ui", root, methods=["GET"]),
-        Route("/ui/", home, methods=["GET"]),
-        Route("/ui/signin", signin, methods=["GET"]),
+        *_page("/ui/", home),
+        *_page("/ui/signin", signin),
         *screens,
         Route("/ui/{rest:path}", not_found, methods=["GET"]),
     ]

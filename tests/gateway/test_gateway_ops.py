@@ -145,3 +145,16 @@ async def test_the_ingress_exposes_every_route_but_the_operations_endpoints(gw) 
     assert {"/v1/auth/token", "/v1/exchange/events", "/ui/signin", "/verify/{token}", "/openapi.json"} <= served
     assert {p for p in served if not is_public(p)} == set(OPS_PATHS)
     assert not is_public("/v1x") and is_public("/v1/marriages") and not is_public("/metrics/x")
+
+
+async def test_a_form_submitted_before_its_script_ran_returns_to_its_page_by_get(gw) -> None:
+    """The UI's forms say method="post" (what was typed stays out of addresses and logs); a page
+    posted to natively sends the window back to itself, and the body is dropped."""
+    from gateway.ui import nav
+
+    paths = ["/ui/", "/ui/signin", *(s.path.replace("{", "").replace("}", "") for s in nav.live_screens())]
+    for path in paths:
+        reply = await gw.client.post(f"{path}?lang=zh", data={"idNumber": "421281199001011234"})
+        assert (reply.status_code, reply.headers["location"]) == (303, f"{path}?lang=zh"), path
+        assert (await gw.client.get(reply.headers["location"])).status_code == 200, path
+    assert (await gw.client.post("/ui/signin")).headers["location"] == "/ui/signin"

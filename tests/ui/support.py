@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
@@ -96,6 +97,9 @@ def shot(page, label: str) -> None:
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
     """By keyboard alone: the user name field has the focus, Tab to the password, Enter submits."""
     page.goto("/ui/signin")
+    # Chromium moves an autofocus field's focus at its next rendering update, which may
+    # come after the load event that goto() waits for: wait for the focus, then type.
+    expect(page.locator("#username")).to_be_focused()
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(password)

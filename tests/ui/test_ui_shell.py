@@ -171,3 +171,21 @@ def test_the_screens_load_without_console_errors(page):
         expect(page.locator("#screen")).to_be_visible()
         page.wait_for_load_state("networkidle")
     assert errors == []
+
+
+def test_sign_in_before_its_script_runs_sends_no_password_in_the_address(new_context):
+    """Enter pressed before the page's script has taken the form (here: scripts off) submits it
+    natively; the password must go in a body, never into the address, the history or an access log."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/ui/signin")
+    page.get_by_label("用户名").fill("marriage_registrar")
+    page.get_by_label("密码").fill("a-secret-password")
+    with page.expect_request(lambda request: "/ui/signin" in request.url and request.method != "GET"
+                             or "secret" in request.url) as sent:
+        page.get_by_label("密码").press("Enter")
+    assert sent.value.method == "POST"
+    assert "secret" not in sent.value.url
+    # The page drops what came natively and shows itself again, empty, to be filled in.
+    page.wait_for_load_state()
+    assert page.url.endswith("/ui/signin") and "secret" not in page.url
+    expect(page.get_by_label("密码")).to_have_value("")
