@@ -96,7 +96,7 @@ async def produce(database_url: str, nats_url: str, rate: float, total: int, out
 
     async def produce_one(i: int) -> None:
         async with uow() as unit:
-            event_id = unit.emit("thing_changed", events_pb2.DivisionChanged(code=f"{i:012d}"))
+            event_id = unit.emit("thing_changed", events_pb2.DivisionChanged(code=f"{i:012d}"), office_code="421281")
         committed[event_id] = time.monotonic()
 
     interval = 1.0 / rate

@@ -4,6 +4,11 @@ Read straight from the JetStream stream `CIVIC` (it keeps every event): the curs
 sequence, so a client that stores the last cursor it processed resumes exactly where it stopped and
 sees every event once, in stream order. Each read uses a short-lived ephemeral consumer starting
 after the cursor (no acknowledgements, nothing kept on the server once it is deleted).
+
+A reader sees the events of the offices within its jurisdiction (design.md §5), as it reads their
+records and audit rows: each event names its record's office (header `Civic-Office`); an event
+naming none (written before events carried it) is shown only to whole-bureau readers (jurisdiction
+""). `next` is the last event read, shown or not, so a reader never scans the same events twice.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
-from servicekit.events import H_MSG_ID, H_TIME, H_TYPE, STREAM
+from servicekit.events import H_MSG_ID, H_OFFICE, H_TIME, H_TYPE, STREAM
 from servicekit.logging import error_text, get_logger
 from servicekit.server import connect_nats
 from starlette.requests import Request
@@ -40,6 +45,9 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 REPLY_TIMEOUT_S = 5.0
 CONSUMER_IDLE_S = 60.0
+# Events one read looks at (shown or not) before it answers with what it found: a reader whose
+# offices write little does not hold a request open over the whole stream.
+MAX_SCAN = 10 * MAX_LIMIT
 _SUBJECT = re.compile(r"^civic(\.([A-Za-z0-9_\-]+|\*))*(\.>)?$")
 
 
@@ -49,6 +57,20 @@ class FeedQuery:
     limit: int
     wait_s: float
     subject: str
+    jurisdiction: str = ""
+
+    def shows(self, msg: Msg) -> bool:
+        """Whether the reader may see this event: its office within the reader's jurisdiction."""
+        if not self.jurisdiction:
+            return True
+        office = (msg.headers or {}).get(H_OFFICE, "")
+        return bool(office) and office.startswith(self.jurisdiction)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    events: list[dict[str, Any]]
+    next: int  # the cursor of the last event read, shown or not
 
 
 class EventFeed:
@@ -83,17 +105,18 @@ class EventFeed:
         if self._nc is not None and not self._nc.is_closed:
             await self._nc.close()
 
-    async def read(self, query: FeedQuery) -> list[dict[str, Any]]:
+    async def read(self, query: FeedQuery) -> FeedPage:
         nc = self._nc
         if nc is None or not nc.is_connected:
             raise Problem(503, "FEED_UNAVAILABLE", "事件流暂时不可用，请稍后重试")
         try:
-            return [render(msg) for msg in await self._fetch(nc, query)]
+            shown, last = await self._fetch(nc, query)
+            return FeedPage([render(msg) for msg in shown], last)
         except (TimeoutError, NatsError) as exc:
             log.warning("feed_read_failed", error=error_text(exc))
             raise Problem(503, "FEED_UNAVAILABLE", "事件流暂时不可用，请稍后重试") from exc
 
-    async def _fetch(self, nc: NATS, query: FeedQuery) -> list[Msg]:
+    async def _fetch(self, nc: NATS, query: FeedQuery) -> tuple[list[Msg], int]:
         js = nc.jetstream()
         name = f"gateway-feed-{uuid.uuid4().hex}"
         try:
@@ -113,24 +136,47 @@ class EventFeed:
                 ),
             )
         except NotFoundError:
-            return []  # no stream yet: no events yet
+            return [], query.after  # no stream yet: no events yet
         inbox = nc.new_inbox()
         sub = await nc.subscribe(inbox)
         try:
             pull = _Puller(nc, sub, inbox, f"$JS.API.CONSUMER.MSG.NEXT.{STREAM}.{name}")
-            found = await pull.next(query.limit)
-            if not found and query.wait_s > 0:
-                # Long poll: wait for one event, then take what else is there at once.
-                found = await pull.next(1, wait_s=query.wait_s)
-                if found and query.limit > 1:
-                    found += await pull.next(query.limit - 1)
-            return found
+            return await _scan(pull, query)
         finally:
             await sub.unsubscribe()
             try:
                 await js.delete_consumer(STREAM, name)
             except Exception:  # noqa: BLE001 - it expires on its own after CONSUMER_IDLE_S
                 pass
+
+
+async def _scan(pull: _Puller, query: FeedQuery) -> tuple[list[Msg], int]:
+    """The reader's next `limit` events after the cursor, and the cursor of the last event read.
+
+    Reads what is there now; when none of it is the reader's and `wait` allows, waits for the next
+    event (long poll), until one is the reader's, MAX_SCAN events were read, or the wait is over."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + query.wait_s
+    shown: list[Msg] = []
+    last, scanned = query.after, 0
+    while scanned < MAX_SCAN:
+        batch = await pull.next(min(query.limit, MAX_SCAN - scanned))
+        if not batch:
+            remaining = deadline - loop.time()
+            if shown or remaining <= 0:
+                break
+            # Long poll: wait for one event, then take what else is there at once.
+            batch = await pull.next(1, wait_s=remaining)
+            if not batch:
+                break
+        for msg in batch:
+            scanned += 1
+            last = msg.metadata.sequence.stream
+            if query.shows(msg):
+                shown.append(msg)
+                if len(shown) == query.limit:
+                    return shown, last
+    return shown, last
 
 
 def check_cursor(after: int, first_seq: int, last_seq: int) -> None:
@@ -194,6 +240,7 @@ def render(msg: Msg) -> dict[str, Any]:
         "type": event_type,
         "subject": msg.subject,
         "time": _utc(headers.get(H_TIME, ""), meta.timestamp),
+        "officeCode": headers.get(H_OFFICE, ""),
         "data": decode(event_type, msg.data),
     }
 
@@ -230,11 +277,11 @@ class FeedApi:
         caller = principal.caller
         if FEED_SCOPE not in caller.scopes and not caller.roles & FEED_ROLES:
             raise forbidden(detail="需要 feed.read 授权范围或主管、审计员角色")
-        query = self._query(request)
-        events = await self._feed.read(query)
-        return json_response({"events": events, "next": events[-1]["cursor"] if events else str(query.after)})
+        query = self._query(request, caller.jurisdiction)
+        page = await self._feed.read(query)
+        return json_response({"events": page.events, "next": str(page.next)})
 
-    def _query(self, request: Request) -> FeedQuery:
+    def _query(self, request: Request, jurisdiction: str) -> FeedQuery:
         params = request.query_params
         violations = [
             Violation(k, "未知的查询参数") for k in params if k not in ("after", "limit", "wait", "subject")
@@ -252,7 +299,7 @@ class FeedApi:
             violations.append(Violation("subject", "应为 civic. 开头的主题，可含通配符 * 与 >"))
         if violations:
             raise bad_request("INVALID_ARGUMENT", "查询参数无效", violations)
-        return FeedQuery(after, limit, wait_s, subject or "civic.>")
+        return FeedQuery(after, limit, wait_s, subject or "civic.>", jurisdiction)
 
 
 def _integer(text: str, low: int, high: int, name: str, violations: list[Violation]) -> int:

@@ -109,15 +109,16 @@ SCHEMAS: dict[str, Any] = {
             "type": {"type": "string", "description": "事件消息的 proto 全名"},
             "subject": _STRING,
             "time": {"type": "string", "format": "date-time"},
+            "officeCode": {"type": "string", "description": "事件所涉记录所属机关的区划代码（早期事件可能为空）"},
             "data": {"type": ["object", "null"], "description": "事件内容（proto3 JSON）"},
         },
-        "required": ["cursor", "id", "type", "subject", "time", "data"],
+        "required": ["cursor", "id", "type", "subject", "time", "officeCode", "data"],
     },
     "EventPage": {
         "type": "object",
         "properties": {
             "events": {"type": "array", "items": _ref("Event")},
-            "next": {"type": "string", "description": "下次请求的 after"},
+            "next": {"type": "string", "description": "下次请求的 after：已读到的最后一个事件的游标（含管辖范围外未返回的事件）"},
         },
         "required": ["events", "next"],
     },
@@ -212,7 +213,8 @@ def _feed(max_wait_s: float) -> dict[str, Any]:
             "operationId": "Exchange.ListEvents",
             "tags": ["Exchange"],
             "summary": "变更事件流（按游标增量读取）",
-            "description": "按流序号递增返回事件；保存最后处理的 cursor，下次以 after 传入即可不重不漏。"
+            "description": "按流序号递增返回调用方管辖范围内机关的事件；保存 next，下次以 after 传入即可不重不漏"
+            "（管辖范围外的事件不返回，故 next 可能大于本页最后一个事件的 cursor，本页也可能为空而 next 前移）。"
             "wait>0 时若暂无新事件则最多等待该秒数（长轮询）。"
             "after 超出事件流末尾时返回 400（CURSOR_AHEAD_OF_STREAM）；after 之后的事件已不再保留时返回 410"
             "（CURSOR_EXPIRED，metadata.firstAvailable 为最早可读游标），须重新全量同步。",

@@ -17,6 +17,9 @@ H_TYPE = "Civic-Event-Type"
 H_REQUEST_ID = "Civic-Request-Id"
 H_ACTOR = "Civic-Actor"
 H_TIME = "Civic-Occurred-At"
+# The division code of the office the event's record belongs to (the office its audit row names):
+# readers outside the bureau's whole jurisdiction see only their offices' events (the gateway's feed).
+H_OFFICE = "Civic-Office"
 
 
 def subject(service: str, event: str) -> str:

@@ -15,7 +15,7 @@ from servicekit import context
 from servicekit.clock import Clock
 from servicekit.db import Database, driver_connection
 from servicekit.errors import invalid
-from servicekit.events import H_ACTOR, H_MSG_ID, H_REQUEST_ID, H_TIME, H_TYPE, subject
+from servicekit.events import H_ACTOR, H_MSG_ID, H_OFFICE, H_REQUEST_ID, H_TIME, H_TYPE, subject
 from servicekit.fingerprints import request_fingerprint
 from servicekit.pii import mask_deep, mask_text
 from servicekit.tables import KitTables
@@ -42,8 +42,10 @@ class UnitOfWork:
         self._audits: list[dict[str, Any]] = []
         self._response: tuple[str, str, bytes, bytes | None] | None = None
 
-    def emit(self, event: str, message: Message) -> str:
-        """Queue an event for the outbox; returns its id (UUIDv7, also the Nats-Msg-Id)."""
+    def emit(self, event: str, message: Message, *, office_code: str) -> str:
+        """Queue an event for the outbox; returns its id (UUIDv7, also the Nats-Msg-Id).
+        `office_code` is the division code of the record's office, as its audit row has it: the
+        change feed shows the event to readers whose jurisdiction covers it (gateway.feed)."""
         event_id = str(uuid7())
         if "event_id" in message.DESCRIPTOR.fields_by_name:
             setattr(message, "event_id", event_id)
@@ -60,6 +62,7 @@ class UnitOfWork:
                 H_REQUEST_ID: ctx.request_id,
                 H_ACTOR: ctx.caller.subject,
                 H_TIME: now,
+                H_OFFICE: office_code,
             },
         })
         return event_id

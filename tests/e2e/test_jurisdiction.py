@@ -1,9 +1,11 @@
 """Through the gateway, against the suite as `make run` starts it: a registrar of another
 jurisdiction can neither read nor change the county office's records."""
 import datetime as dt
+import time
 import uuid
 
 import httpx
+from gateway.accounts.bootstrap import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 from servicekit.identifiers import resident_id_check_digit
 
@@ -59,3 +61,61 @@ def test_other_jurisdiction_cannot_read_or_change(suite):
     missing = httpx.post(f"{url}/ui/api/verify-links", headers=county,
                          json={"name": f"marriages/{uuid.uuid4()}"}, timeout=10)
     assert missing.status_code == 404
+
+
+def test_the_change_feed_shows_each_reader_its_jurisdictions_events(suite):
+    """The province reads every office's events; a township supervisor (421281100) does not read the
+    county office's (421281), as it does not read its records; its cursor still passes them."""
+    url = suite.url
+    admin = {"Authorization": f"Bearer {suite.token('admin', 'civic-demo')}"}
+    township = f"xs{uuid.uuid4().hex[:6]}"
+    made = httpx.post(f"{url}/v1/admin/users", headers=admin, json={
+        "username": township, "password": "township-pass-2024", "roles": ["supervisor"],
+        "jurisdiction": "421281100", "displayName": "新店镇主管"}, timeout=10)
+    assert made.status_code == 201, made.text
+    granted = httpx.post(f"{url}/v1/auth/token", data={
+        "grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
+        timeout=10)
+    readers = {"province": granted.json()["access_token"], "county": suite.token("supervisor", "civic-demo"),
+               "township": suite.token(township, "township-pass-2024")}
+    feed = f"{url}/v1/exchange/events"
+
+    def read(reader: str, after: str) -> tuple[list[dict], str]:
+        """Every event after the cursor the reader is shown, page by page, and the cursor to go on from."""
+        events: list[dict] = []
+        while True:
+            page = httpx.get(feed, headers={"Authorization": f"Bearer {readers[reader]}"}, params={
+                "after": after, "subject": "civic.marriage.marriage_registered", "limit": 1000}, timeout=30)
+            assert page.status_code == 200, page.text
+            events += page.json()["events"]
+            if page.json()["next"] == after:
+                return events, after
+            after = page.json()["next"]
+
+    seq = uuid.uuid4().int
+    county = {"Authorization": f"Bearer {suite.token('marriage_registrar', 'civic-demo')}"}
+    cursors = {reader: read(reader, "0")[1] for reader in readers}
+    body = {"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
+            "parties": [
+                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1991, 3, 4), "M", seq),
+                 "name": "吴刚", "nationality": "CHN"},
+                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1993, 5, 6), "F", seq + 1),
+                 "name": "郑洁", "nationality": "CHN"}]}
+    registered = httpx.post(f"{url}/v1/marriages:register", headers=county, json=body, timeout=10)
+    assert registered.status_code == 200, registered.text
+    name = registered.json()["name"]
+
+    def events_of(reader: str) -> tuple[list[dict], str]:
+        for _ in range(50):  # the outbox relay publishes within moments of the commit
+            events, after = read(reader, cursors[reader])
+            found = [e for e in events if e["data"]["marriage"]["name"] == name]
+            if found or reader == "township" and after != cursors[reader]:
+                return found, after
+            time.sleep(0.1)
+        raise AssertionError(f"{reader}: no event of {name}")
+
+    [seen] = events_of("province")[0]
+    assert seen["officeCode"] == "421281" and seen["type"] == "civic.marriage.v1.MarriageRegistered"
+    assert [e["officeCode"] for e in events_of("county")[0]] == ["421281"]
+    hidden, cursor = events_of("township")
+    assert hidden == [] and int(cursor) >= int(seen["cursor"])

@@ -10,7 +10,7 @@ import nats
 import pytest
 from civic.placenames.v1 import divisions_pb2, events_pb2
 from servicekit.devstack.embedded import EmbeddedNats
-from servicekit.events import H_MSG_ID, H_TIME, H_TYPE, STREAM, ensure_stream
+from servicekit.events import H_MSG_ID, H_OFFICE, H_TIME, H_TYPE, STREAM, ensure_stream
 
 
 @pytest.fixture
@@ -28,7 +28,10 @@ def topic() -> str:
     return f"civic.gwtest{uuid.uuid4().hex[:8]}.division_changed"
 
 
-async def publish(js, topic: str, code: str, event_type: str = "civic.placenames.v1.DivisionChanged") -> int:
+async def publish(js, topic: str, code: str, event_type: str = "civic.placenames.v1.DivisionChanged",
+                  office: str | None = "") -> int:
+    """A DivisionChanged of `code`, under the office `office` (default: the division's own code, as
+    placenames writes it; None: no office header, as events written before it was added)."""
     event_id = str(uuid.uuid4())
     payload = events_pb2.DivisionChanged(
         event_id=event_id,
@@ -37,12 +40,10 @@ async def publish(js, topic: str, code: str, event_type: str = "civic.placenames
         level=divisions_pb2.DIVISION_LEVEL_TOWNSHIP,
         kind=divisions_pb2.CHANGE_KIND_CREATED,
     )
-    ack = await js.publish(
-        topic,
-        payload.SerializeToString(),
-        stream=STREAM,
-        headers={H_MSG_ID: event_id, H_TYPE: event_type, H_TIME: "2024-05-20T09:30:00+08:00"},
-    )
+    headers = {H_MSG_ID: event_id, H_TYPE: event_type, H_TIME: "2024-05-20T09:30:00+08:00"}
+    if office is not None:
+        headers[H_OFFICE] = office or code
+    ack = await js.publish(topic, payload.SerializeToString(), stream=STREAM, headers=headers)
     return ack.seq
 
 
@@ -65,6 +66,7 @@ async def test_events_in_order_with_cursors(start_gateway, js, topic) -> None:
     event = first["events"][0]
     assert event["type"] == "civic.placenames.v1.DivisionChanged" and event["subject"] == topic
     assert event["time"] == "2024-05-20T01:30:00Z" and event["id"]  # in UTC, whoever wrote it
+    assert event["officeCode"] == "421281100"
     assert event["data"]["code"] == "421281100" and event["data"]["displayName"] == "区划421281100"
     assert event["data"]["kind"] == "CHANGE_KIND_CREATED" and event["data"]["successorCode"] == ""
     rest = (
@@ -225,3 +227,66 @@ async def test_a_cursor_older_than_the_oldest_kept_event_is_gone(start_gateway, 
     assert gone.json()["reason"] == "CURSOR_EXPIRED" and gone.json()["metadata"] == {
         "firstAvailable": str(sequences[3])
     }
+
+
+async def read(gw, headers, **params) -> dict:
+    reply = await gw.client.get("/v1/exchange/events", headers=headers, params=params)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+async def test_a_reader_sees_the_events_of_its_jurisdiction_and_its_cursor_passes_the_rest(
+    start_gateway, js, topic
+) -> None:
+    """As with records and audit rows: the province (jurisdiction "") reads every office's events, a
+    county supervisor its county's, a township's its township's; an event of no office (written
+    before events named one) only whole-bureau readers. `next` passes over what is not shown."""
+    gw = await start_gateway()
+    start = await last_sequence(js)
+    written = {
+        "township": await publish(js, topic, "421281100"),
+        "county": await publish(js, topic, "421281000", office="421281"),
+        "neighbour": await publish(js, topic, "421282100"),
+        "no office": await publish(js, topic, "421281200", office=None),
+        "township again": await publish(js, topic, "421281101", office="421281100"),
+    }
+    last = written["township again"]
+    readers = {
+        "province": await gw.client_headers("feed.read"),
+        "county": await gw.headers("supervisor"),
+        "township": await gw.headers("supervisor", jurisdiction="421281100"),
+    }
+    seen = {}
+    for reader, headers in readers.items():
+        page = await read(gw, headers, after=start, subject=topic)
+        seen[reader] = [e["cursor"] for e in page["events"]]
+        assert page["next"] == str(last)  # every reader's cursor is past everything it was not shown
+    assert seen["province"] == [str(s) for s in written.values()]
+    assert seen["county"] == [str(written[k]) for k in ("township", "county", "township again")]
+    assert seen["township"] == [str(written[k]) for k in ("township", "township again")]
+
+    # A page ends at its limit: the cursor is the last event shown, what follows is read next time.
+    first = await read(gw, readers["township"], after=start, subject=topic, limit=1)
+    assert [e["cursor"] for e in first["events"]] == [str(written["township"])]
+    assert first["next"] == str(written["township"])
+    rest = await read(gw, readers["township"], after=first["next"], subject=topic, limit=1)
+    assert [e["cursor"] for e in rest["events"]] == [str(written["township again"])] and rest["next"] == str(last)
+
+
+async def test_a_long_poll_waits_past_events_that_are_not_the_readers(start_gateway, js, topic) -> None:
+    gw = await start_gateway()
+    headers = await gw.headers("supervisor", jurisdiction="421281100")
+    after = await last_sequence(js)
+    waiting = asyncio.ensure_future(read(gw, headers, after=after, wait=10, subject=topic))
+    await asyncio.sleep(0.3)
+    await publish(js, topic, "421282100")  # a neighbouring county's: not shown, the wait goes on
+    await asyncio.sleep(0.5)
+    assert not waiting.done()
+    mine = await publish(js, topic, "421281100")
+    page = await asyncio.wait_for(waiting, 5)
+    assert [e["cursor"] for e in page["events"]] == [str(mine)] and page["next"] == str(mine)
+    idle = await read(gw, headers, after=mine, wait=0.5, subject=topic)
+    assert idle == {"events": [], "next": str(mine)}
+    other = await publish(js, topic, "421282101")
+    # Only others' events after the cursor: an empty page, and the cursor past them.
+    assert await read(gw, headers, after=mine, wait=0.5, subject=topic) == {"events": [], "next": str(other)}

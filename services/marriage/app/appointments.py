@@ -67,7 +67,7 @@ async def load_office(repo: AppointmentRepository, code: str) -> OfficeRecord:
 
 def _office_changed(uow: UnitOfWork, office: OfficeRecord, action: str, after: dict) -> None:
     uow.audit(action, f"offices/{office.code}", office_code=office.code, after=after)
-    uow.emit("office_changed", events_pb2.OfficeChanged(office=office_pb(office)))
+    uow.emit("office_changed", events_pb2.OfficeChanged(office=office_pb(office)), office_code=office.code)
 
 
 async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
@@ -132,7 +132,8 @@ def _appointment_changed(uow: UnitOfWork, a: AppointmentRecord, action: str) -> 
         "office_code": a.office_code, "date": a.date.isoformat(), "kind": a.kind, "state": a.state,
         "queue_number": a.queue_number, "contact_name": mask_name(a.contact_name),
         "contact_phone": mask_phone(a.contact_phone)})
-    uow.emit("appointment_changed", events_pb2.AppointmentChanged(appointment=appointment_pb(a)))
+    uow.emit("appointment_changed", events_pb2.AppointmentChanged(appointment=appointment_pb(a)),
+             office_code=a.office_code)
 
 
 async def book(uow: UnitOfWork, cal: WorkCalendar, cmd: Booking) -> AppointmentRecord:

@@ -68,7 +68,7 @@ async def receive(uow: UnitOfWork, cmd: Receive) -> Received:
         "count": len(serials), "received_on": cmd.received_on.isoformat()})
     uow.emit("certificate_blanks_received", events_pb2.CertificateBlanksReceived(
         office_code=code, kind=BLANK_KIND_PB[cmd.kind], first_serial=first, last_serial=last, count=len(serials),
-        received_date=cmd.received_on.isoformat()))
+        received_date=cmd.received_on.isoformat()), office_code=code)
     return Received(code, cmd.kind, serials, cmd.received_on, await repo.stock(code, cmd.kind))
 
 
@@ -87,7 +87,8 @@ async def _locked(repo: BlankRepository, office_raw: str, kind: BlankKind, seria
 def _changed(uow: UnitOfWork, action: str, before: dict, blank: CertificateBlank, reason: str = "") -> None:
     uow.audit(action, _resource(blank.kind, blank.serial), office_code=blank.office_code, before=before,
               after=_view(blank), reason=reason)
-    uow.emit("certificate_blank_changed", events_pb2.CertificateBlankChanged(blank=blank_pb(blank)))
+    uow.emit("certificate_blank_changed", events_pb2.CertificateBlankChanged(blank=blank_pb(blank)),
+             office_code=blank.office_code)
 
 
 async def use_blank(uow: UnitOfWork, office_raw: str, kind: BlankKind, serial_raw: str, document_raw: str,

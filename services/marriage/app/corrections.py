@@ -21,7 +21,7 @@ from servicekit.errors import invalid, not_found, precondition
 from servicekit.identifiers import parse_resident_id, validate_division_code
 from servicekit.jurisdiction import visible_prefix
 from servicekit.paging import Keyset
-from servicekit.pii import PiiCipher, mask_id
+from servicekit.pii import PiiCipher, mask_id, mask_text
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy import Row, delete, insert, select, update
@@ -125,7 +125,10 @@ def _record(uow: UnitOfWork, correction: Correction, message: pb.Correction, act
         "state": str(correction.state), "record": message.marriage or correction.record,
         "field": correction.field, "original": message.original_value, "corrected": message.corrected_value,
         "evidence_ref": correction.evidence_ref, "defect": message.defect})
-    uow.emit("correction_changed", events_pb2.CorrectionChanged(correction=message))
+    shown = pb.Correction()
+    shown.CopyFrom(message)  # typed text (the reason, the evidence reference) leaves with ID numbers masked
+    shown.reason, shown.evidence_reference = mask_text(message.reason), mask_text(message.evidence_reference)
+    uow.emit("correction_changed", events_pb2.CorrectionChanged(correction=shown), office_code=custody)
 
 
 async def _target(session: AsyncSession, request: pb.Correction) -> tuple[uuid.UUID, int, Row | None]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from civic.marriage.v1 import events_pb2
 from servicekit.errors import invalid, not_found
 from servicekit.paging import Seek
+from servicekit.pii import mask_text
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +46,9 @@ def _changed(uow: UnitOfWork, c: Case, action: str) -> None:
     # says a session was held, when and by whom (as a divorce agreement's terms stay out of it).
     for session in shown.sessions:
         session.summary = ""
-    uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=shown))
+    shown.topic = mask_text(shown.topic)  # typed text: an ID number in it leaves masked
+    uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=shown),
+              office_code=case.office_code)
 
 
 def _not_in_future(day: dt.date, today: dt.date, field_name: str) -> None:

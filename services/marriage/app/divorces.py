@@ -28,7 +28,7 @@ from marriage.adapters.repository import MarriageRecord, MarriageRepository, nex
 from marriage.app.access import record_office, require_jurisdiction, require_read_jurisdiction
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.records import load
-from marriage.app.messages import application_pb, audit_view, marriage_pb
+from marriage.app.messages import application_pb, audit_view, event_marriage_pb
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.certificates import CertificateKind, format_certificate_number
 from marriage.domain.divorce import DivorceAgreement, DivorceApplication
@@ -65,7 +65,8 @@ def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None
     # The agreement's terms (children, property, debts) stay in the record, read by the registry: the
     # event — the province's change feed — says that a voluntary agreement was made, not what it says.
     shown.agreement.CopyFrom(pb.DivorceAgreement(voluntary=shown.agreement.voluntary))
-    uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown))
+    uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown),
+              office_code=record.application.office_code)
 
 
 async def load_application(session: AsyncSession, cipher: PiiCipher, application_id: str, *,
@@ -151,9 +152,11 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, offi
     await repo.release_current(marriage.id)
     await repo.add_certificate(marriage.id, CertificateKind.DIVORCE.value, number, office, today)
     _changed(uow, app, "divorce.register", before, today)
-    uow.audit("marriage.divorce", f"marriages/{marriage.id}", office_code=await record_office(repo, marriage),
+    record_office_code = await record_office(repo, marriage)
+    uow.audit("marriage.divorce", f"marriages/{marriage.id}", office_code=record_office_code,
               before=marriage_before, after=audit_view(marriage))
-    uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(marriage)))
+    uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=event_marriage_pb(marriage)),
+             office_code=record_office_code)
     return app
 
 

@@ -118,7 +118,8 @@ async def import_archive(uow: UnitOfWork, cipher: PiiCipher, first: pb.ImportHis
         "rows_read": counts.rows_read, "rows_imported": counts.rows_imported,
         "rows_with_defects": counts.rows_with_defects, "rows_unreadable": counts.rows_unreadable,
         "defects": counts.defects})
-    uow.emit("historical_import_completed", events_pb2.HistoricalImportCompleted(report=report))
+    uow.emit("historical_import_completed", events_pb2.HistoricalImportCompleted(report=report),
+             office_code=caller.jurisdiction)
     return report
 
 

@@ -12,7 +12,7 @@ from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.message import Message
 from servicekit.errors import DomainError, Violation, invalid, not_found
-from servicekit.pii import PiiCipher
+from servicekit.pii import PiiCipher, mask_text
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +33,7 @@ from marriage.app.access import (
 from marriage.app.appointments import serve_appointment
 from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
-from marriage.app.messages import audit_view, marriage_pb
+from marriage.app.messages import audit_view, event_marriage_pb, marriage_pb
 from marriage.app.records import load
 from marriage.domain.certificates import (
     CertificateKind,
@@ -130,14 +130,15 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     marriage = Marriage.register(marriage_id, number, office, today, ordered, cmd.declarations, ())
     record = await repo.add(marriage, uow.clock.now())
     uow.audit("marriage.register", f"marriages/{marriage_id}", office_code=office, after=audit_view(record))
-    uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=marriage_pb(record)))
+    uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=event_marriage_pb(record)),
+             office_code=office)
     return record
 
 
 # --- how a marriage ends -------------------------------------------------------------------------
 
 def _marriage_ended(record: MarriageRecord) -> tuple[str, Message]:
-    return "marriage_ended", events_pb2.MarriageEnded(marriage=marriage_pb(record))
+    return "marriage_ended", events_pb2.MarriageEnded(marriage=event_marriage_pb(record))
 
 
 async def _ended(uow: UnitOfWork, repo: MarriageRepository, record: MarriageRecord, action: str, before: dict,
@@ -146,9 +147,10 @@ async def _ended(uow: UnitOfWork, repo: MarriageRepository, record: MarriageReco
     application still open on it closed, each change with its audit row and event."""
     await repo.save_state(record, uow.clock.now())
     await repo.release_current(record.id)
-    uow.audit(action, f"marriages/{record.id}", office_code=await record_office(repo, record), before=before,
-              after=audit_view(record), reason=reason)
-    uow.emit(*event)
+    office = await record_office(repo, record)
+    uow.audit(action, f"marriages/{record.id}", office_code=office, before=before, after=audit_view(record),
+              reason=reason)
+    uow.emit(*event, office_code=office)
     await close_for_ended_marriage(uow, record)
 
 
@@ -205,8 +207,8 @@ async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority
     record.end_reason = "REVOKED"
     record.end_reference = document_reference.strip()
     revoked = events_pb2.RegistrationRevoked(
-        marriage=marriage_pb(record), authority=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{authority}"),
-        document_reference=record.end_reference)
+        marriage=event_marriage_pb(record), authority=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{authority}"),
+        document_reference=mask_text(record.end_reference))
     await _ended(uow, repo, record, "marriage.revoke", before, ("registration_revoked", revoked), reason.strip())
     return record
 
@@ -312,12 +314,13 @@ async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_r
     await repo.save_state(record, uow.clock.now())
     outcome_pb = pb.REISSUE_OUTCOME_CERTIFICATE if decision.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
         else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
-    uow.audit("marriage.reissue", f"marriages/{record.id}", office_code=await record_office(repo, record),
+    record_office_code = await record_office(repo, record)
+    uow.audit("marriage.reissue", f"marriages/{record.id}", office_code=record_office_code,
               before=before, after={
         **audit_view(record), "outcome": str(decision.outcome), "document_number": number,
         "decision_reason": decision.reason or ""}, reason=ground.strip())
     uow.emit("certificate_reissued", events_pb2.CertificateReissued(
-        marriage=f"marriages/{record.id}", outcome=outcome_pb, document_number=number))
+        marriage=f"marriages/{record.id}", outcome=outcome_pb, document_number=number), office_code=record_office_code)
     return Reissue(decision.outcome, number, decision.note, record)
 
 

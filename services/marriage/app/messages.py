@@ -9,7 +9,7 @@ import datetime as dt
 
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
-from servicekit.pii import mask_name
+from servicekit.pii import mask_name, mask_text
 
 from marriage.adapters.appointments import AppointmentRecord, OfficeRecord, SpecialDateRecord
 from marriage.adapters.divorces import ApplicationRecord
@@ -71,6 +71,14 @@ def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriag
         end_reference=record.end_reference, historical=record.historical, defects=record.defects,
         reissue_count=record.reissue_count, create_time=_timestamp(record.created_at),
         update_time=_timestamp(record.updated_at))
+
+
+def event_marriage_pb(record: MarriageRecord) -> pb.Marriage:
+    """A marriage as its events carry it: the end's document reference is typed text (a court's case
+    number, a revocation's document) and leaves with any ID number in it masked, as audit rows keep it."""
+    shown = marriage_pb(record)
+    shown.end_reference = mask_text(shown.end_reference)
+    return shown
 
 
 def application_pb(record: ApplicationRecord, today: dt.date, marriage: MarriageRecord | None, *,

@@ -91,7 +91,7 @@ def _record(uow: UnitOfWork, division: Division, change: Change, action: str) ->
         effective_date=change.effective_date.isoformat(),
         successor_code=change.successor_code,
         occur_time=_rfc3339(uow.clock.now()),
-    ))
+    ), office_code=division.code)
 
 
 def _rfc3339(when: dt.datetime) -> str:

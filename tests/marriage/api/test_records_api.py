@@ -13,6 +13,7 @@ from tests.marriage.integration.marriage_support import (
     marriage_ended_events,
     office_code,
     outbox_events,
+    outbox_events_with_headers,
     party,
     person_id,
     reason_of,
@@ -354,10 +355,10 @@ async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, 
     assert (await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)).name == m.name
 
 
-async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail(marriage, secrets):
+async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail_and_the_events(marriage, secrets):
     """The audit keeps no ID numbers (design.md §5), but a reason or a document reference is typed
     by staff, who write the number they are dealing with into it: the audit trail, read by
-    auditors and supervisors, kept it whole."""
+    auditors and supervisors, kept it whole, and so did the events (the province's change feed)."""
     man = person_id("M")
     m = await stub(marriage).RegisterMarriage(register_request(man=man), metadata=md(secrets))
     await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
@@ -367,6 +368,36 @@ async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail(mar
     masked = man[:4] + "*" * 10 + man[-4:]
     assert man not in str(audit.reason) and man not in str(audit.after)
     assert audit.reason == f"冒用身份证{masked}登记" and masked in audit.after["end_reference"]
+    [(revoked, headers)] = [(e, h) for e, h in await outbox_events_with_headers(
+        marriage, "registration_revoked", events_pb2.RegistrationRevoked) if e.marriage.name == m.name]
+    assert revoked.document_reference == revoked.marriage.end_reference == f"赤公〔2024〕1号（{masked}）"
+    assert man not in str(revoked)
+    assert headers["Civic-Office"] == "421281"  # the feed shows it to readers whose jurisdiction covers it
+
+    counselor = md(secrets, "marriage_counselor")
+    case = await stub(marriage).OpenCounselingCase(pb.OpenCounselingCaseRequest(
+        request_id=unique(), counseling_case=pb.CounselingCase(office_code="421281", topic=f"{man}婚姻危机")),
+        metadata=counselor)
+    assert case.topic == f"{man}婚姻危机"  # the office's own record keeps what was typed
+    [opened] = [e for e in await outbox_events(marriage, "counseling_case_changed", events_pb2.CounselingCaseChanged)
+                if e.counseling_case.name == case.name]
+    assert opened.counseling_case.topic == f"{masked}婚姻危机"
+
+
+async def test_every_event_names_the_office_its_record_belongs_to(marriage, secrets):
+    """The change feed shows an event to the readers whose jurisdiction covers that office
+    (gateway.feed); the header is the office the record's audit row names."""
+    xianan = md(secrets, jurisdiction="421202")
+    m = await stub(marriage).RegisterMarriage(register_request(office="421202"), metadata=xianan)
+    # 全国通办: reissued in Chibi, the record stays 咸安区's, and so does its event.
+    await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
+        request_id=unique(), name=m.name, office_code="421281", ground="遗失"),
+        metadata=md(secrets, jurisdiction="421281"))
+    for event, message_type in (("marriage_registered", events_pb2.MarriageRegistered),
+                                ("certificate_reissued", events_pb2.CertificateReissued)):
+        [headers] = [h for e, h in await outbox_events_with_headers(marriage, event, message_type)
+                     if (e.marriage if isinstance(e.marriage, str) else e.marriage.name) == m.name]
+        assert headers["Civic-Office"] == "421202", event
 
 
 async def test_counseling_summaries_stay_out_of_the_change_feed(marriage, secrets):

@@ -143,9 +143,14 @@ async def audit_rows(service, resource: str, action: str | None = None) -> list:
 
 async def outbox_events(service, event: str, message_type):
     """The committed events of one kind, decoded, oldest first."""
-    found = await rows(service, "SELECT payload FROM outbox WHERE subject = :s ORDER BY id",
+    return [message for message, _ in await outbox_events_with_headers(service, event, message_type)]
+
+
+async def outbox_events_with_headers(service, event: str, message_type) -> list[tuple[object, dict]]:
+    """The committed events of one kind, decoded, oldest first, each with its headers."""
+    found = await rows(service, "SELECT payload, headers FROM outbox WHERE subject = :s ORDER BY id",
                        s=f"civic.marriage.{event}")
-    return [message_type.FromString(r.payload) for r in found]
+    return [(message_type.FromString(r.payload), r.headers) for r in found]
 
 
 async def marriage_ended_events(service, name: str) -> list[events_pb2.MarriageEnded]:

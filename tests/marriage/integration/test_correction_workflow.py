@@ -15,6 +15,7 @@ from tests.marriage.integration.marriage_support import (
     archive_volume,
     audit_rows,
     outbox_events,
+    outbox_events_with_headers,
     person_id,
     reason_of,
     register_request,
@@ -236,7 +237,20 @@ async def test_another_countys_registrar_neither_sees_nor_corrects_the_import(ma
         assert (refused.value.code(), reason_of(refused.value)) == (
             grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
 
-    proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=chibi)
+    typed = proposal(bad, woman)
+    typed.correction.reason = f"与户籍档案核对不符，正确号码为{woman}"
+    proposed = await s.ProposeCorrection(typed, metadata=chibi)
+    assert proposed.reason == typed.correction.reason  # the office's own record keeps what was typed
+    # The events — the change feed — name the office holding the archive (the feed shows them to
+    # that jurisdiction, not to 咸安区), and the ID number typed into the reason leaves masked.
+    [(event, headers)] = [(e, h) for e, h in await outbox_events_with_headers(
+        marriage, "correction_changed", events_pb2.CorrectionChanged) if e.correction.name == proposed.name]
+    assert headers["Civic-Office"] == "421281" and woman not in str(event)
+    assert event.correction.reason == f"与户籍档案核对不符，正确号码为{woman[:4]}{'*' * 10}{woman[-4:]}"
+    [completed] = [h for e, h in await outbox_events_with_headers(
+        marriage, "historical_import_completed", events_pb2.HistoricalImportCompleted)
+        if e.report.name == report.name]
+    assert completed["Civic-Office"] == "421281"
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await s.ApproveCorrection(pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name),
                                   metadata=xianan)
