@@ -15,24 +15,32 @@ def resident_id(birth: dt.date, sex: str, seq: int) -> str:
     return first17 + resident_id_check_digit(first17)
 
 
-def test_other_jurisdiction_cannot_read_or_change(suite):
-    url = suite.url
+def township_token(suite, role: str, display_name: str) -> str:
+    """A new account of the township 新店镇 (421281100), made by the demo admin; its bearer token."""
     admin = {"Authorization": f"Bearer {suite.token('admin', 'civic-demo')}"}
-    township = f"xd{uuid.uuid4().hex[:6]}"
-    made = httpx.post(f"{url}/v1/admin/users", headers=admin, json={
-        "username": township, "password": "township-pass-2024", "roles": ["marriage_registrar"],
-        "jurisdiction": "421281100", "displayName": "新店镇登记员"}, timeout=10)
+    username = f"xd{uuid.uuid4().hex[:6]}"
+    made = httpx.post(f"{suite.url}/v1/admin/users", headers=admin, json={
+        "username": username, "password": "township-pass-2024", "roles": [role],
+        "jurisdiction": "421281100", "displayName": display_name}, timeout=10)
     assert made.status_code == 201, made.text
-    county = {"Authorization": f"Bearer {suite.token('marriage_registrar', 'civic-demo')}"}
-    other = {"Authorization": f"Bearer {suite.token(township, 'township-pass-2024')}"}
+    return suite.token(username, "township-pass-2024")
 
-    seq = uuid.uuid4().int
-    body = {"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
+
+def couple(seq: int, man: str, woman: str) -> dict:
+    """A registration at the county office (421281) of a new couple."""
+    return {"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
             "parties": [
                 {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1990, 3, 4), "M", seq),
-                 "name": "周杰", "nationality": "CHN"},
+                 "name": man, "nationality": "CHN"},
                 {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1992, 5, 6), "F", seq + 1),
-                 "name": "蔡琳", "nationality": "CHN"}]}
+                 "name": woman, "nationality": "CHN"}]}
+
+
+def test_other_jurisdiction_cannot_read_or_change(suite):
+    url = suite.url
+    county = {"Authorization": f"Bearer {suite.token('marriage_registrar', 'civic-demo')}"}
+    other = {"Authorization": f"Bearer {township_token(suite, 'marriage_registrar', '新店镇登记员')}"}
+    body = couple(uuid.uuid4().int, "周杰", "蔡琳")
     refused = httpx.post(f"{url}/v1/marriages:register", headers=other, json=body, timeout=10)
     assert refused.status_code == 403 and refused.json()["reason"] == "OUT_OF_JURISDICTION"
     registered = httpx.post(f"{url}/v1/marriages:register", headers=county, json=body, timeout=10)
@@ -67,17 +75,11 @@ def test_the_change_feed_shows_each_reader_its_jurisdictions_events(suite):
     """The province reads every office's events; a township supervisor (421281100) does not read the
     county office's (421281), as it does not read its records; its cursor still passes them."""
     url = suite.url
-    admin = {"Authorization": f"Bearer {suite.token('admin', 'civic-demo')}"}
-    township = f"xs{uuid.uuid4().hex[:6]}"
-    made = httpx.post(f"{url}/v1/admin/users", headers=admin, json={
-        "username": township, "password": "township-pass-2024", "roles": ["supervisor"],
-        "jurisdiction": "421281100", "displayName": "新店镇主管"}, timeout=10)
-    assert made.status_code == 201, made.text
     granted = httpx.post(f"{url}/v1/auth/token", data={
         "grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
         timeout=10)
     readers = {"province": granted.json()["access_token"], "county": suite.token("supervisor", "civic-demo"),
-               "township": suite.token(township, "township-pass-2024")}
+               "township": township_token(suite, "supervisor", "新店镇主管")}
     feed = f"{url}/v1/exchange/events"
 
     def read(reader: str, after: str) -> tuple[list[dict], str]:
@@ -92,15 +94,9 @@ def test_the_change_feed_shows_each_reader_its_jurisdictions_events(suite):
                 return events, after
             after = page.json()["next"]
 
-    seq = uuid.uuid4().int
     county = {"Authorization": f"Bearer {suite.token('marriage_registrar', 'civic-demo')}"}
     cursors = {reader: read(reader, "0")[1] for reader in readers}
-    body = {"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
-            "parties": [
-                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1991, 3, 4), "M", seq),
-                 "name": "吴刚", "nationality": "CHN"},
-                {"idType": "ID_TYPE_RESIDENT_ID", "idNumber": resident_id(dt.date(1993, 5, 6), "F", seq + 1),
-                 "name": "郑洁", "nationality": "CHN"}]}
+    body = couple(uuid.uuid4().int, "吴刚", "郑洁")
     registered = httpx.post(f"{url}/v1/marriages:register", headers=county, json=body, timeout=10)
     assert registered.status_code == 200, registered.text
     name = registered.json()["name"]

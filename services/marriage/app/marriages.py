@@ -33,7 +33,7 @@ from marriage.app.access import (
 from marriage.app.appointments import serve_appointment
 from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
-from marriage.app.messages import audit_view, event_marriage_pb, marriage_pb
+from marriage.app.messages import audit_view, event_marriage_pb
 from marriage.app.records import load
 from marriage.domain.certificates import (
     CertificateKind,
