@@ -20,6 +20,8 @@ INSERT INTO {t.SCHEMA}.certificate_blanks AS b (kind, serial, office_code, state
 SELECT $1, s, $2, '{BlankState.IN_STOCK}', $3, $4 FROM unnest($5::text[]) AS s
 ON CONFLICT (kind, serial) DO NOTHING RETURNING b.serial"""
 
+_LOCK_DOCUMENT = "SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))"
+
 Stock = dict[BlankKind, dict[BlankState, int]]
 # By kind, then printed serial (ListCertificateBlanks): the primary key's order.
 BLANK_LIST = Keyset("certificateBlanks", t.certificate_blanks.c.kind, t.certificate_blanks.c.serial)
@@ -54,6 +56,15 @@ class BlankRepository:
         c = t.certificate_blanks.c
         query = select(t.certificate_blanks).where(c.kind == str(kind), c.serial == serial)
         row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
+        return _blank(row) if row else None
+
+    async def holding(self, document_number: str) -> CertificateBlank | None:
+        """The blank a document number is printed on now (USED), after waiting for any other window
+        recording a blank for the same number to commit (the unique index is the database's check)."""
+        await (await driver_connection(self.session)).execute(_LOCK_DOCUMENT, f"blank-document:{document_number}")
+        c = t.certificate_blanks.c
+        row = (await self.session.execute(select(t.certificate_blanks).where(
+            c.document_number == document_number, c.state == str(BlankState.USED)))).first()
         return _blank(row) if row else None
 
     async def save(self, blank: CertificateBlank, now: dt.datetime) -> None:

@@ -6,7 +6,8 @@ Concurrency guarantees live in the database, not only in Python:
 - `certificate_serials` is a counter row per (kind, office, year), bumped inside the registering
   transaction: serials are gapless, and a rollback gives the number back.
 - `certificate_blanks` is keyed by (kind, printed serial): a serial cannot be received twice, and
-  each use or void locks its row FOR UPDATE, so two windows cannot print on the same blank.
+  each use or void locks its row FOR UPDATE, so two windows cannot print on the same blank; a
+  partial unique index keeps one 字号 on one USED blank (printed again, the spoiled one is voided first).
 - `appointment_days` is a counter row per (office, date), locked FOR UPDATE by each booking, with
   CHECK booked <= capacity: concurrent bookings of the last slot cannot both commit.
 """
@@ -236,4 +237,7 @@ certificate_blanks = Table(
     CheckConstraint("state IN ('IN_STOCK','USED','VOIDED')", name="state"),
     Index("ix_certificate_blanks_office_kind_state", "office_code", "kind", "state", "serial"),
     Index("ix_certificate_blanks_marriage_id", "marriage_id", postgresql_where=text("marriage_id IS NOT NULL")),
+    # A 字号 stands on one blank at a time: printed again, the spoiled blank is voided first.
+    Index("uq_certificate_blanks_document_in_use", "document_number", unique=True,
+          postgresql_where=text("state = 'USED'")),
 )

@@ -103,9 +103,10 @@ async def use_blank(uow: UnitOfWork, office_raw: str, kind: BlankKind, serial_ra
     if marriage_id and document.marriage_id != marriage_id:
         raise not_of_record(number)
     repo = BlankRepository(uow.session)
+    printed_on = await repo.holding(number)
     blank = await _locked(repo, office_raw, kind, serial_raw)
     before = _view(blank)
-    blank.use(number, uow.clock.today(), document.marriage_id)
+    blank.use(number, uow.clock.today(), document.marriage_id, printed_on)
     await repo.save(blank, uow.clock.now())
     _changed(uow, "blanks.use", before, blank)
     return blank

@@ -100,8 +100,11 @@ class CertificateBlank:
     def label(self) -> str:
         return f"{self.kind.label}空白证书 {self.serial}"
 
-    def use(self, document_number: str, on: dt.date, marriage_id: str = "") -> None:
-        """Print ``document_number`` (a 字号 of record ``marriage_id``) on this blank."""
+    def use(self, document_number: str, on: dt.date, marriage_id: str = "",
+            printed_on: CertificateBlank | None = None) -> None:
+        """Print ``document_number`` (a 字号 of record ``marriage_id``) on this blank; ``printed_on``
+        is the blank the number is printed on now, if any: that one is voided first (a certificate
+        is in one booklet only — a second one under the same 字号 would be a duplicate in circulation)."""
         if self.state is BlankState.USED:
             raise precondition("BLANK_NOT_IN_STOCK", f"{self.label} 已用于打印 {self.document_number}，不能再用",
                                state=str(self.state), document_number=self.document_number)
@@ -114,6 +117,11 @@ class CertificateBlank:
             raise precondition("BLANK_KIND_MISMATCH",
                                f"{number} 应打印在{needed.label}空白证书上，不能使用{self.label}",
                                blank_kind=str(self.kind), document_kind=str(needed))
+        if printed_on is not None and printed_on.serial != self.serial:
+            raise precondition("DOCUMENT_ALREADY_ON_BLANK",
+                               f"证书字号 {number} 已打印在{printed_on.label}上；如需重新打印，"
+                               "请先将该空白证书作废（注明原因），再登记新的空白证书",
+                               document_number=number, serial=printed_on.serial)
         self.state, self.document_number, self.marriage_id, self.used_on = BlankState.USED, number, marriage_id, on
 
     def void(self, reason: str, on: dt.date) -> None:
