@@ -276,8 +276,10 @@ def _probes(comp: Component) -> dict:
         return {**action, "periodSeconds": period, "timeoutSeconds": 2, "failureThreshold": failures}
 
     return {
-        # Connecting to NATS is retried for 30 s at start; give it that long before liveness counts.
-        "startupProbe": check(2, 30),
+        # Gates liveness, so it asks what liveness asks: the process answers. Its 60 s cover the
+        # start's waits for PostgreSQL (30 s) and NATS (10 s) (servicekit.server). Asking readiness
+        # here would restart a pod whose database is away while it starts.
+        "startupProbe": check(2, 30, grpc_service="liveness"),
         # The gateway's own dependencies only: /readyz also asks every backend, and one service
         # down must not take every gateway pod (and so the whole API and UI) out of the Service.
         "readinessProbe": check(5, 2, "/readyz/self"),

@@ -77,6 +77,9 @@ class ServiceSpec:
     background: list[Background] = field(default_factory=list)
 
 
+# How long start waits for PostgreSQL (and the schema its migration Job creates) before it gives up
+# and exits; the pods' startup probe (deploy/k8s/generate.py) covers this wait and NATS's.
+DATABASE_START_WAIT_S = 30.0
 # How long start waits for NATS before serving without it (then it keeps trying in the background).
 NATS_START_WAIT_S = 10.0
 NATS_RETRY_S = 1.0
@@ -153,7 +156,7 @@ class ServiceRuntime:
         db = Database(s.database_url, self.spec.schema, s.db_pool_size)
         cipher = s.pii_cipher()
         try:  # before anything is served or written: keys the stored data was not written with stop here
-            await verify_pii_keys(db, cipher, wait_s=30.0)
+            await verify_pii_keys(db, cipher, wait_s=DATABASE_START_WAIT_S)
         except BaseException:
             await db.dispose()
             raise

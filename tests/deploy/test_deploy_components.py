@@ -228,3 +228,22 @@ def test_gateway_lets_its_longest_request_finish_before_the_kill(overlay: str) -
     sleep = int(container(deployment)["lifecycle"]["preStop"]["exec"]["command"][-1])
     assert grace >= wait + 5
     assert deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] >= sleep + grace + 5
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("svc", service_names())
+def test_service_probes_restart_only_a_dead_process(overlay: str, svc: str) -> None:
+    """Readiness asks the default health name "" (SERVING while PostgreSQL answers). The startup
+    probe gates liveness, so it asks what liveness asks ("liveness": the process answers): were it
+    to ask "", a database away for a minute while a pod starts (a failover, the first apply) would
+    get the pod killed and restarted, which cannot fix the database. Its budget covers the start's
+    own waits for PostgreSQL and NATS (servicekit.server)."""
+    from servicekit import server
+
+    c = container(one(rendered(overlay), "Deployment", svc))
+    assert c["readinessProbe"]["grpc"].get("service", "") == ""
+    assert c["livenessProbe"]["grpc"].get("service") == server.LIVENESS
+    assert c["startupProbe"]["grpc"].get("service") == server.LIVENESS
+    startup = c["startupProbe"]
+    budget = startup["periodSeconds"] * startup["failureThreshold"]
+    assert budget >= server.DATABASE_START_WAIT_S + server.NATS_START_WAIT_S + 10, budget
