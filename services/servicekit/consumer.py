@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
+import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -61,6 +64,21 @@ class _HandlerFailed(Exception):
 def _record_processed_sql(schema: str) -> str:
     return (f'INSERT INTO "{schema}".processed_events (consumer, event_id) SELECT $1, unnest($2::text[]) '
             "ON CONFLICT DO NOTHING RETURNING event_id")
+
+
+def request_id_of(event: Event) -> str:
+    """The request id of the call that caused the event (its Civic-Request-Id header), else its id."""
+    return event.headers.get(H_REQUEST_ID, "") or event.id
+
+
+@contextmanager
+def acting_for(event: Event) -> Iterator[context.RequestContext]:
+    """Apply ``event`` under the request id of the call that caused it: in its audit rows and
+    events, and in every log line meanwhile, so one id finds the call and its effects everywhere."""
+    request_id = request_id_of(event)
+    with context.acting(request_id, f"event:{event.subject}") as ctx, \
+            structlog.contextvars.bound_contextvars(request_id=request_id):
+        yield ctx
 
 
 def to_event(msg: Msg) -> Event:
@@ -148,8 +166,7 @@ class EventConsumer:
                 if event.id in fresh:
                     fresh.discard(event.id)  # the same event twice in one batch: applied once
                     try:
-                        with context.acting(event.headers.get(H_REQUEST_ID, "") or event.id,
-                                            f"event:{event.subject}"):
+                        with acting_for(event):
                             await self.spec.handler(session, event)
                     except Exception as exc:  # noqa: BLE001
                         raise _HandlerFailed(event, exc) from exc
@@ -188,13 +205,14 @@ class EventConsumer:
             await self._dead_letter(event, error_text(exc), attempt)
             await msg.term()
             self._counts.dead_lettered.inc()
-            log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id, error=error_text(exc))
+            log.error("event_dead_lettered", consumer=self.spec.durable, event_id=event.id,
+                      request_id=request_id_of(event), error=error_text(exc))
         else:
             delay = self.spec.backoff_s[min(attempt - 1, len(self.spec.backoff_s) - 1)]
             await msg.nak(delay=delay)
             self._counts.retried.inc()
             log.warning("event_retry", consumer=self.spec.durable, event_id=event.id, attempt=attempt,
-                        error=error_text(exc))
+                        request_id=request_id_of(event), error=error_text(exc))
 
     async def apply(self, event: Event) -> bool:
         """Run the handler once per event id, in a transaction of its own; False when the event had
@@ -203,7 +221,7 @@ class EventConsumer:
             return await self._apply_in(session, event)
 
     async def _apply_in(self, session: AsyncSession, event: Event) -> bool:
-        with context.acting(event.headers.get(H_REQUEST_ID, "") or event.id, f"event:{event.subject}"):
+        with acting_for(event):
             first = (await session.execute(
                 pg_insert(self._tables.processed_events)
                 .values(consumer=self.spec.durable, event_id=event.id)
