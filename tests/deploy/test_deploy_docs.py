@@ -95,10 +95,10 @@ def _commands() -> list[str]:
 def test_kubectl_commands_name_the_namespace(command: str) -> None:
     """Run as written from an operator's shell (whose context namespace is anything), a command
     without `-n` acts on the wrong namespace — or on nothing. `apply -k` takes the overlay's."""
-    for part in re.split(r"&&|\||;|\$\(", command):
+    for part in re.split(r"&&|\||;|[$<]\(", command):
         part = part.strip()
         if not part.startswith("kubectl ") or len(part.split()) < 3:  # a mention ("not with `kubectl scale`")
             continue
-        if re.match(r"kubectl (apply -k|kustomize) ", part):
+        if re.match(r"kubectl (apply -k|kustomize)\b", part):
             continue
         assert re.search(r"(^|\s)(-n|--namespace)[ =]", part), f"no namespace: {part}"
