@@ -19,7 +19,7 @@ For each, the settings class (`services/<svc>/settings.py`, `gateway/settings.py
   or `feed_max_wait_s` (the gateway's longest request) and the server's own grace.
 
 Written here: everything under base/, the CloudNativePG Clusters of both overlays (one managed role
-per component) and the dev overlay's example Secrets. The other overlay files are written by hand.
+per component), the restore Cluster (tools/postgres-restore.yaml) and the dev overlay's example Secrets. The other overlay files are written by hand.
 A new service needs nothing but a rerun; tests/deploy fails while the committed files are stale.
 """
 from __future__ import annotations
@@ -65,7 +65,14 @@ PG_GROUP = "civic_services"  # may CONNECT and CREATE (its schema) in the civic 
 PG_IMAGE = "ghcr.io/cloudnative-pg/postgresql:16.6"
 NATS_URL = "nats://civic-nats:4222"
 NATS_POD_LABELS = {"app.kubernetes.io/name": "nats"}
-PG_POD_LABELS = {"cnpg.io/cluster": PG_CLUSTER}
+# A point-in-time restore goes into a new Cluster of this name (deploy/k8s/tools/postgres-restore.yaml,
+# docs/operations.md "Back up and restore"); the NetworkPolicies let the same pods reach it, and it
+# the object store, so switching PGHOST to it works without editing them.
+PG_RESTORE_CLUSTER = f"{PG_CLUSTER}-restore"
+PG_PODS = {"matchExpressions": [{"key": "cnpg.io/cluster", "operator": "In",
+                                 "values": [PG_CLUSTER, PG_RESTORE_CLUSTER]}]}
+BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io"
+BACKUP_OBJECT_STORE = "civic-pg-backups"  # overlays/prod/backup.yaml
 INGRESS_NAMESPACE = "ingress-nginx"
 MONITORING_NAMESPACE = "monitoring"
 CNPG_NAMESPACE = "cnpg-system"
@@ -397,7 +404,7 @@ def _namespace_peer(namespace: str, pods: dict[str, str] | None = None) -> dict:
 
 
 DATASTORE_EGRESS = [
-    {"to": [{"podSelector": {"matchLabels": PG_POD_LABELS}}], "ports": [_port(5432)]},
+    {"to": [{"podSelector": PG_PODS}], "ports": [_port(5432)]},
     {"to": [{"podSelector": {"matchLabels": NATS_POD_LABELS}}], "ports": [_port(4222)]},
 ]
 
@@ -456,7 +463,7 @@ def common_objects(all_comps: list[Component]) -> list[dict]:
 
     apps = {"podSelector": _apps_selector(all_comps)}
     toolbox = {"podSelector": {"matchLabels": OPS_TOOLBOX_LABELS}}
-    pg = {"podSelector": {"matchLabels": PG_POD_LABELS}}
+    pg = {"podSelector": PG_PODS}
     nats = {"podSelector": {"matchLabels": NATS_POD_LABELS}}
     anywhere = {"ipBlock": {"cidr": "0.0.0.0/0"}}
     return [
@@ -469,7 +476,7 @@ def common_objects(all_comps: list[Component]) -> list[dict]:
             "to": [_namespace_peer("kube-system", {"k8s-app": "kube-dns"})],
             "ports": [{"protocol": "UDP", "port": 53}, _port(53)]}]}),
         policy("postgresql", {
-            "podSelector": {"matchLabels": PG_POD_LABELS}, "policyTypes": ["Ingress", "Egress"],
+            "podSelector": PG_PODS, "policyTypes": ["Ingress", "Egress"],
             "ingress": [
                 {"from": [apps, toolbox], "ports": [_port(5432)]},
                 # Replication between instances; the operator's status and control port.
@@ -544,14 +551,32 @@ def postgres_cluster(all_comps: list[Component], prod: bool) -> list[dict]:
                              "limits": {"cpu": "4", "memory": "4Gi"}}
         spec["affinity"] = {"enablePodAntiAffinity": True, "topologyKey": "kubernetes.io/hostname",
                             "podAntiAffinityType": "required"}
-        spec["plugins"] = [{"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True,
-                            "parameters": {"barmanObjectName": "civic-pg-backups"}}]
+        spec["plugins"] = [{"name": BARMAN_PLUGIN, "isWALArchiver": True,
+                            "parameters": {"barmanObjectName": BACKUP_OBJECT_STORE}}]
     else:
         spec["resources"] = {"requests": {"cpu": "100m", "memory": "256Mi"},
                              "limits": {"cpu": "1", "memory": "512Mi"}}
     return [{"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
              "metadata": {"name": PG_CLUSTER, "labels": {"app.kubernetes.io/part-of": PART_OF}},
              "spec": spec}]
+
+
+def restore_cluster(all_comps: list[Component]) -> list[dict]:
+    """The prod Cluster as a point-in-time recovery from its backups: the same parameters (among
+    them max_connections for every pool and the log settings that keep personal data out of the
+    server log), roles, resources and storage, so switching to it changes nothing else. It archives
+    its own WAL under its own name in the same object store."""
+    cluster = postgres_cluster(all_comps, prod=True)[0]
+    spec = cluster["spec"]
+    spec["bootstrap"] = {"recovery": {"source": PG_CLUSTER, "database": PG_DATABASE, "owner": PG_DATABASE}}
+    spec["plugins"] = [{"name": BARMAN_PLUGIN, "isWALArchiver": True,
+                        "parameters": {"barmanObjectName": BACKUP_OBJECT_STORE,
+                                       "serverName": PG_RESTORE_CLUSTER}}]
+    spec["externalClusters"] = [{"name": PG_CLUSTER, "plugin": {
+        "name": BARMAN_PLUGIN,
+        "parameters": {"barmanObjectName": BACKUP_OBJECT_STORE, "serverName": PG_CLUSTER}}}]
+    cluster["metadata"]["name"] = PG_RESTORE_CLUSTER
+    return [cluster]
 
 
 def _dev_value(comp: str, field: str) -> str:
@@ -633,6 +658,7 @@ def render(root: Path = ROOT) -> dict[Path, str]:
     files[Path("overlays/dev/postgres.yaml")] = dump(postgres_cluster(comps, prod=False))
     files[Path("overlays/dev/secrets.yaml")] = dump(dev_secrets(comps))
     files[Path("overlays/prod/postgres.yaml")] = dump(postgres_cluster(comps, prod=True))
+    files[Path("tools/postgres-restore.yaml")] = dump(restore_cluster(comps))
     return files
 
 

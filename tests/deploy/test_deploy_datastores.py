@@ -6,7 +6,18 @@ import re
 import pytest
 from servicekit.db import SERVER_LOG_SETTINGS
 
-from deploy_support import OVERLAYS, component_names, container, find, label_selector_matches, one, rendered
+import yaml
+from deploy_support import (
+    K8S,
+    OVERLAYS,
+    ROOT,
+    component_names,
+    container,
+    find,
+    label_selector_matches,
+    one,
+    rendered,
+)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -142,3 +153,23 @@ def test_a_service_that_creates_the_stream_creates_it_replicated_as_declared(ove
               for comp in component_names() if comp != "gateway"}
     assert wanted == {servers}
     assert all(stream["spec"]["replicas"] == servers for stream in declared)
+
+
+def test_restore_cluster_is_the_prod_cluster_recovered() -> None:
+    """deploy/k8s/tools/postgres-restore.yaml (docs/operations.md, "Back up and restore") differs
+    from the prod Cluster only in how it starts: a restore with the default max_connections (100)
+    could not hold the prod pools, and without the log settings the server log would quote
+    personal data."""
+    restore = yaml.safe_load((K8S / "tools" / "postgres-restore.yaml").read_text())
+    prod = one(rendered("prod"), "Cluster", "civic-pg")
+    assert restore["metadata"]["name"] == "civic-pg-restore"
+    differs = {"bootstrap", "plugins", "externalClusters"}
+    assert {k: v for k, v in restore["spec"].items() if k not in differs} == \
+        {k: v for k, v in prod["spec"].items() if k not in differs}
+    assert restore["spec"]["bootstrap"]["recovery"]["source"] == "civic-pg"
+    source = restore["spec"]["externalClusters"][0]
+    assert source["name"] == "civic-pg" and source["plugin"]["parameters"] == {
+        "barmanObjectName": "civic-pg-backups", "serverName": "civic-pg"}
+    archive = restore["spec"]["plugins"][0]["parameters"]
+    assert archive["serverName"] != "civic-pg"  # never archive into the original's WAL folder
+    assert "civic-pg-restore-rw" in (ROOT / "docs" / "operations.md").read_text()

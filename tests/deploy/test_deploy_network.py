@@ -122,3 +122,21 @@ def test_operator_toolbox_reaches_only_the_data_stores(overlay: str) -> None:
     assert not allowed(policies, pods["nats-box"], pods["internet"], 443)
     assert not allowed(policies, pods["stranger"], pods["nats-box"], 4222)
     assert allowed(policies, pods["prometheus"], pods["postgres"], 9187)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_a_restored_cluster_is_reachable_like_the_original(overlay: str) -> None:
+    """docs/operations.md restores into the Cluster civic-pg-restore and points PGHOST at it: its pods
+    (labelled cnpg.io/cluster=civic-pg-restore) must let the components in, take the operator's
+    calls and reach the object store, or the switch leaves every service unready."""
+    policies, pods = _world(overlay)
+    ns = NAMESPACES[overlay]
+    restored = Endpoint("restored", ns, {"cnpg.io/cluster": "civic-pg-restore", "cnpg.io/instanceRole": "primary"})
+    for comp in component_names():
+        assert allowed(policies, pods[comp], restored, 5432), f"{comp} → civic-pg-restore"
+        assert allowed(policies, pods[f"{comp}-migrate-job"], restored, 5432)
+    assert allowed(policies, pods["cnpg-operator"], restored, 8000)
+    assert allowed(policies, restored, pods["internet"], 443)  # the backups it recovers from
+    assert not allowed(policies, pods["stranger"], restored, 5432)
+    other = Endpoint("other-cluster", ns, {"cnpg.io/cluster": "someone-elses-pg"})
+    assert not allowed(policies, pods["gateway"], other, 5432)
