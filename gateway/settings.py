@@ -7,22 +7,30 @@ from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from servicekit.settings import LogLevel, PoolSize, Port, check_database_url, check_nats_url
 
 
 class DatabaseSettings(BaseSettings):
     """What `python -m gateway migrate` and `users add` need: the database, nothing secret."""
 
-    model_config = SettingsConfigDict(env_prefix="CIVIC_", extra="ignore", frozen=True)
+    # hide_input_in_errors: a refusal at start-up is logged; it must not carry a key or a password.
+    model_config = SettingsConfigDict(env_prefix="CIVIC_", extra="ignore", frozen=True,
+                                      hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
-    db_pool_size: int = 10  # at most (no overflow): sign-in, accounts, revocations
-    log_level: str = "INFO"
+    db_pool_size: PoolSize = 10  # at most (no overflow): sign-in, accounts, revocations
+    log_level: LogLevel = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        return check_database_url(value)
 
 
 class GatewaySettings(DatabaseSettings):
     http_host: str = "0.0.0.0"
-    http_port: int = 8080
+    http_port: Port = 8080
     nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
     # service (the <svc> of proto package civic.<svc>.v1) → "host:port" of its gRPC server.
     # JSON ({"placenames": "placenames:50053"}) or "placenames=placenames:50053,marriage=…".
@@ -56,6 +64,24 @@ class GatewaySettings(DatabaseSettings):
     revocation_refresh_s: float = Field(default=2.0, gt=0)
     # Longest wait a client may ask for on the change feed.
     feed_max_wait_s: float = Field(default=30.0, ge=0)
+
+    @field_validator("nats_url")
+    @classmethod
+    def _check_nats_url(cls, value: str) -> str:
+        return check_nats_url(value)
+
+    @field_validator("caller_private_key")
+    @classmethod
+    def _check_caller_private_key(cls, value: SecretStr) -> SecretStr:
+        """Parsed here, not when the app is built (a stack trace from deep inside)."""
+        from servicekit.caller_token import CallerSigner
+
+        try:
+            CallerSigner(value.get_secret_value())
+        except Exception as err:  # noqa: BLE001 - whatever the PEM parser says, without the value
+            raise ValueError(f"CIVIC_CALLER_PRIVATE_KEY: {type(err).__name__} (the caller-signing "
+                             "Ed25519 private key, PKCS#8 PEM)") from None
+        return value
 
     @field_validator("backends", mode="before")
     @classmethod

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import model_validator
-from servicekit.settings import ServiceSettings
+from pydantic import Field, model_validator
+from servicekit.settings import Port, ServiceSettings
 
 
 class MarriageSettings(ServiceSettings):
     service_name: ClassVar[str] = "marriage"
-    grpc_port: int = 50051
+    grpc_port: Port = 50051
     # How often the divorce-application lapse sweep runs (seconds of wall time; dates from the clock).
-    lapse_sweep_interval_s: float = 60
+    lapse_sweep_interval_s: float = Field(default=60, gt=0)
     # Development only (CIVIC_DEMO_DATA): `seed` also loads the Chibi registry's 2023 (marriage.demo).
     demo_data: bool = False
 

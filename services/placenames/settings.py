@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import Port, ServiceSettings
 
 
 class PlacenamesSettings(ServiceSettings):
     service_name: ClassVar[str] = "placenames"
-    grpc_port: int = 50053
+    grpc_port: Port = 50053

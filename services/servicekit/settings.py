@@ -1,14 +1,52 @@
 """Settings from environment variables: one class per service, derived from ServiceSettings."""
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+import logging
+from typing import Annotated, ClassVar, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from servicekit.caller_token import public_keys
 from servicekit.db import sqlalchemy_url
 from servicekit.pii import PiiCipher, decode_key, parse_retired_keys
+
+
+NATS_SCHEMES = ("nats", "tls", "ws", "wss")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper()
+    if level not in LOG_LEVELS or not isinstance(logging.getLevelName(level), int):
+        raise ValueError(f"CIVIC_LOG_LEVEL: {value!r} is not one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def check_nats_url(value: str) -> str:
+    """nats://host:port (tls://, ws://, wss:// too; several comma-separated), else a clear refusal."""
+    for part in value.split(","):
+        parts = urlsplit(part.strip())
+        if parts.scheme not in NATS_SCHEMES or not parts.hostname:
+            raise ValueError("NATS_URL: not a NATS URL (nats://host:port; tls://, ws://, wss:// too)")
+    return value
+
+
+def check_database_url(value: str) -> str:
+    try:
+        sqlalchemy_url(value)
+    except ValueError as err:
+        raise ValueError(f"DATABASE_URL: {err} (postgresql://user:password@host:port/database)") from None
+    if not urlsplit(value).hostname and "host=" not in value:
+        raise ValueError("DATABASE_URL: no host (postgresql://user:password@host:port/database)")
+    return value
+
+
+# Shared with the gateway's settings: names what is wrong, never the value.
+LogLevel = Annotated[str, AfterValidator(_log_level)]
+Port = Annotated[int, Field(ge=0, le=65535)]  # 0: a free port (tests, `make run`)
+PoolSize = Annotated[int, Field(ge=1, le=500)]  # 0 would be no cap at all (SQLAlchemy's QueuePool)
 
 
 class ServiceSettings(BaseSettings):
@@ -24,11 +62,11 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
     nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
     grpc_host: str = "0.0.0.0"
-    grpc_port: int = 50051
+    grpc_port: Port = 50051
     # Prometheus metrics over HTTP on /metrics (servicekit.metrics), on grpc_host. 0: a free port,
     # logged in `service_started` (tests, `make run`, where several services share one host).
     metrics_port: int = Field(default=9464, ge=0, le=65535)
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     # AES-256-GCM key and HMAC-SHA256 key for resident ID numbers (base64, 32 bytes each).
     pii_key: SecretStr
     pii_hash_key: SecretStr
@@ -40,13 +78,13 @@ class ServiceSettings(BaseSettings):
     # The gateway's Ed25519 public key (PEM): services verify the signed caller token with it.
     caller_public_key: str
     # Seconds to answer NOT_SERVING before stopping, so load balancers move traffic away.
-    drain_seconds: float = 5.0
+    drain_seconds: float = Field(default=5.0, ge=0, le=60)
     # Seconds after which the server asks a client to reconnect (GOAWAY; calls in flight finish).
     # The gateway resolves a service's headless Service only when it connects: without this, a
     # replica the autoscaler adds would get no traffic from gateways already connected.
     max_connection_age_s: float = Field(default=60.0, gt=0)
     # Connections to PostgreSQL this process holds at most (the pool has no overflow).
-    db_pool_size: int = 20
+    db_pool_size: PoolSize = 20
     # Replicas of the CIVIC stream when this process is the first to need it and creates it (prod:
     # as many as NATS servers, 3; a NACK Stream object normally creates it first). An existing
     # stream is left as it is.
@@ -57,11 +95,12 @@ class ServiceSettings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        try:
-            sqlalchemy_url(value)
-        except ValueError as err:
-            raise ValueError(f"DATABASE_URL: {err} (postgresql://user:password@host:port/database)") from None
-        return value
+        return check_database_url(value)
+
+    @field_validator("nats_url")
+    @classmethod
+    def _check_nats_url(cls, value: str) -> str:
+        return check_nats_url(value)
 
     @field_validator("caller_public_key")
     @classmethod
@@ -73,6 +112,14 @@ class ServiceSettings(BaseSettings):
             raise ValueError(f"CIVIC_CALLER_PUBLIC_KEY: {err} (the gateway's Ed25519 public key, "
                              "SubjectPublicKeyInfo PEM)") from None
         return value
+
+    @model_validator(mode="after")
+    def _check_ports(self) -> ServiceSettings:
+        """Also when a service's class redeclares grpc_port as a plain int."""
+        for name in ("grpc_port", "metrics_port"):
+            if not 0 <= getattr(self, name) <= 65535:
+                raise ValueError(f"CIVIC_{name.upper()}: {getattr(self, name)} is not a TCP port (0-65535)")
+        return self
 
     @model_validator(mode="after")
     def _check_pii_keys(self) -> ServiceSettings:

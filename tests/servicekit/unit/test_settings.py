@@ -152,3 +152,32 @@ def test_unusable_connection_and_key_settings_stop_the_start(env: pytest.MonkeyP
     with pytest.raises(pydantic.ValidationError, match=message) as err:
         DemoSettings()
     assert value not in str(err.value)  # e.g. a private key put there by mistake
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("CIVIC_LOG_LEVEL", "verbose", "CIVIC_LOG_LEVEL"),  # else: "Unknown level" from logging, after start
+    ("CIVIC_DB_POOL_SIZE", "0", "db_pool_size"),  # 0 is no cap at all in SQLAlchemy's QueuePool
+    ("CIVIC_DRAIN_SECONDS", "-1", "drain_seconds"),
+    ("CIVIC_GRPC_PORT", "70000", "CIVIC_GRPC_PORT"),
+    ("CIVIC_NATS_URL", "http://nats:4222", "NATS_URL"),
+])
+def test_out_of_range_settings_stop_the_start(env: pytest.MonkeyPatch, name: str, value: str,
+                                              message: str) -> None:
+    if name == "CIVIC_NATS_URL":
+        env.delenv("NATS_URL")
+    env.setenv(name, value)
+    with pytest.raises(pydantic.ValidationError, match=message):
+        DemoSettings()
+
+
+def test_log_level_is_read_in_any_case(env: pytest.MonkeyPatch) -> None:
+    env.setenv("CIVIC_LOG_LEVEL", "debug")
+    assert DemoSettings().log_level == "DEBUG"
+
+
+def test_marriage_sweep_interval_must_be_positive(env: pytest.MonkeyPatch) -> None:
+    from marriage.settings import MarriageSettings
+
+    env.setenv("CIVIC_LAPSE_SWEEP_INTERVAL_S", "0")  # a sweep loop without a pause
+    with pytest.raises(pydantic.ValidationError, match="lapse_sweep_interval_s"):
+        MarriageSettings()
