@@ -13,6 +13,8 @@ from servicekit.caller_token import CallerSigner
 from servicekit.clock import Clock, SystemClock
 from servicekit.db import Database
 from servicekit.logging import get_logger
+from servicekit.schema_version import require_current_schema
+from servicekit.server import DATABASE_START_WAIT_S
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -29,7 +31,7 @@ from gateway.accounts.passwords import Passwords
 from gateway.accounts.revocations import Revocations
 from gateway.accounts.signin import SignIn
 from gateway.accounts.store import AccountStore
-from gateway.accounts.tables import SCHEMA
+from gateway.accounts.tables import MIGRATIONS, SCHEMA
 from gateway.accounts.tokens import TokenIssuer
 from gateway.authn import Authenticator, CallerTokens
 from gateway.backends import Backends
@@ -123,6 +125,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        # Not on tables older than this code (a release's pods started beside its migration Job).
+        await require_current_schema(db, SCHEMA, MIGRATIONS, wait_s=DATABASE_START_WAIT_S)
         await feed.start()
         await _bootstrap_accounts(settings, store)
         await revocations.refresh()

@@ -44,4 +44,4 @@ def consumers(infra: Infrastructure) -> list[ConsumerSpec]:
 
 def build_spec() -> ServiceSpec:
     return ServiceSpec(name="marriage", schema=SCHEMA, tables=kit, register=register, consumers=consumers,
-                       background=[lapse_sweep])
+                       background=[lapse_sweep], migrations_dir=MIGRATIONS)

@@ -19,4 +19,4 @@ def register(server: grpc.aio.Server, infra: Infrastructure) -> list[str]:
 
 
 def build_spec() -> ServiceSpec:
-    return ServiceSpec(name="placenames", schema=SCHEMA, tables=kit, register=register)
+    return ServiceSpec(name="placenames", schema=SCHEMA, tables=kit, register=register, migrations_dir=MIGRATIONS)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Awaitable, Callable
 
 import grpc
@@ -33,6 +35,7 @@ from servicekit.metrics import MetricsServer, ServiceMetrics, watch_backlog
 from servicekit.pii import PiiCipher
 from servicekit.pii_keys import verify_pii_keys
 from servicekit.relay import OutboxRelay
+from servicekit.schema_version import require_current_schema
 from servicekit.settings import ServiceSettings
 from servicekit.tables import KitTables
 from servicekit.uow import UnitOfWorkFactory
@@ -75,6 +78,8 @@ class ServiceSpec:
     register: Registrar
     consumers: Callable[[Infrastructure], list[ConsumerSpec]] = lambda infra: []
     background: list[Background] = field(default_factory=list)
+    # The service's migrations: start serves only on a schema at their head (servicekit.schema_version).
+    migrations_dir: Path | None = None
 
 
 # How long start waits for PostgreSQL (and the schema its migration Job creates) before it gives up
@@ -155,8 +160,12 @@ class ServiceRuntime:
         s = self.settings
         db = Database(s.database_url, self.spec.schema, s.db_pool_size)
         cipher = s.pii_cipher()
+        waited_until = time.monotonic() + DATABASE_START_WAIT_S
         try:  # before anything is served or written: keys the stored data was not written with stop here
             await verify_pii_keys(db, cipher, wait_s=DATABASE_START_WAIT_S)
+            if self.spec.migrations_dir is not None:  # nor code newer than its tables
+                await require_current_schema(db, self.spec.schema, self.spec.migrations_dir,
+                                             wait_s=max(0.0, waited_until - time.monotonic()))
         except BaseException:
             await db.dispose()
             raise

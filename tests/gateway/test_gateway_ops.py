@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from grpc_health.v1 import health_pb2
 from servicekit.testing.logs import captured_logs
 
@@ -158,3 +160,24 @@ async def test_a_form_submitted_before_its_script_ran_returns_to_its_page_by_get
         assert (reply.status_code, reply.headers["location"]) == (303, f"{path}?lang=zh"), path
         assert (await gw.client.get(reply.headers["location"])).status_code == 200, path
     assert (await gw.client.post("/ui/signin")).headers["location"] == "/ui/signin"
+
+
+async def test_the_gateway_does_not_start_on_accounts_tables_older_than_its_code(
+        start_gateway, new_database, monkeypatch) -> None:
+    """As the services (servicekit.schema_version): started beside its migration Job, it waits,
+    then stops naming both revisions."""
+    import asyncio
+
+    from alembic.script import ScriptDirectory
+    from gateway import app as gateway_app
+    from gateway.accounts.tables import MIGRATIONS, SCHEMA
+    from servicekit.migrations import alembic_config, upgrade
+    from servicekit.schema_version import SchemaBehind
+
+    script = ScriptDirectory.from_config(alembic_config(MIGRATIONS, "", SCHEMA))
+    older = script.get_revision(script.get_current_head()).down_revision
+    url = await new_database()
+    await asyncio.to_thread(upgrade, MIGRATIONS, url, SCHEMA, older)
+    monkeypatch.setattr(gateway_app, "DATABASE_START_WAIT_S", 1.0)
+    with pytest.raises(SchemaBehind, match=f"revision {older}, this code needs {script.get_current_head()}"):
+        await start_gateway(DATABASE_URL=url)
