@@ -55,11 +55,8 @@ def parse_certificate_number(text: str, field_name: str = "certificate_number") 
 # replacement) only while the marriage is registered, a divorce certificate once divorced by
 # registration; a record certificate (ZM) states the record as it is, unless the registration was
 # revoked. Keys: the document's series (the record's own certificate is "J").
-# A certificate stands while the record is as it certifies; a record certificate (ZM) states the
-# record as it is now, so it prints in every state — a revoked one included: the person whose
-# identity was used (被结婚) is given it, after a 补领, as proof that the registration was revoked.
 _PRINTABLE_IN = {"J": {"REGISTERED"}, "BJ": {"REGISTERED"}, "L": {"DIVORCED"}, "BL": {"DIVORCED"},
-                 "ZM": {"REGISTERED", "DIVORCED", "ENDED_BY_DEATH", "REVOKED"}}
+                 "ZM": {"REGISTERED", "DIVORCED", "ENDED_BY_DEATH"}}
 STATE_WORDS = {"REGISTERED": "婚姻关系存续", "DIVORCED": "已离婚", "ENDED_BY_DEATH": "已因一方死亡而终止",
                 "REVOKED": "登记已被撤销"}
 
