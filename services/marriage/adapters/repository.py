@@ -167,11 +167,16 @@ class MarriageRepository:
         return {r.id: r for r in await self._records(rows)}
 
     async def current_of(self, hash_: bytes, *, for_update: bool = False) -> MarriageRecord | None:
-        """The person's REGISTERED marriage, if any."""
+        """The person's REGISTERED marriage, if any.
+
+        Locking, the marriage row is read as it is once this transaction holds it; but PostgreSQL
+        does not check the join again then, so a claim that a transaction ending the marriage (a
+        divorce, another death, a revocation) deleted while this one waited still yields the
+        marriage — now ended. Such a marriage is no longer the person's current one."""
         query = select(t.marriages).join(t.current_spouses, t.current_spouses.c.marriage_id == t.marriages.c.id) \
             .where(t.current_spouses.c.party_hash == hash_)
         rows = (await self.session.execute(query.with_for_update(of=t.marriages) if for_update else query)).all()
-        found = await self._records(rows)
+        found = [r for r in await self._records(rows) if r.marriage.state is MarriageState.REGISTERED]
         return found[0] if found else None
 
     async def records_of(self, hash_: bytes) -> list[MarriageRecord]:
