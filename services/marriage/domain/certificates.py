@@ -99,5 +99,5 @@ def reissue_kind(marriage_state_unchanged: bool) -> ReissueDecision:
         return ReissueDecision(ReissueOutcome.REISSUED_CERTIFICATE, None, "婚姻状况未变化，补发证书")
     return ReissueDecision(
         ReissueOutcome.RECORD_CERTIFICATE, "RECORD_STATE_CHANGED",
-        "登记后婚姻状况已发生变化（离婚、丧偶、再婚或登记被撤销），不予补发证书，出具婚姻登记记录证明",
+        "登记后婚姻状况已发生变化（离婚、丧偶或再婚），不予补发证书，出具婚姻登记记录证明",
     )

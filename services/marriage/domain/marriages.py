@@ -116,7 +116,14 @@ class Marriage:
     def reissue(self, issued_on: dt.date, office_code: str, state_unchanged: bool,
                 certificate_number: str) -> ReissueDecision:
         """Record a 补领; ``state_unchanged`` is judged over the person's records (e.g. no remarriage
-        since a divorce), so the caller supplies it, with the number of the document it will print."""
+        since a divorce), so the caller supplies it, with the number of the document it will print.
+
+        A revoked registration is refused: it is no longer on record as a marriage (§1.6 requires
+        the registration on record; §1.7 voids it), so it has no certificate to replace, and a
+        record certificate (ZM) on it could not be printed (certificates.require_printable)."""
+        if self.state is MarriageState.REVOKED:
+            raise precondition("REGISTRATION_REVOKED", "该婚姻登记已被撤销，不予补发证书或出具婚姻登记记录证明",
+                               state=str(self.state))
         decision = reissue_kind(state_unchanged)
         self.events.append(
             CertificateReissued(self.id, str(decision.outcome), certificate_number, office_code, issued_on))

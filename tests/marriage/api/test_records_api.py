@@ -125,6 +125,31 @@ async def test_revocation_for_identity_fraud_frees_the_victim(marriage, secrets)
     assert again.state == pb.MARRIAGE_STATE_REGISTERED
 
 
+async def test_a_revoked_registration_is_not_reissued_in_any_form(marriage, secrets):
+    """Before: ReissueCertificate on a revoked registration issued a 婚姻登记记录证明 (ZM…), taking a
+    serial and emitting certificate_reissued, for a document PrintCertificate then refuses to print
+    (DOCUMENT_NOT_CURRENT, which tells the window to reissue). Now it is refused, nothing issued."""
+    office = office_code()
+    m = await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md(secrets))
+    await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
+        request_id=unique(), name=m.name, authority=pb.REVOCATION_AUTHORITY_COURT,
+        document_reference="(2024)鄂1281行初5号", reason="冒名登记"), metadata=md(secrets))
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await reissue(marriage, secrets, m.name, office)
+    assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, "REGISTRATION_REVOKED")
+    got = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))
+    assert got.reissue_count == 0
+    assert await audit_rows(marriage, m.name, "marriage.reissue") == []
+    assert [e for e in await outbox_events(marriage, "certificate_reissued", events_pb2.CertificateReissued)
+            if e.marriage == m.name] == []
+    # The refusal took no number: the office's next record certificate is its first.
+    other = await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md(secrets))
+    await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id=unique(), marriage=other.name, document_number="(2024)鄂1281民初8号",
+        effective_date="2024-03-01"), metadata=md(secrets))
+    assert (await reissue(marriage, secrets, other.name, office)).document_number == f"ZM{office}-2024-000001"
+
+
 async def test_counseling_case_and_the_statistics(marriage, secrets, fake_clock):
     office = office_code()
     counselor = md(secrets, "marriage_counselor")

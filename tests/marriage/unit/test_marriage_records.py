@@ -88,6 +88,17 @@ def test_reissue_records_what_was_issued(marriage):
         "m1", "RECORD_CERTIFICATE", "R421281-2024-000001", "421281", D(2024, 3, 1))
 
 
+def test_a_revoked_registration_has_nothing_to_reissue(marriage):
+    """A revoked registration is no longer on record as a marriage (rules.md §1.6, §1.7): neither a
+    replacement nor a record certificate is issued on it (a ZM could not be printed either)."""
+    marriage.revoke(D(2024, 1, 5), RevokingAuthority.COURT, "(2023)鄂1281行初5号")
+    with pytest.raises(DomainError) as caught:
+        marriage.reissue(D(2024, 3, 1), "421281", False, "ZM421281-2024-000001")
+    assert (caught.value.reason, caught.value.metadata) == ("REGISTRATION_REVOKED", {"state": "REVOKED"})
+    assert "撤销" in caught.value.message
+    assert not any(isinstance(e, CertificateReissued) for e in marriage.events)
+
+
 def test_a_marriage_no_longer_current_is_named_in_chinese(marriage):
     """The window reads the state in words, not the enum: 已离婚, not DIVORCED."""
     marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
