@@ -2,6 +2,7 @@
 changes, the original is kept, the defect is resolved; and the refusals on the way."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import grpc
@@ -261,3 +262,36 @@ async def test_another_countys_registrar_neither_sees_nor_corrects_the_import(ma
     approved = await s.ApproveCorrection(
         pb.ApproveCorrectionRequest(request_id=unique("rq-"), name=proposed.name), metadata=chibi_b)
     assert approved.state == pb.CORRECTION_STATE_APPROVED
+
+
+async def test_two_approvers_and_a_rejecter_at_once_decide_a_correction_once(marriage, secrets, tmp_path):
+    """Three second persons act on one proposal at the same moment: one decision stands, the others
+    are refused (CORRECTION_DECIDED), and the record, its claims and its audit agree with it."""
+    vol = archive_volume()
+    man, woman = person_id("M", dt.date(1958, 3, 1)), person_id("F", dt.date(1960, 5, 2))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1984){vol}第000001号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(woman)},421281"])
+    bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
+    s = stub(marriage)
+    proposed = await s.ProposeCorrection(proposal(bad, woman), metadata=clerk(secrets, "clerk-a"))
+    results = await asyncio.gather(
+        approve(marriage, secrets, proposed.name, "clerk-b"), approve(marriage, secrets, proposed.name, "clerk-c"),
+        s.RejectCorrection(pb.RejectCorrectionRequest(request_id=unique("rq-"), name=proposed.name, reason="证据不足"),
+                           metadata=clerk(secrets, "clerk-d")), return_exceptions=True)
+    decided = [r for r in results if isinstance(r, pb.Correction)]
+    refused = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    assert len(decided) == 1 and len(refused) == 2, results
+    assert {reason_of(e) for e in refused} == {"CORRECTION_DECIDED"}
+    (stored,) = await rows(marriage, "SELECT state, decided_by FROM corrections WHERE id = :c",
+                           c=proposed.name.split("/")[1])
+    assert (stored.state, stored.decided_by) == (pb.CorrectionState.Name(decided[0].state).removeprefix("CORRECTION_STATE_"),
+                                                 decided[0].decided_by)
+    approved = decided[0].state == pb.CORRECTION_STATE_APPROVED
+    marriage_id = bad.marriage.split("/")[1]
+    assert len(await audit_rows(marriage, bad.marriage, "historical_record.correct")) == (1 if approved else 0)
+    claims = {bytes(r.party_hash) for r in await rows(
+        marriage, "SELECT party_hash FROM current_spouses WHERE marriage_id = :m", m=marriage_id)}
+    parties = {bytes(r.id_hash) for r in await rows(
+        marriage, "SELECT id_hash FROM marriage_parties WHERE marriage_id = :m", m=marriage_id)}
+    assert claims == parties  # the REGISTERED record's claims are its parties', whichever decision stood
+    assert list((await record_of(marriage, secrets, bad.marriage)).defects) == ([] if approved else ["BAD_CHECK_DIGIT"])
