@@ -64,10 +64,11 @@ STATE_WORDS = {"REGISTERED": "婚姻关系存续", "DIVORCED": "已离婚", "END
 def require_printable(series: str, state: str, number: str) -> None:
     """Refuse to print ``number`` (of ``series``) on a record in ``state`` where it no longer stands."""
     if state not in _PRINTABLE_IN.get(series, set()):
+        # A revoked registration is void: no 补领 either (Marriage.reissue), so none is offered.
+        remedy = "" if state == "REVOKED" else "；如需证明，请办理补领，出具婚姻登记记录证明"
         raise precondition("DOCUMENT_NOT_CURRENT",
-                           f"该婚姻登记的现状为“{STATE_WORDS.get(state, state)}”，证书 {number} 已不能反映现状，不予打印；"
-                           "如需证明，请办理补领，出具婚姻登记记录证明",
-                           document_number=number, state=state)
+                           f"该婚姻登记的现状为“{STATE_WORDS.get(state, state)}”，证书 {number} 已不能反映现状，不予打印"
+                           + remedy, document_number=number, state=state)
 
 
 def require_issued_here(historical: bool, number: str) -> None:

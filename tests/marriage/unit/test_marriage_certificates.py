@@ -61,6 +61,8 @@ def test_a_document_is_printed_only_while_it_still_stands(series, printable, not
         with pytest.raises(DomainError) as caught:
             require_printable(series, state, f"{series}421281-2024-000001")
         assert (caught.value.reason, caught.value.kind) == ("DOCUMENT_NOT_CURRENT", ErrorKind.FAILED_PRECONDITION)
+        # The remedy offered is one there is: a revoked registration gets no 补领 (Marriage.reissue).
+        assert ("补领" in caught.value.message) is (state != "REVOKED")
 
 
 def test_an_archive_records_own_certificate_is_not_printed_again():
