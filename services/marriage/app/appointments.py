@@ -21,7 +21,15 @@ from marriage.adapters.appointments import (
 from marriage.app.access import require_jurisdiction
 from marriage.app.inputs import office_code
 from marriage.app.messages import appointment_pb, mask_phone, office_pb
-from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, contact_phone, day_plan
+from marriage.domain.appointments import (
+    APPOINTMENT_STATE_WORDS,
+    DayPlan,
+    OfficeHours,
+    check_bookable,
+    check_servable,
+    contact_phone,
+    day_plan,
+)
 from marriage.domain.calendar import WorkCalendar, qixi
 
 KINDS = frozenset({"MARRIAGE", "DIVORCE", "REISSUE"})
@@ -167,7 +175,8 @@ async def _load_booked(repo: AppointmentRepository, appointment_id: str) -> Appo
         raise not_found("APPOINTMENT_NOT_FOUND", "预约不存在", appointment=f"appointments/{appointment_id}")
     require_jurisdiction(appointment.office_code)
     if appointment.state != "BOOKED":
-        raise precondition("APPOINTMENT_NOT_BOOKED", f"该预约的状态为 {appointment.state}，不能办理",
+        raise precondition("APPOINTMENT_NOT_BOOKED",
+                           f"该预约{APPOINTMENT_STATE_WORDS.get(appointment.state, appointment.state)}，不能再办理",
                            state=appointment.state)
     return appointment
 
@@ -183,12 +192,14 @@ async def cancel(uow: UnitOfWork, appointment_id: str) -> AppointmentRecord:
 
 
 async def serve_appointment(uow: UnitOfWork, appointment_id: str, office: str) -> AppointmentRecord:
-    """The couple came: their booking is served by this registration."""
+    """The couple came: their booking (a marriage registration's, for today, at this office) is
+    served by this registration."""
     repo = AppointmentRepository(uow.session)
     appointment = await _load_booked(repo, appointment_id)
     if appointment.office_code != office:
         raise precondition("APPOINTMENT_AT_OTHER_OFFICE", "该预约不属于本登记机关",
                            office_code=appointment.office_code)
+    check_servable(appointment.kind, appointment.date, "MARRIAGE", uow.clock.today())
     appointment.state = "SERVED"
     await repo.set_state(appointment, uow.clock.now())
     _appointment_changed(uow, appointment, "appointment.serve")

@@ -85,3 +85,21 @@ def check_bookable(plan: DayPlan, booked: int) -> None:
         raise precondition("OFFICE_CLOSED", f"{plan.day} 为休息日，婚姻登记机关不办公",
                            day=plan.day.isoformat())
     check_capacity(booked, plan.capacity)
+
+
+APPOINTMENT_STATE_WORDS = {"BOOKED": "已预约", "CANCELLED": "已取消", "SERVED": "已办理"}
+APPOINTMENT_KIND_WORDS = {"MARRIAGE": "结婚登记", "DIVORCE": "离婚登记", "REISSUE": "补领婚姻登记证"}
+
+
+def check_servable(kind: str, day: dt.date, wanted_kind: str, today: dt.date) -> None:
+    """A booking is served by the business it was made for, on its own day: a divorce or a 补领
+    booking does not stand for a marriage registration, nor yesterday's missed one for today's
+    (that couple is registered without it, or books again)."""
+    if kind != wanted_kind:
+        raise precondition("APPOINTMENT_KIND_MISMATCH",
+                           f"该预约为{APPOINTMENT_KIND_WORDS.get(kind, kind)}预约，不能用于"
+                           f"{APPOINTMENT_KIND_WORDS.get(wanted_kind, wanted_kind)}", kind=kind)
+    if day != today:
+        raise precondition("APPOINTMENT_NOT_TODAY",
+                           f"该预约的日期为 {day.isoformat()}，不是今天（{today.isoformat()}）；"
+                           "可不关联预约直接办理", date=day.isoformat())

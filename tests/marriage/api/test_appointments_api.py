@@ -118,9 +118,10 @@ async def test_racing_bookings_on_the_last_place_give_it_to_exactly_one(marriage
     assert listed.booked == 3 and len(listed.appointments) == 3
 
 
-async def test_registering_serves_the_appointment(marriage, secrets):
+async def test_registering_serves_the_appointment(marriage, secrets, fake_clock):
     office = await new_office(marriage, secrets, capacity=5)
     appointment = await book(marriage, secrets, office)
+    fake_clock.set(dt.date.fromisoformat(WORKDAY))  # the couple come on the day they booked
     await stub(marriage).RegisterMarriage(register_request(office=office, appointment=appointment.name),
                                           metadata=secrets.caller_metadata(*REGISTRAR))
     listed = await day(marriage, secrets, office, WORKDAY)
@@ -129,6 +130,33 @@ async def test_registering_serves_the_appointment(marriage, secrets):
         await stub(marriage).CancelAppointment(pb.CancelAppointmentRequest(
             request_id=unique("c-"), name=appointment.name), metadata=secrets.caller_metadata(*REGISTRAR))
     assert reason_of(err.value) == "APPOINTMENT_NOT_BOOKED"
+
+
+async def test_a_booking_serves_only_a_marriage_registration_on_its_own_day(marriage, secrets, fake_clock):
+    """A divorce booking does not stand for a marriage registration, nor another day's booking for
+    today's: the registration is refused, nothing is written, and the booking stays as it was."""
+    office = await new_office(marriage, secrets, capacity=5)
+    divorce = await stub(marriage).CreateAppointment(pb.CreateAppointmentRequest(
+        request_id=unique("b-"), appointment=pb.Appointment(
+            office_code=office, date=WORKDAY, kind=pb.APPOINTMENT_KIND_DIVORCE, contact_name="王小明")),
+        metadata=secrets.caller_metadata(*REGISTRAR))
+    tomorrows = await book(marriage, secrets, office, "2024-03-06")
+    fake_clock.set(dt.date.fromisoformat(WORKDAY))
+    for appointment, reason, words in ((divorce, "APPOINTMENT_KIND_MISMATCH", "离婚登记预约"),
+                                       (tomorrows, "APPOINTMENT_NOT_TODAY", "2024-03-06")):
+        request = register_request(office=office, appointment=appointment.name)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub(marriage).RegisterMarriage(request, metadata=secrets.caller_metadata(*REGISTRAR))
+        assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, reason)
+        assert words in err.value.details()
+        status = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(
+            id_type=pb.ID_TYPE_RESIDENT_ID, id_number=request.parties[0].id_number),
+            metadata=secrets.caller_metadata(*REGISTRAR))
+        assert status.status == pb.MARITAL_STATUS_UNMARRIED  # not registered
+    assert [a.state for a in (await day(marriage, secrets, office, WORKDAY)).appointments] == \
+        [pb.APPOINTMENT_STATE_BOOKED]
+    assert [a.state for a in (await day(marriage, secrets, office, "2024-03-06")).appointments] == \
+        [pb.APPOINTMENT_STATE_BOOKED]
 
 
 async def test_offices_outside_the_jurisdiction_are_denied(marriage, secrets):

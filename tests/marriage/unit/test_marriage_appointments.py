@@ -1,7 +1,15 @@
 import datetime as dt
 
 import pytest
-from marriage.domain.appointments import DayPlan, OfficeHours, check_bookable, check_capacity, contact_phone, day_plan
+from marriage.domain.appointments import (
+    DayPlan,
+    OfficeHours,
+    check_bookable,
+    check_capacity,
+    check_servable,
+    contact_phone,
+    day_plan,
+)
 from servicekit.errors import DomainError, ErrorKind
 
 D, T = dt.date, dt.time
@@ -79,3 +87,17 @@ def test_a_number_no_phone_could_have_is_refused(typed):
         contact_phone(typed)
     assert (caught.value.reason, caught.value.kind) == ("INVALID_PHONE", ErrorKind.INVALID_ARGUMENT)
     assert [v.field for v in caught.value.violations] == ["appointment.contact_phone"]
+
+
+@pytest.mark.parametrize(("kind", "day", "reason"), [
+    ("DIVORCE", D(2024, 3, 5), "APPOINTMENT_KIND_MISMATCH"),
+    ("REISSUE", D(2024, 3, 5), "APPOINTMENT_KIND_MISMATCH"),
+    ("MARRIAGE", D(2024, 3, 4), "APPOINTMENT_NOT_TODAY"),
+    ("MARRIAGE", D(2024, 3, 6), "APPOINTMENT_NOT_TODAY"),
+])
+def test_a_booking_is_served_by_its_own_business_on_its_own_day(kind, day, reason):
+    check_servable("MARRIAGE", D(2024, 3, 5), "MARRIAGE", D(2024, 3, 5))
+    with pytest.raises(DomainError) as caught:
+        check_servable(kind, day, "MARRIAGE", D(2024, 3, 5))
+    assert (caught.value.reason, caught.value.kind) == (reason, ErrorKind.FAILED_PRECONDITION)
+    assert "预约" in caught.value.message
