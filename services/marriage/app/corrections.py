@@ -241,7 +241,7 @@ async def _apply(uow: UnitOfWork, cipher: PiiCipher, kept: KeptRow, corrected) -
         await session.execute(insert(marriage_parties),
                               [dict(zip(PARTY_COLUMNS, p)) for p in records.parties])
         before = (kept.man_hash, kept.woman_hash) if kept.marriage_id is not None else ()
-        await _current_spouses(session, marriage[0], before, (man_hash, woman_hash))
+        await _current_spouses(session, kept, marriage[0], before, (man_hash, woman_hash))
         await session.execute(update(import_defects).where(
             import_defects.c.import_id == kept.import_id, import_defects.c.row_number == kept.row_number)
             .values(marriage_id=marriage[0]))
@@ -257,9 +257,11 @@ async def _apply(uow: UnitOfWork, cipher: PiiCipher, kept: KeptRow, corrected) -
     return records.marriage_id
 
 
-async def _current_spouses(session: AsyncSession, marriage_id: uuid.UUID, before: tuple,
+async def _current_spouses(session: AsyncSession, kept: KeptRow, marriage_id: uuid.UUID, before: tuple,
                            after: tuple) -> None:
-    """A REGISTERED record's parties are married now: swap a corrected party's hash."""
+    """A REGISTERED record's parties are married now: swap a corrected party's hash. A corrected
+    party who is married on another record now (an archive without the divorce row between) is
+    not claimed twice: the row is flagged OVERLAPPING_MARRIAGE, as the import flags it."""
     state = (await session.execute(
         select(marriages.c.state).where(marriages.c.id == marriage_id))).scalar_one()
     gone = [h for h in before if h is not None and h not in after]
@@ -268,8 +270,15 @@ async def _current_spouses(session: AsyncSession, marriage_id: uuid.UUID, before
             current_spouses.c.marriage_id == marriage_id, current_spouses.c.party_hash.in_(gone)))
     added = [h for h in after if h is not None and h not in before]
     if state == "REGISTERED" and added:
-        await session.execute(pg_insert(current_spouses).values(
-            [{"party_hash": h, "marriage_id": marriage_id} for h in added]).on_conflict_do_nothing())
+        claimed = set((await session.execute(pg_insert(current_spouses).values(
+            [{"party_hash": h, "marriage_id": marriage_id} for h in added]).on_conflict_do_nothing()
+            .returning(current_spouses.c.party_hash))).scalars())
+        overlapping = [field for field, h in zip(("man_id", "woman_id"), after) if h in added and h not in claimed]
+        if overlapping:
+            await session.execute(insert(import_defects), [{
+                "import_id": kept.import_id, "row_number": kept.row_number, "code": "OVERLAPPING_MARRIAGE",
+                "field": field, "message": "更正后的当事人另有婚姻登记在册且未解除，与本记录重叠",
+                "marriage_id": marriage_id} for field in overlapping])
 
 
 async def _resolve(uow: UnitOfWork, kept: KeptRow, corrected, correction_id: uuid.UUID,

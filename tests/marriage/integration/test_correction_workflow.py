@@ -295,3 +295,33 @@ async def test_two_approvers_and_a_rejecter_at_once_decide_a_correction_once(mar
         marriage, "SELECT id_hash FROM marriage_parties WHERE marriage_id = :m", m=marriage_id)}
     assert claims == parties  # the REGISTERED record's claims are its parties', whichever decision stood
     assert list((await record_of(marriage, secrets, bad.marriage)).defects) == ([] if approved else ["BAD_CHECK_DIGIT"])
+
+
+async def test_a_corrected_party_married_on_another_record_is_flagged_not_claimed_twice(
+        marriage, secrets, tmp_path):
+    """The archive's woman, once her number is corrected, is married now on a later record (the
+    archive lacks the divorce between): the correction stands, her current marriage stays the later
+    one, and the archive row is flagged OVERLAPPING_MARRIAGE as the import flags an overlap."""
+    vol = archive_volume()
+    man, typed = person_id("M", dt.date(1958, 3, 1)), person_id("F", dt.date(1960, 5, 2))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1984){vol}第000002号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(typed)},421281"])
+    woman = person_id("F", dt.date(1961, 7, 8))  # whom the hukou record shows she is: married since, here
+    later = await stub(marriage).RegisterMarriage(register_request(woman=woman), metadata=clerk(secrets, "clerk-a"))
+    bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
+    proposed = await stub(marriage).ProposeCorrection(proposal(bad, woman), metadata=clerk(secrets, "clerk-a"))
+    await approve(marriage, secrets, proposed.name, "clerk-b")
+
+    [claim] = await rows(marriage, "SELECT c.marriage_id FROM current_spouses c JOIN marriage_parties p "
+                                   "ON p.id_hash = c.party_hash WHERE p.marriage_id = :m AND p.position = 1",
+                         m=later.name.split("/")[1])
+    assert str(claim.marriage_id) == later.name.split("/")[1]  # still the later record's
+    flagged = await s_defects(marriage, secrets, report, "OVERLAPPING_MARRIAGE")
+    assert [(d.field, d.marriage, d.resolved) for d in flagged] == [("woman_id", bad.marriage, False)]
+    assert list((await record_of(marriage, secrets, bad.marriage)).defects) == ["OVERLAPPING_MARRIAGE"]
+
+
+async def s_defects(marriage, secrets, report: pb.ImportReport, code: str) -> list[pb.Defect]:
+    found = await stub(marriage).ListDefects(pb.ListDefectsRequest(**{"import": report.name}, code=code),
+                                             metadata=clerk(secrets, "clerk-a"))
+    return list(found.defects)
