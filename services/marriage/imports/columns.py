@@ -19,9 +19,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def _key(header: object) -> str:
-    """Full-width folded, BOM and spaces dropped, lower case, ``-``/space as ``_``."""
-    text = unicodedata.normalize("NFKC", str(header or "")).replace("\ufeff", "").strip().lower()
-    return "_".join(text.replace("-", " ").split())
+    """Full-width folded, lower case, BOM, spaces (inside too: 男方　姓名), ``-`` and ``_`` dropped."""
+    text = unicodedata.normalize("NFKC", str(header or "")).replace("\ufeff", "").lower()
+    return "".join(text.replace("-", " ").replace("_", " ").split())
 
 
 FIELD_OF: dict[str, str] = {_key(alias): field for field, aliases in _ALIASES.items()

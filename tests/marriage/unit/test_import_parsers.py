@@ -154,12 +154,10 @@ def test_xlsx_rows_with_dates_numbers_blanks_and_extra_cells():
     records = read(XlsxParser(), data, chunk=1000)
     assert [r.number for r in records] == [1, 2, 3]
     assert records[0].row == PARSED
-    # A spreadsheet number is a double: an ID typed as a number loses its last digits (the check
-    # digit then flags it), and is read back as the digits, not as "4.2e+17".
-    typed_as_numbers = (421281196003150011, 421281196208010020)
-    for read_back, typed in zip((records[1].row.man_id, records[1].row.woman_id), typed_as_numbers):
-        assert read_back.isdigit() and len(read_back) == 18 and read_back != str(typed)
-        assert abs(int(read_back) - typed) < 10_000
+    # A spreadsheet number keeps 15 significant digits: an ID typed as a number has lost its last
+    # ones, and is read back as the number the cell holds, never as 18 digits nobody typed (the
+    # checks flag it ID_STORED_AS_NUMBER).
+    assert (records[1].row.man_id, records[1].row.woman_id) == ("4.2128119600315e+17", "4.2128119620801e+17")
     assert records[2].row is None and records[2].raw.endswith("\t见原件备注")
 
 
@@ -216,3 +214,43 @@ def test_an_xlsx_larger_unpacked_than_the_limit_is_refused(monkeypatch):
     with pytest.raises(DomainError) as err:
         list(parser.close())
     assert err.value.reason == "WORKBOOK_TOO_LARGE"
+
+
+def test_headers_typed_with_full_width_or_inner_spaces_in_another_order_are_recognised():
+    """A clerk's header: columns in another order, a full-width space inside a name (男方　姓名), a
+    spaced English name. Before, 男方　姓名 was not recognised: its column was dropped, every row
+    lost the man's name from the kept original and was flagged MISSING_FIELD."""
+    cells = ROW.split(",")
+    header = "女方身份证号,　男方　姓名　,登记 日期,Certificate Number,类别,男方身份证号,女方姓名,office-code"
+    row = ",".join([cells[6], cells[3], cells[1], cells[0], cells[2], cells[4], cells[5], cells[7]])
+    assert read(CsvParser(), csv_bytes(header, row, encoding="utf-8")) == [parsers.Record(1, PARSED)]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5])
+def test_gb18030_is_detected_whatever_the_chunks(chunk):
+    """The encoding is decided on enough bytes, not on the first non-ASCII one: a GB18030 chunk
+    cut after 1–3 bytes (D6, D6 A4, D6 A4 CA) is a valid start of UTF-8. Before, a client sending
+    small chunks had its GB18030 file read as UTF-8 (UNRECOGNIZED_HEADER, or every row unreadable);
+    rare characters outside GBK (𠀀, four bytes in GB18030) come through."""
+    rare = ROW.replace("张建国", "𠀀建国").replace("李秀英", "﨑秀英")
+    for header in (ZH, EN):
+        parser = CsvParser()
+        records = read(parser, csv_bytes(header, rare), chunk)
+        assert parser.encoding == "GB18030"
+        assert [(r.row.man_name, r.row.woman_name) for r in records] == [("𠀀建国", "﨑秀英")]
+
+
+def test_ids_a_spreadsheet_stored_as_numbers_are_kept_as_the_number_not_as_invented_digits():
+    """Excel keeps 15 significant digits: an 18-digit ID typed into a number cell comes back as
+    4.2128119600315E+17. Before, it was read as 18 digits nobody typed (421281196003150016), which
+    passed the ID checks one time in eleven and were imported as someone's ID without a flag."""
+    cells = ROW.split(",")
+    as_number = [*cells[:4], 421281196003150011, cells[5], 421281600315001.0, 421281]
+    records = read(XlsxParser(), _workbook(ZH.split(","), as_number), chunk=1000)
+    row = records[0].row
+    assert row.man_id == "4.2128119600315e+17"  # what the cell holds (the sheet's <v>)
+    assert row.woman_id == "421281600315001"  # 15 digits fit a double exactly
+    assert row.office_code == "421281"
+    line = json.dumps({"男方身份证号": 4.2128119600315e17, "女方身份证号": 421281196208010020})
+    records = read(JsonLinesParser(), line.encode())
+    assert (records[0].row.man_id, records[0].row.woman_id) == ("4.2128119600315e+17", "421281196208010020")
