@@ -75,14 +75,17 @@ def canonical_encoding(name: str) -> str:
 class TextDecoder:
     """Incremental decoding in UTF-8 (with or without BOM) or GB18030.
 
-    With no encoding given, the first chunk that is not plain ASCII decides: strictly valid UTF-8,
-    else GB18030 (until then both read alike). Undecodable bytes become U+FFFD, which marks the row
-    they are in as unreadable instead of failing the whole import.
+    With no encoding given, the first ``DETECT_BYTES`` from the first byte that is not plain ASCII
+    decide (or the whole file, if shorter): strictly valid UTF-8, else GB18030 (plain ASCII reads
+    alike in both). However the file is chunked: the first non-ASCII bytes of a GB18030 file, cut
+    short (D6, D6 A4, D6 A4 CA), are also a valid start of UTF-8. Undecodable bytes become U+FFFD,
+    which marks the row they are in as unreadable instead of failing the whole import.
     """
 
     def __init__(self, encoding: str = "") -> None:
         self.encoding = canonical_encoding(encoding)
         self._decoder = self._make(self.encoding) if self.encoding else None
+        self._held = b""  # undecided: the bytes from the first non-ASCII one
 
     @staticmethod
     def _make(encoding: str) -> codecs.IncrementalDecoder:
@@ -90,11 +93,27 @@ class TextDecoder:
 
     def decode(self, data: bytes, final: bool = False) -> str:
         if self._decoder is None:
-            if data.isascii() and not final:
-                return data.decode("ascii")
-            self.encoding = UTF8 if _strict_utf8(data, final) else GB18030
+            held = self._held + data
+            start = 0 if self._held else _first_non_ascii(held)
+            if not final and (start < 0 or len(held) - start < DETECT_BYTES):
+                if start < 0:
+                    return held.decode("ascii")
+                self._held = held[start:]
+                return held[:start].decode("ascii")
+            self._held = b""
+            self.encoding = UTF8 if _strict_utf8(held[max(start, 0):], final) else GB18030
             self._decoder = self._make(self.encoding)
+            data = held
         return self._decoder.decode(data, final)
+
+
+DETECT_BYTES = 256
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _first_non_ascii(data: bytes) -> int:
+    found = _NON_ASCII.search(data)
+    return found.start() if found else -1
 
 
 def _strict_utf8(data: bytes, final: bool) -> bool:
