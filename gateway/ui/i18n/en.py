@@ -261,6 +261,7 @@ EN: dict[str, str] = {
     "imp.proposed": "Correction proposed; a second member of staff must approve it. The original is kept.",
     "defect.BAD_CHECK_DIGIT": "Wrong check digit",
     "defect.MALFORMED_ID": "Malformed ID number",
+    "defect.ID_STORED_AS_NUMBER": "ID number stored as a spreadsheet number",
     "defect.IMPOSSIBLE_DATE": "Impossible date",
     "defect.SEX_MISMATCH": "Sex does not match the column",
     "defect.BELOW_LEGAL_AGE_AT_TIME": "Under the legal age at the time",

@@ -273,6 +273,7 @@ ZH: dict[str, str] = {
     "imp.proposed": "更正已提交，等待另一名工作人员审核；原始数据保留不变。",
     "defect.BAD_CHECK_DIGIT": "校验位错误",
     "defect.MALFORMED_ID": "身份证号码格式错误",
+    "defect.ID_STORED_AS_NUMBER": "身份证号码被存为数字",
     "defect.IMPOSSIBLE_DATE": "日期不存在或不合理",
     "defect.SEX_MISMATCH": "性别与栏目不符",
     "defect.BELOW_LEGAL_AGE_AT_TIME": "登记时未达法定婚龄",

@@ -49,7 +49,8 @@ ID_FIELDS = {"man_id": "M", "woman_id": "F"}
 # Defects one row shows by itself: re-checked after a correction. The others (duplicates, overlaps,
 # unreadable rows) need a person's judgment, given by approving a correction proposed for them.
 _ROW_CHECKED = frozenset({"MISSING_FIELD", "INVALID_VALUE", "IMPOSSIBLE_DATE", "BAD_CHECK_DIGIT",
-                          "MALFORMED_ID", "SEX_MISMATCH", "BELOW_LEGAL_AGE_AT_TIME"})
+                          "MALFORMED_ID", "ID_STORED_AS_NUMBER", "SEX_MISMATCH",
+                          "BELOW_LEGAL_AGE_AT_TIME"})
 
 
 def _shown(field: str, value: str) -> str:

@@ -29,6 +29,8 @@ from marriage.domain.parties import Sex
 _DATE = re.compile(r"([0-9]{4})(?:[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?|([0-9]{2})([0-9]{2}))")
 _ID15 = re.compile(r"[0-9]{15}")
 _ID18 = re.compile(r"[0-9]{17}[0-9X]")
+# An ID a spreadsheet stored as a number, as the sheet or a CSV saved from it shows it: 4.21281E+17.
+_ID_AS_NUMBER = re.compile(r"[0-9](?:\.[0-9]*)?E\+?[0-9]{1,2}")
 _FIELD_LABELS = {
     "certificate_number": "证书字号", "register_date": "登记日期", "kind": "登记类别",
     "man_id": "男方身份证号码", "man_name": "男方姓名",
@@ -151,6 +153,8 @@ def canonical_id(raw: str) -> tuple[str | None, str | None]:
     text = "".join(unicodedata.normalize("NFKC", raw).split()).upper()
     if _ID15.fullmatch(text):
         return upgrade_15_digit(text), "ID_UPGRADED_15"
+    if _ID_AS_NUMBER.fullmatch(text):
+        return None, "ID_STORED_AS_NUMBER"
     if not _ID18.fullmatch(text):
         return None, "MALFORMED_ID"
     check = resident_id_check_digit(text[:17])
@@ -161,6 +165,7 @@ _ID_MESSAGES = {
     "ID_UPGRADED_15": "15位身份证号码已升级为18位",
     "BAD_CHECK_DIGIT": "身份证号码校验位错误",
     "MALFORMED_ID": "身份证号码应为15位或18位",
+    "ID_STORED_AS_NUMBER": "身份证号码在表格中被存成了数字（科学计数法），后几位已丢失，须按原件更正",
 }
 
 

@@ -171,17 +171,35 @@ def _blank(cell: object) -> bool:
 
 
 def _cell_text(cell: object) -> object:
-    """Spreadsheet numbers as the digits a clerk typed (an ID stored as a number loses its last
-    digits in Excel; the check digit then flags it); dates are left for ArchiveRow."""
+    """Spreadsheet numbers as the digits a clerk typed; dates are left for ArchiveRow.
+
+    A number cell keeps 15 significant digits (Excel's precision, and the sheet's stored form): an
+    18-digit ID typed into one has lost its last digits and is kept as the number the cell holds,
+    4.2128119600315e+17, never as 18 digits nobody typed (those would pass the ID checks one time in
+    eleven and name someone else). The checks flag it ID_STORED_AS_NUMBER."""
     if isinstance(cell, bool):
         return str(cell)
     if isinstance(cell, int):
         return str(cell)
     if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else str(cell)
+        if not cell.is_integer():
+            return str(cell)
+        return str(int(cell)) if abs(cell) < _EXACT_DIGITS_BELOW else _scientific(cell)
     if isinstance(cell, (dt.date, str)) or cell is None:
         return cell
     return str(cell)
+
+
+_EXACT_DIGITS_BELOW = 1e15  # whole numbers of up to 15 digits come back as typed
+
+
+def _scientific(number: float) -> str:
+    """The shortest scientific form that reads back as ``number`` (4.2128119600315e+17)."""
+    for digits in range(17):
+        text = f"{number:.{digits}e}"
+        if float(text) == number:
+            return text
+    return f"{number:.17e}"
 
 
 class CsvParser:

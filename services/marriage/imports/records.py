@@ -32,7 +32,8 @@ RESIDENT_ID = "RESIDENT_ID"
 MAINLAND = "CHN"
 _KIND_TEXT = {ArchiveKind.MARRIAGE: "marriage", ArchiveKind.DIVORCE: "divorce"}
 # Defects telling that an ID number as written is not its canonical form (see ``canonical_number``).
-NOT_CANONICAL = frozenset({"ID_UPGRADED_15", "BAD_CHECK_DIGIT", "MALFORMED_ID", "MISSING_FIELD"})
+NOT_CANONICAL = frozenset({"ID_UPGRADED_15", "BAD_CHECK_DIGIT", "MALFORMED_ID", "ID_STORED_AS_NUMBER",
+                           "MISSING_FIELD"})
 # One encoder for every row: json.dumps with options builds a new one per call.
 _to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

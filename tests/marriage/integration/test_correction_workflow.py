@@ -325,3 +325,53 @@ async def s_defects(marriage, secrets, report: pb.ImportReport, code: str) -> li
     found = await stub(marriage).ListDefects(pb.ListDefectsRequest(**{"import": report.name}, code=code),
                                              metadata=clerk(secrets, "clerk-a"))
     return list(found.defects)
+
+
+async def test_an_id_excel_stored_as_a_number_is_flagged_claims_no_one_and_is_corrected(
+        marriage, secrets, tmp_path):
+    """An XLSX whose man's ID cell is a number: the sheet holds 15 significant digits. Before, the
+    import read 18 digits nobody typed and, with the check character replaced, made another man
+    (the one that number names) married in the status look-up. Now the row is flagged
+    ID_STORED_AS_NUMBER, no one is claimed, and a correction from the paper file links the man."""
+    import openpyxl
+    from marriage.domain.history import canonical_id
+
+    vol = archive_volume()
+    woman = person_id("F", dt.date(1960, 5, 2))
+    while True:  # a man whose last three digits a number cell loses (most numbers)
+        man = person_id("M", dt.date(1958, 3, 1))
+        if man[-1] != "X" and canonical_id(str(int(float(f"{int(man):.15g}"))))[0] != man:
+            break
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("档案")
+    sheet.append(HEADER.strip().split(","))
+    sheet.append([f"鄂蒲婚字(1984){vol}第000001号", dt.date(1984, 5, 1), "结婚", "张建国", int(man),
+                  "李秀英", woman, "421281"])
+    path = tmp_path / "archive.xlsx"
+    book.save(path)
+    held = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    as_read = list(held.iter_rows(min_row=2, values_only=True))[0][4]
+    assert isinstance(as_read, float) and str(int(as_read)) != man
+    someone_else = canonical_id(str(int(as_read)))[0]  # whom the invented digits named
+    assert someone_else != man
+
+    report = await stub(marriage).ImportHistoricalRecords(
+        stream_file(path, unique("imp-"), pb.IMPORT_FORMAT_XLSX), metadata=clerk(secrets, "archivist"))
+    assert (report.rows_read, report.rows_imported, report.rows_with_defects) == (1, 1, 1)
+    assert [(c.code, c.count) for c in report.defects] == [("ID_STORED_AS_NUMBER", 1)]
+    flagged = await defect(marriage, secrets, report, "ID_STORED_AS_NUMBER")
+    assert flagged.field == "man_id" and "男方" not in flagged.message and "数字" in flagged.message
+    assert await status_defects(marriage, secrets, someone_else) == []
+    assert await status_defects(marriage, secrets, man) == []  # not linked until corrected
+    assert await status_defects(marriage, secrets, woman) == [(flagged.marriage, ["ID_STORED_AS_NUMBER"])]
+
+    proposed = await stub(marriage).ProposeCorrection(proposal(flagged, man), metadata=clerk(secrets, "clerk-a"))
+    await approve(marriage, secrets, proposed.name, "clerk-b")
+    record = await record_of(marriage, secrets, flagged.marriage)
+    assert list(record.defects) == [] and record.state == pb.MARRIAGE_STATE_REGISTERED
+    assert await status_defects(marriage, secrets, man) == [(flagged.marriage, [])]
+    assert await status_defects(marriage, secrets, woman) == [(flagged.marriage, [])]
+    assert await status_defects(marriage, secrets, someone_else) == []
+    status = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(
+        id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man), metadata=clerk(secrets, "clerk-a"))
+    assert status.status == pb.MARITAL_STATUS_MARRIED

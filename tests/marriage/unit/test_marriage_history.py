@@ -165,3 +165,16 @@ def test_woman_married_to_two_men_is_flagged_on_her_side():
     other_man = resident_id(D(1959, 1, 1), "M")
     tracker.observe(2, row(certificate_number="b", register_date="1988-01-01", man_id=other_man))
     assert [(n, d.field) for n, d in tracker.finish()] == [(2, "woman_id")]
+
+
+@pytest.mark.parametrize("shown", ["4.2128119600315e+17", "4.21281E+17", "4.21281E17", "４.２１２８１Ｅ＋１７"])
+def test_an_id_a_spreadsheet_stored_as_a_number_is_flagged_and_names_nobody(shown):
+    """As an XLSX cell holds it, or a CSV saved from Excel shows it: the last digits are gone, so
+    the row is flagged for correction from the paper file and the number is matched to no one.
+    Before, the sheet's number came in as 18 invented digits (valid one time in eleven)."""
+    from marriage.domain.history import canonical_id
+
+    defects = validate_row(row(man_id=shown), TODAY)
+    assert codes(defects) == [("ID_STORED_AS_NUMBER", "man_id")]
+    assert "数字" in defects[0].message_zh and "身份证号码" in defects[0].message_zh
+    assert canonical_id(shown) == (None, "ID_STORED_AS_NUMBER")
