@@ -2,6 +2,7 @@
 outbox, with the generated sample archive and its manifest of planted defects."""
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections import Counter
@@ -328,3 +329,53 @@ async def test_a_failed_write_fails_the_import_and_leaves_nothing_and_a_retry_im
     kept = await rows(marriage, "SELECT count(*) AS n FROM import_rows WHERE import_id = :i",
                       i=report.name.split("/")[1])
     assert kept[0].n == manifest["rows"]
+
+
+async def test_an_upload_the_client_cancels_mid_stream_leaves_nothing_and_can_be_sent_again(
+        marriage, secrets, tmp_path, monkeypatch):
+    """The clerk closes the window (the gRPC stream is cancelled) after part of the file, once a
+    batch is written: no import, row, defect, record or claim stays, and the same request id
+    imports the whole file afterwards."""
+
+    path, manifest = sample(tmp_path, 12_000, seed=94)  # a seed no other test imports
+    md = secrets.caller_metadata("marriage_registrar")
+    request_id = unique("imp-")
+    counts = """SELECT (SELECT count(*) FROM marriages) AS marriages,
+                       (SELECT count(*) FROM import_rows) AS kept,
+                       (SELECT count(*) FROM import_defects) AS defects,
+                       (SELECT count(*) FROM current_spouses) AS spouses,
+                       (SELECT count(*) FROM imports WHERE request_id = :r) AS imports"""
+    before = await rows(marriage, counts, r=request_id)
+    sent, written = asyncio.Event(), []
+    write = ImportStore.write
+
+    async def noting_write(self, batch):
+        await write(self, batch)
+        written.append(len(batch.rows))
+
+    async def then_stall():
+        size, at = path.stat().st_size, 0
+        async for message in stream_file(path, request_id, chunk=16 * 1024):
+            yield message
+            at += len(message.data)
+            if at > size * 0.8:  # most of the file sent: wait for a batch in the database (uncommitted)
+                while not written:
+                    await asyncio.sleep(0.05)
+                sent.set()  # ... and the window closes now
+                await asyncio.sleep(3600)
+
+    monkeypatch.setattr(ImportStore, "write", noting_write)
+    call = stub(marriage).ImportHistoricalRecords(then_stall(), metadata=md)
+    await asyncio.wait_for(sent.wait(), 60)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    monkeypatch.setattr(ImportStore, "write", write)
+    for _ in range(50):  # the server notices the cancellation and rolls back
+        if await rows(marriage, counts, r=request_id) == before:
+            break
+        await asyncio.sleep(0.1)
+    assert await rows(marriage, counts, r=request_id) == before
+
+    report = await stub(marriage).ImportHistoricalRecords(stream_file(path, request_id), metadata=md)
+    assert_report_matches(report, manifest)
