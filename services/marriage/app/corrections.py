@@ -200,7 +200,7 @@ async def approve(uow: UnitOfWork, cipher: PiiCipher, name: str) -> pb.Correctio
     await uow.session.execute(update(corrections).where(corrections.c.id == row.id).values(
         state=str(correction.state), decided_by=correction.approved_by, decided_at=now,
         marriage_id=marriage_id))
-    await _resolve(uow, kept, corrected, row.id, row.defect_id)
+    await _resolve(uow, kept, corrected, row.id, row.defect_id, marriage_id)
     message = to_pb(correction, marriage_id, row.defect_id)
     uow.audit("historical_record.correct", message.marriage or kept.name, office_code=custody,
               reason=correction.reason,
@@ -283,8 +283,12 @@ async def _current_spouses(session: AsyncSession, kept: KeptRow, marriage_id: uu
 
 
 async def _resolve(uow: UnitOfWork, kept: KeptRow, corrected, correction_id: uuid.UUID,
-                   defect_id: int | None) -> None:
-    still = {(d.code, d.field) for d in validate_row(corrected, uow.clock.today())}
+                   defect_id: int | None, marriage_id: uuid.UUID | None) -> None:
+    """Resolve what the row's checks no longer find (and the defect proposed for), and flag what
+    they find now that was not open before: a corrected value may make a new defect (a date at
+    which a party was under the legal age then)."""
+    found = [f for f in validate_row(corrected, uow.clock.today()) if not f.informational]
+    still = {(f.code, f.field) for f in found}
     d = import_defects
     open_rows = (await uow.session.execute(select(d.c.id, d.c.code, d.c.field).where(
         d.c.import_id == kept.import_id, d.c.row_number == kept.row_number, d.c.resolved_at.is_(None),
@@ -295,6 +299,12 @@ async def _resolve(uow: UnitOfWork, kept: KeptRow, corrected, correction_id: uui
     if fixed:
         await uow.session.execute(update(d).where(d.c.id.in_(fixed)).values(
             resolved_at=uow.clock.now(), resolved_by=correction_id))
+    flagged = {(r.code, r.field) for r in open_rows if r.id not in fixed}
+    new = [f for f in found if (f.code, f.field) not in flagged]
+    if new:
+        await uow.session.execute(insert(d), [{
+            "import_id": kept.import_id, "row_number": kept.row_number, "code": f.code, "field": f.field,
+            "message": f.message_zh, "marriage_id": marriage_id} for f in new])
 
 
 async def list_corrections(session: AsyncSession, cipher: PiiCipher,

@@ -375,3 +375,29 @@ async def test_an_id_excel_stored_as_a_number_is_flagged_claims_no_one_and_is_co
     status = await stub(marriage).GetMaritalStatus(pb.GetMaritalStatusRequest(
         id_type=pb.ID_TYPE_RESIDENT_ID, id_number=man), metadata=clerk(secrets, "clerk-a"))
     assert status.status == pb.MARITAL_STATUS_MARRIED
+
+
+async def test_a_correction_that_makes_a_new_defect_flags_it(marriage, secrets, tmp_path):
+    """A corrected date at which the man was under the legal age then (1980 law: 22): before, the
+    approval resolved the date's defect and flagged nothing, so the record looked clean. Now the
+    row's checks run on the corrected values and what they newly find is flagged, on the record
+    and in the status look-up alike."""
+    vol = archive_volume()
+    man, woman = person_id("M", dt.date(1963, 3, 1)), person_id("F", dt.date(1962, 5, 2))
+    report = await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1985){vol}第000009号,1985-02-30,结婚,刘建华,{man},周秀兰,{woman},421281"])
+    bad = await defect(marriage, secrets, report, "IMPOSSIBLE_DATE")
+    proposed = await stub(marriage).ProposeCorrection(proposal(bad, "1984-01-05"),
+                                                      metadata=clerk(secrets, "clerk-a"))
+    approved = await approve(marriage, secrets, proposed.name, "clerk-b")
+
+    record = await record_of(marriage, secrets, approved.marriage)
+    assert list(record.defects) == ["BELOW_LEGAL_AGE_AT_TIME"]
+    assert await status_defects(marriage, secrets, man) == [(approved.marriage, ["BELOW_LEGAL_AGE_AT_TIME"])]
+    listed = await stub(marriage).ListDefects(pb.ListDefectsRequest(**{"import": report.name}, include_resolved=True),
+                                              metadata=clerk(secrets, "clerk-a"))
+    assert sorted((d.code, d.field, d.resolved, d.marriage) for d in listed.defects) == [
+        ("BELOW_LEGAL_AGE_AT_TIME", "man_id", False, approved.marriage),
+        ("IMPOSSIBLE_DATE", "register_date", True, approved.marriage)]
+    new = next(d for d in listed.defects if d.code == "BELOW_LEGAL_AGE_AT_TIME")
+    assert "法定婚龄" in new.message
