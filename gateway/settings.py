@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from servicekit.settings import LogLevel, PoolSize, Port, check_database_url, check_nats_url
+from servicekit.settings import DatabaseUrl, LogLevel, NatsUrl, PoolSize, Port
 
 
 class DatabaseSettings(BaseSettings):
@@ -18,20 +18,15 @@ class DatabaseSettings(BaseSettings):
                                       hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
+    database_url: DatabaseUrl
     db_pool_size: PoolSize = 10  # at most (no overflow): sign-in, accounts, revocations
     log_level: LogLevel = "INFO"
-
-    @field_validator("database_url")
-    @classmethod
-    def _check_database_url(cls, value: str) -> str:
-        return check_database_url(value)
 
 
 class GatewaySettings(DatabaseSettings):
     http_host: str = "0.0.0.0"
     http_port: Port = 8080
-    nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
+    nats_url: NatsUrl
     # service (the <svc> of proto package civic.<svc>.v1) → "host:port" of its gRPC server.
     # JSON ({"placenames": "placenames:50053"}) or "placenames=placenames:50053,marriage=…".
     backends: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
@@ -64,11 +59,6 @@ class GatewaySettings(DatabaseSettings):
     revocation_refresh_s: float = Field(default=2.0, gt=0)
     # Longest wait a client may ask for on the change feed.
     feed_max_wait_s: float = Field(default=30.0, ge=0)
-
-    @field_validator("nats_url")
-    @classmethod
-    def _check_nats_url(cls, value: str) -> str:
-        return check_nats_url(value)
 
     @field_validator("caller_private_key")
     @classmethod

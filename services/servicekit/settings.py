@@ -45,6 +45,10 @@ def check_database_url(value: str) -> str:
 
 # Shared with the gateway's settings: names what is wrong, never the value.
 LogLevel = Annotated[str, AfterValidator(_log_level)]
+DatabaseUrl = Annotated[str, AfterValidator(check_database_url),
+                        Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))]
+NatsUrl = Annotated[str, AfterValidator(check_nats_url),
+                    Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))]
 Port = Annotated[int, Field(ge=0, le=65535)]  # 0: a free port (tests, `make run`)
 PoolSize = Annotated[int, Field(ge=1, le=500)]  # 0 would be no cap at all (SQLAlchemy's QueuePool)
 
@@ -59,8 +63,8 @@ class ServiceSettings(BaseSettings):
     service_name: ClassVar[str] = "service"
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = Field(validation_alias=AliasChoices("DATABASE_URL", "CIVIC_DATABASE_URL"))
-    nats_url: str = Field(validation_alias=AliasChoices("NATS_URL", "CIVIC_NATS_URL"))
+    database_url: DatabaseUrl
+    nats_url: NatsUrl
     grpc_host: str = "0.0.0.0"
     grpc_port: Port = 50051
     # Prometheus metrics over HTTP on /metrics (servicekit.metrics), on grpc_host. 0: a free port,
@@ -91,16 +95,6 @@ class ServiceSettings(BaseSettings):
     stream_replicas: int = Field(default=1, ge=1, le=5)
     # Fault-injection point for the fault tests; never set in production.
     fault: str = ""
-
-    @field_validator("database_url")
-    @classmethod
-    def _check_database_url(cls, value: str) -> str:
-        return check_database_url(value)
-
-    @field_validator("nats_url")
-    @classmethod
-    def _check_nats_url(cls, value: str) -> str:
-        return check_nats_url(value)
 
     @field_validator("caller_public_key")
     @classmethod
