@@ -119,7 +119,8 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     # a committed marriage holds (waiting for a concurrent registration of the same person to end
     # first). The rules are checked against that; a refusal rolls the claims back with the rest.
     taken = await repo.claim_current(marriage_id, hashes)
-    check_marriage(parties, cmd.declarations, today, {p.key for p, h in zip(parties, hashes) if h in taken})
+    married = {p.key: await _holding(repo, h) for p, h in zip(parties, hashes) if h in taken}
+    check_marriage(parties, cmd.declarations, today, married)
 
     ordered: tuple[Party, Party] = tuple(sorted(parties, key=lambda p: p.sex != "M"))  # type: ignore[assignment]
     if cmd.appointment_id:
@@ -133,6 +134,20 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=event_marriage_pb(record)),
              office_code=office)
     return record
+
+
+async def _holding(repo: MarriageRepository, hash_: bytes) -> str:
+    """The record that makes a party married, as a refusal names it to the window: its number and
+    day, and — for an archive record with open defects (瑕疵数据: a wrong check digit may have linked
+    it to the wrong person) — that it is to be verified against the paper file and corrected."""
+    record = await repo.current_of(hash_)
+    if record is None:  # ended since the claim was read: said without a record
+        return ""
+    m = record.marriage
+    found = f"（{m.certificate_number or '无字号'}，{m.register_date.isoformat()} 登记"
+    if record.historical and record.defects:
+        found += "；该记录为补录的历史档案，存在待更正的瑕疵数据，请在婚姻状况查询中查看并核对纸质档案，如有误请提出更正"
+    return found + "）"
 
 
 # --- how a marriage ends -------------------------------------------------------------------------

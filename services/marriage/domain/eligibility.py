@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from servicekit.errors import invalid, precondition
@@ -57,10 +57,11 @@ def _check_age(index: int, party: Party, register_date: dt.date) -> None:
 
 
 def check_marriage(parties: Sequence[Party], declarations: Declarations, register_date: dt.date,
-                   currently_married: Collection[str]) -> None:
+                   currently_married: Collection[str] | Mapping[str, str]) -> None:
     """Raise the first reason the registry must refuse, in a fixed order; return when eligible.
 
-    ``currently_married`` holds the keys (``Party.key``) of parties the registry shows as married.
+    ``currently_married`` holds the keys (``Party.key``) of parties the registry shows as married;
+    as a mapping, each with the words that name the record (said after the refusal).
     """
     if len(parties) != 2:
         raise invalid("TWO_PARTIES_REQUIRED", "结婚登记须有男女双方两名当事人", "parties")
@@ -73,6 +74,7 @@ def check_marriage(parties: Sequence[Party], declarations: Declarations, registe
         _check_age(index, party, register_date)
     for index, party in enumerate(parties):
         if party.key in currently_married:
+            record = currently_married.get(party.key, "") if isinstance(currently_married, Mapping) else ""
             raise precondition("PARTY_ALREADY_MARRIED",
-                               f"{_SEX_ZH[party.sex]}（{party.name}）在婚姻登记信息库中登记为有配偶",
+                               f"{_SEX_ZH[party.sex]}（{party.name}）在婚姻登记信息库中登记为有配偶{record}",
                                party=str(index))

@@ -78,9 +78,13 @@ async def test_legal_age_counts_full_years_on_the_registration_date(marriage, se
 
 async def test_a_married_person_cannot_register_again(marriage, secrets):
     man = person_id("M")
-    await stub(marriage).RegisterMarriage(register_request(man=man), metadata=secrets.caller_metadata(*REGISTRAR))
+    first = await stub(marriage).RegisterMarriage(register_request(man=man),
+                                                  metadata=secrets.caller_metadata(*REGISTRAR))
     err = await refused(marriage, secrets, register_request(man=man))
     assert reason_of(err) == "PARTY_ALREADY_MARRIED"
+    # The window is told which record: its number and day (a record with no defects says no more).
+    assert f"（{first.certificate_number}，{first.register_date} 登记）" in err.details()
+    assert "瑕疵" not in err.details()
 
 
 async def test_same_person_twice_and_two_men_and_missing_declaration_are_refused(marriage, secrets):

@@ -401,3 +401,19 @@ async def test_a_correction_that_makes_a_new_defect_flags_it(marriage, secrets, 
         ("IMPOSSIBLE_DATE", "register_date", True, approved.marriage)]
     new = next(d for d in listed.defects if d.code == "BELOW_LEGAL_AGE_AT_TIME")
     assert "法定婚龄" in new.message
+
+
+async def test_a_refusal_for_a_defective_archive_record_says_it_is_to_be_verified(marriage, secrets, tmp_path):
+    """A wrong check digit in an archive is replaced and the row linked to the person the first 17
+    digits name — who may be someone else if the slip was elsewhere in the number. When that record
+    stands in the way of a registration, the refusal names it and says it is defective, so the
+    window checks the paper file and proposes a correction instead of turning the couple away."""
+    vol = archive_volume()
+    man, woman = person_id("M", dt.date(1958, 3, 1)), person_id("F", dt.date(1960, 5, 2))
+    await import_rows_(marriage, secrets, tmp_path, [
+        f"鄂蒲婚字(1984){vol}第000003号,1984-05-01,结婚,张建国,{man},李秀英,{wrong_check(woman)},421281"])
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).RegisterMarriage(register_request(woman=woman), metadata=clerk(secrets, "clerk-a"))
+    assert reason_of(err.value) == "PARTY_ALREADY_MARRIED"
+    assert f"鄂蒲婚字(1984){vol}第000003号，1984-05-01 登记" in err.value.details()
+    assert "历史档案" in err.value.details() and "瑕疵" in err.value.details() and "更正" in err.value.details()
