@@ -683,7 +683,7 @@ EN: dict[str, str] = {
     "reason.BLANK_KIND_REQUIRED": "Blank kind required",
     "reason.BLANK_NOT_FOUND": "No such blank at this office",
     "reason.BLANK_NOT_IN_STOCK": "Blank not in stock",
-    "reason.DOCUMENT_ALREADY_ON_BLANK": "Number already printed on another blank",
+    "reason.DOCUMENT_ALREADY_ON_BLANK": "Number already printed on two blanks",
     "reason.BLANK_RANGE_TOO_LARGE": "Range too large",
     "reason.BLANK_VOID_REASON_REQUIRED": "Void reason required",
     "reason.INVALID_BLANK_RANGE": "Invalid serial range",

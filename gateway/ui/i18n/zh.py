@@ -701,7 +701,7 @@ ZH: dict[str, str] = {
     "reason.BLANK_KIND_REQUIRED": "须选择空白证书种类",
     "reason.BLANK_NOT_FOUND": "本机关没有该空白证书",
     "reason.BLANK_NOT_IN_STOCK": "空白证书已用或已作废",
-    "reason.DOCUMENT_ALREADY_ON_BLANK": "该证书字号已打印在另一本空白证书上",
+    "reason.DOCUMENT_ALREADY_ON_BLANK": "该证书字号已打印在两本空白证书上",
     "reason.BLANK_RANGE_TOO_LARGE": "入库区间过大",
     "reason.BLANK_VOID_REASON_REQUIRED": "须说明作废原因",
     "reason.INVALID_BLANK_RANGE": "印制号区间无效",

@@ -30,7 +30,7 @@ BLANK_LIST = Keyset("certificateBlanks", t.certificate_blanks.c.kind, t.certific
 def _blank(row) -> CertificateBlank:  # noqa: ANN001 - a row of certificate_blanks
     return CertificateBlank(BlankKind(row.kind), row.serial, row.office_code, row.received_on, BlankState(row.state),
                             row.document_number, str(row.marriage_id) if row.marriage_id else "", row.used_on,
-                            row.voided_on, row.void_reason)
+                            row.voided_on, row.void_reason, row.copy)
 
 
 def _of(query: Select, office_prefix: str, kind: BlankKind | None) -> Select:
@@ -58,14 +58,15 @@ class BlankRepository:
         row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
         return _blank(row) if row else None
 
-    async def holding(self, document_number: str) -> CertificateBlank | None:
-        """The blank a document number is printed on now (USED), after waiting for any other window
-        recording a blank for the same number to commit (the unique index is the database's check)."""
+    async def holding(self, document_number: str) -> list[CertificateBlank]:
+        """The blanks a document number is printed on now (USED), after waiting for any other window
+        recording a blank for the same number to commit (the unique index on (number, copy) is the
+        database's check)."""
         await (await driver_connection(self.session)).execute(_LOCK_DOCUMENT, f"blank-document:{document_number}")
         c = t.certificate_blanks.c
-        row = (await self.session.execute(select(t.certificate_blanks).where(
-            c.document_number == document_number, c.state == str(BlankState.USED)))).first()
-        return _blank(row) if row else None
+        rows = (await self.session.execute(select(t.certificate_blanks).where(
+            c.document_number == document_number, c.state == str(BlankState.USED)))).all()
+        return [_blank(row) for row in rows]
 
     async def save(self, blank: CertificateBlank, now: dt.datetime) -> None:
         c = t.certificate_blanks.c
@@ -73,7 +74,7 @@ class BlankRepository:
             c.kind == str(blank.kind), c.serial == blank.serial).values(
             state=str(blank.state), document_number=blank.document_number,
             marriage_id=uuid.UUID(blank.marriage_id) if blank.marriage_id else None, used_on=blank.used_on,
-            voided_on=blank.voided_on, void_reason=blank.void_reason, updated_at=now))
+            voided_on=blank.voided_on, void_reason=blank.void_reason, copy=blank.copy, updated_at=now))
 
     async def list(self, office_prefix: str, kind: BlankKind | None, state: BlankState | None,
                    seek: Seek) -> tuple[list[CertificateBlank], str]:

@@ -7,7 +7,8 @@ Concurrency guarantees live in the database, not only in Python:
   transaction: serials are gapless, and a rollback gives the number back.
 - `certificate_blanks` is keyed by (kind, printed serial): a serial cannot be received twice, and
   each use or void locks its row FOR UPDATE, so two windows cannot print on the same blank; a
-  partial unique index keeps one 字号 on one USED blank (printed again, the spoiled one is voided first).
+  partial unique index on (字号, copy) keeps a number on two USED blanks at most, one booklet per
+  party (printed again, a spoiled one is voided first).
 - `appointment_days` is a counter row per (office, date), locked FOR UPDATE by each booking, with
   CHECK booked <= capacity: concurrent bookings of the last slot cannot both commit.
 """
@@ -231,13 +232,16 @@ certificate_blanks = Table(
     Column("used_on", Date),
     Column("voided_on", Date),
     Column("void_reason", Text, nullable=False, server_default=""),
+    Column("copy", SmallInteger),  # which of its number's two booklets (one per party) it was used as
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("kind", "serial"),
     CheckConstraint("kind IN ('MARRIAGE','DIVORCE')", name="kind"),
     CheckConstraint("state IN ('IN_STOCK','USED','VOIDED')", name="state"),
     Index("ix_certificate_blanks_office_kind_state", "office_code", "kind", "state", "serial"),
     Index("ix_certificate_blanks_marriage_id", "marriage_id", postgresql_where=text("marriage_id IS NOT NULL")),
-    # A 字号 stands on one blank at a time: printed again, the spoiled blank is voided first.
-    Index("uq_certificate_blanks_document_in_use", "document_number", unique=True,
+    # A 字号 stands on two blanks at most (one booklet per party): printed again, a spoiled one is
+    # voided first.
+    CheckConstraint("copy IN (1, 2)", name="copy"),
+    Index("uq_certificate_blanks_document_copy_in_use", "document_number", "copy", unique=True,
           postgresql_where=text("state = 'USED'")),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +20,9 @@ from servicekit.errors import invalid, precondition
 from marriage.domain.certificates import CertificateKind, parse_certificate_number
 
 MAX_RECEIPT = 5_000
+# A 结婚证 or 离婚证 is issued in two booklets under one 字号, one to each party: a number stands on
+# at most two used blanks at a time (copies 1 and 2).
+COPIES = (1, 2)
 _SERIAL = re.compile(r"([A-Z]{0,4})(\d{6,12})")
 _RECORD_CERTIFICATE = "ZM"  # 婚姻登记记录证明: printed on plain paper, never on a blank
 
@@ -95,16 +99,17 @@ class CertificateBlank:
     used_on: dt.date | None = None
     voided_on: dt.date | None = None
     void_reason: str = ""
+    copy: int | None = None  # which of the number's two booklets (COPIES) it was used as
 
     @property
     def label(self) -> str:
         return f"{self.kind.label}空白证书 {self.serial}"
 
     def use(self, document_number: str, on: dt.date, marriage_id: str = "",
-            printed_on: CertificateBlank | None = None) -> None:
+            printed_on: Sequence[CertificateBlank] = ()) -> None:
         """Print ``document_number`` (a 字号 of record ``marriage_id``) on this blank; ``printed_on``
-        is the blank the number is printed on now, if any: that one is voided first (a certificate
-        is in one booklet only — a second one under the same 字号 would be a duplicate in circulation)."""
+        are the blanks the number is printed on now. A number goes in two booklets, one for each
+        party; a third would be a duplicate in circulation, so a spoiled one is voided first."""
         if self.state is BlankState.USED:
             raise precondition("BLANK_NOT_IN_STOCK", f"{self.label} 已用于打印 {self.document_number}，不能再用",
                                state=str(self.state), document_number=self.document_number)
@@ -117,12 +122,16 @@ class CertificateBlank:
             raise precondition("BLANK_KIND_MISMATCH",
                                f"{number} 应打印在{needed.label}空白证书上，不能使用{self.label}",
                                blank_kind=str(self.kind), document_kind=str(needed))
-        if printed_on is not None and printed_on.serial != self.serial:
+        taken = {b.copy for b in printed_on if b.serial != self.serial}
+        free = [copy for copy in COPIES if copy not in taken]
+        if not free:
+            serials = "、".join(sorted(b.serial for b in printed_on))
             raise precondition("DOCUMENT_ALREADY_ON_BLANK",
-                               f"证书字号 {number} 已打印在{printed_on.label}上；如需重新打印，"
-                               "请先将该空白证书作废（注明原因），再登记新的空白证书",
-                               document_number=number, serial=printed_on.serial)
+                               f"证书字号 {number} 已打印在两本空白证书上（印制号 {serials}，双方各一本）；"
+                               "如需重新打印，请先将打印有误的一本作废（注明原因），再登记新的空白证书",
+                               document_number=number, serials=serials)
         self.state, self.document_number, self.marriage_id, self.used_on = BlankState.USED, number, marriage_id, on
+        self.copy = free[0]
 
     def void(self, reason: str, on: dt.date) -> None:
         """Spoiled in stock or once printed (the record's 字号 is printed again on another blank)."""

@@ -93,14 +93,17 @@ def test_a_used_blank_cannot_be_used_again(blank):
     assert J in err.message and "已用于" in err.message and blank.document_number == J
 
 
-def test_a_number_printed_on_another_blank_is_not_printed_again_until_that_one_is_voided(blank):
-    elsewhere = CertificateBlank(BlankKind.MARRIAGE, "AB00000009", "421281", D(2024, 1, 2))
-    elsewhere.use(J, D(2024, 3, 1))
-    err = refused(blank.use, J, D(2024, 3, 2), "", elsewhere)
+def test_a_number_goes_in_two_booklets_one_per_party_and_a_third_waits_for_a_void(blank):
+    first = CertificateBlank(BlankKind.MARRIAGE, "AB00000008", "421281", D(2024, 1, 2))
+    first.use(J, D(2024, 3, 1))
+    second = CertificateBlank(BlankKind.MARRIAGE, "AB00000009", "421281", D(2024, 1, 2))
+    second.use(J, D(2024, 3, 1), "", [first])
+    assert (first.copy, second.copy) == (1, 2)  # the man's and the woman's booklets
+    err = refused(blank.use, J, D(2024, 3, 2), "", [first, second])
     assert err.reason == "DOCUMENT_ALREADY_ON_BLANK" and err.kind is ErrorKind.FAILED_PRECONDITION
-    assert "AB00000009" in err.message and "作废" in err.message and blank.state is BlankState.IN_STOCK
-    blank.use(J, D(2024, 3, 2), "", None)  # once that blank is voided, nothing holds the number
-    assert blank.state is BlankState.USED
+    assert "AB00000008、AB00000009" in err.message and "作废" in err.message and blank.state is BlankState.IN_STOCK
+    blank.use(J, D(2024, 3, 2), "", [second])  # the first one voided: its copy is free again
+    assert (blank.state, blank.copy) == (BlankState.USED, 1)
 
 
 def test_a_voided_blank_cannot_be_used(blank):
