@@ -161,11 +161,13 @@ class ServiceRuntime:
         db = Database(s.database_url, self.spec.schema, s.db_pool_size)
         cipher = s.pii_cipher()
         waited_until = time.monotonic() + DATABASE_START_WAIT_S
-        try:  # before anything is served or written: keys the stored data was not written with stop here
-            await verify_pii_keys(db, cipher, wait_s=DATABASE_START_WAIT_S)
-            if self.spec.migrations_dir is not None:  # nor code newer than its tables
+        try:  # before anything is served or written: code newer than its tables stops here (first:
+            # the key check below writes, and reads a table an unmigrated schema lacks), and so do
+            # keys the stored data was not written with
+            if self.spec.migrations_dir is not None:
                 await require_current_schema(db, self.spec.schema, self.spec.migrations_dir,
-                                             wait_s=max(0.0, waited_until - time.monotonic()))
+                                             wait_s=DATABASE_START_WAIT_S)
+            await verify_pii_keys(db, cipher, wait_s=max(0.0, waited_until - time.monotonic()))
         except BaseException:
             await db.dispose()
             raise

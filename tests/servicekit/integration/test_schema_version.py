@@ -80,3 +80,28 @@ async def test_a_schema_newer_than_the_code_is_served_with_a_warning(infra, new_
     lines = [json.loads(line) for line in logs.getvalue().splitlines()]
     [warning] = [line for line in lines if line.get("event") == "schema_newer_than_code"]
     assert warning["schema_revision"] == "9999" and warning["code_revision"] == code_revisions(MIGRATIONS)[0]
+
+
+async def test_new_code_on_a_database_never_migrated_stops_naming_the_revision_it_needs(
+        infra, new_database, monkeypatch) -> None:
+    """A first install whose migration Job has not run yet: the schema's revision is what start
+    reports, not an error from the first table it happened to touch (the PII key checks)."""
+    monkeypatch.setattr(server, "DATABASE_START_WAIT_S", 1.0)
+    head, _ = code_revisions(MIGRATIONS)
+    service = runtime(infra, await new_database())
+    with pytest.raises(SchemaBehind) as refused:
+        await service.start()
+    assert "revision (none)" in str(refused.value) and f"needs {head}" in str(refused.value)
+
+
+async def test_new_code_on_an_older_schema_writes_nothing_before_it_stops(infra, new_database, monkeypatch) -> None:
+    """Nothing is written on tables older than the code, not even the PII keys' check values."""
+    monkeypatch.setattr(server, "DATABASE_START_WAIT_S", 1.0)
+    url = await database_at(new_database, previous_revision())
+    with pytest.raises(SchemaBehind):
+        await runtime(infra, url).start()
+    conn = await asyncpg.connect(url)
+    try:
+        assert await conn.fetchval(f"SELECT count(*) FROM {SCHEMA}.pii_key_checks") == 0
+    finally:
+        await conn.close()
