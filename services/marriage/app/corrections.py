@@ -275,6 +275,11 @@ async def _current_spouses(session: AsyncSession, kept: KeptRow, marriage_id: uu
             [{"party_hash": h, "marriage_id": marriage_id} for h in added]).on_conflict_do_nothing()
             .returning(current_spouses.c.party_hash))).scalars())
         overlapping = [field for field, h in zip(("man_id", "woman_id"), after) if h in added and h not in claimed]
+        d = import_defects.c
+        already = set((await session.execute(select(d.field).where(  # flagged by an earlier correction
+            d.import_id == kept.import_id, d.row_number == kept.row_number, d.code == "OVERLAPPING_MARRIAGE",
+            d.resolved_at.is_(None)))).scalars()) if overlapping else set()
+        overlapping = [field for field in overlapping if field not in already]
         if overlapping:
             await session.execute(insert(import_defects), [{
                 "import_id": kept.import_id, "row_number": kept.row_number, "code": "OVERLAPPING_MARRIAGE",

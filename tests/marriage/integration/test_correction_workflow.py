@@ -320,6 +320,17 @@ async def test_a_corrected_party_married_on_another_record_is_flagged_not_claime
     assert [(d.field, d.marriage, d.resolved) for d in flagged] == [("woman_id", bad.marriage, False)]
     assert list((await record_of(marriage, secrets, bad.marriage)).defects) == ["OVERLAPPING_MARRIAGE"]
 
+    # Corrected again, to another woman married since: the row stays flagged once, not twice.
+    other = person_id("F", dt.date(1962, 1, 9))
+    await stub(marriage).RegisterMarriage(register_request(woman=other), metadata=clerk(secrets, "clerk-a"))
+    again = await stub(marriage).ProposeCorrection(pb.ProposeCorrectionRequest(
+        request_id=unique("rq-"), correction=pb.Correction(
+            marriage=bad.marriage, field="woman_id", corrected_value=other, reason="户籍档案复核",
+            evidence_reference="赤公户证〔2024〕16号")), metadata=clerk(secrets, "clerk-a"))
+    await approve(marriage, secrets, again.name, "clerk-b")
+    flagged = await s_defects(marriage, secrets, report, "OVERLAPPING_MARRIAGE")
+    assert [(d.field, d.resolved) for d in flagged] == [("woman_id", False)]
+
 
 async def s_defects(marriage, secrets, report: pb.ImportReport, code: str) -> list[pb.Defect]:
     found = await stub(marriage).ListDefects(pb.ListDefectsRequest(**{"import": report.name}, code=code),
