@@ -343,7 +343,7 @@ EN: dict[str, str] = {
     "blank.voidedDate": "Voided on",
     "blank.more": "Show more",
     "blank.onPrint": "Blank used for this certificate (not printed)",
-    "blank.useHint": "The printed serial of the blank in the printer",
+    "blank.useHint": "The printed serial of the blank in the printer; a certificate is two booklets (one per party), record each",
     "blank.useSubmit": "Record the blank",
     "blank.usedFor": "Blank {serial} recorded for {number}; if it printed badly, void that blank and print again on another one",
     "stats.from": "From",

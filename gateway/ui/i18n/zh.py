@@ -356,7 +356,7 @@ ZH: dict[str, str] = {
     "blank.voidedDate": "作废日期",
     "blank.more": "显示更多",
     "blank.onPrint": "登记所用空白证书（不打印）",
-    "blank.useHint": "放入打印机的空白证书上的印制号",
+    "blank.useHint": "放入打印机的空白证书上的印制号；证书一式两本（双方各一本），每本分别登记",
     "blank.useSubmit": "登记使用",
     "blank.usedFor": "空白证书 {serial} 已登记用于 {number}；如打印出错，请作废该空白证书并换一本重新打印",
     # statistics
