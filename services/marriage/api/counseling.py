@@ -64,8 +64,9 @@ class CounselingApi(ApiBase):
 
     async def GetStatistics(self, request: pb.GetStatisticsRequest,
                             context: grpc.aio.ServicerContext) -> pb.Statistics:
-        today = self.infra.clock.today()
-        d_from = parse_date(request.from_date, "from_date", today.replace(month=1, day=1))
-        d_to = parse_date(request.to_date, "to_date", today)
+        # Without a start, 1 January of the period's last day's year: the year to date, or asked up
+        # to 31 December of an earlier year, that year's report (not a start after the end).
+        d_to = parse_date(request.to_date, "to_date", self.infra.clock.today())
+        d_from = parse_date(request.from_date, "from_date", d_to.replace(month=1, day=1))
         async with self.read() as session:
             return await statistics(session, request.office_code, d_from, d_to)
