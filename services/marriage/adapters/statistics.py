@@ -9,6 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 # Timestamps count on the bureau's calendar day.
 _DAY = "((({col}) AT TIME ZONE 'Asia/Shanghai')::date BETWEEN :d_from AND :d_to)"
+# A marriage record of the office (prefix), or an archive record the office holds: archives carry the
+# office codes of their day (422302 蒲圻市 until 1998) that no current office has, and the bureau that
+# imported them — its jurisdiction on the import — acts on them and corrects them (as ListMarriages
+# lists them, marriage.app.access).
+_HELD = "imports.id FROM imports WHERE imports.jurisdiction LIKE :office"
+_OF_OFFICE = f"({{m}}office_code LIKE :office OR ({{m}}historical AND {{m}}import_id IN (SELECT {_HELD})))"
 
 _COUNTS = f"""
 SELECT
@@ -19,7 +25,7 @@ SELECT
      WHERE outcome = 'DIVORCED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS divorces_registered,
   (SELECT count(*) FROM marriages
-     WHERE end_reason = 'COURT_DIVORCE' AND end_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     WHERE end_reason = 'COURT_DIVORCE' AND end_date BETWEEN :d_from AND :d_to AND {_OF_OFFICE.format(m="")})
      AS court_divorces,
   (SELECT count(*) FROM certificates
      WHERE kind IN ('BJ', 'BL') AND issue_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
@@ -40,13 +46,16 @@ SELECT
   (SELECT count(*) FROM counseling_cases
      WHERE outcome = 'RECONCILED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS counseling_reconciled,
-  (SELECT count(*) FROM marriages
-     WHERE historical AND {_DAY.format(col="created_at")} AND office_code LIKE :office) AS historical_imported
+  -- On the day its import completed, by the service's clock (the rows are written in bulk, so their
+  -- created_at is the database's time).
+  (SELECT count(*) FROM marriages m JOIN imports i ON i.id = m.import_id
+     WHERE m.historical AND {_DAY.format(col="i.completed_at")}
+       AND (m.office_code LIKE :office OR i.jurisdiction LIKE :office)) AS historical_imported
 """
 
 # Over every record registered in the period (historical ones by their registration date):
 # compliant = no open defect; archived = both parties' ID, name and birth date on record.
-_QUALITY = """
+_QUALITY = f"""
 SELECT
   count(*) AS records,
   count(*) FILTER (WHERE NOT EXISTS (
@@ -57,12 +66,16 @@ SELECT
       WHERE p.marriage_id = m.id AND (p.id_hash IS NULL OR p.name = '' OR p.birth_date IS NULL))
     AND (SELECT count(*) FROM marriage_parties p WHERE p.marriage_id = m.id) = 2) AS archived
 FROM marriages m
-WHERE m.register_date BETWEEN :d_from AND :d_to AND m.office_code LIKE :office
+WHERE m.register_date BETWEEN :d_from AND :d_to AND {_OF_OFFICE.format(m="m.")}
 """
 
+# Every approved correction of the office's archives: of a divorce row, or of a row still without a
+# usable date, too (no marriage record of its own).
 _CORRECTIONS = f"""
-SELECT count(*) FROM corrections c JOIN marriages m ON m.id = c.marriage_id
-WHERE c.state = 'APPROVED' AND {_DAY.format(col="c.decided_at")} AND m.office_code LIKE :office
+SELECT count(*) FROM corrections c JOIN imports i ON i.id = c.import_id
+  LEFT JOIN marriages m ON m.id = c.marriage_id
+WHERE c.state = 'APPROVED' AND {_DAY.format(col="c.decided_at")}
+  AND (i.jurisdiction LIKE :office OR m.office_code LIKE :office)
 """
 
 
