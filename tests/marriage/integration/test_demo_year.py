@@ -11,6 +11,7 @@ import pytest
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.bootstrap import MIGRATIONS, build_spec
 from marriage.demo import DEMO_BLANKS, REPORT_2023, DemoOffice, load_demo_year
+from marriage.demo.plan import ARCHIVE_MARRIAGES
 from marriage.domain.blanks import BlankKind
 from marriage.settings import MarriageSettings
 from pydantic import ValidationError
@@ -120,6 +121,8 @@ async def test_the_demo_year_reproduces_the_report_and_loads_once(start_service,
     assert figures.record_certificates > 0 and figures.divorce_withdrawn > 0
     assert figures.divorce_deemed_withdrawn > 0
     assert figures.divorce_applications > figures.divorces_registered
+    # The townships' archive, imported on the year's first working day: every marriage row a record.
+    assert figures.historical_imported == ARCHIVE_MARRIAGES
     await divorces_were_applied_for_in_time(service, office.code)
 
     await the_office_holds_its_blanks(service, secrets, office)
