@@ -28,6 +28,7 @@ from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
+from servicekit.context import Caller
 from servicekit.events import H_MSG_ID, H_OFFICE, H_TIME, H_TYPE, STREAM
 from servicekit.logging import error_text, get_logger
 from servicekit.server import connect_nats
@@ -57,14 +58,12 @@ class FeedQuery:
     limit: int
     wait_s: float
     subject: str
-    jurisdiction: str = ""
+    reader: Caller = Caller(subject="")
 
     def shows(self, msg: Msg) -> bool:
-        """Whether the reader may see this event: its office within the reader's jurisdiction."""
-        if not self.jurisdiction:
-            return True
-        office = (msg.headers or {}).get(H_OFFICE, "")
-        return bool(office) and office.startswith(self.jurisdiction)
+        """Whether the reader may see this event: the services' own rule for a record of its office
+        (an event of no office: a whole-bureau reader's only)."""
+        return self.reader.may_act_in((msg.headers or {}).get(H_OFFICE, ""))
 
 
 @dataclass(frozen=True)
@@ -277,11 +276,11 @@ class FeedApi:
         caller = principal.caller
         if FEED_SCOPE not in caller.scopes and not caller.roles & FEED_ROLES:
             raise forbidden(detail="需要 feed.read 授权范围或主管、审计员角色")
-        query = self._query(request, caller.jurisdiction)
+        query = self._query(request, caller)
         page = await self._feed.read(query)
         return json_response({"events": page.events, "next": str(page.next)})
 
-    def _query(self, request: Request, jurisdiction: str) -> FeedQuery:
+    def _query(self, request: Request, reader: Caller) -> FeedQuery:
         params = request.query_params
         violations = [
             Violation(k, "未知的查询参数") for k in params if k not in ("after", "limit", "wait", "subject")
@@ -299,7 +298,7 @@ class FeedApi:
             violations.append(Violation("subject", "应为 civic. 开头的主题，可含通配符 * 与 >"))
         if violations:
             raise bad_request("INVALID_ARGUMENT", "查询参数无效", violations)
-        return FeedQuery(after, limit, wait_s, subject or "civic.>", jurisdiction)
+        return FeedQuery(after, limit, wait_s, subject or "civic.>", reader)
 
 
 def _integer(text: str, low: int, high: int, name: str, violations: list[Violation]) -> int:
