@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import math
 import sys
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_user.add_argument("--display-name", default="")
     add_user.add_argument(
+        "--assessed-on",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="a registrar's last passed training assessment, YYYY-MM-DD (rules.md §1.4: registers 2 years)",
+    )
+    add_user.add_argument(
         "--password-stdin",
         action="store_true",
         required=True,
@@ -66,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "users":
         password = sys.stdin.readline().rstrip("\r\n")
-        spec = NewUser(args.username, password, tuple(args.roles), args.jurisdiction, args.display_name)
+        spec = NewUser(
+            args.username, password, tuple(args.roles), args.jurisdiction, args.display_name, args.assessed_on
+        )
         return asyncio.run(_with_store(settings, lambda store: _add_user(store, spec)))
     spec_client = NewClient(args.client_id, tuple(args.scopes), args.jurisdiction, args.display_name)
     return asyncio.run(_with_store(settings, lambda store: _add_client(store, spec_client)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -88,16 +89,17 @@ def create_app(
     passwords = passwords or Passwords()
     issuer = TokenIssuer(settings.token_key.get_secret_value(), settings.token_ttl_s)
     revocations = Revocations(db, settings.token_ttl_s, settings.revocation_refresh_s)
-    store = AccountStore(db, passwords, revocations)
-    auth = Authenticator(issuer, revocations)
+    clock = clock or SystemClock()
+    store = AccountStore(db, passwords, revocations, clock)
+    auth = Authenticator(issuer, revocations, clock)
     limiter = RateLimiter({"auth": settings.auth_rate_per_minute, "bulk": settings.bulk_rate_per_minute})
     backends = Backends(settings.backends)
     feed = EventFeed(settings.nats_url)
     signin = SignIn(
-        db, passwords, issuer, clock or SystemClock(), settings.login_max_failures, settings.lockout_s,
+        db, passwords, issuer, clock, settings.login_max_failures, settings.lockout_s,
         settings.session_max_s,
     )
-    caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
+    caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()), clock=clock)
     openapi = OpenApiBuilder(api_routes, settings.feed_max_wait_s).build()
     openapi_json = json.dumps(openapi, ensure_ascii=False).encode()
     readiness = Readiness(
@@ -128,7 +130,7 @@ def create_app(
         # Not on tables older than this code (a release's pods started beside its migration Job).
         await require_current_schema(db, SCHEMA, MIGRATIONS, wait_s=DATABASE_START_WAIT_S)
         await feed.start()
-        await _bootstrap_accounts(settings, store)
+        await _bootstrap_accounts(settings, store, clock.today())
         await revocations.refresh()
         refresher = asyncio.ensure_future(revocations.run(stop))
         log.info("gateway_started", routes=len(routes), backends=sorted(settings.backends))
@@ -155,7 +157,7 @@ def create_app(
         Route("/openapi.json", openapi_endpoint, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        *AuthApi(signin, auth, revocations, limiter).routes(),
+        *AuthApi(signin, auth, revocations, limiter, clock).routes(),
         *AdminApi(store, auth).routes(),
         Route("/v1/exchange/events", FeedApi(feed, auth, settings.feed_max_wait_s).events, methods=["GET"]),
         *(ui_routes(gateway) if with_ui else []),
@@ -200,12 +202,12 @@ def _serving(backends: Backends, key: str) -> Check:
     return lambda: backends.serving(key)
 
 
-async def _bootstrap_accounts(settings: GatewaySettings, store: AccountStore) -> None:
+async def _bootstrap_accounts(settings: GatewaySettings, store: AccountStore, today: dt.date) -> None:
     admin = settings.bootstrap_admin_credentials()
     if admin is not None and await ensure_bootstrap_admin(store, *admin):
         log.info("bootstrap_admin_created", username=admin[0])
     if settings.demo_accounts:
-        created = await ensure_demo_accounts(store)
+        created = await ensure_demo_accounts(store, today)
         log.info("demo_accounts_ready", created=created)
 
 

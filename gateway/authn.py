@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 from servicekit.caller_token import METADATA_KEY, TTL_S, CallerSigner
+from servicekit.clock import Clock, SystemClock
 from servicekit.context import Caller
 from servicekit.policy import MethodPolicy
 from starlette.requests import Request
 
+from gateway.accounts import qualification
 from gateway.accounts.revocations import Revocations
 from gateway.accounts.roles import ROLES
 from gateway.accounts.tokens import InvalidToken, Principal, TokenIssuer
@@ -18,9 +20,10 @@ MAX_CACHED = 10_000
 
 
 class Authenticator:
-    def __init__(self, issuer: TokenIssuer, revocations: Revocations) -> None:
+    def __init__(self, issuer: TokenIssuer, revocations: Revocations, clock: Clock | None = None) -> None:
         self._issuer = issuer
         self._revocations = revocations
+        self._clock = clock or SystemClock()
 
     def principal(self, request: Request) -> Principal | None:
         """The verified bearer of the request; None without an Authorization header."""
@@ -49,7 +52,14 @@ class Authenticator:
         principal = self.require(request)
         if not policy.allows(principal.caller):
             raise refusal(principal.caller, policy)
+        self.require_qualified(principal, policy)
         return principal
+
+    def require_qualified(self, principal: Principal, policy: MethodPolicy) -> None:
+        """A registering call of a registrar whose training assessment has lapsed (or was never
+        recorded) is refused, by the gateway's today (rules.md §1.4)."""
+        if qualification.blocked(principal.caller, policy, principal.assessed_on, self._clock.today()):
+            raise qualification.not_qualified(principal.assessed_on)
 
 
 def refusal(caller: Caller, policy: MethodPolicy) -> Problem:
@@ -74,24 +84,32 @@ class CallerTokens:
     """Signed caller tokens, one per bearer token, reused while at least half their life is left
     (signing on every call would cost more than the rest of the gateway's work)."""
 
-    def __init__(self, signer: CallerSigner, ttl_s: int = TTL_S) -> None:
+    def __init__(self, signer: CallerSigner, ttl_s: int = TTL_S, clock: Clock | None = None) -> None:
         self._signer = signer
         self._ttl_s = ttl_s
-        self._cache: dict[str, tuple[str, float]] = {}
+        self._clock = clock or SystemClock()
+        self._cache: dict[tuple[str, frozenset[str]], tuple[str, float]] = {}
 
-    def for_principal(self, principal: Principal) -> str:
+    def for_principal(self, principal: Principal, policy: MethodPolicy) -> str:
+        """The caller token of a call under ``policy``: a registrar not qualified today is signed
+        without `marriage_registrar` for anything but reads, so a service refuses it as well."""
+        caller = qualification.signed_caller(principal.caller, policy, principal.assessed_on, self._clock.today())
+        key = (principal.token_id, caller.roles)
         now = time.monotonic()
-        cached = self._cache.get(principal.token_id)
+        cached = self._cache.get(key)
         if cached is not None and cached[1] > now:
             return cached[0]
         if len(self._cache) >= MAX_CACHED:
             self._cache = {k: v for k, v in self._cache.items() if v[1] > now}
             if len(self._cache) >= MAX_CACHED:
                 self._cache.clear()
-        token = self._signer.sign(principal.caller, self._ttl_s)
-        self._cache[principal.token_id] = (token, now + self._ttl_s / 2)
+        token = self._signer.sign(caller, self._ttl_s)
+        self._cache[key] = (token, now + self._ttl_s / 2)
         return token
 
-    def metadata(self, principal: Principal, request_id: str) -> tuple[tuple[str, str], ...]:
-        """The gRPC metadata of a backend call made for ``principal``: the request id and the signed caller."""
-        return (("x-request-id", request_id), (METADATA_KEY, self.for_principal(principal)))
+    def metadata(
+        self, principal: Principal, request_id: str, policy: MethodPolicy
+    ) -> tuple[tuple[str, str], ...]:
+        """The gRPC metadata of a backend call made for ``principal`` under the method's ``policy``:
+        the request id and the signed caller."""
+        return (("x-request-id", request_id), (METADATA_KEY, self.for_principal(principal, policy)))

@@ -23,6 +23,9 @@ def _json(schema: dict[str, Any], description: str = "成功") -> dict[str, Any]
 _STRING = {"type": "string"}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+# 培训考核合格日期 (rules.md §1.4): a registrar registers until 2 years after it; null = not recorded.
+_ASSESSED_ON = {"type": ["string", "null"], "format": "date",
+                "description": "婚姻登记员最近一次培训考核合格日期（YYYY-MM-DD）；此后两年内可办理登记；null 表示未登记"}
 _BEARER = [{"bearerAuth": []}, {"oauth2": []}]
 _ADMIN = {"security": _BEARER, "tags": ["Admin"], "x-civic-roles": ["admin"]}
 _USERNAME = {
@@ -98,6 +101,18 @@ SCHEMAS: dict[str, Any] = {
             "scopes": _STRINGS,
             "jurisdiction": _STRING,
             "expireTime": {"type": "string", "format": "date-time"},
+            "registrarQualification": {
+                "type": "object",
+                "description": "婚姻登记员的培训考核状态（仅婚姻登记员）：按网关当日计算",
+                "properties": {
+                    "state": {"type": "string", "enum": ["CURRENT", "LAPSING", "LAPSED", "UNRECORDED"]},
+                    "assessedOn": _ASSESSED_ON,
+                    "qualifiedUntil": {"type": ["string", "null"], "format": "date",
+                                       "description": "可办理登记的最后一日（合格日期后两年）"},
+                    "daysLeft": {"type": ["integer", "null"]},
+                },
+                "required": ["state", "assessedOn", "qualifiedUntil", "daysLeft"],
+            },
         },
         "required": ["subject", "kind", "displayName", "roles", "scopes", "jurisdiction", "expireTime"],
     },
@@ -132,6 +147,7 @@ SCHEMAS: dict[str, Any] = {
             "active": {"type": "boolean"},
             "failedAttempts": {"type": "integer"},
             "lockedUntil": _NULLABLE_TIME,
+            "assessedOn": _ASSESSED_ON,
             "createTime": _NULLABLE_TIME,
             "updateTime": _NULLABLE_TIME,
         },
@@ -146,6 +162,7 @@ SCHEMAS: dict[str, Any] = {
             "roles": _STRINGS,
             "jurisdiction": _STRING,
             "displayName": _STRING,
+            "assessedOn": _ASSESSED_ON,
         },
         "required": ["username", "password", "roles"],
     },
@@ -158,6 +175,7 @@ SCHEMAS: dict[str, Any] = {
             "jurisdiction": _STRING,
             "active": {"type": "boolean"},
             "password": {"type": "string", "minLength": 8},
+            "assessedOn": _ASSESSED_ON,
         },
     },
     "ExchangeClient": {
@@ -330,9 +348,9 @@ _PATHS: dict[str, dict[str, Any]] = {
         },
         "patch": {
             "operationId": "Admin.UpdateUser",
-            "summary": "修改账号（角色、辖区、停用、重设密码）",
+            "summary": "修改账号（角色、辖区、停用、重设密码、培训考核合格日期）",
             **_ADMIN,
-            "description": "修改密码、角色、辖区或停用时，该账号已签发的令牌全部失效。",
+            "description": "修改密码、角色、辖区、培训考核合格日期或停用时，该账号已签发的令牌全部失效。",
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref("AccountChanges")}},

@@ -77,7 +77,7 @@ class Proxy:
         request.state.route = route.label
         principal = self._auth.require_allowed(request, route.policy)
         key = check_idempotency_key(request.headers.get("idempotency-key", "").strip())
-        metadata = self._caller_tokens.metadata(principal, request.state.request_id)
+        metadata = self._caller_tokens.metadata(principal, request.state.request_id, route.policy)
         query = request.query_params.multi_items()
         try:
             if route.client_streaming:

@@ -8,14 +8,16 @@ import datetime as dt
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from servicekit.clock import Clock
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.accounts import qualification
 from gateway.accounts.revocations import Revocations
 from gateway.accounts.roles import ADMIN
 from gateway.accounts.signin import SignIn
-from gateway.accounts.store import AccountStore, Actor, NewClient, NewUser
+from gateway.accounts.store import AccountStore, Actor, NewClient, NewUser, parse_assessed_on
 from gateway.authn import Authenticator
 from gateway.bodies import (
     FORM_TYPE,
@@ -53,9 +55,15 @@ def _missing(*names: str) -> Problem:
 
 class AuthApi:
     def __init__(
-        self, signin: SignIn, auth: Authenticator, revocations: Revocations, limiter: RateLimiter
+        self,
+        signin: SignIn,
+        auth: Authenticator,
+        revocations: Revocations,
+        limiter: RateLimiter,
+        clock: Clock,
     ) -> None:
         self._signin = signin
+        self._clock = clock
         self._auth = auth
         self._revocations = revocations
         self._limiter = limiter
@@ -112,17 +120,20 @@ class AuthApi:
         principal = self._auth.require(request)
         caller = principal.caller
         expires = dt.datetime.fromtimestamp(principal.expires_at, dt.UTC)
-        return json_response(
-            {
-                "subject": caller.subject,
-                "kind": caller.kind,
-                "displayName": principal.display_name,
-                "roles": sorted(caller.roles),
-                "scopes": sorted(caller.scopes),
-                "jurisdiction": caller.jurisdiction,
-                "expireTime": expires.isoformat().replace("+00:00", "Z"),
-            }
-        )
+        me: dict[str, Any] = {
+            "subject": caller.subject,
+            "kind": caller.kind,
+            "displayName": principal.display_name,
+            "roles": sorted(caller.roles),
+            "scopes": sorted(caller.scopes),
+            "jurisdiction": caller.jurisdiction,
+            "expireTime": expires.isoformat().replace("+00:00", "Z"),
+        }
+        if qualification.REGISTRAR in caller.roles:  # rules.md §1.4, by the gateway's today
+            me["registrarQualification"] = qualification.standing(
+                principal.assessed_on, self._clock.today()
+            ).to_json()
+        return json_response(me)
 
 
 async def _token_request(request: Request) -> dict[str, str]:
@@ -221,15 +232,20 @@ class AdminApi:
         actor = self._admin(request)
         body = _fields(
             await _object(request),
-            {"username": str, "password": str, "roles": list, "jurisdiction": str, "displayName": str},
+            {"username": str, "password": str, "roles": list, "jurisdiction": str, "displayName": str,
+             "assessedOn": (str, type(None))},
             required=("username", "password", "roles"),
         )
+        assessed_on, problem = parse_assessed_on(body.get("assessedOn"))
+        if problem:
+            raise bad_request("INVALID_ACCOUNT", "账号信息有误", [Violation("assessedOn", problem)])
         spec = NewUser(
             body["username"],
             body["password"],
             tuple(body["roles"]),
             body.get("jurisdiction", ""),
             body.get("displayName", ""),
+            assessed_on,
         )
         account = await self._store.create_user(spec, actor)
         return json_response(account.to_json(), status=201)
@@ -280,7 +296,7 @@ async def _object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _fields(body: dict[str, Any], types: dict[str, type], required: tuple[str, ...]) -> dict[str, Any]:
+def _fields(body: dict[str, Any], types: dict[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
     violations = [Violation(k, "未知字段") for k in body if k not in types]
     violations += [
         Violation(k, "类型错误")

@@ -79,7 +79,9 @@ class SignIn:
     async def password(self, username: str, password: str) -> IssuedToken:
         row = await self._check(STAFF, normalize_username(username), password)
         # The sign-in time by the same clock that renewals measure the session's age with.
-        return self._issuer.issue(_staff(row), row["display_name"], self._clock.now().timestamp())
+        return self._issuer.issue(
+            _staff(row), row["display_name"], self._clock.now().timestamp(), row["assessed_on"]
+        )
 
     async def renew(self, principal: Principal) -> IssuedToken:
         """A fresh token for a member of staff still at work: the window's session lasts while it is
@@ -97,7 +99,7 @@ class SignIn:
             row = (await session.execute(select(users).where(users.c.username == principal.subject))).mappings().first()
         if row is None or not row["active"]:
             raise Problem(403, "ACCOUNT_DISABLED", "账号已停用，请联系管理员")
-        return self._issuer.issue(_staff(row), row["display_name"], principal.auth_time)
+        return self._issuer.issue(_staff(row), row["display_name"], principal.auth_time, row["assessed_on"])
 
     async def client_credentials(
         self, client_id: str, secret: str, scopes: frozenset[str] | None

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from servicekit.clock import Clock, SystemClock
 from servicekit.db import Database
 from servicekit.errors import DomainError
 from servicekit.identifiers import validate_division_code
@@ -27,8 +28,12 @@ from gateway.problems import Problem, Violation, bad_request
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _JURISDICTION_LENGTHS = (2, 4, 6, 9, 12)
-# Changing one of these ends the sessions the account has.
-_SESSION_FIELDS = ("password_hash", "roles", "jurisdiction", "active", "scopes", "secret_hash")
+# Changing one of these ends the sessions the account has (a token carries the roles, jurisdiction
+# and assessment date it was issued with: a changed date must not leave a registrar registering on
+# an older one).
+_SESSION_FIELDS = (
+    "password_hash", "roles", "jurisdiction", "active", "scopes", "secret_hash", "assessed_on"
+)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -46,6 +51,7 @@ class Account:
     locked_until: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    assessed_on: dt.date | None = None  # 培训考核合格日期 (rules.md §1.4)
 
     @classmethod
     def from_row(cls, row: RowMapping) -> Account:
@@ -59,6 +65,7 @@ class Account:
             row["locked_until"],
             row["created_at"],
             row["updated_at"],
+            row["assessed_on"],
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -70,6 +77,7 @@ class Account:
             "active": self.active,
             "failedAttempts": self.failed_attempts,
             "lockedUntil": _iso(self.locked_until),
+            "assessedOn": self.assessed_on.isoformat() if self.assessed_on else None,
             "createTime": _iso(self.created_at),
             "updateTime": _iso(self.updated_at),
         }
@@ -116,6 +124,7 @@ class NewUser:
     roles: tuple[str, ...]
     jurisdiction: str = ""
     display_name: str = ""
+    assessed_on: dt.date | None = None  # a registrar's last passed training assessment
 
 
 @dataclass(frozen=True)
@@ -165,11 +174,34 @@ def _outside(jurisdiction: str, actor: Actor) -> bool:
     return not jurisdiction.startswith(actor.within)
 
 
+def assessment_problem(value: dt.date | None, today: dt.date) -> str | None:
+    """A recorded assessment date cannot lie ahead of the gateway's today."""
+    if value is not None and value > today:
+        return f"培训考核合格日期不能晚于今天（{today.isoformat()}）"
+    return None
+
+
+def parse_assessed_on(value: Any) -> tuple[dt.date | None, str | None]:
+    """The JSON value of `assessedOn` (YYYY-MM-DD, or null to clear it) → (date, problem)."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value), None
+        except ValueError:
+            pass
+    return None, "应为日期 YYYY-MM-DD（如 2025-03-01），或 null 表示未登记"
+
+
 class AccountStore:
-    def __init__(self, db: Database, passwords: Passwords, revocations: Revocations) -> None:
+    def __init__(
+        self, db: Database, passwords: Passwords, revocations: Revocations, clock: Clock | None = None
+    ) -> None:
         self._db = db
         self._passwords = passwords
         self._revocations = revocations
+        self._clock = clock or SystemClock()
 
     # ---- staff ---------------------------------------------------------------------------------
 
@@ -181,6 +213,7 @@ class AccountStore:
             ("password", password_problem(spec.password)),
             ("roles", _names_problem(list(spec.roles), ROLES, "角色")),
             ("jurisdiction", jurisdiction_problem(spec.jurisdiction)),
+            ("assessedOn", assessment_problem(spec.assessed_on, self._clock.today())),
         ):
             if problem:
                 violations.append(Violation(name, problem))
@@ -218,6 +251,7 @@ class AccountStore:
                             password_hash=password_hash,
                             roles=sorted(set(spec.roles)),
                             jurisdiction=spec.jurisdiction,
+                            assessed_on=spec.assessed_on,
                         )
                         .on_conflict_do_nothing(index_elements=["username"])
                         .returning(*users.c)
@@ -280,6 +314,10 @@ class AccountStore:
                 _set_or_flag(changes, "jurisdiction", value, problem)
             elif key == "active" and isinstance(value, bool):
                 changes.values["active"] = value
+            elif key == "assessedOn":
+                day, problem = parse_assessed_on(value)
+                problem = problem or assessment_problem(day, self._clock.today())
+                _set_or_flag(changes, "assessed_on", day, problem)
             elif key == "password":
                 problem = password_problem(value) if isinstance(value, str) else "应为字符串"
                 if problem is None:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Identity,
     Integer,
@@ -51,6 +52,9 @@ users = Table(
     # Division-code prefix of the office ("" = the whole bureau).
     Column("jurisdiction", Text, nullable=False, server_default=""),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    # 培训考核合格日期: the last passed training assessment of a registrar (rules.md §1.4); NULL = not
+    # recorded (accounts older than migration 0004). gateway.accounts.qualification reads it.
+    Column("assessed_on", Date),
     *_sign_in_state(),
     *_timestamps(),
 )

@@ -3,6 +3,7 @@ one token can be revoked. Services never see them; they get the signed caller to
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ class Principal:
     # When the person signed in with their password: a renewed token keeps it, so a session ends
     # at the longest a sign-in may last however often it was renewed (``SignIn.renew``).
     auth_time: float = 0.0
+    # A registrar's last passed training assessment when the token was issued (rules.md §1.4): the
+    # gateway checks it against its today on each registering call (gateway.accounts.qualification).
+    assessed_on: dt.date | None = None
 
     @property
     def subject(self) -> str:
@@ -61,7 +65,13 @@ class TokenIssuer:
         self.ttl_s = ttl_s
         self._verified: VerifiedTokens[Principal] = VerifiedTokens()
 
-    def issue(self, caller: Caller, display_name: str = "", auth_time: float | None = None) -> IssuedToken:
+    def issue(
+        self,
+        caller: Caller,
+        display_name: str = "",
+        auth_time: float | None = None,
+        assessed_on: dt.date | None = None,
+    ) -> IssuedToken:
         now = round(time.time(), 3)
         claims = {
             "iss": ISSUER,
@@ -77,6 +87,8 @@ class TokenIssuer:
             "name": display_name,
             "auth_time": now if auth_time is None else auth_time,
         }
+        if assessed_on is not None:
+            claims["assessed"] = assessed_on.isoformat()
         token = jwt.encode(claims, self._key, algorithm=ALGORITHM)
         return IssuedToken(token, _principal(claims))
 
@@ -110,7 +122,9 @@ def _principal(claims: dict) -> Principal:
         kind=claims.get("kind", "staff"),
     )
     issued_at = float(claims["iat"])
+    assessed = claims.get("assessed")
     return Principal(
         caller, claims["jti"], issued_at, float(claims["exp"]), claims.get("name", ""),
         float(claims.get("auth_time", issued_at)),
+        dt.date.fromisoformat(assessed) if isinstance(assessed, str) else None,
     )

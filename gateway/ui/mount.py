@@ -4,11 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from servicekit.caller_token import CallerSigner
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from gateway.authn import Authenticator, CallerTokens
 from gateway.ui.pages import page_routes
 from gateway.ui.printing import PrintApi
 from gateway.ui.verification import PublicVerification
@@ -23,8 +21,8 @@ STATIC = Path(__file__).parent / "static"
 def ui_routes(gateway: Gateway) -> list[BaseRoute]:
     settings = gateway.settings
     links = VerifyLinks(settings.token_key.get_secret_value())
-    auth = Authenticator(gateway.issuer, gateway.revocations)
-    caller_tokens = CallerTokens(CallerSigner(settings.caller_private_key.get_secret_value()))
+    # The gateway's own: one clock decides a registrar's qualification (gateway.accounts.qualification).
+    auth, caller_tokens = gateway.auth, gateway.caller_tokens
     verification = PublicVerification(gateway.routes, gateway.backends, caller_tokens, settings.deadline_s, links)
     return [
         Mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static"),

@@ -104,7 +104,7 @@ class PrintApi:
     async def _require_readable(self, request: Request, read: ApiRoute, principal: Principal, name: str) -> None:
         """The record is read as the caller reads it (GetMarriage, GetDivorceApplication): a link is
         signed only for a record the caller may see — not for any id of another jurisdiction."""
-        metadata = self._caller_tokens.metadata(principal, request.state.request_id)
+        metadata = self._caller_tokens.metadata(principal, request.state.request_id, read.policy)
         try:
             await self._backends.unary(read)(read.request_class(name=name), timeout=self._deadline_s,
                                              metadata=metadata)
@@ -118,6 +118,8 @@ class PrintApi:
         principal = self._auth.require(request)
         if not self._refuse.allows(principal.caller):
             raise forbidden()
+        # A refusal is a registrar's decision: not while their assessment has lapsed (rules.md §1.4).
+        self._auth.require_qualified(principal, self._refuse)
         body = await read_json(request, BODY_LIMIT, empty={})
         if not isinstance(body, dict):
             raise bad_request("INVALID_ARGUMENT", "请求体应为 JSON 对象", [Violation("", "应为 JSON 对象")])

@@ -83,7 +83,7 @@ class PublicVerification:
                       notice=None, script="")
 
     async def _verify(self, name: str, number: str, request_id: str):
-        metadata = self._caller_tokens.metadata(self._principal, request_id)
+        metadata = self._caller_tokens.metadata(self._principal, request_id, self._route.policy)
         call = self._backends.unary(self._route)
         request = self._route.request_class(name=name, document_number=number)
         return await call(request, timeout=self._deadline_s, metadata=metadata)

@@ -21,7 +21,9 @@ def township_token(suite, role: str, display_name: str) -> str:
     username = f"xd{uuid.uuid4().hex[:6]}"
     made = httpx.post(f"{suite.url}/v1/admin/users", headers=admin, json={
         "username": username, "password": "township-pass-2024", "roles": [role],
-        "jurisdiction": "421281100", "displayName": display_name}, timeout=10)
+        "jurisdiction": "421281100", "displayName": display_name,
+        # a registrar registers within 2 years of a passed training assessment (rules.md §1.4)
+        "assessedOn": (dt.date.today() - dt.timedelta(days=100)).isoformat()}, timeout=10)
     assert made.status_code == 201, made.text
     return suite.token(username, "township-pass-2024")
 

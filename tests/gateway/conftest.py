@@ -31,6 +31,7 @@ from servicekit.protogen import PROTO_DIR, googleapis_include
 from servicekit.testing.plugin import migrate, unique
 
 from gateway.accounts.passwords import Passwords
+from gateway.accounts.qualification import REGISTRAR
 from gateway.accounts.store import Actor, NewClient, NewUser
 from gateway.accounts.tables import MIGRATIONS, SCHEMA
 from gateway.app import create_app
@@ -38,6 +39,7 @@ from gateway.descriptors import ServiceInfo
 from gateway.settings import GatewaySettings
 
 PASSWORD = "correct horse battery"
+RECENT = object()  # add_user's default assessment date: a current one for registrars
 TOKEN_KEY = "k" * 48
 # argon2id at its cheapest: the suite signs in hundreds of times (production keeps the default cost).
 CHEAP_HASHES = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
@@ -200,9 +202,17 @@ class Harness:
     def gateway(self):
         return self.app.state.gateway
 
-    async def add_user(self, *roles: str, jurisdiction: str = "421281", password: str = PASSWORD) -> str:
+    async def add_user(
+        self, *roles: str, jurisdiction: str = "421281", password: str = PASSWORD, assessed_on: Any = RECENT
+    ) -> str:
+        """A new account; a registrar's training assessment passed 100 days ago unless `assessed_on`
+        says otherwise (a date, or None for not recorded)."""
         username = unique("u")
-        await self.gateway.store.create_user(NewUser(username, password, roles, jurisdiction), Actor("test"))
+        if assessed_on is RECENT:
+            assessed_on = self.clock.today() - dt.timedelta(days=100) if REGISTRAR in roles else None
+        await self.gateway.store.create_user(
+            NewUser(username, password, roles, jurisdiction, assessed_on=assessed_on), Actor("test")
+        )
         return username
 
     async def token(self, username: str, password: str = PASSWORD) -> str:

@@ -3,6 +3,7 @@ checks the caller token exactly as the real one does (no browser, no suite): the
 VerifyRecord as "public-verification" (role public_verifier) and shows masked data and the state."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -101,7 +102,10 @@ class Harness:
     issuer: TokenIssuer
 
     def bearer(self, role: str) -> dict[str, str]:
-        token = self.issuer.issue(Caller(role, roles=frozenset({role}), jurisdiction="421281")).token
+        # a registrar whose training assessment is current (rules.md §1.4)
+        assessed = dt.date.today() - dt.timedelta(days=100)
+        token = self.issuer.issue(Caller(role, roles=frozenset({role}), jurisdiction="421281"),
+                                  assessed_on=assessed).token
         return {"Authorization": f"Bearer {token}"}
 
 

@@ -73,6 +73,10 @@ EN: dict[str, str] = {
     "dash.lapsing": "Applications lapsing this week (issue deadline within 7 days)",
     "dash.recent": "Recent marriage registrations",
     "dash.none": "None",
+    # the registrar's training assessment (rules.md §1.4: every 2 years; lapsed = no registering)
+    "dash.assessmentLapsing": "Your training assessment turns two years old on {until} ({days} days left): take the city-level assessment in time — after that day you may not register.",
+    "dash.assessmentLapsed": "Your training assessment is more than two years old (last passed {assessed}, lapsed after {until}): you may not register until you pass a city-level or higher assessment.",
+    "dash.assessmentUnrecorded": "No training assessment date is recorded for your account, so you may not register: ask the account administrator to record it.",
     "col.queue": "Queue no.",
     "col.kind": "Purpose",
     "col.contact": "Contact",
@@ -569,6 +573,7 @@ EN: dict[str, str] = {
     "reason.INVALID_TOKEN_REQUEST": "Invalid sign-in request",
     "reason.MISSING_CREDENTIALS": "Credentials missing",
     "reason.OWN_ADMIN_ACCESS": "Cannot remove your own admin access",
+    "reason.REGISTRAR_NOT_QUALIFIED": "Registrar's training assessment lapsed or not recorded: may not register",
     "reason.RENEWAL_NOT_SUPPORTED": "Token renewal not supported",
     "reason.SESSION_EXPIRED": "Session expired",
     "reason.SIGN_IN_THROTTLED": "Too many sign-in attempts",

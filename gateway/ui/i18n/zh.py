@@ -76,6 +76,10 @@ ZH: dict[str, str] = {
     "dash.lapsing": "本周即将视为撤回的申请（领证期限7日内届满）",
     "dash.recent": "最近办理的结婚登记",
     "dash.none": "暂无",
+    # the registrar's training assessment (rules.md §1.4: every 2 years; lapsed = no registering)
+    "dash.assessmentLapsing": "培训考核将于 {until} 满两年（还剩 {days} 天）：请及时参加市级以上民政部门培训考核，届满后不能办理登记。",
+    "dash.assessmentLapsed": "培训考核已超过两年（最近一次合格：{assessed}，{until} 届满），现不能办理登记：须经市级以上民政部门培训考核合格后方可办理。",
+    "dash.assessmentUnrecorded": "未登记培训考核合格日期，现不能办理登记：请账号管理员登记。",
     # table columns
     "col.queue": "排队号",
     "col.kind": "事项",
@@ -587,6 +591,7 @@ ZH: dict[str, str] = {
     "reason.INVALID_TOKEN_REQUEST": "登录请求有误",
     "reason.MISSING_CREDENTIALS": "缺少登录信息",
     "reason.OWN_ADMIN_ACCESS": "不能取消自己的管理权限",
+    "reason.REGISTRAR_NOT_QUALIFIED": "登记员培训考核已过期或未登记，不能办理登记",
     "reason.RENEWAL_NOT_SUPPORTED": "客户端不能续期令牌",
     "reason.SESSION_EXPIRED": "登录已超时",
     "reason.SIGN_IN_THROTTLED": "登录尝试过于频繁",

@@ -66,9 +66,29 @@ async function recent(office) {
   }
 }
 
+// The registrar's training assessment (rules.md §1.4), as the gateway counts it by its own today:
+// a warning from 60 days before it lapses; lapsed or unrecorded, plainly that no registering is allowed.
+const ASSESSMENT_WORDS = { LAPSING: "dash.assessmentLapsing", LAPSED: "dash.assessmentLapsed", UNRECORDED: "dash.assessmentUnrecorded" };
+
+async function assessment() {
+  const note = $("#assessment");
+  try {
+    const standing = (await get("/v1/auth/me")).registrarQualification;
+    const words = standing && ASSESSMENT_WORDS[standing.state];
+    if (!words) return;
+    note.textContent = t(words, { assessed: standing.assessedOn, until: standing.qualifiedUntil, days: standing.daysLeft });
+    note.className = standing.state === "LAPSING" ? "warn" : "denied";
+    note.dataset.state = standing.state;
+    note.hidden = false;
+  } catch {
+    // the dashboard's other panels say when the gateway cannot be reached
+  }
+}
+
 const session = start();
 if (session?.roles.includes("marriage_registrar")) {
   const day = today();
+  assessment();
   appointments(session.officeCode, day);
   coolingOff(session.officeCode);
   lapsing(session.officeCode, day);
