@@ -317,7 +317,10 @@ class AccountStore:
             elif key == "assessedOn":
                 day, problem = parse_assessed_on(value)
                 problem = problem or assessment_problem(day, self._clock.today())
-                _set_or_flag(changes, "assessed_on", day, problem)
+                if problem:
+                    changes.violations.append(Violation("assessedOn", problem))
+                else:
+                    changes.values["assessed_on"] = day
             elif key == "password":
                 problem = password_problem(value) if isinstance(value, str) else "应为字符串"
                 if problem is None:
