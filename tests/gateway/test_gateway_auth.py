@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 from servicekit.testing.plugin import unique
 from sqlalchemy import text
 
+from gateway.accounts import qualification
 from gateway.accounts.bootstrap import demo_logins
 from gateway.accounts.roles import ROLES
 from gateway.accounts.store import Actor, NewClient
@@ -46,6 +48,7 @@ async def test_password_grant_issues_a_short_lived_token(start_gateway) -> None:
     assert as_json.status_code == 200
     me = await gw.client.get("/v1/auth/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200
+    assessed = gw.clock.today() - dt.timedelta(days=100)
     assert me.json() | {"expireTime": None} == {
         "subject": username,
         "kind": "staff",
@@ -54,7 +57,10 @@ async def test_password_grant_issues_a_short_lived_token(start_gateway) -> None:
         "scopes": [],
         "jurisdiction": "421281",
         "expireTime": None,
+        # add_user's registrar passed the training assessment 100 days ago (rules.md §1.4)
+        "registrarQualification": qualification.standing(assessed, gw.clock.today()).to_json(),
     }
+    assert me.json()["registrarQualification"]["assessedOn"] == assessed.isoformat()
 
 
 async def test_wrong_and_unknown_credentials_look_the_same(start_gateway) -> None:
