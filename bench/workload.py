@@ -42,6 +42,8 @@ from bench.suite import CallerMetadata, People, Suite, chinese_name
 CLOCK = SystemClock()
 AGREEMENT = {"voluntary": True, "childrenArrangement": "无子女", "propertyDivision": "各自所有",
              "debtHandling": "无共同债务"}
+ACCEPTANCE = {"declarations": {"fullCivilCapacity": True},
+              "certificatesPresented": "CERTIFICATES_PRESENTED_BOTH"}
 PHONE = "13800138000"
 
 
@@ -121,7 +123,9 @@ class GrpcTransport:
         await self.stub.ApplyDivorce(pb.ApplyDivorceRequest(
             request_id=f"b-{uuid.uuid4().hex}", marriage=marriage, office_code=office,
             agreement=pb.DivorceAgreement(voluntary=True, children_arrangement="无子女",
-                                          property_division="各自所有", debt_handling="无共同债务")),
+                                          property_division="各自所有", debt_handling="无共同债务"),
+            declarations=pb.DivorceDeclarations(full_civil_capacity=True),
+            certificates_presented=pb.CERTIFICATES_PRESENTED_BOTH),
             metadata=self.md(), timeout=30)
 
 
@@ -172,7 +176,8 @@ class GatewayTransport:
 
     async def divorce(self, marriage: str, office: str) -> None:
         self._ok(await self.http.post("/v1/divorceApplications", {
-            "marriage": marriage, "officeCode": office, "agreement": AGREEMENT}, headers=self._write_headers(office)))
+            "marriage": marriage, "officeCode": office, "agreement": AGREEMENT, **ACCEPTANCE},
+            headers=self._write_headers(office)))
 
 
 def _ts(when: dt.datetime) -> Timestamp:
@@ -407,18 +412,22 @@ class SqlTransport:
             agreement = {"children": "无子女", "property": "各自所有", "debts": "无共同债务", "voluntary": True}
             await conn.execute(
                 "INSERT INTO divorce_applications (id, marriage_id, office_code, receipt_number, accepted_on, "
-                "cooling_off_end, issue_deadline, agreement, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $9)", application_id, marriage_id, office, receipt,
-                today, cooling_off_end, issue_deadline, json.dumps(agreement), now)
+                "cooling_off_end, issue_deadline, agreement, full_civil_capacity, certificates_presented, "
+                "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, true, 'BOTH', $9, $9)",
+                application_id, marriage_id, office, receipt, today, cooling_off_end, issue_deadline,
+                json.dumps(agreement), now)
             application = pb.DivorceApplication(
                 name=f"divorceApplications/{application_id}", marriage=marriage, state=pb.DIVORCE_STATE_COOLING_OFF,
                 office_code=office, accept_date=today.isoformat(), cooling_off_end_date=cooling_off_end.isoformat(),
                 issue_deadline_date=issue_deadline.isoformat(), receipt_number=receipt,
                 agreement=pb.DivorceAgreement(voluntary=True, children_arrangement="无子女", property_division="各自所有",
-                                              debt_handling="无共同债务"), parties=record.parties)
+                                              debt_handling="无共同债务"), parties=record.parties,
+                declarations=pb.DivorceDeclarations(full_civil_capacity=True),
+                certificates_presented=pb.CERTIFICATES_PRESENTED_BOTH)
             after = {"marriage": marriage, "office_code": office, "state": "COOLING_OFF",
                      "accepted_on": today.isoformat(), "cooling_off_end": cooling_off_end.isoformat(),
-                     "issue_deadline": issue_deadline.isoformat(), "closed_on": "", "certificate_number": ""}
+                     "issue_deadline": issue_deadline.isoformat(), "closed_on": "", "certificate_number": "",
+                     "full_civil_capacity": True, "certificates_presented": "BOTH"}
             await self._finish(conn, request_id, "ApplyDivorce", application.SerializeToString(deterministic=True),
                                "divorce.apply", f"divorceApplications/{application_id}", after,
                                "divorce_application_changed", events_pb2.DivorceApplicationChanged(

@@ -12,7 +12,13 @@ from sqlalchemy import Select, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
-from marriage.domain.divorce import DivorceAgreement, DivorceApplication, DivorceState
+from marriage.domain.divorce import (
+    CertificatesPresented,
+    DivorceAgreement,
+    DivorceApplication,
+    DivorceDeclarations,
+    DivorceState,
+)
 
 
 # The soonest end of the cooling-off period first (ListDivorceApplications).
@@ -57,8 +63,9 @@ class DivorceRepository:
         await self.session.execute(insert(t.divorce_applications).values(
             id=uuid.UUID(a.id), marriage_id=uuid.UUID(a.marriage_id), office_code=a.office_code,
             receipt_number=record.receipt_number, accepted_on=a.accepted_on, cooling_off_end=a.cooling_off_end,
-            issue_deadline=a.issue_deadline, agreement=_agreement_json(a.agreement), created_at=now,
-            updated_at=now))
+            issue_deadline=a.issue_deadline, agreement=_agreement_json(a.agreement),
+            full_civil_capacity=a.declarations.full_civil_capacity if a.declarations else None,
+            certificates_presented=str(a.certificates), created_at=now, updated_at=now))
 
     async def save(self, record: ApplicationRecord, now: dt.datetime, refusal_reason: str = "") -> None:
         a = record.application
@@ -111,7 +118,9 @@ def record_from_row(row, party_keys: tuple[str, str]) -> ApplicationRecord:
     application = DivorceApplication(
         str(row.id), str(row.marriage_id), party_keys, row.office_code, row.accepted_on, row.cooling_off_end,
         row.issue_deadline, _agreement(row.agreement),
-        DivorceState(row.outcome) if row.outcome else None, row.closed_on)
+        DivorceState(row.outcome) if row.outcome else None, row.closed_on,
+        None if row.full_civil_capacity is None else DivorceDeclarations(row.full_civil_capacity),
+        CertificatesPresented(row.certificates_presented))
     return ApplicationRecord(application, row.receipt_number, row.certificate_number, row.withdrawn_by)
 
 

@@ -114,9 +114,16 @@ divorce_applications = Table(
     Column("withdrawn_by", SmallInteger),  # party position
     Column("certificate_number", Text, nullable=False, server_default=""),
     Column("refusal_reason", Text, nullable=False, server_default=""),
+    # What the acceptance rested on (rules.md §1.5); NULL / NOT_RECORDED for applications accepted
+    # before they were recorded (migration 0013). Never false: an application is not accepted without it.
+    Column("full_civil_capacity", Boolean),
+    Column("certificates_presented", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("outcome IN ('WITHDRAWN','DEEMED_WITHDRAWN','DIVORCED','REFUSED','TERMINATED')", name="outcome"),
+    CheckConstraint("full_civil_capacity", name="full_civil_capacity"),
+    CheckConstraint("certificates_presented IN ('BOTH','ONE_WITH_LOSS_DECLARATION',"
+                    "'ARCHIVE_COPY_WITH_LOSS_DECLARATION','NOT_RECORDED')", name="certificates_presented"),
     Index("ix_divorce_applications_marriage", "marriage_id"),
     Index("ix_divorce_applications_office_accepted", "office_code", "accepted_on"),
     Index("ix_divorce_applications_open_deadline", "issue_deadline", postgresql_where=text("outcome IS NULL")),

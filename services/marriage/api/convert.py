@@ -9,7 +9,7 @@ from servicekit.errors import invalid
 
 from marriage.app.marriages import PartyInput
 from marriage.domain.counseling import CounselingOutcome
-from marriage.domain.divorce import DivorceState
+from marriage.domain.divorce import CertificatesPresented, DivorceState
 from marriage.domain.marriages import RevokingAuthority
 from marriage.domain.parties import IdType
 
@@ -19,6 +19,8 @@ PB_SEX = {pb.SEX_MALE: "M", pb.SEX_FEMALE: "F"}
 PB_MARRIAGE_STATE = {pb.MARRIAGE_STATE_REGISTERED: "REGISTERED", pb.MARRIAGE_STATE_DIVORCED: "DIVORCED",
                      pb.MARRIAGE_STATE_ENDED_BY_DEATH: "ENDED_BY_DEATH", pb.MARRIAGE_STATE_REVOKED: "REVOKED"}
 PB_DIVORCE_STATE = {pb.DivorceState.Value(f"DIVORCE_STATE_{s}"): s for s in DivorceState}
+PB_CERTIFICATES = {pb.CertificatesPresented.Value(f"CERTIFICATES_PRESENTED_{c}"): c
+                   for c in CertificatesPresented}
 PB_AUTHORITY = {pb.REVOCATION_AUTHORITY_COURT: RevokingAuthority.COURT,
                 pb.REVOCATION_AUTHORITY_PROCURATORATE: RevokingAuthority.PROCURATORATE,
                 pb.REVOCATION_AUTHORITY_POLICE: RevokingAuthority.POLICE}

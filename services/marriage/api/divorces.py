@@ -6,11 +6,11 @@ from civic.marriage.v1 import resources_pb2 as pb
 
 from marriage.adapters.divorces import APPLICATION_LIST, ApplicationFilter
 from marriage.api.base import ApiBase
-from marriage.api.convert import PB_DIVORCE_STATE, id_type, optional_date, resource_id
+from marriage.api.convert import PB_CERTIFICATES, PB_DIVORCE_STATE, id_type, optional_date, resource_id
 from marriage.app import divorces as uc
 from marriage.app.access import visible_prefix
 from marriage.app.messages import application_pb
-from marriage.domain.divorce import DivorceAgreement, DivorceState
+from marriage.domain.divorce import CertificatesPresented, DivorceAgreement, DivorceDeclarations, DivorceState
 
 
 class DivorcesApi(ApiBase):
@@ -22,10 +22,13 @@ class DivorcesApi(ApiBase):
         marriage_id = resource_id(request.marriage, "marriages", "marriage")
         a = request.agreement
         agreement = DivorceAgreement(a.children_arrangement, a.property_division, a.debt_handling, a.voluntary)
+        declarations = DivorceDeclarations(request.declarations.full_civil_capacity)
+        presented = PB_CERTIFICATES.get(request.certificates_presented)
+        certificates = CertificatesPresented(presented) if presented else None
 
         async def work(uow):
             return self._pb(await uc.apply(uow, self.infra.cipher, self.calendar, marriage_id, request.office_code,
-                                           agreement))
+                                           agreement, declarations, certificates))
 
         return await self.change("ApplyDivorce", request, pb.DivorceApplication, work)
 

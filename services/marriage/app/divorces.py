@@ -31,7 +31,13 @@ from marriage.app.records import load
 from marriage.app.messages import application_pb, audit_view, event_marriage_pb
 from marriage.domain.calendar import WorkCalendar, bundled_calendar
 from marriage.domain.certificates import CertificateKind, format_certificate_number
-from marriage.domain.divorce import DivorceAgreement, DivorceApplication
+from marriage.domain.divorce import (
+    CertificatesPresented,
+    DivorceAgreement,
+    DivorceApplication,
+    DivorceDeclarations,
+    check_acceptance,
+)
 from marriage.domain.parties import IdType, party_key
 
 log = get_logger(__name__)
@@ -54,7 +60,9 @@ def _audit_view(record: ApplicationRecord, today: dt.date) -> dict:
             "accepted_on": a.accepted_on.isoformat(), "cooling_off_end": a.cooling_off_end.isoformat(),
             "issue_deadline": a.issue_deadline.isoformat(),
             "closed_on": a.closed_on.isoformat() if a.closed_on else "",
-            "certificate_number": record.certificate_number}
+            "certificate_number": record.certificate_number,
+            "full_civil_capacity": a.declarations.full_civil_capacity if a.declarations else None,
+            "certificates_presented": str(a.certificates)}
 
 
 def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date) -> None:
@@ -92,7 +100,9 @@ async def get(session: AsyncSession, cipher: PiiCipher, application_id: str) -> 
 
 
 async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_id: str, office_raw: str,
-                agreement: DivorceAgreement) -> Application:
+                agreement: DivorceAgreement, declarations: DivorceDeclarations,
+                certificates: CertificatesPresented | None) -> Application:
+    check_acceptance(declarations, certificates)  # refused before anything is locked or written
     office = office_code(office_raw)
     require_jurisdiction(office)  # 全国通办: any registry may accept, within its own jurisdiction
     today = uow.clock.today()
@@ -103,7 +113,8 @@ async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_
     if pending is not None and not await _lapse(uow, Application(pending, marriage), today, cal):
         raise precondition("DIVORCE_ALREADY_APPLIED", "该婚姻已有正在办理的离婚申请",
                                application=f"divorceApplications/{pending.id}")
-    application = DivorceApplication.accept(str(uuid7()), marriage.marriage, office, today, agreement, cal)
+    application = DivorceApplication.accept(str(uuid7()), marriage.marriage, office, today, agreement,
+                                            declarations, certificates, cal)
     serial = await next_serial(uow.session, RECEIPT_SERIES, office, today.year)
     record = ApplicationRecord(application, f"{RECEIPT_SERIES}{office}-{today.year:04d}-{serial:06d}")
     await divorces.add(record, uow.clock.now())

@@ -16,6 +16,7 @@ from marriage.adapters.divorces import ApplicationRecord
 from marriage.adapters.repository import MarriageRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import CounselingCase
+from marriage.domain.divorce import CertificatesPresented
 
 ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASSPORT,
               "HK_MACAO_PERMIT": pb.ID_TYPE_HK_MACAO_PERMIT, "TAIWAN_PERMIT": pb.ID_TYPE_TAIWAN_PERMIT}
@@ -33,6 +34,8 @@ APPOINTMENT_KIND_PB = {"MARRIAGE": pb.APPOINTMENT_KIND_MARRIAGE, "DIVORCE": pb.A
 OUTCOME_PB = {"RECONCILED": pb.COUNSELING_OUTCOME_RECONCILED, "PROCEEDED": pb.COUNSELING_OUTCOME_PROCEEDED,
               "REFERRED": pb.COUNSELING_OUTCOME_REFERRED}
 
+CERTIFICATES_PB = {c: pb.CertificatesPresented.Value(f"CERTIFICATES_PRESENTED_{c}")
+                   for c in CertificatesPresented}
 BLANK_KIND_PB = {k: pb.CertificateBlankKind.Value(f"CERTIFICATE_BLANK_KIND_{k}") for k in BlankKind}
 BLANK_STATE_PB = {s: pb.CertificateBlankState.Value(f"CERTIFICATE_BLANK_STATE_{s}") for s in BlankState}
 
@@ -92,7 +95,10 @@ def application_pb(record: ApplicationRecord, today: dt.date, marriage: Marriage
         agreement=pb.DivorceAgreement(voluntary=a.agreement.voluntary, children_arrangement=a.agreement.children,
                                       property_division=a.agreement.property, debt_handling=a.agreement.debts),
         receipt_number=record.receipt_number,
-        parties=marriage_pb(marriage, full_ids=full_ids).parties if marriage else [])
+        parties=marriage_pb(marriage, full_ids=full_ids).parties if marriage else [],
+        declarations=pb.DivorceDeclarations(full_civil_capacity=a.declarations.full_civil_capacity)
+        if a.declarations else None,
+        certificates_presented=CERTIFICATES_PB[a.certificates])
 
 
 def office_pb(office: OfficeRecord) -> pb.Office:

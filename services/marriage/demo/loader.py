@@ -59,7 +59,7 @@ from marriage.demo.plan import (
 from marriage.demo.report import REPORT_2023, YEAR
 from marriage.domain.appointments import OfficeHours, day_plan
 from marriage.domain.calendar import bundled_calendar
-from marriage.domain.divorce import DivorceAgreement
+from marriage.domain.divorce import DivorceAgreement, DivorceDeclarations
 from marriage.domain.eligibility import Declarations
 from marriage.domain.parties import IdType
 
@@ -331,7 +331,8 @@ class PartRunner:
     async def _apply(self, case: DivorceCase, day: dt.date) -> None:
         assert case.couple.marriage_id is not None
         app = await divorces.apply(self.uow, self.cipher, self.cal, case.couple.marriage_id, self.office.code,
-                                   DivorceAgreement(*case.agreement, voluntary=True))
+                                   DivorceAgreement(*case.agreement, voluntary=True),
+                                   DivorceDeclarations(full_civil_capacity=True), case.certificates)
         case.application_id = app.record.id
 
     async def _open_case(self, case: CounselingCase, day: dt.date) -> None:

@@ -22,7 +22,7 @@ from marriage.demo.report import REPORT_2023, YEAR
 from marriage.domain.appointments import OfficeHours, day_plan
 from marriage.domain.calendar import WorkCalendar, qixi
 from marriage.domain.counseling import CounselingOutcome
-from marriage.domain.divorce import divorce_periods
+from marriage.domain.divorce import CertificatesPresented, divorce_periods
 
 SEED = 2023
 DAY = dt.timedelta(days=1)
@@ -71,6 +71,11 @@ AGREEMENTS = (
     ("两名子女各抚养一名，互不支付抚养费", "共同房产出售后价款平分", "房贷余款由双方各半承担"),
 )
 
+# What divorcing couples present for their marriage certificates (rules.md §1.5), drawn by a
+# generator of its own so that the rest of the year is drawn as before.
+CERTIFICATES = ((CertificatesPresented.BOTH, 92), (CertificatesPresented.ONE_WITH_LOSS_DECLARATION, 6),
+                (CertificatesPresented.ARCHIVE_COPY_WITH_LOSS_DECLARATION, 2))
+
 
 class Kind(IntEnum):
     """What a step does; on one day, steps run in this order."""
@@ -110,6 +115,7 @@ class DivorceCase:
     cooling_off_end: dt.date
     issue_deadline: dt.date
     agreement: tuple[str, str, str]
+    certificates: CertificatesPresented = CertificatesPresented.BOTH
     withdrawn_by: Person | None = None
     application_id: str | None = None
 
@@ -152,6 +158,7 @@ class YearPlanner:
     def __init__(self, people_addresses: tuple[tuple[str, int], ...], office_code: str, hours: OfficeHours,
                  cal: WorkCalendar, seed: int = SEED) -> None:
         self.rng = random.Random(seed)
+        self.certificates_rng = random.Random(f"{seed}:certificates")
         self.people = PeopleBook(self.rng, people_addresses)
         self.office_code = office_code
         self.hours = hours
@@ -243,7 +250,9 @@ class YearPlanner:
         historical = accepted > self.import_day and self.rng.random() < HISTORICAL_SHARE
         couple = self._from_archive(pool) if historical else self._older_couple(accepted)
         cooling_off_end, deadline = divorce_periods(accepted, self.cal)
-        case = DivorceCase(couple, accepted, cooling_off_end, deadline, self.rng.choice(AGREEMENTS))
+        certificates, weights = zip(*CERTIFICATES)
+        case = DivorceCase(couple, accepted, cooling_off_end, deadline, self.rng.choice(AGREEMENTS),
+                           self.certificates_rng.choices(certificates, weights)[0])
         self._add(accepted, Kind.APPLY, case)
         return case
 

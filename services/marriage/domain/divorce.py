@@ -65,6 +65,44 @@ class DivorceAgreement:
                               [Violation(f"agreement.{name}", "离婚协议缺少此项内容") for name in missing])
 
 
+@dataclass(frozen=True)
+class DivorceDeclarations:
+    """What the registrar confirms before accepting, having read it aloud to the couple (rules.md
+    §1.5): a divorce by agreement needs both parties of full civil capacity."""
+
+    full_civil_capacity: bool
+
+
+class CertificatesPresented(StrEnum):
+    """What the couple presented for their marriage certificates (结婚证) (rules.md §1.3, §1.5)."""
+
+    BOTH = "BOTH"  # 双方的结婚证
+    ONE_WITH_LOSS_DECLARATION = "ONE_WITH_LOSS_DECLARATION"  # 一本遗失：书面声明 + 另一本结婚证
+    ARCHIVE_COPY_WITH_LOSS_DECLARATION = "ARCHIVE_COPY_WITH_LOSS_DECLARATION"  # 两本遗失：书面声明 + 查档专用章档案复印件
+    # Accepted before Civic recorded it (migration 0013): shown, never accepted on an application.
+    NOT_RECORDED = "NOT_RECORDED"
+
+
+ACCEPTED_CERTIFICATES = frozenset(CertificatesPresented) - {CertificatesPresented.NOT_RECORDED}
+
+
+def check_acceptance(declarations: DivorceDeclarations, certificates: CertificatesPresented | None) -> None:
+    """Raise the reason the registry must refuse to accept (不予受理), capacity first; return when
+    the application may be accepted (rules.md §1.5; the agreement is checked as it is made,
+    DivorceAgreement). A party of no or limited civil capacity cannot divorce by agreement: the
+    couple goes to court. Without a marriage certificate the couple presents a written declaration
+    of the loss with the other certificate (one lost) or with the archive copy stamped 查档专用章
+    (both lost)."""
+    if not declarations.full_civil_capacity:
+        raise invalid("DECLARATION_MISSING",
+                      "双方须具有完全民事行为能力；一方无民事行为能力或为限制民事行为能力人的，不予受理，"
+                      "可向人民法院提起诉讼", "declarations.full_civil_capacity")
+    if certificates not in ACCEPTED_CERTIFICATES:
+        raise invalid("CERTIFICATES_NOT_PRESENTED",
+                      "须出具双方的结婚证；一本遗失的，出具遗失声明和另一本结婚证；两本均遗失的，出具遗失声明和"
+                      "加盖查档专用章的婚姻登记档案复印件", "certificates_presented")
+
+
 def divorce_periods(accepted: dt.date, cal: WorkCalendar) -> tuple[dt.date, dt.date]:
     """(last day of cooling-off, last day to register the divorce), both rolled past rest days."""
     cooling_off_end = cal.roll_to_working_day(accepted + COOLING_OFF)
@@ -83,15 +121,21 @@ class DivorceApplication:
     agreement: DivorceAgreement
     outcome: DivorceState | None = None  # set once the application is closed; open states are derived
     closed_on: dt.date | None = None
+    # What the acceptance rested on; None / NOT_RECORDED on applications accepted before Civic
+    # recorded them (migration 0013).
+    declarations: DivorceDeclarations | None = None
+    certificates: CertificatesPresented = CertificatesPresented.NOT_RECORDED
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def accept(cls, id: str, marriage: Marriage, office_code: str, accepted_on: dt.date,
-               agreement: DivorceAgreement, cal: WorkCalendar) -> DivorceApplication:
+               agreement: DivorceAgreement, declarations: DivorceDeclarations,
+               certificates: CertificatesPresented, cal: WorkCalendar) -> DivorceApplication:
+        check_acceptance(declarations, certificates)
         marriage.require_current()
         cooling_off_end, issue_deadline = divorce_periods(accepted_on, cal)
         application = cls(id, marriage.id, marriage.party_keys, office_code, accepted_on, cooling_off_end,
-                          issue_deadline, agreement)
+                          issue_deadline, agreement, declarations=declarations, certificates=certificates)
         application.events.append(
             DivorceApplied(id, marriage.id, office_code, accepted_on, cooling_off_end, issue_deadline))
         return application

@@ -15,6 +15,7 @@ from servicekit.testing.plugin import unique
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     agreement,
     audit_rows,
     office_code,
@@ -153,8 +154,9 @@ async def test_a_blank_is_used_once_and_only_for_its_kind_of_document(marriage, 
     assert reason_of(err) == "BLANK_KIND_MISMATCH"
     # Divorced by registration: its L… goes on a 离婚证 blank, linked to the marriage.
     fake_clock.set(dt.date(2024, 3, 4))
-    app = await api.ApplyDivorce(pb.ApplyDivorceRequest(request_id=unique(), marriage=m.name, office_code=office,
-                                                        agreement=agreement()), metadata=md(secrets))
+    app = await api.ApplyDivorce(pb.ApplyDivorceRequest(**acceptance(), request_id=unique(), marriage=m.name,
+                                                        office_code=office, agreement=agreement()),
+                                 metadata=md(secrets))
     fake_clock.set(dt.date(2024, 4, 8))
     divorced = await api.RegisterDivorce(pb.RegisterDivorceRequest(
         request_id=unique(), name=app.name, office_code=office, both_present=True), metadata=md(secrets))

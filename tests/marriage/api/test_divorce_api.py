@@ -1,5 +1,6 @@
 """Divorce by agreement over gRPC, with the clock moved through the cooling-off and issue periods."""
 import datetime as dt
+import uuid
 
 import grpc
 import pytest
@@ -7,9 +8,11 @@ from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.domain.calendar import bundled_calendar
 from servicekit.testing.plugin import unique
+from sqlalchemy import text
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     agreement,
     audit_rows,
     marriage_ended_events,
@@ -19,7 +22,9 @@ from tests.marriage.integration.marriage_support import (
     person_id,
     reason_of,
     register_request,
+    rows,
     stub,
+    violations_of,
 )
 
 CAL = bundled_calendar()
@@ -43,7 +48,8 @@ async def married(service, secrets, office: str):
 
 async def apply(service, secrets, m, office: str) -> pb.DivorceApplication:
     return await stub(service).ApplyDivorce(pb.ApplyDivorceRequest(
-        request_id=f"apply-{m.name}-{office}", marriage=m.name, agreement=agreement(), office_code=office),
+        **acceptance(), request_id=f"apply-{m.name}-{office}", marriage=m.name, agreement=agreement(),
+        office_code=office),
         metadata=secrets.caller_metadata(*REGISTRAR))
 
 
@@ -141,9 +147,12 @@ async def test_either_party_alone_withdraws_during_the_cooling_off(marriage, sec
     assert got.state == pb.MARRIAGE_STATE_REGISTERED
     # A new application after a withdrawal; withdrawing is no longer possible once the cooling-off ended.
     again = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
-        request_id="again-" + app.name, marriage=m.name, agreement=agreement(), office_code=office), metadata=md)
+        **acceptance(),
+        request_id="again-" + app.name, marriage=m.name, agreement=agreement(), office_code=office),
+        metadata=md)
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+            **acceptance(),
             request_id="twice-" + app.name, marriage=m.name, agreement=agreement(), office_code=office),
             metadata=md)
     assert reason_of(err.value) == "DIVORCE_ALREADY_APPLIED"
@@ -173,10 +182,101 @@ async def test_an_incomplete_agreement_is_not_accepted(marriage, secrets):
     m, *_ = await married(marriage, secrets, office)
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
-            request_id="inc-" + m.name, marriage=m.name, office_code=office,
+            **acceptance(), request_id="inc-" + m.name, marriage=m.name, office_code=office,
             agreement=pb.DivorceAgreement(voluntary=True, children_arrangement="无子女")),
             metadata=secrets.caller_metadata(*REGISTRAR))
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(err.value) == "AGREEMENT_INCOMPLETE"
+
+
+async def _refused_with(call) -> tuple[str, list[str], str]:
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await call
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    return reason_of(err.value), violations_of(err.value), err.value.details()
+
+
+async def test_without_capacity_confirmed_or_certificates_presented_nothing_is_accepted_or_written(
+        marriage, secrets, fake_clock):
+    """rules.md §1.5: no application without both parties' full civil capacity confirmed, nor without
+    the marriage certificates or what stands for a lost one; the refusal writes nothing (no
+    application, receipt number, audit row, event or idempotency record)."""
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    fake_clock.set(dt.date(2024, 3, 4))
+    md = secrets.caller_metadata(*REGISTRAR)
+    base = {"marriage": m.name, "office_code": office, "agreement": agreement()}
+    no_capacity = pb.ApplyDivorceRequest(request_id=unique("cap-"), **base,
+                                         certificates_presented=pb.CERTIFICATES_PRESENTED_BOTH)
+    reason, fields, detail = await _refused_with(stub(marriage).ApplyDivorce(no_capacity, metadata=md))
+    assert (reason, fields) == ("DECLARATION_MISSING", ["declarations.full_civil_capacity"])
+    assert "完全民事行为能力" in detail and "人民法院" in detail
+    # Refused again on the same request id: the refusal was not kept as the request's answer.
+    assert (await _refused_with(stub(marriage).ApplyDivorce(no_capacity, metadata=md)))[0] == "DECLARATION_MISSING"
+    for certificates in (pb.CERTIFICATES_PRESENTED_UNSPECIFIED, pb.CERTIFICATES_PRESENTED_NOT_RECORDED):
+        reason, fields, detail = await _refused_with(stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+            request_id=unique("cert-"), **base, declarations=pb.DivorceDeclarations(full_civil_capacity=True),
+            certificates_presented=certificates), metadata=md))
+        assert (reason, fields) == ("CERTIFICATES_NOT_PRESENTED", ["certificates_presented"])
+        assert all(words in detail for words in ("双方的结婚证", "另一本结婚证", "查档专用章"))
+    marriage_id = m.name.split("/")[1]
+    (count,) = await rows(marriage, "SELECT count(*) AS n FROM divorce_applications WHERE marriage_id = :m",
+                          m=uuid.UUID(marriage_id))
+    assert count.n == 0
+    (kept,) = await rows(marriage, "SELECT count(*) AS n FROM idempotency WHERE request_id = :r",
+                         r=no_capacity.request_id)
+    assert kept.n == 0
+    assert not [e for e in await outbox_events(marriage, "divorce_application_changed",
+                                               events_pb2.DivorceApplicationChanged)
+                if e.application.marriage == m.name]
+    # The refusals took no receipt number: the office's first accepted application is serial 1.
+    app = await apply(marriage, secrets, m, office)
+    assert app.receipt_number == f"SL{office}-2024-000001"
+
+
+@pytest.mark.parametrize("certificates", [pb.CERTIFICATES_PRESENTED_BOTH,
+                                          pb.CERTIFICATES_PRESENTED_ONE_WITH_LOSS_DECLARATION,
+                                          pb.CERTIFICATES_PRESENTED_ARCHIVE_COPY_WITH_LOSS_DECLARATION])
+async def test_what_was_presented_is_stored_shown_audited_and_announced(marriage, secrets, certificates):
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    md = secrets.caller_metadata(*REGISTRAR)
+    request = pb.ApplyDivorceRequest(**acceptance(certificates), request_id=unique("ok-"), marriage=m.name,
+                                     office_code=office, agreement=agreement())
+    app = await stub(marriage).ApplyDivorce(request, metadata=md)
+    assert app.declarations == pb.DivorceDeclarations(full_civil_capacity=True)
+    assert app.certificates_presented == certificates
+    # A retry (a lost answer) gets the same answer, and no second application.
+    assert await stub(marriage).ApplyDivorce(request, metadata=md) == app
+    got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name), metadata=md)
+    assert got == app
+    listed = await stub(marriage).ListDivorceApplications(pb.ListDivorceApplicationsRequest(office_code=office),
+                                                          metadata=md)
+    assert [(a.name, a.certificates_presented, a.declarations.full_civil_capacity)
+            for a in listed.applications] == [(app.name, certificates, True)]
+    (audit,) = await audit_rows(marriage, app.name)
+    shown = pb.CertificatesPresented.Name(certificates).removeprefix("CERTIFICATES_PRESENTED_")
+    assert (audit.action, audit.after["full_civil_capacity"], audit.after["certificates_presented"]) == (
+        "divorce.apply", True, shown)
+    (event,) = [e for e in await outbox_events(marriage, "divorce_application_changed",
+                                               events_pb2.DivorceApplicationChanged)
+                if e.application.name == app.name]
+    assert event.application.certificates_presented == certificates
+    assert event.application.declarations.full_civil_capacity
+
+
+async def test_an_application_accepted_before_it_was_recorded_shows_not_recorded(marriage, secrets):
+    """As migration 0013 leaves the applications accepted before it: no confirmation, NOT_RECORDED."""
+    office = office_code()
+    m, *_ = await married(marriage, secrets, office)
+    app = await apply(marriage, secrets, m, office)
+    async with marriage.infra.db.transaction() as session:
+        await session.execute(text("UPDATE divorce_applications SET full_civil_capacity = NULL, "
+                                   "certificates_presented = 'NOT_RECORDED' WHERE id = :i"),
+                              {"i": uuid.UUID(app.name.split("/")[1])})
+    got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
+                                                     metadata=secrets.caller_metadata(*REGISTRAR))
+    assert not got.HasField("declarations")
+    assert got.certificates_presented == pb.CERTIFICATES_PRESENTED_NOT_RECORDED
 
 
 async def test_a_court_divorce_ends_the_marriage_without_cooling_off(marriage, secrets, fake_clock):

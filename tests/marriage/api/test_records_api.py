@@ -9,6 +9,7 @@ from servicekit.testing.plugin import unique
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     audit_rows,
     marriage_ended_events,
     office_code,
@@ -82,6 +83,7 @@ async def test_reissue_while_unchanged_else_a_record_certificate(marriage, secre
     # Divorced by registration: the divorce certificate can be reissued while nobody remarried.
     fake_clock.set(dt.date(2024, 3, 4))
     app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        **acceptance(),
         request_id=unique(), marriage=m.name, office_code=office, agreement=pb.DivorceAgreement(
             voluntary=True, children_arrangement="无", property_division="已分", debt_handling="无")),
         metadata=md(secrets))
@@ -211,6 +213,7 @@ async def test_public_verification_shows_masked_data_and_counts(marriage, secret
     assert (first.verification_count, second.verification_count) == (1, 2)
     fake_clock.set(dt.date(2024, 3, 4))
     app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        **acceptance(),
         request_id=unique(), marriage=m.name, office_code=office, agreement=pb.DivorceAgreement(
             voluntary=True, children_arrangement="无", property_division="已分", debt_handling="无")),
         metadata=md(secrets))
@@ -361,6 +364,7 @@ async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, 
     dates) by name. An office that handled the record since (全国通办 reissue or divorce) reads it."""
     m = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
     app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        **acceptance(),
         request_id=unique("ap-"), marriage=m.name, office_code="421281", agreement=pb.DivorceAgreement(
             voluntary=True, children_arrangement="无子女", property_division="各自所有", debt_handling="无")),
         metadata=md(secrets))

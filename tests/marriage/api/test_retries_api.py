@@ -12,6 +12,7 @@ from servicekit.testing.plugin import unique
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     agreement,
     audit_rows,
     office_code,
@@ -57,7 +58,7 @@ async def test_marriage_and_divorce_calls_retried_change_nothing_twice(marriage,
     assert len(await audit_rows(marriage, m.name, "marriage.reissue")) == 1
 
     await retried(s.ApplyDivorce, pb.ApplyDivorceRequest(
-        request_id=unique(), marriage=m.name, agreement=agreement(), office_code=office), md,
+        **acceptance(), request_id=unique(), marriage=m.name, agreement=agreement(), office_code=office), md,
         lambda r: setattr(r.agreement, "property_division", "房产归女方"))
     (count,) = await rows(marriage, "SELECT count(*) AS n FROM divorce_applications WHERE marriage_id = :m",
                           m=_id(m.name))
@@ -73,8 +74,9 @@ async def test_withdraw_register_and_endings_retried_change_nothing_twice(marria
         man, woman = person_id("M"), person_id("F")
         couples.append((await s.RegisterMarriage(register_request(man=man, woman=woman, office=office),
                                                  metadata=md), man, woman))
-    apps = [await s.ApplyDivorce(pb.ApplyDivorceRequest(request_id=unique(), marriage=m.name, agreement=agreement(),
-                                                        office_code=office), metadata=md) for m, *_ in couples[:2]]
+    apps = [await s.ApplyDivorce(pb.ApplyDivorceRequest(**acceptance(), request_id=unique(), marriage=m.name,
+                                                        agreement=agreement(), office_code=office),
+                                 metadata=md) for m, *_ in couples[:2]]
 
     fake_clock.set(dt.date(2024, 3, 10))
     withdrawn = await retried(s.WithdrawDivorce, pb.WithdrawDivorceRequest(

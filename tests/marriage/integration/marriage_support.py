@@ -104,6 +104,12 @@ def agreement() -> pb.DivorceAgreement:
                                debt_handling="无共同债务")
 
 
+def acceptance(certificates: int = pb.CERTIFICATES_PRESENTED_BOTH) -> dict:
+    """ApplyDivorceRequest's acceptance fields: capacity confirmed, the certificates presented."""
+    return {"declarations": pb.DivorceDeclarations(full_civil_capacity=True),
+            "certificates_presented": certificates}
+
+
 def error_info(err: grpc.aio.AioRpcError) -> error_details_pb2.ErrorInfo:
     status = rpc_status.from_call(err)
     for detail in status.details if status else ():

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     agreement,
     audit_rows,
     office_code,
@@ -29,6 +30,7 @@ async def apply_on(service, secrets, fake_clock, day: dt.date) -> pb.DivorceAppl
     m = await stub(service).RegisterMarriage(register_request(office=office), metadata=md)
     fake_clock.set(day)
     return await stub(service).ApplyDivorce(pb.ApplyDivorceRequest(
+        **acceptance(),
         request_id=unique(), marriage=m.name, agreement=agreement(), office_code=office), metadata=md)
 
 

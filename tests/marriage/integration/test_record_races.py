@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
+    acceptance,
     agreement,
     audit_rows,
     marriage_ended_events,
@@ -34,7 +35,7 @@ async def married(service, secrets, office: str) -> tuple[pb.Marriage, str, str]
 
 async def applied(service, secrets, m: pb.Marriage, office: str) -> pb.DivorceApplication:
     return await stub(service).ApplyDivorce(pb.ApplyDivorceRequest(
-        request_id=unique(), marriage=m.name, agreement=agreement(), office_code=office),
+        **acceptance(), request_id=unique(), marriage=m.name, agreement=agreement(), office_code=office),
         metadata=secrets.caller_metadata(*REGISTRAR))
 
 

@@ -1,7 +1,15 @@
 import datetime as dt
 
 import pytest
-from marriage.domain.divorce import DivorceAgreement, DivorceApplication, DivorceState, divorce_periods
+from marriage.domain.divorce import (
+    CertificatesPresented,
+    DivorceAgreement,
+    DivorceApplication,
+    DivorceDeclarations,
+    DivorceState,
+    check_acceptance,
+    divorce_periods,
+)
 from marriage.domain.eligibility import Declarations
 from marriage.domain.calendar import bundled_calendar
 from marriage.domain.events import DivorceApplied, DivorceLapsed, DivorceRegistered, DivorceTerminated, DivorceWithdrawn
@@ -13,6 +21,7 @@ ACCEPTED = D(2024, 6, 3)  # day 30 = 2024-07-03 (Wed), day 60 = 2024-08-02 (Fri)
 OFFICE = "421281"
 AGREEMENT = DivorceAgreement(children="女儿随母亲生活，父亲每月支付抚养费", property="房屋归男方",
                              debts="无共同债务", voluntary=True)
+ACCEPTANCE = (DivorceDeclarations(full_civil_capacity=True), CertificatesPresented.BOTH)
 
 
 def day(n: int) -> dt.date:
@@ -34,7 +43,7 @@ def marriage(person):
 
 @pytest.fixture
 def application(marriage, cal):
-    return DivorceApplication.accept("d1", marriage, OFFICE, ACCEPTED, AGREEMENT, cal)
+    return DivorceApplication.accept("d1", marriage, OFFICE, ACCEPTED, AGREEMENT, *ACCEPTANCE, cal)
 
 
 def test_cooling_off_counts_from_the_day_after_acceptance(cal):
@@ -158,7 +167,7 @@ def test_sweep_leaves_a_withdrawn_application_alone(application, marriage):
 
 def test_no_application_for_a_marriage_already_ended(marriage, cal):
     marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
-    error = refusal(DivorceApplication.accept, "d2", marriage, OFFICE, ACCEPTED, AGREEMENT, cal)
+    error = refusal(DivorceApplication.accept, "d2", marriage, OFFICE, ACCEPTED, AGREEMENT, *ACCEPTANCE, cal)
     assert error.reason == "MARRIAGE_NOT_CURRENT"
 
 
@@ -168,6 +177,49 @@ def test_agreement_must_be_complete():
     assert (caught.value.reason, caught.value.kind) == ("AGREEMENT_INCOMPLETE", ErrorKind.INVALID_ARGUMENT)
     assert [v.field for v in caught.value.violations] == [
         "agreement.children", "agreement.debts", "agreement.voluntary"]
+
+
+@pytest.mark.parametrize("certificates", [
+    CertificatesPresented.BOTH,  # 双方的结婚证
+    CertificatesPresented.ONE_WITH_LOSS_DECLARATION,  # 一本遗失：遗失声明 + 另一本结婚证
+    CertificatesPresented.ARCHIVE_COPY_WITH_LOSS_DECLARATION,  # 两本遗失：遗失声明 + 查档专用章档案复印件
+])
+def test_each_accepted_way_of_presenting_the_certificates_is_accepted_and_kept(marriage, cal, certificates):
+    declarations = DivorceDeclarations(full_civil_capacity=True)
+    app = DivorceApplication.accept("d3", marriage, OFFICE, ACCEPTED, AGREEMENT, declarations, certificates, cal)
+    assert (app.declarations, app.certificates) == (declarations, certificates)
+    assert app.state_on(ACCEPTED) is DivorceState.COOLING_OFF
+
+
+def test_without_full_civil_capacity_the_application_is_not_accepted(marriage, cal):
+    """A party of no or limited civil capacity cannot divorce by agreement: the couple goes to court."""
+    error = refusal(DivorceApplication.accept, "d4", marriage, OFFICE, ACCEPTED, AGREEMENT,
+                    DivorceDeclarations(full_civil_capacity=False), CertificatesPresented.BOTH, cal)
+    assert (error.reason, error.kind) == ("DECLARATION_MISSING", ErrorKind.INVALID_ARGUMENT)
+    assert error.message == ("双方须具有完全民事行为能力；一方无民事行为能力或为限制民事行为能力人的，不予受理，"
+                             "可向人民法院提起诉讼")
+    assert [v.field for v in error.violations] == ["declarations.full_civil_capacity"]
+
+
+@pytest.mark.parametrize("certificates", [None, CertificatesPresented.NOT_RECORDED])
+def test_without_the_certificates_or_what_stands_for_them_the_application_is_not_accepted(marriage, cal,
+                                                                                           certificates):
+    error = refusal(DivorceApplication.accept, "d5", marriage, OFFICE, ACCEPTED, AGREEMENT,
+                    DivorceDeclarations(full_civil_capacity=True), certificates, cal)
+    assert (error.reason, error.kind) == ("CERTIFICATES_NOT_PRESENTED", ErrorKind.INVALID_ARGUMENT)
+    # The three accepted ways, named to the window.
+    assert all(words in error.message for words in ("双方的结婚证", "另一本结婚证", "查档专用章"))
+    assert [v.field for v in error.violations] == ["certificates_presented"]
+
+
+def test_capacity_is_refused_before_the_certificates_and_before_the_marriage_is_looked_at(marriage, cal):
+    marriage.record_court_divorce(D(2020, 1, 1), "(2019)鄂1281民初123号")
+    with pytest.raises(DomainError) as caught:
+        check_acceptance(DivorceDeclarations(full_civil_capacity=False), None)
+    assert caught.value.reason == "DECLARATION_MISSING"
+    error = refusal(DivorceApplication.accept, "d6", marriage, OFFICE, ACCEPTED, AGREEMENT,
+                    DivorceDeclarations(full_civil_capacity=True), None, cal)
+    assert error.reason == "CERTIFICATES_NOT_PRESENTED"
 
 
 def calendar(*holidays: dt.date, workdays: tuple[dt.date, ...] = ()):
@@ -181,7 +233,7 @@ def test_a_later_holiday_notice_extends_an_open_application_never_shortens_it(ma
     might), the period ends on the next working day, Thu 01-30; the parties keep that day even if a
     later calendar took the holiday back."""
     unknown = calendar(D(2030, 10, 1))
-    app = DivorceApplication.accept("d9", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, unknown)
+    app = DivorceApplication.accept("d9", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, *ACCEPTANCE, unknown)
     assert (app.cooling_off_end, app.issue_deadline) == (D(2030, 12, 30), D(2031, 1, 29))
     assert unknown.covered_years == {2030}
     notice = calendar(D(2030, 10, 1), D(2031, 1, 29))
@@ -198,7 +250,7 @@ def test_a_cooling_off_that_moves_moves_the_issue_period_with_it(marriage):
     """The 2030 notice makes 12-30 and 12-31 days off: the cooling-off ends on the next working day,
     Thu 2031-01-02 (01-01 is 元旦, a day off before 2031's notice is known), and the issue period
     runs 30 days from it, to Sat 02-01 → Mon 02-03."""
-    app = DivorceApplication.accept("d8", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, calendar())
+    app = DivorceApplication.accept("d8", marriage, OFFICE, D(2030, 11, 29), AGREEMENT, *ACCEPTANCE, calendar())
     assert app.extend_periods(calendar(D(2030, 12, 30), D(2030, 12, 31))) is True
     assert (app.cooling_off_end, app.issue_deadline) == (D(2031, 1, 2), D(2031, 2, 3))
 
@@ -208,7 +260,7 @@ def test_accepted_tomorrow_the_cooling_off_ends_after_new_year_though_2027_is_no
     period still ends on the next working day, Mon 01-04 (it ended on the holiday itself before)."""
     from marriage.domain.calendar import bundled_calendar
     cal = bundled_calendar()
-    app = DivorceApplication.accept("d7", marriage, OFFICE, D(2026, 12, 2), AGREEMENT, cal)
+    app = DivorceApplication.accept("d7", marriage, OFFICE, D(2026, 12, 2), AGREEMENT, *ACCEPTANCE, cal)
     assert 2027 not in cal.covered_years
     assert app.cooling_off_end == D(2027, 1, 4)
 
@@ -241,7 +293,7 @@ def test_an_open_application_ends_when_the_marriage_ends_otherwise(application, 
 def test_a_closed_or_lapsed_application_is_not_terminated(application, marriage):
     application.withdraw(marriage.party_keys[0], day(5))
     assert application.terminate(day(20)) is False and application.state_on(day(20)) is DivorceState.WITHDRAWN
-    lapsed = DivorceApplication.accept("d2", marriage, OFFICE, ACCEPTED, AGREEMENT, bundled_calendar())
+    lapsed = DivorceApplication.accept("d2", marriage, OFFICE, ACCEPTED, AGREEMENT, *ACCEPTANCE, bundled_calendar())
     assert lapsed.terminate(day(70)) is True  # its issue period had passed: it lapsed, as the sweep would say
     assert (lapsed.state_on(day(70)), lapsed.closed_on) == (DivorceState.DEEMED_WITHDRAWN, day(61))
 

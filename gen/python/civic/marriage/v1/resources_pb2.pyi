@@ -48,6 +48,14 @@ class MaritalStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MARITAL_STATUS_DIVORCED: _ClassVar[MaritalStatus]
     MARITAL_STATUS_WIDOWED: _ClassVar[MaritalStatus]
 
+class CertificatesPresented(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CERTIFICATES_PRESENTED_UNSPECIFIED: _ClassVar[CertificatesPresented]
+    CERTIFICATES_PRESENTED_BOTH: _ClassVar[CertificatesPresented]
+    CERTIFICATES_PRESENTED_ONE_WITH_LOSS_DECLARATION: _ClassVar[CertificatesPresented]
+    CERTIFICATES_PRESENTED_ARCHIVE_COPY_WITH_LOSS_DECLARATION: _ClassVar[CertificatesPresented]
+    CERTIFICATES_PRESENTED_NOT_RECORDED: _ClassVar[CertificatesPresented]
+
 class DivorceState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     DIVORCE_STATE_UNSPECIFIED: _ClassVar[DivorceState]
@@ -142,6 +150,11 @@ MARITAL_STATUS_UNMARRIED: MaritalStatus
 MARITAL_STATUS_MARRIED: MaritalStatus
 MARITAL_STATUS_DIVORCED: MaritalStatus
 MARITAL_STATUS_WIDOWED: MaritalStatus
+CERTIFICATES_PRESENTED_UNSPECIFIED: CertificatesPresented
+CERTIFICATES_PRESENTED_BOTH: CertificatesPresented
+CERTIFICATES_PRESENTED_ONE_WITH_LOSS_DECLARATION: CertificatesPresented
+CERTIFICATES_PRESENTED_ARCHIVE_COPY_WITH_LOSS_DECLARATION: CertificatesPresented
+CERTIFICATES_PRESENTED_NOT_RECORDED: CertificatesPresented
 DIVORCE_STATE_UNSPECIFIED: DivorceState
 DIVORCE_STATE_COOLING_OFF: DivorceState
 DIVORCE_STATE_AWAITING_ISSUE: DivorceState
@@ -317,8 +330,14 @@ class DivorceAgreement(_message.Message):
     debt_handling: str
     def __init__(self, voluntary: _Optional[bool] = ..., children_arrangement: _Optional[str] = ..., property_division: _Optional[str] = ..., debt_handling: _Optional[str] = ...) -> None: ...
 
+class DivorceDeclarations(_message.Message):
+    __slots__ = ("full_civil_capacity",)
+    FULL_CIVIL_CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    full_civil_capacity: bool
+    def __init__(self, full_civil_capacity: _Optional[bool] = ...) -> None: ...
+
 class DivorceApplication(_message.Message):
-    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties")
+    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties", "declarations", "certificates_presented")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -331,6 +350,8 @@ class DivorceApplication(_message.Message):
     AGREEMENT_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PARTIES_FIELD_NUMBER: _ClassVar[int]
+    DECLARATIONS_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATES_PRESENTED_FIELD_NUMBER: _ClassVar[int]
     name: str
     marriage: str
     state: DivorceState
@@ -343,19 +364,25 @@ class DivorceApplication(_message.Message):
     agreement: DivorceAgreement
     receipt_number: str
     parties: _containers.RepeatedCompositeFieldContainer[Party]
-    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ...) -> None: ...
+    declarations: DivorceDeclarations
+    certificates_presented: CertificatesPresented
+    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ...) -> None: ...
 
 class ApplyDivorceRequest(_message.Message):
-    __slots__ = ("request_id", "marriage", "agreement", "office_code")
+    __slots__ = ("request_id", "marriage", "agreement", "office_code", "declarations", "certificates_presented")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     AGREEMENT_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DECLARATIONS_FIELD_NUMBER: _ClassVar[int]
+    CERTIFICATES_PRESENTED_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     marriage: str
     agreement: DivorceAgreement
     office_code: str
-    def __init__(self, request_id: _Optional[str] = ..., marriage: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., office_code: _Optional[str] = ...) -> None: ...
+    declarations: DivorceDeclarations
+    certificates_presented: CertificatesPresented
+    def __init__(self, request_id: _Optional[str] = ..., marriage: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., office_code: _Optional[str] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ...) -> None: ...
 
 class GetDivorceApplicationRequest(_message.Message):
     __slots__ = ("name",)
