@@ -147,7 +147,8 @@ def apply_divorce_via_api(url: str, token: str, marriage: dict) -> dict:
     """Set-up for flows that start from an accepted divorce application (at the demo office)."""
     resp = httpx.post(f"{url}/v1/divorceApplications", headers={"Authorization": f"Bearer {token}"}, timeout=10,
                       json={"requestId": f"ui-apply-{marriage['name']}", "marriage": marriage["name"],
-                            "officeCode": OFFICE,
+                            "officeCode": OFFICE, "declarations": {"fullCivilCapacity": True},
+                            "certificatesPresented": "CERTIFICATES_PRESENTED_BOTH",
                             "agreement": {"voluntary": True, "childrenArrangement": "无子女",
                                           "propertyDivision": "各自名下财产归各自所有", "debtHandling": "无共同债务"}})
     assert resp.status_code == 200, resp.text

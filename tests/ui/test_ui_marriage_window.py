@@ -167,6 +167,18 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     page.get_by_label("子女抚养").fill("无子女")
     page.get_by_label("财产分割").fill("各自名下财产归各自所有")
     page.get_by_label("债务处理").fill("无共同债务")
+    # Neither the capacity confirmation read to the couple nor the certificates: refused, in Chinese.
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/v1/divorceApplications" in r.url
+            else None)
+    page.get_by_role("button", name="受理申请").click()
+    expect(page.locator("#apply-capacity-error")).to_have_text("须确认此项")
+    expect(page.locator("#apply-certificates-error")).to_have_text("必填")
+    expect(page.locator("#apply-errors")).to_contain_text("完全民事行为能力")
+    expect(page.locator("#apply-result")).to_be_empty()
+    assert sent == []
+    page.get_by_label("完全民事行为能力", exact=False).check()
+    page.get_by_label("出具的结婚证").select_option(label="一本结婚证遗失：遗失声明及另一本结婚证")
     page.get_by_role("button", name="受理申请").click()
     expect(page.locator("#apply-result")).to_contain_text("已受理")
     # Both periods' last days count: said so, not "须于 … 前", which leaves the deadline day in doubt.
@@ -179,12 +191,15 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     expect(page.locator("#print-status")).to_contain_text("可以打印")
     expect(page.locator("#r-number")).to_have_text(re.compile(r"\S+"))
     expect(page.locator("#r-text-cooling")).to_contain_text("撤回离婚登记申请")
+    expect(page.locator("#r-certificates")).to_have_text("一本结婚证遗失：遗失声明及另一本结婚证")
+    expect(page.locator("#r-capacity")).to_contain_text("双方均具有")
     expect(page.locator("#qr")).to_have_attribute("src", re.compile(r"^data:image/svg"))
     receipt_link = page.locator("#verify-link").get_attribute("href")
     shot(page, "12-divorce-receipt")
 
     page.goto(application)
     expect(page.locator("#application")).to_contain_text("离婚冷静期中")
+    expect(page.locator("#application")).to_contain_text("一本结婚证遗失：遗失声明及另一本结婚证")
     page.locator("#withdraw-id").fill(couple.man_id)
     page.get_by_role("button", name="撤回离婚登记申请").click()
     expect(page.locator("#divorce-result")).to_contain_text("已撤回")
@@ -605,6 +620,8 @@ def test_finding_the_next_person_clears_the_last_ones_result_and_print_button(pa
 
     page.goto("/ui/marriage/divorces")
     find_marriage(page, first.man_id)
+    page.get_by_label("完全民事行为能力", exact=False).check()
+    page.get_by_label("出具的结婚证").select_option("CERTIFICATES_PRESENTED_BOTH")
     page.get_by_label("双方自愿离婚，并已签署离婚协议书").check()
     page.get_by_label("子女抚养").fill("无子女")
     page.get_by_label("财产分割").fill("各自名下财产归各自所有")

@@ -20,6 +20,16 @@ export function label(value) {
   return messages[`enum.${value}`] ?? value;
 }
 
+// What a divorce application's acceptance rested on (rules.md §1.5); 未记录 on one accepted before
+// it was recorded (no declarations; certificates NOT_RECORDED).
+export function capacityText(application) {
+  return application.declarations?.fullCivilCapacity ? t("div.capacityConfirmed") : t("div.notRecorded");
+}
+
+export function certificatesText(application) {
+  return label(application.certificatesPresented) || t("div.notRecorded");
+}
+
 // Nationality codes (CHN) → words (中国), as a certificate states them; a code not listed as it is.
 export function nationalityLabel(code) {
   return messages[`nationality.${code}`] ?? code ?? "";

@@ -1,7 +1,7 @@
 import { get, post } from "../api.js";
 import { $, definitions, pageParams, partiesText } from "../dom.js";
 import { onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
-import { label, t } from "../i18n.js";
+import { capacityText, certificatesText, label, t } from "../i18n.js";
 import { normalize } from "../idcheck.js";
 import { auditLink, start } from "../shell.js";
 
@@ -18,6 +18,7 @@ function show(a) {
     [t("col.receipt"), a.receiptNumber], [t("col.state"), label(a.state)], [t("col.parties"), partiesText(a.parties)],
     [t("col.accepted"), a.acceptDate], [t("col.coolingEnd"), a.coolingOffEndDate], [t("col.issueDeadline"), a.issueDeadlineDate],
     [t("col.closeDate"), a.closeDate], [t("col.divorceCertificate"), a.certificateNumber],
+    [t("div.capacityShown"), capacityText(a)], [t("div.certificates"), certificatesText(a)],
     [t("div.children"), agreement.childrenArrangement], [t("div.property"), agreement.propertyDivision], [t("div.debts"), agreement.debtHandling],
   ]);
   const link = $("#print-receipt");

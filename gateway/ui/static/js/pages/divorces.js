@@ -23,12 +23,14 @@ async function find() {
   marriage = current;
   area.replaceChildren(marriageCard(current));
   applyForm.hidden = false;
-  $("#apply-voluntary").focus();
+  $("#apply-capacity").focus();
 }
 
 async function apply() {
   const application = await post("/v1/divorceApplications", {
     requestId: requestIdFor(applyForm), marriage: marriage.name, officeCode: session.officeCode,
+    declarations: { fullCivilCapacity: $("#apply-capacity").checked },
+    certificatesPresented: $("#apply-certificates").value,
     agreement: {
       voluntary: $("#apply-voluntary").checked, childrenArrangement: $("#apply-children").value.trim(),
       propertyDivision: $("#apply-property").value.trim(), debtHandling: $("#apply-debts").value.trim(),

@@ -1,6 +1,6 @@
 import { get } from "../api.js";
 import { $, addDays, el, pageParams } from "../dom.js";
-import { label, t } from "../i18n.js";
+import { capacityText, certificatesText, label, t } from "../i18n.js";
 import { failed, qrFor, ready, start } from "../print.js";
 
 async function load(session) {
@@ -11,6 +11,8 @@ async function load(session) {
   $("#r-cooling").textContent = a.coolingOffEndDate;
   $("#r-deadline").textContent = a.issueDeadlineDate;
   $("#r-state").textContent = label(a.state);
+  $("#r-capacity").textContent = capacityText(a);
+  $("#r-certificates").textContent = certificatesText(a);
   $("#r-text-cooling").textContent = t("print.receiptCooling", { from: addDays(a.acceptDate, 1), to: a.coolingOffEndDate });
   $("#r-text-issue").textContent = t("print.receiptIssue", { from: addDays(a.coolingOffEndDate, 1), to: a.issueDeadlineDate });
   const office = session.officeCode === a.officeCode ? session.officeName : a.officeCode;
