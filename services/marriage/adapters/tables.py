@@ -117,7 +117,8 @@ divorce_applications = Table(
     # What the acceptance rested on (rules.md §1.5); NULL / NOT_RECORDED for applications accepted
     # before they were recorded (migration 0013). Never false: an application is not accepted without it.
     Column("full_civil_capacity", Boolean),
-    Column("certificates_presented", Text, nullable=False),
+    # The default is for the previous release's inserts during a rollout (migration 0013).
+    Column("certificates_presented", Text, nullable=False, server_default="NOT_RECORDED"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("outcome IN ('WITHDRAWN','DEEMED_WITHDRAWN','DIVORCED','REFUSED','TERMINATED')", name="outcome"),

@@ -1,7 +1,8 @@
 """Migration 0013 on applications accepted before it: they did not record the capacity confirmation
 or the certificates presented, and are not made to say they did — full_civil_capacity stays NULL and
-certificates_presented is NOT_RECORDED (未记录), not BOTH. From then on every application says what
-was presented (no default), and none is stored without the capacity confirmed."""
+certificates_presented is NOT_RECORDED (未记录), not BOTH. The previous release, still serving during a
+rollout or after a rollback, writes applications without the new columns: they are stored as not
+recorded, not refused. None is stored with the capacity denied."""
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,7 @@ from marriage.adapters.tables import SCHEMA
 from marriage.bootstrap import MIGRATIONS
 from servicekit.testing.schema import migrated_over
 
-MARRIAGE, APPLICATION, NEW = (uuid.uuid4() for _ in range(3))
+MARRIAGE, APPLICATION, NEW, PREVIOUS_RELEASE = (uuid.uuid4() for _ in range(4))
 RECORDS = f"""
 INSERT INTO marriages (id, certificate_number, office_code, register_date, state, historical)
 VALUES ('{MARRIAGE}', 'J421281-2023-000001', '421281', '2023-05-01', 'REGISTERED', false);
@@ -39,8 +40,11 @@ async def test_applications_accepted_before_say_not_recorded_and_new_ones_must_s
     async with migrated_over(MIGRATIONS, url, SCHEMA, "0011", applications_of_0011) as conn:
         old = await conn.fetchrow("SELECT * FROM divorce_applications WHERE id = $1", APPLICATION)
         assert (old["full_civil_capacity"], old["certificates_presented"]) == (None, "NOT_RECORDED")
-        with pytest.raises(asyncpg.NotNullViolationError):  # no default: a new row says what was presented
-            await conn.execute(NEW_ROW.replace(", certificates_presented)", ")").replace(", $2)", ")"), True)
+        # The previous release's insert, without the new columns (as RECORDS above)
+        await conn.execute(RECORDS.split(";")[1].replace(str(APPLICATION), str(PREVIOUS_RELEASE))
+                           .replace("000001", "000003"))
+        previous = await conn.fetchrow("SELECT * FROM divorce_applications WHERE id = $1", PREVIOUS_RELEASE)
+        assert (previous["full_civil_capacity"], previous["certificates_presented"]) == (None, "NOT_RECORDED")
         with pytest.raises(asyncpg.CheckViolationError):  # never accepted without the capacity confirmed
             await conn.execute(NEW_ROW, False, "BOTH")
         with pytest.raises(asyncpg.CheckViolationError):

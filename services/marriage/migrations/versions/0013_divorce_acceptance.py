@@ -4,8 +4,10 @@ application is refused without it) and what the couple presented for their marri
 (certificates_presented: BOTH, ONE_WITH_LOSS_DECLARATION, ARCHIVE_COPY_WITH_LOSS_DECLARATION).
 
 Applications accepted before this revision recorded neither: they keep full_civil_capacity NULL and
-certificates_presented 'NOT_RECORDED' (shown as 未记录) — nothing is assumed of them. The column has
-no default from then on: every new application says what was presented.
+certificates_presented 'NOT_RECORDED' (shown as 未记录) — nothing is assumed of them. The default
+stays: the service always writes what was presented (and refuses NOT_RECORDED on a new application),
+while the previous release, still running during a rollout or after a rollback, writes applications
+without the column and would otherwise fail on NOT NULL (migrations here add before they remove).
 
 Revision ID: 0013
 Revises: 0011
@@ -26,7 +28,6 @@ def upgrade() -> None:
     op.add_column(TABLE, sa.Column("full_civil_capacity", sa.Boolean), schema=SCHEMA)
     op.add_column(TABLE, sa.Column("certificates_presented", sa.Text, nullable=False,
                                    server_default="NOT_RECORDED"), schema=SCHEMA)
-    op.alter_column(TABLE, "certificates_presented", server_default=None, schema=SCHEMA)
     op.create_check_constraint("full_civil_capacity", TABLE, "full_civil_capacity", schema=SCHEMA)
     op.create_check_constraint("certificates_presented", TABLE,
                                "certificates_presented IN ('BOTH','ONE_WITH_LOSS_DECLARATION',"
