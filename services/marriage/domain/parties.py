@@ -63,16 +63,17 @@ def _name_character_ok(char: str) -> bool:
     return char in _NAME_SEPARATORS or unicodedata.category(char).startswith(_NAME_CATEGORIES)
 
 
-def _checked_name(raw: str) -> str:
+def checked_name(raw: str, field_name: str = "name") -> str:
+    """A person's name as written on a record (spaces folded), or refused naming ``field_name``."""
     name = " ".join(raw.split())
     if not name:
-        raise invalid("NAME_REQUIRED", "姓名不能为空", "name")
+        raise invalid("NAME_REQUIRED", "姓名不能为空", field_name)
     if len(name) > MAX_NAME_LENGTH:
-        raise invalid("NAME_TOO_LONG", f"姓名不能超过{MAX_NAME_LENGTH}个字符", "name")
+        raise invalid("NAME_TOO_LONG", f"姓名不能超过{MAX_NAME_LENGTH}个字符", field_name)
     wrong = next((char for char in name if not _name_character_ok(char)), None)
     if wrong is not None:
         shown = wrong if wrong.isprintable() and not wrong.isspace() else f"U+{ord(wrong):04X}"
-        raise invalid("INVALID_NAME", f"姓名含有不能用于姓名的字符“{shown}”（数字、符号或不可见字符）", "name")
+        raise invalid("INVALID_NAME", f"姓名含有不能用于姓名的字符“{shown}”（数字、符号或不可见字符）", field_name)
     return name
 
 
@@ -113,11 +114,11 @@ def make_party(id_type: IdType, id_number: str, name: str, nationality: str, sex
                birth_date: dt.date | None = None) -> Party:
     """A checked party. For resident IDs sex and birth date come from the number (entered values must
     agree); passports and permits carry no such facts, so they must be entered."""
-    checked_name = _checked_name(name)
+    name = checked_name(name)
     checked_sex = _checked_sex(sex)
     code = _compact(nationality).upper()
     if code and not _NATIONALITY.fullmatch(code):
         raise invalid("INVALID_NATIONALITY", "国籍应为三位字母代码（GB/T 2659），如 CHN", "nationality")
     if id_type is IdType.RESIDENT_ID:
-        return _mainland_party(id_number, checked_name, code, checked_sex, birth_date)
-    return _document_party(id_type, id_number, checked_name, code, checked_sex, birth_date)
+        return _mainland_party(id_number, name, code, checked_sex, birth_date)
+    return _document_party(id_type, id_number, name, code, checked_sex, birth_date)

@@ -35,16 +35,18 @@ class RegistrationRevoked(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[_Union[_resources_pb2.Marriage, _Mapping]] = ..., authority: _Optional[_Union[_resources_pb2.RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ...) -> None: ...
 
 class CertificateReissued(_message.Message):
-    __slots__ = ("event_id", "marriage", "outcome", "document_number")
+    __slots__ = ("event_id", "marriage", "outcome", "document_number", "by_proxy")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    BY_PROXY_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     marriage: str
     outcome: _resources_pb2.ReissueOutcome
     document_number: str
-    def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[str] = ..., outcome: _Optional[_Union[_resources_pb2.ReissueOutcome, str]] = ..., document_number: _Optional[str] = ...) -> None: ...
+    by_proxy: bool
+    def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[str] = ..., outcome: _Optional[_Union[_resources_pb2.ReissueOutcome, str]] = ..., document_number: _Optional[str] = ..., by_proxy: _Optional[bool] = ...) -> None: ...
 
 class DivorceApplicationChanged(_message.Message):
     __slots__ = ("event_id", "application")

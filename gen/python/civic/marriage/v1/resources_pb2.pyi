@@ -505,16 +505,34 @@ class PrintCertificateRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., purpose: _Optional[str] = ..., document_number: _Optional[str] = ...) -> None: ...
 
 class ReissueCertificateRequest(_message.Message):
-    __slots__ = ("request_id", "name", "office_code", "ground")
+    __slots__ = ("request_id", "name", "office_code", "ground", "applicant_id_type", "applicant_id_number", "proxy")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     GROUND_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    APPLICANT_ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PROXY_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     name: str
     office_code: str
     ground: str
-    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., office_code: _Optional[str] = ..., ground: _Optional[str] = ...) -> None: ...
+    applicant_id_type: IdType
+    applicant_id_number: str
+    proxy: ReissueProxy
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., office_code: _Optional[str] = ..., ground: _Optional[str] = ..., applicant_id_type: _Optional[_Union[IdType, str]] = ..., applicant_id_number: _Optional[str] = ..., proxy: _Optional[_Union[ReissueProxy, _Mapping]] = ...) -> None: ...
+
+class ReissueProxy(_message.Message):
+    __slots__ = ("id_type", "id_number", "name", "power_of_attorney")
+    ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    POWER_OF_ATTORNEY_FIELD_NUMBER: _ClassVar[int]
+    id_type: IdType
+    id_number: str
+    name: str
+    power_of_attorney: str
+    def __init__(self, id_type: _Optional[_Union[IdType, str]] = ..., id_number: _Optional[str] = ..., name: _Optional[str] = ..., power_of_attorney: _Optional[str] = ...) -> None: ...
 
 class ReissueCertificateResponse(_message.Message):
     __slots__ = ("outcome", "document_number", "marriage", "note")
