@@ -274,7 +274,12 @@ def reissue_and_print(page, id_number: str, series: str, says: str) -> str:
     page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
     find_marriage(page, id_number)
     page.get_by_label("补领原因").select_option(label="结婚证遗失")
-    page.get_by_role("button", name="办理补领").click()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith(":reissue")) as sent:
+        page.get_by_role("button", name="办理补领").click()
+    # The applicant is the person the record was found by, unless the clerk says otherwise.
+    body = sent.value.post_data_json
+    assert (body["applicantIdType"], body["applicantIdNumber"], "proxy" in body) == \
+        ("ID_TYPE_RESIDENT_ID", id_number, False)
     expect(page.locator("#reissue-result")).to_contain_text(says)
     shot(page, f"15-reissued-{series}")
     number = re.search(series + r"\d{6}-\d{4}-\d{6}", page.locator("#reissue-result").inner_text())[0]
@@ -296,6 +301,46 @@ def test_reissue_a_certificate(page, suite, new_context):
     expect(scanned.locator(".verdict")).to_have_class(re.compile(r"verdict-current"))
     expect(scanned.locator("#verify-document")).to_have_text(number)
     expect(scanned.locator(".record")).to_contain_text("结婚证（补发）")
+
+
+def test_a_reissue_names_its_applicant_a_stranger_is_refused_and_an_agent_shows_a_power_of_attorney(page, suite):
+    """rules.md §1.6: 补领 with ID, by a party of the record — a document of neither is refused in
+    Chinese, naming no party — or by an agent with a notarized power of attorney, whose reference
+    the form asks for before sending."""
+    couple = Couple.new()
+    register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/reissue")
+    find_marriage(page, couple.man_id)
+    expect(page.locator("#reissue-id")).to_have_value(couple.man_id)  # found by him: he applies
+    expect(page.locator("#reissue-proxy")).to_be_hidden()
+    page.get_by_label("补领原因").select_option(label="结婚证遗失")
+    page.locator("#reissue-id").fill(resident_id(True))  # someone else's card
+    page.get_by_role("button", name="办理补领").click()
+    refusal = page.locator("#reissue-errors")
+    expect(refusal).to_contain_text("申请人不是该婚姻登记的当事人")
+    expect(refusal).to_contain_text("APPLICANT_NOT_A_PARTY")
+    expect(refusal).to_contain_text("不予补领")
+    for party in (couple.man, couple.woman, couple.man_id[-4:], couple.woman_id[-4:]):
+        expect(refusal).not_to_contain_text(party)
+    expect(page.locator("#reissue-result")).to_be_empty()
+    shot(page, "15c-reissue-stranger-refused")
+
+    agent = resident_id(False)
+    page.locator("#reissue-id").fill(couple.woman_id)  # her agent applies for her
+    page.get_by_label("由代理人代办").check()
+    page.locator("#proxy-id").fill(agent)
+    page.locator("#proxy-name").fill("王小芳")
+    page.get_by_role("button", name="办理补领").click()
+    expect(page.locator("#proxy-poa-error")).to_have_text("必填")  # asked before anything is sent
+    page.locator("#proxy-poa").fill("(2025)鄂赤壁证字第123号")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith(":reissue")) as sent:
+        page.get_by_role("button", name="办理补领").click()
+    body = sent.value.post_data_json
+    assert (body["applicantIdNumber"], body["proxy"]) == (couple.woman_id, {
+        "idType": "ID_TYPE_RESIDENT_ID", "idNumber": agent, "name": "王小芳", "powerOfAttorney": "(2025)鄂赤壁证字第123号"})
+    expect(page.locator("#reissue-result")).to_contain_text("补发结婚证")
+    shot(page, "15d-reissued-by-proxy")
 
 
 def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies(page, suite, new_context):

@@ -3,17 +3,19 @@ re-encrypts after an encryption-key rotation (servicekit.rekey, docs/operations.
 
 A new encrypted column belongs here too; tests/marriage/unit/test_encrypted_columns.py fails while a
 LargeBinary ``*_enc`` column of the metadata is missing. The ``*_hash`` columns (``id_hash``,
-``man_hash``, ``woman_hash``, ``party_hash``) are HMAC digests, not encrypted blobs: never listed.
+``man_hash``, ``woman_hash``, ``party_hash``, ``agent_id_hash``) are HMAC digests, not encrypted
+blobs: never listed.
 """
 from __future__ import annotations
 
 from servicekit.rekey import EncryptedColumns
 
 from marriage.adapters.import_tables import corrections, import_rows
-from marriage.adapters.tables import marriage_parties
+from marriage.adapters.tables import certificates, marriage_parties
 
 ENCRYPTED = (
     EncryptedColumns.of(marriage_parties, "id_enc"),
     EncryptedColumns.of(import_rows, "original_enc"),
     EncryptedColumns.of(corrections, "original_enc", "corrected_enc"),
+    EncryptedColumns.of(certificates, "agent_id_enc"),
 )

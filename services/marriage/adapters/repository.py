@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
 from marriage.adapters.import_tables import import_defects, imports
+from marriage.domain.applicants import ReissueApplicant
 from marriage.domain.certificates import CertificateKind
 from marriage.domain.marriages import Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
@@ -221,10 +222,24 @@ class MarriageRepository:
         record.updated_at = now
 
     async def add_certificate(self, marriage_id: str, kind: str, number: str, office_code: str,
-                              issue_date: dt.date, reason: str = "") -> None:
+                              issue_date: dt.date, reason: str = "",
+                              applicant: ReissueApplicant | None = None) -> None:
+        """A document issued on the record; for a reissue, with who applied (the agent's number
+        kept as the parties' are: keyed hash, encrypted, masked)."""
         await self.session.execute(insert(t.certificates).values(
             id=uuid.uuid4(), marriage_id=uuid.UUID(marriage_id), kind=kind, number=number,
-            office_code=office_code, issue_date=issue_date, reason=reason))
+            office_code=office_code, issue_date=issue_date, reason=reason, **self._application(applicant)))
+
+    def _application(self, applicant: ReissueApplicant | None) -> dict:
+        if applicant is None:
+            return {}
+        values = {"party_position": applicant.position, "by_proxy": applicant.by_proxy}
+        agent = applicant.agent
+        if agent is not None:
+            values |= {"agent_id_type": str(agent.id_type), "agent_id_hash": party_hash(self.cipher, agent.id_number),
+                       "agent_id_enc": self.cipher.encrypt(agent.id_number), "agent_id_masked": mask_id(agent.id_number),
+                       "agent_name": agent.name, "power_of_attorney": agent.power_of_attorney}
+        return values
 
     async def issued_certificate(self, marriage_id: str, number: str) -> IssuedCertificate | None:
         """A certificate issued on the record after registration under ``number`` (None: no such)."""

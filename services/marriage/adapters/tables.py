@@ -141,9 +141,22 @@ certificates = Table(
     Column("number", Text, nullable=False, unique=True),
     Column("office_code", Text, nullable=False),
     Column("issue_date", Date, nullable=False),
+    # A reissue's application (rules.md §1.6, since 0015; NULL on older rows and on divorce
+    # certificates: not recorded): the party it was for (its position on the record), whether an
+    # agent applied, and the agent's document (hash/encrypted/masked as the parties' numbers are),
+    # name and the notarized power of attorney's reference (公证书编号).
     Column("party_position", SmallInteger),
+    Column("by_proxy", Boolean),
+    Column("agent_id_type", Text),
+    Column("agent_id_hash", LargeBinary),
+    Column("agent_id_enc", LargeBinary),
+    Column("agent_id_masked", Text),
+    Column("agent_name", Text),
+    Column("power_of_attorney", Text),
     Column("reason", Text, nullable=False, server_default=""),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("by_proxy IS NOT TRUE OR (agent_id_hash IS NOT NULL AND agent_id_enc IS NOT NULL "
+                    "AND power_of_attorney <> '')", name="proxy_has_power_of_attorney"),
     Index("ix_certificates_office_date", "office_code", "issue_date"),
 )
 

@@ -114,9 +114,15 @@ class MarriagesApi(ApiBase):
     async def ReissueCertificate(self, request: pb.ReissueCertificateRequest,
                                  context: grpc.aio.ServicerContext) -> pb.ReissueCertificateResponse:
         marriage_id = resource_id(request.name, "marriages")
+        proxy = request.proxy
+        applied = uc.ReissueApplication(
+            id_type(request.applicant_id_type), request.applicant_id_number,
+            uc.ProxyInput(id_type(proxy.id_type), proxy.id_number, proxy.name, proxy.power_of_attorney)
+            if request.HasField("proxy") else None)
 
         async def work(uow):
-            done = await uc.reissue(uow, self.infra.cipher, marriage_id, request.office_code, request.ground)
+            done = await uc.reissue(uow, self.infra.cipher, marriage_id, request.office_code, request.ground,
+                                    applied)
             outcome = pb.REISSUE_OUTCOME_CERTIFICATE if done.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
                 else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
             return pb.ReissueCertificateResponse(outcome=outcome, document_number=done.document_number,

@@ -12,7 +12,7 @@ from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.message import Message
 from servicekit.errors import DomainError, Violation, invalid, not_found
-from servicekit.pii import PiiCipher, mask_text
+from servicekit.pii import PiiCipher, mask_id, mask_name, mask_text
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,14 @@ from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.messages import audit_view, event_marriage_pb
 from marriage.app.records import load
+from marriage.domain.applicants import (
+    Agent,
+    ReissueApplicant,
+    applicant_position,
+    checked_agent,
+    proxy_given,
+    require_applicant,
+)
 from marriage.domain.certificates import (
     CertificateKind,
     ReissueOutcome,
@@ -75,6 +83,27 @@ class DeathNotice:
     id_number: str
     death_date: dt.date
     certificate_number: str
+
+
+@dataclass(frozen=True)
+class ProxyInput:
+    """An agent (代理人) applying for a reissue: the agent's document and name, and the notarized
+    power of attorney's reference (公证书编号)."""
+
+    id_type: IdType
+    id_number: str
+    name: str
+    power_of_attorney: str
+
+
+@dataclass(frozen=True)
+class ReissueApplication:
+    """Who applies for a reissue, as typed at the window: the party's document, and the agent when
+    one applies for the party."""
+
+    id_type: IdType
+    id_number: str
+    proxy: ProxyInput | None = None
 
 
 @dataclass(frozen=True)
@@ -302,14 +331,40 @@ async def _reissued_kind(repo: MarriageRepository, record: MarriageRecord) -> Ce
     return None
 
 
+def _applicant(cipher: PiiCipher, applied: ReissueApplication) -> tuple[bytes, Agent | None]:
+    """The keyed hash of the party's document, and the agent who applies for the party (checked)."""
+    require_applicant(applied.id_number)
+    number = canonical_number(applied.id_type, applied.id_number, "applicant_id_number")
+    p = applied.proxy
+    if p is None or not proxy_given(p.id_number, p.name, p.power_of_attorney):
+        return party_hash(cipher, number), None
+    agent_number = canonical_number(p.id_type, p.id_number, "proxy.id_number")
+    return party_hash(cipher, number), checked_agent(p.id_type, agent_number, p.name, p.power_of_attorney, number)
+
+
+def _applicant_view(record: MarriageRecord, who: ReissueApplicant) -> dict:
+    """The audit's account of who applied: the party masked, the agent masked, the reference."""
+    view: dict = {"applicant": {"position": who.position, "id_masked": record.id_masks[who.position]},
+                  "by_proxy": who.by_proxy}
+    if who.agent is not None:
+        view["agent"] = {"id_type": str(who.agent.id_type), "id_masked": mask_id(who.agent.id_number),
+                         "name": mask_name(who.agent.name)}
+        view["power_of_attorney"] = who.agent.power_of_attorney  # typed text: IDs in it masked by the audit
+    return view
+
+
 async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_raw: str,
-                  ground: str) -> Reissue:
+                  ground: str, applied: ReissueApplication) -> Reissue:
+    """补领 for a party of the record (rules.md §1.6), in person or through an agent with a notarized
+    power of attorney; a stranger's document is refused before anything is numbered."""
     office = office_code(office_raw)
     require_jurisdiction(office)  # 全国通办: any registry may reissue, acting within its own jurisdiction
     if not ground.strip():
         raise invalid("GROUND_REQUIRED", "须说明补领原因（遗失、损毁或与身份证件信息不一致）", "ground")
+    applicant_hash, agent = _applicant(cipher, applied)
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id, for_update=True)
+    who = ReissueApplicant(applicant_position(applicant_hash, record.party_hashes), agent)
     before = audit_view(record)
     today = uow.clock.today()
     replaced = await _reissued_kind(repo, record)
@@ -325,7 +380,7 @@ async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_r
         serial = await next_serial(uow.session, series, office, today.year)
         number = f"{series}{office}-{today.year:04d}-{serial:06d}"
     record.marriage.reissue(today, office, replaced is not None, number)
-    await repo.add_certificate(record.id, series, number, office, today, ground.strip())
+    await repo.add_certificate(record.id, series, number, office, today, ground.strip(), who)
     await repo.save_state(record, uow.clock.now())
     outcome_pb = pb.REISSUE_OUTCOME_CERTIFICATE if decision.outcome is ReissueOutcome.REISSUED_CERTIFICATE \
         else pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
@@ -333,9 +388,10 @@ async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_r
     uow.audit("marriage.reissue", f"marriages/{record.id}", office_code=record_office_code,
               before=before, after={
         **audit_view(record), "outcome": str(decision.outcome), "document_number": number,
-        "decision_reason": decision.reason or ""}, reason=ground.strip())
+        "decision_reason": decision.reason or "", **_applicant_view(record, who)}, reason=ground.strip())
     uow.emit("certificate_reissued", events_pb2.CertificateReissued(
-        marriage=f"marriages/{record.id}", outcome=outcome_pb, document_number=number), office_code=record_office_code)
+        marriage=f"marriages/{record.id}", outcome=outcome_pb, document_number=number, by_proxy=who.by_proxy),
+        office_code=record_office_code)
     return Reissue(decision.outcome, number, decision.note, record)
 
 

@@ -363,8 +363,9 @@ class PartRunner:
 
     async def _reissue(self, reissue: Reissue, day: dt.date) -> None:
         assert reissue.couple.marriage_id is not None
+        applied = marriages.ReissueApplication(IdType.RESIDENT_ID, reissue.applicant.id_number)
         done = await marriages.reissue(self.uow, self.cipher, reissue.couple.marriage_id, self.office.code,
-                                       reissue.ground)
+                                       reissue.ground, applied)
         if not done.document_number.startswith(reissue.expect):
             raise DemoMismatch(f"reissue gave {done.document_number}, planned {reissue.expect}")
 

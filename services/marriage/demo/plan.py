@@ -136,6 +136,7 @@ class Reissue:
     couple: Couple
     ground: str
     expect: str  # the series printed: BJ, BL or ZM
+    applicant: Person  # the party who applies (rules.md §1.6), in person
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,10 @@ class YearPlanner:
         day = self._pick(earliest, LAST_WORKING_DAY)
         assert day is not None
         grounds, weights = zip(*REISSUE_GROUNDS)
-        self._add(day, Kind.REISSUE, Reissue(couple, ground or self.rng.choices(grounds, weights)[0], expect))
+        # Husbands and wives apply in turn (by the step's place, so the plan draws nothing more).
+        applicant = couple.man if len(self.steps) % 2 == 0 else couple.woman
+        self._add(day, Kind.REISSUE, Reissue(couple, ground or self.rng.choices(grounds, weights)[0], expect,
+                                             applicant))
 
     def _corrections(self, fixes: list[Fix]) -> None:
         for fix in fixes:

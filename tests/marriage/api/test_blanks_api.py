@@ -22,6 +22,7 @@ from tests.marriage.integration.marriage_support import (
     outbox_events,
     reason_of,
     register_request,
+    reissue_request,
     rows,
     stub,
 )
@@ -71,13 +72,20 @@ async def stock(service, secrets, office: str, kind=MARRIAGE) -> tuple[int, int,
     return s.in_stock, s.used, s.voided
 
 
+HUSBAND_OF: dict[str, str] = {}  # marriages/{id} → the man's resident ID (a reissue names its applicant)
+
+
 async def office_with_blanks(service, secrets, count: int, couples: int = 1):
     """A fresh office holding ``count`` 结婚证 blanks (<letters>000001…) and ``couples`` marriages
     registered there: the stub, the office, the serials' letters and the marriages."""
     office, p = office_code(), prefix()
     api = stub(service)
     await api.ReceiveCertificateBlanks(receive_request(office, f"{p}000001", f"{p}{count:06d}"), metadata=md(secrets))
-    married = [await api.RegisterMarriage(register_request(office=office), metadata=md(secrets)) for _ in range(couples)]
+    married = []
+    for _ in range(couples):
+        request = register_request(office=office)
+        married.append(await api.RegisterMarriage(request, metadata=md(secrets)))
+        HUSBAND_OF[married[-1].name] = request.parties[0].id_number
     return api, office, p, married
 
 
@@ -185,8 +193,8 @@ async def test_the_document_must_be_one_a_record_issued(marriage, secrets):
                         md(secrets))
     assert reason_of(err) == "BLANK_NOT_FOUND"  # another office's stock
     # A replacement (BJ…) is a number of the certificates table: its record is linked.
-    reissued = await api.ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=other.name, office_code=office, ground="遗失"), metadata=md(secrets))
+    reissued = await api.ReissueCertificate(reissue_request(other.name, HUSBAND_OF[other.name], office),
+                                            metadata=md(secrets))
     used = await api.UseCertificateBlank(use_request(office, f"{p}000001", reissued.document_number),
                                          metadata=md(secrets))
     assert used.marriage == other.name and used.document_number == reissued.document_number

@@ -19,6 +19,7 @@ from tests.marriage.integration.marriage_support import (
     person_id,
     reason_of,
     register_request,
+    reissue_request,
     stub,
 )
 
@@ -32,9 +33,8 @@ async def status_of(service, secrets, number: str) -> pb.GetMaritalStatusRespons
         id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number), metadata=md(secrets, "marriage_counselor"))
 
 
-async def reissue(service, secrets, name: str, office: str) -> pb.ReissueCertificateResponse:
-    return await stub(service).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique("ri-"), name=name, office_code=office, ground="遗失"), metadata=md(secrets))
+async def reissue(service, secrets, name: str, office: str, applicant: str) -> pb.ReissueCertificateResponse:
+    return await stub(service).ReissueCertificate(reissue_request(name, applicant, office), metadata=md(secrets))
 
 
 async def test_status_follows_the_records_newest_first(marriage, secrets, fake_clock):
@@ -77,7 +77,7 @@ async def test_reissue_while_unchanged_else_a_record_certificate(marriage, secre
     man, woman = person_id("M"), person_id("F")
     m = await stub(marriage).RegisterMarriage(register_request(man=man, woman=woman, office=office),
                                               metadata=md(secrets))
-    done = await reissue(marriage, secrets, m.name, office)
+    done = await reissue(marriage, secrets, m.name, office, man)
     assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number == f"BJ{office}-2024-000001"
     assert done.marriage.reissue_count == 1
     # Divorced by registration: the divorce certificate can be reissued while nobody remarried.
@@ -90,11 +90,11 @@ async def test_reissue_while_unchanged_else_a_record_certificate(marriage, secre
     fake_clock.set(dt.date(2024, 4, 8))
     await stub(marriage).RegisterDivorce(pb.RegisterDivorceRequest(
         request_id=unique(), name=app.name, office_code=office, both_present=True), metadata=md(secrets))
-    done = await reissue(marriage, secrets, m.name, office)
+    done = await reissue(marriage, secrets, m.name, office, woman)
     assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number == f"BL{office}-2024-000001"
     # After a remarriage the status changed: a 婚姻登记记录证明 instead.
     await stub(marriage).RegisterMarriage(register_request(man=man, office=office), metadata=md(secrets))
-    done = await reissue(marriage, secrets, m.name, office)
+    done = await reissue(marriage, secrets, m.name, office, woman)
     assert done.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE and done.document_number == f"ZM{office}-2024-000001"
     assert "婚姻登记记录证明" in done.note and done.marriage.reissue_count == 2
     (audit,) = [a for a in await audit_rows(marriage, m.name, "marriage.reissue")
@@ -131,13 +131,13 @@ async def test_a_revoked_registration_is_not_reissued_in_any_form(marriage, secr
     """Before: ReissueCertificate on a revoked registration issued a 婚姻登记记录证明 (ZM…), taking a
     serial and emitting certificate_reissued, for a document PrintCertificate then refuses to print
     (DOCUMENT_NOT_CURRENT, which tells the window to reissue). Now it is refused, nothing issued."""
-    office = office_code()
-    m = await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md(secrets))
+    office, man = office_code(), person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, office=office), metadata=md(secrets))
     await stub(marriage).RevokeRegistration(pb.RevokeRegistrationRequest(
         request_id=unique(), name=m.name, authority=pb.REVOCATION_AUTHORITY_COURT,
         document_reference="(2024)鄂1281行初5号", reason="冒名登记"), metadata=md(secrets))
     with pytest.raises(grpc.aio.AioRpcError) as err:
-        await reissue(marriage, secrets, m.name, office)
+        await reissue(marriage, secrets, m.name, office, man)
     assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.FAILED_PRECONDITION, "REGISTRATION_REVOKED")
     got = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))
     assert got.reissue_count == 0
@@ -145,11 +145,14 @@ async def test_a_revoked_registration_is_not_reissued_in_any_form(marriage, secr
     assert [e for e in await outbox_events(marriage, "certificate_reissued", events_pb2.CertificateReissued)
             if e.marriage == m.name] == []
     # The refusal took no number: the office's next record certificate is its first.
-    other = await stub(marriage).RegisterMarriage(register_request(office=office), metadata=md(secrets))
+    other_woman = person_id("F")
+    other = await stub(marriage).RegisterMarriage(register_request(woman=other_woman, office=office),
+                                                  metadata=md(secrets))
     await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
         request_id=unique(), marriage=other.name, document_number="(2024)鄂1281民初8号",
         effective_date="2024-03-01"), metadata=md(secrets))
-    assert (await reissue(marriage, secrets, other.name, office)).document_number == f"ZM{office}-2024-000001"
+    record_certificate = await reissue(marriage, secrets, other.name, office, other_woman)
+    assert record_certificate.document_number == f"ZM{office}-2024-000001"
 
 
 async def test_counseling_case_and_the_statistics(marriage, secrets, fake_clock):
@@ -242,10 +245,11 @@ async def test_verifying_a_document_issued_later_shows_that_document(marriage, s
     date and office; a number the record did not issue is not found, so a link cannot vouch for it."""
     public = md(secrets, "public_verifier")
     fake_clock.set(dt.date(2024, 3, 1))
-    m = await stub(marriage).RegisterMarriage(register_request(office=office_code()), metadata=md(secrets))
+    man = person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, office=office_code()), metadata=md(secrets))
     other = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
     fake_clock.set(dt.date(2024, 6, 3))
-    replacement = await reissue(marriage, secrets, m.name, "421281")
+    replacement = await reissue(marriage, secrets, m.name, "421281", man)
     assert replacement.document_number.startswith("BJ421281-2024-")
     shown = await stub(marriage).VerifyRecord(pb.VerifyRecordRequest(
         name=m.name, document_number=replacement.document_number.lower()), metadata=public)
@@ -259,7 +263,7 @@ async def test_verifying_a_document_issued_later_shows_that_document(marriage, s
     await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
         request_id=unique(), marriage=m.name, document_number="(2024)鄂1281民初77号",
         effective_date="2024-07-01"), metadata=md(secrets))
-    record_certificate = await reissue(marriage, secrets, m.name, "421281")
+    record_certificate = await reissue(marriage, secrets, m.name, "421281", man)
     assert record_certificate.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE
     for dissolved in (m.certificate_number, replacement.document_number):  # printing would issue them again
         with pytest.raises(grpc.aio.AioRpcError) as err:
@@ -314,8 +318,8 @@ async def test_a_reissued_certificate_prints_under_its_own_number(marriage, secr
     man = person_id("M")
     m = await stub(marriage).RegisterMarriage(register_request(man=man), metadata=md(secrets))
     other = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
-    done = await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code=m.office_code, ground="结婚证遗失"), metadata=md(secrets))
+    done = await stub(marriage).ReissueCertificate(reissue_request(m.name, man, m.office_code, "结婚证遗失"),
+                                                   metadata=md(secrets))
     assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number.startswith("BJ")
     printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
         name=m.name, purpose="打印补发结婚证", document_number=done.document_number.lower()), metadata=md(secrets))
@@ -341,8 +345,7 @@ async def test_full_numbers_are_printed_only_where_the_record_or_the_document_be
         await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(name=m.name, purpose="打印结婚证"),
                                               metadata=away)
     assert (err.value.code(), reason_of(err.value)) == (grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_JURISDICTION")
-    done = await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code=elsewhere, ground="结婚证遗失"), metadata=away)
+    done = await stub(marriage).ReissueCertificate(reissue_request(m.name, man, elsewhere, "结婚证遗失"), metadata=away)
     printed = await stub(marriage).PrintCertificate(pb.PrintCertificateRequest(
         name=m.name, purpose="打印补发结婚证", document_number=done.document_number), metadata=away)
     assert printed.parties[0].id_number == man
@@ -362,7 +365,8 @@ async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, 
     """ListMarriages refuses another jurisdiction's records; GetMarriage and GetDivorceApplication
     by id did not: a township registrar read the county's parties (names, masked numbers, birth
     dates) by name. An office that handled the record since (全国通办 reissue or divorce) reads it."""
-    m = await stub(marriage).RegisterMarriage(register_request(), metadata=md(secrets))
+    woman = person_id("F")
+    m = await stub(marriage).RegisterMarriage(register_request(woman=woman), metadata=md(secrets))
     app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
         **acceptance(),
         request_id=unique("ap-"), marriage=m.name, office_code="421281", agreement=pb.DivorceAgreement(
@@ -379,8 +383,7 @@ async def test_a_record_of_another_jurisdiction_is_not_read_by_its_id(marriage, 
     away = md(secrets, jurisdiction=elsewhere)
     with pytest.raises(grpc.aio.AioRpcError):
         await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)
-    await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code=elsewhere, ground="结婚证遗失"), metadata=away)
+    await stub(marriage).ReissueCertificate(reissue_request(m.name, woman, elsewhere, "结婚证遗失"), metadata=away)
     assert (await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=away)).name == m.name
 
 
@@ -416,12 +419,11 @@ async def test_id_numbers_typed_into_free_text_are_masked_in_the_audit_trail_and
 async def test_every_event_names_the_office_its_record_belongs_to(marriage, secrets):
     """The change feed shows an event to the readers whose jurisdiction covers that office
     (gateway.feed); the header is the office the record's audit row names."""
-    xianan = md(secrets, jurisdiction="421202")
-    m = await stub(marriage).RegisterMarriage(register_request(office="421202"), metadata=xianan)
+    xianan, man = md(secrets, jurisdiction="421202"), person_id("M")
+    m = await stub(marriage).RegisterMarriage(register_request(man=man, office="421202"), metadata=xianan)
     # 全国通办: reissued in Chibi, the record stays 咸安区's, and so does its event.
-    await stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code="421281", ground="遗失"),
-        metadata=md(secrets, jurisdiction="421281"))
+    await stub(marriage).ReissueCertificate(reissue_request(m.name, man, "421281"),
+                                            metadata=md(secrets, jurisdiction="421281"))
     for event, message_type in (("marriage_registered", events_pb2.MarriageRegistered),
                                 ("certificate_reissued", events_pb2.CertificateReissued)):
         [headers] = [h for e, h in await outbox_events_with_headers(marriage, event, message_type)

@@ -20,6 +20,7 @@ from tests.marriage.integration.marriage_support import (
     person_id,
     reason_of,
     register_request,
+    reissue_request,
     rows,
     stub,
 )
@@ -46,14 +47,15 @@ async def test_marriage_and_divorce_calls_retried_change_nothing_twice(marriage,
     s, md = stub(marriage), secrets.caller_metadata(*REGISTRAR)
     office = office_code()
     fake_clock.set(dt.date(2024, 3, 4))
-    m = await retried(s.RegisterMarriage, register_request(office=office), md,
+    registered = register_request(office=office)
+    m = await retried(s.RegisterMarriage, registered, md,
                       lambda r: r.parties[1].CopyFrom(pb.Party(
                           id_type=pb.ID_TYPE_RESIDENT_ID, id_number=person_id("F"), name="王芳", nationality="CHN")))
     (count,) = await rows(marriage, "SELECT count(*) AS n FROM marriages WHERE office_code = :o", o=office)
     assert count.n == 1 and m.certificate_number == f"J{office}-2024-000001"
 
-    reissued = await retried(s.ReissueCertificate, pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code=office, ground="遗失"), md, lambda r: setattr(r, "ground", "损毁"))
+    reissued = await retried(s.ReissueCertificate, reissue_request(m.name, registered.parties[0].id_number, office),
+                             md, lambda r: setattr(r, "ground", "损毁"))
     assert reissued.document_number == f"BJ{office}-2024-000001" and reissued.marriage.reissue_count == 1
     assert len(await audit_rows(marriage, m.name, "marriage.reissue")) == 1
 

@@ -17,6 +17,7 @@ from tests.marriage.integration.marriage_support import (
     person_id,
     reason_of,
     register_request,
+    reissue_request,
     stub,
 )
 from tests.marriage.integration.test_correction_workflow import HEADER, wrong_check
@@ -115,16 +116,16 @@ async def test_each_figure_counts_its_own_documents(marriage, secrets, fake_cloc
     office = office_code()
     s = stub(marriage)
     md = registrar(secrets)
-    first = await s.RegisterMarriage(register_request(office=office), metadata=md)
-    second = await s.RegisterMarriage(register_request(office=office), metadata=md)
+    first_request, second_request = register_request(office=office), register_request(office=office)
+    first = await s.RegisterMarriage(first_request, metadata=md)
+    second = await s.RegisterMarriage(second_request, metadata=md)
     fake_clock.set(dt.date(2024, 3, 4))
-    await s.ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique("ri-"), name=first.name, office_code=office, ground="遗失"), metadata=md)
+    await s.ReissueCertificate(reissue_request(first.name, first_request.parties[0].id_number, office), metadata=md)
     await s.RecordCourtDivorce(pb.RecordCourtDivorceRequest(
         request_id=unique(), marriage=second.name, court="赤壁市人民法院", document_number="(2024)鄂1281民初1号",
         effective_date="2024-03-04"), metadata=md)
-    record = await s.ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique("ri-"), name=second.name, office_code=office, ground="遗失"), metadata=md)
+    record = await s.ReissueCertificate(reissue_request(second.name, second_request.parties[1].id_number, office),
+                                        metadata=md)
     assert record.document_number.startswith("ZM")
     await s.RevokeRegistration(pb.RevokeRegistrationRequest(
         request_id=unique(), name=first.name, authority=pb.REVOCATION_AUTHORITY_COURT,

@@ -99,6 +99,14 @@ def register_request(man: str | None = None, woman: str | None = None, office: s
     return pb.RegisterMarriageRequest(**{**fields, **overrides})
 
 
+def reissue_request(name: str, applicant: str, office: str = "421281", ground: str = "遗失",
+                    **overrides) -> pb.ReissueCertificateRequest:
+    """补领 on the record ``name`` for its party holding the resident ID ``applicant``, in person."""
+    return pb.ReissueCertificateRequest(request_id=unique("ri-"), name=name, office_code=office, ground=ground,
+                                        applicant_id_type=pb.ID_TYPE_RESIDENT_ID, applicant_id_number=applicant,
+                                        **overrides)
+
+
 def agreement() -> pb.DivorceAgreement:
     return pb.DivorceAgreement(voluntary=True, children_arrangement="无子女", property_division="各自所有",
                                debt_handling="无共同债务")

@@ -11,7 +11,13 @@ from civic.api.v1 import audit_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.testing.plugin import unique
 
-from tests.marriage.integration.marriage_support import person_id, reason_of, register_request, stub
+from tests.marriage.integration.marriage_support import (
+    person_id,
+    reason_of,
+    register_request,
+    reissue_request,
+    stub,
+)
 from tests.marriage.integration.test_correction_workflow import HEADER
 from tests.marriage.integration.test_import_archive import stream_file
 
@@ -135,7 +141,8 @@ async def test_an_archive_records_own_certificate_is_not_printed_again_its_reiss
     """The 1987 booklet was handed out on paper: printing it now would issue a certificate no one
     here issued, whose QR verifies nothing. A 补领 gives a BJ… certificate of its own, which prints."""
     born = dt.date(1961, 2, 2)
-    (name,) = await import_puqi_records(marriage, secrets, tmp_path, [(person_id("M", born), person_id("F", born))])
+    man = person_id("M", born)
+    (name,) = await import_puqi_records(marriage, secrets, tmp_path, [(man, person_id("F", born))])
     chibi, s = registrar(secrets, "421281", "chibi-print"), stub(marriage)
     with pytest.raises(grpc.aio.AioRpcError) as refused:
         await s.PrintCertificate(pb.PrintCertificateRequest(name=name, purpose="打印结婚证"), metadata=chibi)
@@ -143,8 +150,7 @@ async def test_an_archive_records_own_certificate_is_not_printed_again_its_reiss
         (grpc.StatusCode.FAILED_PRECONDITION, "ARCHIVE_CERTIFICATE_NOT_REPRINTED")
     assert "补领" in refused.value.details()
 
-    reissued = await s.ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique("ri-"), name=name, office_code="421281", ground="遗失"), metadata=chibi)
+    reissued = await s.ReissueCertificate(reissue_request(name, man, "421281"), metadata=chibi)
     assert reissued.document_number.startswith("BJ421281-")
     printed = await s.PrintCertificate(pb.PrintCertificateRequest(
         name=name, purpose="打印补发结婚证", document_number=reissued.document_number), metadata=chibi)
@@ -177,16 +183,14 @@ async def test_no_reissue_of_an_archive_marriage_certificate_after_a_later_marri
         (found,) = [r.name for r in status.records if r.register_date.startswith(year)]
         return found
 
-    def reissue(name: str) -> pb.ReissueCertificateRequest:
-        return pb.ReissueCertificateRequest(request_id=unique("ri-"), name=name, office_code="421281", ground="遗失")
-
     first = await marriage_of(first_wife, "1987")
-    done = await s.ReissueCertificate(reissue(first), metadata=chibi)
+    done = await s.ReissueCertificate(reissue_request(first, first_wife, "421281"), metadata=chibi)
     assert done.outcome == pb.REISSUE_OUTCOME_RECORD_CERTIFICATE and done.document_number.startswith("ZM421281-")
     second = await marriage_of(second_wife, "1995")
-    done = await s.ReissueCertificate(reissue(second), metadata=chibi)
+    done = await s.ReissueCertificate(reissue_request(second, man, "421281"), metadata=chibi)
     assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE and done.document_number.startswith("BJ421281-")
     status = await s.GetMaritalStatus(pb.GetMaritalStatusRequest(
         id_type=pb.ID_TYPE_RESIDENT_ID, id_number=other_woman), metadata=chibi)
-    done = await s.ReissueCertificate(reissue(status.records[0].name), metadata=chibi)
+    done = await s.ReissueCertificate(reissue_request(status.records[0].name, other_woman, "421281"),
+                                      metadata=chibi)
     assert done.outcome == pb.REISSUE_OUTCOME_CERTIFICATE

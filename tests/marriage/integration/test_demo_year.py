@@ -124,6 +124,11 @@ async def test_the_demo_year_reproduces_the_report_and_loads_once(start_service,
     # The townships' archive, imported on the year's first working day: every marriage row a record.
     assert figures.historical_imported == ARCHIVE_MARRIAGES
     await divorces_were_applied_for_in_time(service, office.code)
+    # Every reissue names the party it was for (rules.md §1.6), husbands and wives alike.
+    applicants = await rows(service, "SELECT party_position, by_proxy, count(*) FROM certificates "
+                                     "WHERE office_code = :o AND kind <> 'L' GROUP BY 1, 2 ORDER BY 1", o=office.code)
+    assert [(position, proxy) for position, proxy, _ in applicants] == [(0, False), (1, False)]
+    assert sum(n for *_, n in applicants) == expected["certificates_reissued"] + figures.record_certificates
 
     await the_office_holds_its_blanks(service, secrets, office)
 

@@ -21,6 +21,7 @@ from tests.marriage.integration.marriage_support import (
     person_id,
     reason_of,
     register_request,
+    reissue_request,
     rows,
     stub,
 )
@@ -144,9 +145,9 @@ async def test_the_sweep_and_a_registration_on_the_last_day_settle_on_one_outcom
 async def test_two_reissues_of_one_record_at_once_take_consecutive_numbers(marriage, secrets):
     office = office_code()
     md = secrets.caller_metadata(*REGISTRAR)
-    m, *_ = await married(marriage, secrets, office)
-    done = await asyncio.gather(*(stub(marriage).ReissueCertificate(pb.ReissueCertificateRequest(
-        request_id=unique(), name=m.name, office_code=office, ground="遗失"), metadata=md) for _ in range(6)))
+    m, man, woman = await married(marriage, secrets, office)
+    done = await asyncio.gather(*(stub(marriage).ReissueCertificate(
+        reissue_request(m.name, (man, woman)[n % 2], office), metadata=md) for n in range(6)))
     assert sorted(d.document_number for d in done) == [f"BJ{office}-2024-{n:06d}" for n in range(1, 7)]
     assert sorted(d.marriage.reissue_count for d in done) == list(range(1, 7))
     (row,) = await rows(marriage, "SELECT reissue_count, (SELECT count(*) FROM certificates c "

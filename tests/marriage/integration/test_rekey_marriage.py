@@ -23,7 +23,15 @@ from servicekit.pii import PiiCipher, generate_key
 from servicekit.rekey import rekey
 from servicekit.testing.process import ROOT
 
-from tests.marriage.integration.marriage_support import archive_volume, pages, person_id, register_request, rows, stub
+from tests.marriage.integration.marriage_support import (
+    archive_volume,
+    pages,
+    person_id,
+    register_request,
+    reissue_request,
+    rows,
+    stub,
+)
 from tests.marriage.integration.test_correction_workflow import defect, import_rows_, proposal, wrong_check
 
 pytestmark = pytest.mark.timeout(300)
@@ -75,11 +83,15 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
         for i, (m, w) in enumerate(archive, start=1)])
     bad = await defect(marriage, secrets, report, "BAD_CHECK_DIGIT")
     correction = await s.ProposeCorrection(proposal(bad, woman), metadata=registrar)
+    agent = person_id("M")  # a reissue by proxy keeps the agent's number encrypted
+    await s.ReissueCertificate(reissue_request(registered[0].name, couples[0][1], "421281", proxy=pb.ReissueProxy(
+        id_type=pb.ID_TYPE_RESIDENT_ID, id_number=agent, name="王五", power_of_attorney="(2024)鄂赤壁证字第1号")),
+        metadata=registrar)
 
     old = marriage.infra.cipher
     assert old.version == 1
     before = await blobs(marriage)
-    assert {table for table, _, _ in before} == {"marriage_parties", "import_rows", "corrections"}
+    assert {table for table, _, _ in before} == {"marriage_parties", "import_rows", "corrections", "certificates"}
     assert all(blob[0] == 1 for blob in before.values())
     plain = {where: old.decrypt(blob) for where, blob in before.items()}
 
@@ -104,8 +116,10 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
                 1 for t, c, _ in before if (t, c) == ("corrections", column))
         assert counts["marriage.marriage_parties"]["reencrypted"]["id_enc"] == sum(
             1 for t, _, _ in before if t == "marriage_parties")
+        assert counts["marriage.certificates"]["reencrypted"]["agent_id_enc"] == sum(
+            1 for t, _, _ in before if t == "certificates")
         logged = json.dumps(lines, ensure_ascii=False)
-        assert not any(number in logged for number in (man, woman, wrong_check(woman), *sum(couples, ())))
+        assert not any(number in logged for number in (man, woman, wrong_check(woman), agent, *sum(couples, ())))
         only_new = PiiCipher.from_base64(new_key, secrets.pii_hash_key, version=2)
         assert {where: only_new.decrypt(after[where]) for where in before} == plain
 
