@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -122,3 +123,42 @@ def make_party(id_type: IdType, id_number: str, name: str, nationality: str, sex
     if id_type is IdType.RESIDENT_ID:
         return _mainland_party(id_number, name, code, checked_sex, birth_date)
     return _document_party(id_type, id_number, name, code, checked_sex, birth_date)
+
+
+# --- who may register the case (rules.md §1.1, 婚姻登记条例 Art 2) ----------------------------------
+# Mainland residents register at a county registry (or a township the province designates); a case
+# with a foreign, Hong Kong/Macao/Taiwan or overseas-Chinese party only at the provincial department
+# or a registry it designates. The kinds, in the order a refusal names them:
+FOREIGN_CASE = "涉外"
+HK_MACAO_TAIWAN_CASE = "涉港澳台"
+OVERSEAS_CHINESE_CASE = "华侨"
+CASE_KINDS = (FOREIGN_CASE, HK_MACAO_TAIWAN_CASE, OVERSEAS_CHINESE_CASE)
+# Resident-ID-shaped numbers of people who are not mainland residents: 港澳台居民居住证 (2018) carry
+# address codes 81 (Hong Kong), 82 (Macao) and 83 (Taiwan); the 外国人永久居留身份证 of 2023 starts
+# with 9. No GB/T 2260 mainland county code starts with any of them.
+RESIDENCE_PERMIT_PREFIXES = ("81", "82", "83")
+FOREIGNER_PERMANENT_RESIDENCE_PREFIX = "9"
+
+
+def party_case_kind(party: Party) -> str | None:
+    """The kind of case this party makes (涉外, 涉港澳台, 华侨), or ``None`` for a mainland resident.
+
+    A passport of a Chinese citizen (nationality CHN) is an overseas Chinese's (华侨): mainland
+    residents register with their resident ID."""
+    if party.id_type == IdType.PASSPORT:
+        return OVERSEAS_CHINESE_CASE if party.nationality == MAINLAND_NATIONALITY else FOREIGN_CASE
+    if party.id_type in (IdType.HK_MACAO_PERMIT, IdType.TAIWAN_PERMIT):
+        return HK_MACAO_TAIWAN_CASE
+    if party.id_number.startswith(RESIDENCE_PERMIT_PREFIXES):
+        return HK_MACAO_TAIWAN_CASE
+    if party.id_number.startswith(FOREIGNER_PERMANENT_RESIDENCE_PREFIX):
+        return FOREIGN_CASE
+    return None
+
+
+def foreign_case_kind(parties: Iterable[Party]) -> str | None:
+    """What makes a case one only a designated registry handles (rules.md §1.1 Art 2): the kinds of
+    its parties that are not mainland residents, joined (e.g. ``涉外、涉港澳台``), or ``None`` when
+    every party is a mainland resident."""
+    kinds = {kind for party in parties if (kind := party_case_kind(party)) is not None}
+    return "、".join(kind for kind in CASE_KINDS if kind in kinds) or None
