@@ -701,6 +701,7 @@ EN: dict[str, str] = {
     "reason.KIND_REQUIRED": "Kind required",
     "reason.OFFICE_CLOSED": "Office closed that day",
     "reason.OFFICE_NOT_FOUND": "No such office",
+    "reason.OFFICE_NOT_DESIGNATED": "Office not designated for foreign, Hong Kong/Macao/Taiwan or overseas-Chinese cases",
     "reason.CASE_CLOSED": "Case closed",
     "reason.CASE_NOT_FOUND": "No such counseling case",
     "reason.COUNSELOR_REQUIRED": "Counselor required",

@@ -24,6 +24,8 @@ class OfficeRecord:
     code: str
     name: str
     hours: OfficeHours
+    # Designated by the province for foreign / HK-Macao-Taiwan / overseas-Chinese cases (rules.md §1.1).
+    foreign_cases: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class DayCount:
 
 def _office(row) -> OfficeRecord:
     return OfficeRecord(row.code, row.name, OfficeHours(
-        row.opens, row.closes, row.daily_capacity, row.rush_opens, row.rush_closes, row.rush_multiplier))
+        row.opens, row.closes, row.daily_capacity, row.rush_opens, row.rush_closes, row.rush_multiplier),
+        row.foreign_cases)
 
 
 def _appointment(row) -> AppointmentRecord:
@@ -83,7 +86,8 @@ class AppointmentRepository:
     async def save_office(self, office: OfficeRecord) -> None:
         h = office.hours
         values = {"name": office.name, "opens": h.opens, "closes": h.closes, "daily_capacity": h.capacity,
-                  "rush_opens": h.rush_opens, "rush_closes": h.rush_closes, "rush_multiplier": h.rush_multiplier}
+                  "rush_opens": h.rush_opens, "rush_closes": h.rush_closes, "rush_multiplier": h.rush_multiplier,
+                  "foreign_cases": office.foreign_cases}
         stmt = pg_insert(t.offices).values(code=office.code, **values)
         await self.session.execute(stmt.on_conflict_do_update(
             index_elements=["code"], set_={**values, "updated_at": func.now()}))

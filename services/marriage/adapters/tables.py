@@ -170,6 +170,8 @@ offices = Table(
     Column("rush_opens", Time, nullable=False),
     Column("rush_closes", Time, nullable=False),
     Column("rush_multiplier", Integer, nullable=False, server_default=text("2")),
+    # Designated by the province for foreign / HK-Macao-Taiwan / overseas-Chinese cases (rules.md §1.1).
+    Column("foreign_cases", Boolean, nullable=False, server_default=text("false")),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("daily_capacity > 0 AND rush_multiplier > 0", name="capacity"),
 )

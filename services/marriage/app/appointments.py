@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
@@ -31,6 +32,7 @@ from marriage.domain.appointments import (
     day_plan,
 )
 from marriage.domain.calendar import WorkCalendar, qixi
+from marriage.domain.parties import Party, foreign_case_kind
 
 KINDS = frozenset({"MARRIAGE", "DIVORCE", "REISSUE"})
 # Rush dates open longer than the ordinary day, at least this early and this late.
@@ -46,6 +48,8 @@ class UpsertOffice:
     opens: dt.time
     closes: dt.time
     capacity: int
+    # Designated for foreign / HK-Macao-Taiwan / overseas-Chinese cases (rules.md §1.1 Art 2).
+    foreign_cases: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,23 @@ async def load_office(repo: AppointmentRepository, code: str) -> OfficeRecord:
     return office
 
 
+async def require_designated(session: AsyncSession, code: str, parties: Iterable[Party], what: str) -> None:
+    """rules.md §1.1, 婚姻登记条例 Art 2: a case with a foreign, Hong Kong/Macao/Taiwan or
+    overseas-Chinese party is registered only by an office the province designated (an office not on
+    record is not designated). ``what`` names the registration (结婚登记, 离婚登记, 补领婚姻登记证)."""
+    kind = foreign_case_kind(parties)
+    if kind is None:
+        return
+    office = await AppointmentRepository(session).office(code)
+    if office is not None and office.foreign_cases:
+        return
+    here = f"{office.name}（{code}）" if office is not None else f"婚姻登记机关 {code}"
+    raise precondition(
+        "OFFICE_NOT_DESIGNATED",
+        f"本案为{kind}{what}，{here}未经省级民政部门指定办理涉外、涉港澳台、华侨婚姻登记："
+        "请到经省级民政部门指定的涉外婚姻登记机关办理", office_code=code, case_kind=kind)
+
+
 def _office_changed(uow: UnitOfWork, office: OfficeRecord, action: str, after: dict) -> None:
     uow.audit(action, f"offices/{office.code}", office_code=office.code, after=after)
     uow.emit("office_changed", events_pb2.OfficeChanged(office=office_pb(office)), office_code=office.code)
@@ -90,10 +111,11 @@ async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
     rush_closes = existing.hours.rush_closes if existing else max(cmd.closes, RUSH_CLOSES_NOT_BEFORE)
     multiplier = existing.hours.rush_multiplier if existing else 2
     office = OfficeRecord(code, name, OfficeHours(cmd.opens, cmd.closes, cmd.capacity, rush_opens, rush_closes,
-                                                  multiplier))
+                                                  multiplier), cmd.foreign_cases)
     await repo.save_office(office)
     _office_changed(uow, office, "office.upsert", {
-        "name": name, "opens": cmd.opens.isoformat(), "closes": cmd.closes.isoformat(), "capacity": cmd.capacity})
+        "name": name, "opens": cmd.opens.isoformat(), "closes": cmd.closes.isoformat(), "capacity": cmd.capacity,
+        "foreign_cases": cmd.foreign_cases})
     return office
 
 

@@ -26,6 +26,7 @@ from marriage.adapters.divorces import (
 )
 from marriage.adapters.repository import MarriageRecord, MarriageRepository, next_serial, party_hash
 from marriage.app.access import record_office, require_jurisdiction, require_read_jurisdiction
+from marriage.app.appointments import require_designated
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.records import load
 from marriage.app.messages import application_pb, audit_view, event_marriage_pb
@@ -107,6 +108,9 @@ async def apply(uow: UnitOfWork, cipher: PiiCipher, cal: WorkCalendar, marriage_
     require_jurisdiction(office)  # 全国通办: any registry may accept, within its own jurisdiction
     today = uow.clock.today()
     marriage = await load(MarriageRepository(uow.session, cipher), marriage_id, for_update=True)
+    # The accepting office: the couple also registers there (RegisterDivorce), so it is checked once,
+    # before a stale application lapses below.
+    await require_designated(uow.session, office, marriage.marriage.parties, "离婚登记")
     divorces = DivorceRepository(uow.session)
     pending = await divorces.open_of(marriage_id, marriage.marriage.party_keys)
     # A stale application whose issue period passed lapses now (the sweep may not have run yet).

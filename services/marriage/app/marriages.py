@@ -30,7 +30,7 @@ from marriage.app.access import (
     require_print_jurisdiction,
     require_record_jurisdiction,
 )
-from marriage.app.appointments import serve_appointment
+from marriage.app.appointments import require_designated, serve_appointment
 from marriage.app.divorces import close_for_ended_marriage
 from marriage.app.inputs import canonical_number, office_code
 from marriage.app.messages import audit_view, event_marriage_pb
@@ -140,6 +140,7 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     if len(cmd.parties) != 2:
         raise invalid("TWO_PARTIES_REQUIRED", "结婚登记须有男女双方两名当事人", "parties")
     parties = tuple(_party(i, p) for i, p in enumerate(cmd.parties))
+    await require_designated(uow.session, office, parties, "结婚登记")  # before the claims below
     today = uow.clock.today()
     repo = MarriageRepository(uow.session, cipher)
     hashes = [repo.hash_of(p) for p in parties]
@@ -365,6 +366,7 @@ async def reissue(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, office_r
     repo = MarriageRepository(uow.session, cipher)
     record = await load(repo, marriage_id, for_update=True)
     who = ReissueApplicant(applicant_position(applicant_hash, record.party_hashes), agent)
+    await require_designated(uow.session, office, record.marriage.parties, "补领婚姻登记证")
     before = audit_view(record)
     today = uow.clock.today()
     replaced = await _reissued_kind(repo, record)

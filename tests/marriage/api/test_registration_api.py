@@ -104,9 +104,15 @@ async def test_same_person_twice_and_two_men_and_missing_declaration_are_refused
 
 
 async def test_a_foreign_party_by_passport(marriage, secrets):
+    # A foreign case: registered at an office the province designated for them (rules.md §1.1 Art 2;
+    # elsewhere OFFICE_NOT_DESIGNATED, test_designated_offices_api.py).
+    office = office_code()
+    await stub(marriage).UpsertOffice(pb.UpsertOfficeRequest(request_id=f"o-{office}", office=pb.Office(
+        office_code=office, display_name="涉外婚姻登记处", opens_at="08:30", closes_at="17:00", daily_capacity=40,
+        foreign_cases=True)), metadata=secrets.caller_metadata(*REGISTRAR))
     foreign = pb.Party(id_type=pb.ID_TYPE_PASSPORT, id_number="e1234 5678", name="Anna Schmidt", nationality="DEU",
                        sex=pb.SEX_FEMALE, birth_date="1995-06-01")
-    m = await stub(marriage).RegisterMarriage(register_request(parties=[party(person_id("M")), foreign]),
+    m = await stub(marriage).RegisterMarriage(register_request(office=office, parties=[party(person_id("M")), foreign]),
                                               metadata=secrets.caller_metadata(*REGISTRAR))
     assert m.parties[1].id_type == pb.ID_TYPE_PASSPORT and m.parties[1].nationality == "DEU"
     assert m.parties[1].id_number == "*********"  # too short to show any of it

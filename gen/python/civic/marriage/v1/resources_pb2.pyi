@@ -547,20 +547,22 @@ class ReissueCertificateResponse(_message.Message):
     def __init__(self, outcome: _Optional[_Union[ReissueOutcome, str]] = ..., document_number: _Optional[str] = ..., marriage: _Optional[_Union[Marriage, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Office(_message.Message):
-    __slots__ = ("name", "office_code", "display_name", "opens_at", "closes_at", "daily_capacity")
+    __slots__ = ("name", "office_code", "display_name", "opens_at", "closes_at", "daily_capacity", "foreign_cases")
     NAME_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     OPENS_AT_FIELD_NUMBER: _ClassVar[int]
     CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     DAILY_CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    FOREIGN_CASES_FIELD_NUMBER: _ClassVar[int]
     name: str
     office_code: str
     display_name: str
     opens_at: str
     closes_at: str
     daily_capacity: int
-    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., display_name: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., daily_capacity: _Optional[int] = ...) -> None: ...
+    foreign_cases: bool
+    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., display_name: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., daily_capacity: _Optional[int] = ..., foreign_cases: _Optional[bool] = ...) -> None: ...
 
 class UpsertOfficeRequest(_message.Message):
     __slots__ = ("request_id", "office")
