@@ -15,6 +15,7 @@ from tests.ui.support import (
     accepted_days_ago,
     api_token,
     apply_divorce_via_api,
+    designate_office,
     fill_registration,
     find_marriage,
     open_day,
@@ -467,9 +468,11 @@ def test_closing_a_counseling_case_before_its_receipt_points_at_the_close_date(p
     shot(page, "16b-counseling-close-before-receipt")
 
 
-def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_sent(page):
+def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_sent(page, suite):
     """Passports and permits carry no birth date or sex in the number: the window asks for all of
     them at once, marked as required, instead of the service refusing them one by one."""
+    # A foreign couple: registered at an office designated for such cases (rules.md §1.1 Art 2).
+    designate_office(suite.url, api_token(suite.url, "marriage_registrar"), True)
     sign_in(page, "marriage_registrar")
     sent = []
     page.on("request", lambda r: sent.append(r.url) if "marriages:register" in r.url else None)
@@ -496,6 +499,33 @@ def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_se
     page.locator("#p1-nationality").fill("GBR")
     page.locator("#p1-nationality").press("Enter")
     expect(page.locator("#register-result")).to_contain_text("结婚登记已办理")
+
+
+def test_a_foreign_case_at_an_office_not_designated_is_refused_in_chinese(page, suite):
+    """Foreign, Hong Kong/Macao/Taiwan and overseas-Chinese cases only at an office the province
+    designated (rules.md §1.1 Art 2): elsewhere the window says so and where to go, with no
+    不予登记告知书 (it is no refusal on the law's grounds), and nothing is registered."""
+    designate_office(suite.url, api_token(suite.url, "marriage_registrar"), False)
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/register")
+    page.locator("#p0-id").fill(resident_id(True))
+    page.locator("#p0-name").fill("张伟")
+    page.locator("#p1-idtype").select_option(label="港澳居民来往内地通行证/居住证")
+    page.locator("#p1-id").fill(f"H{resident_id(False)[-9:-1]}")
+    page.locator("#p1-name").fill("陈美玲")
+    page.locator("#p1-birth").fill("1994-02-03")
+    page.locator("#p1-nationality").fill("CHN")
+    page.get_by_label("双方均无配偶").check()
+    page.get_by_label("双方没有直系血亲和三代以内旁系血亲关系").check()
+    page.get_by_role("button", name="办理结婚登记").click()
+    summary = page.locator("#register-errors")
+    expect(summary).to_be_focused()
+    expect(summary.locator(".error-title")).to_contain_text("本机关未经指定办理涉外、涉港澳台、华侨婚姻登记 OFFICE_NOT_DESIGNATED")
+    expect(summary).to_contain_text("本案为涉港澳台结婚登记")
+    expect(summary).to_contain_text("请到经省级民政部门指定的涉外婚姻登记机关办理")
+    expect(page.get_by_role("button", name="打印不予登记告知书")).to_be_hidden()
+    expect(page.locator("#register-result")).to_be_empty()
+    shot(page, "03c-foreign-case-office-not-designated")
 
 
 def test_a_full_special_day_says_so_and_only_registrars_see_cancel(page, suite, new_context):
@@ -710,6 +740,7 @@ def test_a_certificate_with_a_long_foreign_name_still_prints_on_one_sheet(page, 
     """Names run to 50 characters (a passport's full name): the name wraps, the dates and numbers
     do not, and the certificate stays on its one 210×148 mm sheet."""
     token = api_token(suite.url, "marriage_registrar")
+    designate_office(suite.url, token, True)  # a foreign party: only at a designated office (rules.md §1.1)
     long_name = "Maximilian Alexander Featherstonehaugh-Wolfeschle"
     resp = httpx.post(f"{suite.url}/v1/marriages:register", headers={"Authorization": f"Bearer {token}"}, timeout=10,
                       json={"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
