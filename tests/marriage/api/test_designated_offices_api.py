@@ -9,6 +9,7 @@ from servicekit.testing.plugin import unique
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
     TODAY,
+    acceptance,
     agreement,
     audit_rows,
     error_info,
@@ -16,6 +17,7 @@ from tests.marriage.integration.marriage_support import (
     party,
     person_id,
     register_request,
+    reissue_request,
     rows,
     stub,
 )
@@ -128,23 +130,24 @@ async def test_a_divorce_is_accepted_only_at_a_designated_office(marriage, secre
         office=home, parties=[party(person_id("M"), "张伟"), hk_permit()]), metadata=md(secrets))
     elsewhere = office_code()
     request = pb.ApplyDivorceRequest(request_id=unique("ad-"), marriage=m.name, agreement=agreement(),
-                                     office_code=elsewhere)
+                                     office_code=elsewhere, **acceptance())
     await refused_not_designated(stub(marriage).ApplyDivorce, request, secrets, "涉港澳台离婚登记")
     assert await written_at(marriage, elsewhere) == NOTHING
     assert await audit_rows(marriage, m.name, "divorce.apply") == []
     accepted = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
-        request_id=unique("ad-"), marriage=m.name, agreement=agreement(), office_code=home), metadata=md(secrets))
+        request_id=unique("ad-"), marriage=m.name, agreement=agreement(), office_code=home, **acceptance()),
+        metadata=md(secrets))
     assert accepted.state == pb.DIVORCE_STATE_COOLING_OFF and accepted.office_code == home
 
 
 async def test_a_certificate_is_reissued_only_at_a_designated_office(marriage, secrets):
     """A Taiwan resident's 居住证 number looks like a resident ID: the case is still 涉港澳台."""
     home = await designated_office(marriage, secrets)
+    husband = person_id("M")
     m = await stub(marriage).RegisterMarriage(register_request(
-        office=home, parties=[party(person_id("M"), "张伟"), taiwan_residence_permit()]), metadata=md(secrets))
+        office=home, parties=[party(husband, "张伟"), taiwan_residence_permit()]), metadata=md(secrets))
     elsewhere = office_code()
-    request = pb.ReissueCertificateRequest(request_id=unique("ri-"), name=m.name, office_code=elsewhere,
-                                           ground="遗失")
+    request = reissue_request(m.name, husband, elsewhere)
     await refused_not_designated(stub(marriage).ReissueCertificate, request, secrets, "涉港澳台补领婚姻登记证")
     assert await written_at(marriage, elsewhere) == NOTHING
     got = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))

@@ -10,13 +10,13 @@ while the previous release, still running during a rollout or after a rollback, 
 without the column and would otherwise fail on NOT NULL (migrations here add before they remove).
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
