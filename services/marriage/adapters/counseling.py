@@ -6,11 +6,19 @@ import uuid
 from collections import defaultdict
 
 from servicekit.paging import Keyset, Seek
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
-from marriage.domain.counseling import CounselingCase, CounselingOutcome, CounselingSession
+from marriage.domain.counseling import (
+    ConcernKind,
+    CounselingCase,
+    CounselingConcern,
+    CounselingOutcome,
+    CounselingSession,
+    PoliceReport,
+    VictimHelp,
+)
 
 
 # The most recently received first (ListCounselingCases).
@@ -38,6 +46,14 @@ class CounselingRepository:
             case_id=uuid.UUID(case.id), seq=seq, held_on=s.held_on, counselor=s.counselor, summary=s.summary))
         await self._touch(case, now)
 
+    async def add_concern(self, case: CounselingCase, now: dt.datetime) -> None:
+        c = case.concerns[-1]
+        await self.session.execute(insert(t.counseling_concerns).values(
+            case_id=uuid.UUID(case.id), seq=len(case.concerns), kind=str(c.kind), noted_on=c.noted_on,
+            action=c.action, help=[str(h) for h in c.help], reported_at=c.report.reported_at if c.report else None,
+            report_reference=c.report.reference if c.report else "", recorded_at=now))
+        await self._touch(case, now)
+
     async def save_outcome(self, case: CounselingCase, now: dt.datetime) -> None:
         await self.session.execute(update(t.counseling_cases).where(t.counseling_cases.c.id == uuid.UUID(case.id))
                                    .values(outcome=str(case.outcome), closed_on=case.closed_on, updated_at=now))
@@ -52,15 +68,20 @@ class CounselingRepository:
         found = await self._cases(rows)
         return found[0] if found else None
 
-    async def list(self, office_prefix: str, open_only: bool,
-                   seek: Seek) -> tuple[list[tuple[CounselingCase, str]], str]:
-        """One page of cases with their topics, and the next page's token."""
+    async def list(self, office_prefix: str, open_only: bool, seek: Seek, *, with_concern: bool = False,
+                   concern: ConcernKind | None = None) -> tuple[list[tuple[CounselingCase, str]], str]:
+        """One page of cases with their topics, and the next page's token; `with_concern` keeps the
+        cases with a concern recorded, `concern` those with one of that kind."""
         c = t.counseling_cases.c
         query = select(t.counseling_cases)
         if office_prefix:
             query = query.where(c.office_code.startswith(office_prefix, autoescape=True))
         if open_only:
             query = query.where(c.outcome.is_(None))
+        if with_concern or concern is not None:
+            k = t.counseling_concerns.c
+            found = k.case_id == c.id
+            query = query.where(exists().where(found & (k.kind == str(concern)) if concern else found))
         rows, token = await seek.fetch(self.session, query)
         return await self._cases(rows), token
 
@@ -72,6 +93,14 @@ class CounselingRepository:
                 select(t.counseling_sessions).where(t.counseling_sessions.c.case_id.in_([r.id for r in rows]))
                 .order_by(t.counseling_sessions.c.case_id, t.counseling_sessions.c.seq)):
             sessions[s.case_id].append(CounselingSession(s.held_on, s.counselor, s.summary))
+        concerns: dict[uuid.UUID, list[CounselingConcern]] = defaultdict(list)
+        for k in await self.session.execute(
+                select(t.counseling_concerns).where(t.counseling_concerns.c.case_id.in_([r.id for r in rows]))
+                .order_by(t.counseling_concerns.c.case_id, t.counseling_concerns.c.seq)):
+            concerns[k.case_id].append(CounselingConcern(
+                ConcernKind(k.kind), k.noted_on, k.action, tuple(VictimHelp(h) for h in k.help),
+                PoliceReport(k.reported_at, k.report_reference) if k.reported_at else None))
         return [(CounselingCase(str(r.id), r.office_code, r.received_on, application_name(r.divorce_application_id),
-                                sessions[r.id], CounselingOutcome(r.outcome) if r.outcome else None, r.closed_on),
+                                sessions[r.id], CounselingOutcome(r.outcome) if r.outcome else None, r.closed_on,
+                                concerns[r.id]),
                  r.topic) for r in rows]

@@ -46,6 +46,14 @@ SELECT
   (SELECT count(*) FROM counseling_cases
      WHERE outcome = 'RECONCILED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS counseling_reconciled,
+  -- Cases where counseling met domestic violence / suspected trafficking: a concern of the kind
+  -- recorded in the period (rules.md §1.9); a case with two of one kind counts once.
+  (SELECT count(DISTINCT k.case_id) FROM counseling_concerns k JOIN counseling_cases c ON c.id = k.case_id
+     WHERE k.kind = 'DOMESTIC_VIOLENCE' AND k.noted_on BETWEEN :d_from AND :d_to AND c.office_code LIKE :office)
+     AS counseling_domestic_violence,
+  (SELECT count(DISTINCT k.case_id) FROM counseling_concerns k JOIN counseling_cases c ON c.id = k.case_id
+     WHERE k.kind = 'TRAFFICKING_SUSPECTED' AND k.noted_on BETWEEN :d_from AND :d_to AND c.office_code LIKE :office)
+     AS counseling_trafficking_suspected,
   -- On the day its import completed, by the service's clock (the rows are written in bulk, so their
   -- created_at is the database's time).
   (SELECT count(*) FROM marriages m JOIN imports i ON i.id = m.import_id

@@ -34,7 +34,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 SCHEMA = "marriage"
 metadata = service_metadata(SCHEMA)
@@ -240,6 +240,30 @@ counseling_sessions = Table(
     Column("counselor", Text, nullable=False),
     Column("summary", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("case_id", "seq"),
+)
+
+counseling_concerns = Table(
+    # Domestic violence or suspected trafficking met in counseling, with what staff did (rules.md
+    # §1.9). Recorded complete, and the CHECKs hold it so: help told to a DV victim, the police report
+    # of a trafficking suspicion.
+    "counseling_concerns", metadata,
+    Column("case_id", UUID(as_uuid=True), ForeignKey(counseling_cases.c.id), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("noted_on", Date, nullable=False),
+    Column("action", Text, nullable=False, server_default=""),
+    Column("help", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("reported_at", DateTime(timezone=True)),
+    Column("report_reference", Text, nullable=False, server_default=""),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("case_id", "seq"),
+    CheckConstraint("kind IN ('DOMESTIC_VIOLENCE','TRAFFICKING_SUSPECTED')", name="kind"),
+    CheckConstraint("kind <> 'DOMESTIC_VIOLENCE' OR (cardinality(help) > 0 AND reported_at IS NULL)",
+                    name="violence_help"),
+    CheckConstraint("kind <> 'TRAFFICKING_SUSPECTED' OR (reported_at IS NOT NULL AND report_reference <> ''"
+                    " AND cardinality(help) = 0)", name="trafficking_reported"),
+    # GetStatistics counts the cases of each kind recorded in a period.
+    Index("ix_counseling_concerns_kind_noted", "kind", "noted_on"),
 )
 
 certificate_blanks = Table(

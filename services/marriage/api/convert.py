@@ -5,10 +5,11 @@ import datetime as dt
 import uuid
 
 from civic.marriage.v1 import resources_pb2 as pb
+from servicekit.clock import BUREAU_TZ
 from servicekit.errors import invalid
 
 from marriage.app.marriages import PartyInput
-from marriage.domain.counseling import CounselingOutcome
+from marriage.domain.counseling import ConcernKind, CounselingOutcome, VictimHelp
 from marriage.domain.divorce import CertificatesPresented, DivorceState
 from marriage.domain.marriages import RevokingAuthority
 from marriage.domain.parties import IdType
@@ -29,6 +30,8 @@ PB_KIND = {pb.APPOINTMENT_KIND_MARRIAGE: "MARRIAGE", pb.APPOINTMENT_KIND_DIVORCE
 PB_OUTCOME = {pb.COUNSELING_OUTCOME_RECONCILED: CounselingOutcome.RECONCILED,
               pb.COUNSELING_OUTCOME_PROCEEDED: CounselingOutcome.PROCEEDED,
               pb.COUNSELING_OUTCOME_REFERRED: CounselingOutcome.REFERRED}
+PB_CONCERN_KIND = {pb.CounselingConcernKind.Value(f"COUNSELING_CONCERN_KIND_{k}"): k for k in ConcernKind}
+PB_VICTIM_HELP = {pb.VictimHelp.Value(f"VICTIM_HELP_{h}"): h for h in VictimHelp}
 
 
 def resource_id(name: str, collection: str, field_name: str = "name") -> str:
@@ -59,6 +62,15 @@ def parse_date(value: str, field_name: str, default: dt.date | None = None) -> d
 
 def optional_date(value: str, field_name: str) -> dt.date | None:
     return parse_date(value, field_name) if value else None
+
+
+def parse_date_time(value: str, field_name: str) -> dt.datetime:
+    """An ISO date and time; without an offset, Beijing time (the bureau's clock)."""
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid("INVALID_DATE_TIME", f"日期时间 {value} 格式应为 YYYY-MM-DDTHH:MM", field_name) from None
+    return at if at.tzinfo else at.replace(tzinfo=BUREAU_TZ)
 
 
 def parse_time(value: str, field_name: str) -> dt.time:

@@ -6,11 +6,21 @@ from civic.marriage.v1 import resources_pb2 as pb
 
 from marriage.adapters.counseling import CASE_LIST
 from marriage.api.base import ApiBase
-from marriage.api.convert import PB_OUTCOME, optional_resource_id, parse_date, required_enum, resource_id
+from marriage.api.convert import (
+    PB_CONCERN_KIND,
+    PB_OUTCOME,
+    PB_VICTIM_HELP,
+    optional_resource_id,
+    parse_date,
+    parse_date_time,
+    required_enum,
+    resource_id,
+)
 from marriage.app import counseling as uc
 from marriage.app.access import visible_prefix
 from marriage.app.messages import counseling_pb
 from marriage.app.statistics import statistics
+from marriage.domain.counseling import CounselingConcern, PoliceReport
 
 
 class CounselingApi(ApiBase):
@@ -40,6 +50,24 @@ class CounselingApi(ApiBase):
 
         return await self.change("AddCounselingSession", request, pb.CounselingCase, work)
 
+    async def RecordCounselingConcern(self, request: pb.RecordCounselingConcernRequest,
+                                      context: grpc.aio.ServicerContext) -> pb.CounselingCase:
+        case_id = resource_id(request.name, "counselingCases")
+        k = request.concern
+        kind = required_enum(PB_CONCERN_KIND, k.kind, "CONCERN_KIND_REQUIRED",
+                             "须选择发现的情况（家庭暴力或疑似拐卖、绑架）", "concern.kind")
+        r = k.police_report  # without its time, no report (POLICE_REPORT_REQUIRED where one is due)
+        report = (PoliceReport(parse_date_time(r.report_time, "concern.police_report.report_time"), r.reference)
+                  if r.report_time else None)
+        concern = CounselingConcern(kind, parse_date(k.date, "concern.date", self.infra.clock.today()), k.action,
+                                    tuple(PB_VICTIM_HELP[h] for h in k.help if h in PB_VICTIM_HELP), report)
+
+        async def work(uow):
+            c = await uc.record_concern(uow, case_id, concern)
+            return counseling_pb(c.case, c.topic)
+
+        return await self.change("RecordCounselingConcern", request, pb.CounselingCase, work)
+
     async def CloseCounselingCase(self, request: pb.CloseCounselingCaseRequest,
                                   context: grpc.aio.ServicerContext) -> pb.CounselingCase:
         case_id = resource_id(request.name, "counselingCases")
@@ -58,7 +86,9 @@ class CounselingApi(ApiBase):
         seek = CASE_LIST.seek(request)
         prefix = visible_prefix(request.office_code)
         async with self.read() as session:
-            found, token = await uc.list_cases(session, prefix, request.open_only, seek)
+            found, token = await uc.list_cases(
+                session, prefix, request.open_only, seek, with_concern=request.with_concern,
+                concern=PB_CONCERN_KIND.get(request.concern_kind))
         return pb.ListCounselingCasesResponse(cases=[counseling_pb(c.case, c.topic) for c in found],
                                               next_page_token=token)
 

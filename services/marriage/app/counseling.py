@@ -17,7 +17,7 @@ from marriage.adapters.divorces import DivorceRepository
 from marriage.app.access import require_jurisdiction
 from marriage.app.inputs import office_code
 from marriage.app.messages import counseling_pb
-from marriage.domain.counseling import CounselingCase, CounselingOutcome
+from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, CounselingOutcome
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,28 @@ def _changed(uow: UnitOfWork, c: Case, action: str) -> None:
         "office_code": case.office_code, "received_on": case.received_on.isoformat(),
         "divorce_application": case.divorce_application or "", "sessions": len(case.sessions),
         "outcome": str(case.outcome) if case.outcome else "",
-        "closed_on": case.closed_on.isoformat() if case.closed_on else ""})
+        "closed_on": case.closed_on.isoformat() if case.closed_on else "",
+        "concerns": [_concern_audit(k) for k in case.concerns]})
     shown = counseling_pb(case, c.topic)
     # What was said stays with the office's counselors: the event — the province's change feed —
     # says a session was held, when and by whom (as a divorce agreement's terms stay out of it).
     for session in shown.sessions:
         session.summary = ""
     shown.topic = mask_text(shown.topic)  # typed text: an ID number in it leaves masked
+    for concern in shown.concerns:
+        concern.action = mask_text(concern.action)
+        if concern.HasField("police_report"):
+            concern.police_report.reference = mask_text(concern.police_report.reference)
     uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=shown),
               office_code=case.office_code)
+
+
+def _concern_audit(k: CounselingConcern) -> dict:
+    """A concern as its audit row shows it (typed text is masked by uow.audit)."""
+    return {"kind": str(k.kind), "noted_on": k.noted_on.isoformat(), "action": k.action,
+            "help": [str(h) for h in k.help],
+            "reported_at": k.report.reported_at.isoformat() if k.report else "",
+            "report_reference": k.report.reference if k.report else ""}
 
 
 def _not_in_future(day: dt.date, today: dt.date, field_name: str) -> None:
@@ -92,6 +105,17 @@ async def add_session(uow: UnitOfWork, case_id: str, held_on: dt.date, counselor
     return c
 
 
+async def record_concern(uow: UnitOfWork, case_id: str, concern: CounselingConcern) -> Case:
+    """Domestic violence or suspected trafficking met in counseling, with what was done (rules.md §1.9)."""
+    repo = CounselingRepository(uow.session)
+    c = await _load(repo, case_id)
+    _not_in_future(concern.noted_on, uow.clock.today(), "concern.date")
+    c.case.record_concern(concern, uow.clock.now())
+    await repo.add_concern(c.case, uow.clock.now())
+    _changed(uow, c, "counseling.concern")
+    return c
+
+
 async def close_case(uow: UnitOfWork, case_id: str, outcome: CounselingOutcome, closed_on: dt.date) -> Case:
     repo = CounselingRepository(uow.session)
     c = await _load(repo, case_id)
@@ -102,7 +126,8 @@ async def close_case(uow: UnitOfWork, case_id: str, outcome: CounselingOutcome, 
     return c
 
 
-async def list_cases(session: AsyncSession, office_prefix: str, open_only: bool,
-                     seek: Seek) -> tuple[list[Case], str]:
-    found, token = await CounselingRepository(session).list(office_prefix, open_only, seek)
+async def list_cases(session: AsyncSession, office_prefix: str, open_only: bool, seek: Seek, *,
+                     with_concern: bool = False, concern: ConcernKind | None = None) -> tuple[list[Case], str]:
+    found, token = await CounselingRepository(session).list(office_prefix, open_only, seek,
+                                                            with_concern=with_concern, concern=concern)
     return [Case(case, topic) for case, topic in found], token

@@ -9,13 +9,14 @@ import datetime as dt
 
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
+from servicekit.clock import BUREAU_TZ
 from servicekit.pii import mask_name, mask_text
 
 from marriage.adapters.appointments import AppointmentRecord, OfficeRecord, SpecialDateRecord
 from marriage.adapters.divorces import ApplicationRecord
 from marriage.adapters.repository import MarriageRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
-from marriage.domain.counseling import CounselingCase
+from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
 from marriage.domain.divorce import CertificatesPresented
 
 ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASSPORT,
@@ -33,6 +34,8 @@ APPOINTMENT_KIND_PB = {"MARRIAGE": pb.APPOINTMENT_KIND_MARRIAGE, "DIVORCE": pb.A
                        "REISSUE": pb.APPOINTMENT_KIND_REISSUE}
 OUTCOME_PB = {"RECONCILED": pb.COUNSELING_OUTCOME_RECONCILED, "PROCEEDED": pb.COUNSELING_OUTCOME_PROCEEDED,
               "REFERRED": pb.COUNSELING_OUTCOME_REFERRED}
+CONCERN_KIND_PB = {k: pb.CounselingConcernKind.Value(f"COUNSELING_CONCERN_KIND_{k}") for k in ConcernKind}
+VICTIM_HELP_PB = {h: pb.VictimHelp.Value(f"VICTIM_HELP_{h}") for h in VictimHelp}
 
 CERTIFICATES_PB = {c: pb.CertificatesPresented.Value(f"CERTIFICATES_PRESENTED_{c}")
                    for c in CertificatesPresented}
@@ -119,6 +122,13 @@ def appointment_pb(a: AppointmentRecord) -> pb.Appointment:
                           queue_number=a.queue_number)
 
 
+def concern_pb(c: CounselingConcern) -> pb.CounselingConcern:
+    report = (pb.PoliceReport(report_time=c.report.reported_at.astimezone(BUREAU_TZ).isoformat(timespec="minutes"),
+                              reference=c.report.reference) if c.report else None)
+    return pb.CounselingConcern(kind=CONCERN_KIND_PB[c.kind], date=iso(c.noted_on), action=c.action,
+                                help=[VICTIM_HELP_PB[h] for h in c.help], police_report=report)
+
+
 def counseling_pb(case: CounselingCase, topic: str) -> pb.CounselingCase:
     return pb.CounselingCase(
         name=f"counselingCases/{case.id}", office_code=case.office_code, received_date=iso(case.received_on),
@@ -127,7 +137,7 @@ def counseling_pb(case: CounselingCase, topic: str) -> pb.CounselingCase:
                   for s in case.sessions],
         outcome=OUTCOME_PB.get(str(case.outcome), pb.COUNSELING_OUTCOME_UNSPECIFIED) if case.outcome else
         pb.COUNSELING_OUTCOME_UNSPECIFIED,
-        close_date=iso(case.closed_on), topic=topic)
+        close_date=iso(case.closed_on), topic=topic, concerns=[concern_pb(c) for c in case.concerns])
 
 
 def blank_pb(blank: CertificateBlank) -> pb.CertificateBlank:

@@ -131,6 +131,13 @@ class CounselingSessionHeld:
 
 
 @dataclass(frozen=True)
+class CounselingConcernRecorded:
+    case_id: str
+    kind: str
+    noted_on: dt.date
+
+
+@dataclass(frozen=True)
 class CounselingCaseClosed:
     case_id: str
     closed_on: dt.date
@@ -153,5 +160,6 @@ DomainEvent = (
     | CorrectionDecided
     | CounselingCaseOpened
     | CounselingSessionHeld
+    | CounselingConcernRecorded
     | CounselingCaseClosed
 )

@@ -202,6 +202,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.AddCounselingSessionRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.FromString,
                 _registered_method=True)
+        self.RecordCounselingConcern = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/RecordCounselingConcern',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCounselingConcernRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.FromString,
+                _registered_method=True)
         self.CloseCounselingCase = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/CloseCounselingCase',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CloseCounselingCaseRequest.SerializeToString,
@@ -476,6 +481,17 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordCounselingConcern(self, request, context):
+        """Record a concern on an open counseling case, with what was done (rules.md §1.9, 条例 2025):
+        domestic violence, with the help the victim was told of (at least one), or suspected trafficking
+        or abduction (拐卖、绑架), once reported to the police, with the report's time and reference. A
+        concern is recorded complete or refused, so a case never holds one still lacking its report or
+        help, and closing needs nothing more.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CloseCounselingCase(self, request, context):
         """Close a counseling case with its outcome.
         """
@@ -678,6 +694,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             'AddCounselingSession': grpc.unary_unary_rpc_method_handler(
                     servicer.AddCounselingSession,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.AddCounselingSessionRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.SerializeToString,
+            ),
+            'RecordCounselingConcern': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordCounselingConcern,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCounselingConcernRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.SerializeToString,
             ),
             'CloseCounselingCase': grpc.unary_unary_rpc_method_handler(
@@ -1598,6 +1619,33 @@ class MarriageService:
             target,
             '/civic.marriage.v1.MarriageService/AddCounselingSession',
             civic_dot_marriage_dot_v1_dot_resources__pb2.AddCounselingSessionRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordCounselingConcern(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/RecordCounselingConcern',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCounselingConcernRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.CounselingCase.FromString,
             options,
             channel_credentials,

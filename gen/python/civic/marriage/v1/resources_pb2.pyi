@@ -115,6 +115,21 @@ class CounselingOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COUNSELING_OUTCOME_PROCEEDED: _ClassVar[CounselingOutcome]
     COUNSELING_OUTCOME_REFERRED: _ClassVar[CounselingOutcome]
 
+class CounselingConcernKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COUNSELING_CONCERN_KIND_UNSPECIFIED: _ClassVar[CounselingConcernKind]
+    COUNSELING_CONCERN_KIND_DOMESTIC_VIOLENCE: _ClassVar[CounselingConcernKind]
+    COUNSELING_CONCERN_KIND_TRAFFICKING_SUSPECTED: _ClassVar[CounselingConcernKind]
+
+class VictimHelp(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VICTIM_HELP_UNSPECIFIED: _ClassVar[VictimHelp]
+    VICTIM_HELP_POLICE: _ClassVar[VictimHelp]
+    VICTIM_HELP_WOMENS_FEDERATION: _ClassVar[VictimHelp]
+    VICTIM_HELP_PROTECTION_ORDER: _ClassVar[VictimHelp]
+    VICTIM_HELP_SHELTER: _ClassVar[VictimHelp]
+    VICTIM_HELP_LEGAL_AID: _ClassVar[VictimHelp]
+
 class CertificateBlankKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CERTIFICATE_BLANK_KIND_UNSPECIFIED: _ClassVar[CertificateBlankKind]
@@ -190,6 +205,15 @@ COUNSELING_OUTCOME_UNSPECIFIED: CounselingOutcome
 COUNSELING_OUTCOME_RECONCILED: CounselingOutcome
 COUNSELING_OUTCOME_PROCEEDED: CounselingOutcome
 COUNSELING_OUTCOME_REFERRED: CounselingOutcome
+COUNSELING_CONCERN_KIND_UNSPECIFIED: CounselingConcernKind
+COUNSELING_CONCERN_KIND_DOMESTIC_VIOLENCE: CounselingConcernKind
+COUNSELING_CONCERN_KIND_TRAFFICKING_SUSPECTED: CounselingConcernKind
+VICTIM_HELP_UNSPECIFIED: VictimHelp
+VICTIM_HELP_POLICE: VictimHelp
+VICTIM_HELP_WOMENS_FEDERATION: VictimHelp
+VICTIM_HELP_PROTECTION_ORDER: VictimHelp
+VICTIM_HELP_SHELTER: VictimHelp
+VICTIM_HELP_LEGAL_AID: VictimHelp
 CERTIFICATE_BLANK_KIND_UNSPECIFIED: CertificateBlankKind
 CERTIFICATE_BLANK_KIND_MARRIAGE: CertificateBlankKind
 CERTIFICATE_BLANK_KIND_DIVORCE: CertificateBlankKind
@@ -840,8 +864,30 @@ class CounselingSession(_message.Message):
     summary: str
     def __init__(self, date: _Optional[str] = ..., counselor: _Optional[str] = ..., summary: _Optional[str] = ...) -> None: ...
 
+class PoliceReport(_message.Message):
+    __slots__ = ("report_time", "reference")
+    REPORT_TIME_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    report_time: str
+    reference: str
+    def __init__(self, report_time: _Optional[str] = ..., reference: _Optional[str] = ...) -> None: ...
+
+class CounselingConcern(_message.Message):
+    __slots__ = ("kind", "date", "action", "help", "police_report")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    HELP_FIELD_NUMBER: _ClassVar[int]
+    POLICE_REPORT_FIELD_NUMBER: _ClassVar[int]
+    kind: CounselingConcernKind
+    date: str
+    action: str
+    help: _containers.RepeatedScalarFieldContainer[VictimHelp]
+    police_report: PoliceReport
+    def __init__(self, kind: _Optional[_Union[CounselingConcernKind, str]] = ..., date: _Optional[str] = ..., action: _Optional[str] = ..., help: _Optional[_Iterable[_Union[VictimHelp, str]]] = ..., police_report: _Optional[_Union[PoliceReport, _Mapping]] = ...) -> None: ...
+
 class CounselingCase(_message.Message):
-    __slots__ = ("name", "office_code", "received_date", "divorce_application", "sessions", "outcome", "close_date", "topic")
+    __slots__ = ("name", "office_code", "received_date", "divorce_application", "sessions", "outcome", "close_date", "topic", "concerns")
     NAME_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -850,6 +896,7 @@ class CounselingCase(_message.Message):
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     CLOSE_DATE_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
+    CONCERNS_FIELD_NUMBER: _ClassVar[int]
     name: str
     office_code: str
     received_date: str
@@ -858,7 +905,8 @@ class CounselingCase(_message.Message):
     outcome: CounselingOutcome
     close_date: str
     topic: str
-    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., received_date: _Optional[str] = ..., divorce_application: _Optional[str] = ..., sessions: _Optional[_Iterable[_Union[CounselingSession, _Mapping]]] = ..., outcome: _Optional[_Union[CounselingOutcome, str]] = ..., close_date: _Optional[str] = ..., topic: _Optional[str] = ...) -> None: ...
+    concerns: _containers.RepeatedCompositeFieldContainer[CounselingConcern]
+    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., received_date: _Optional[str] = ..., divorce_application: _Optional[str] = ..., sessions: _Optional[_Iterable[_Union[CounselingSession, _Mapping]]] = ..., outcome: _Optional[_Union[CounselingOutcome, str]] = ..., close_date: _Optional[str] = ..., topic: _Optional[str] = ..., concerns: _Optional[_Iterable[_Union[CounselingConcern, _Mapping]]] = ...) -> None: ...
 
 class OpenCounselingCaseRequest(_message.Message):
     __slots__ = ("request_id", "counseling_case")
@@ -890,17 +938,31 @@ class CloseCounselingCaseRequest(_message.Message):
     close_date: str
     def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., outcome: _Optional[_Union[CounselingOutcome, str]] = ..., close_date: _Optional[str] = ...) -> None: ...
 
+class RecordCounselingConcernRequest(_message.Message):
+    __slots__ = ("request_id", "name", "concern")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONCERN_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    concern: CounselingConcern
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., concern: _Optional[_Union[CounselingConcern, _Mapping]] = ...) -> None: ...
+
 class ListCounselingCasesRequest(_message.Message):
-    __slots__ = ("office_code", "open_only", "page_size", "page_token")
+    __slots__ = ("office_code", "open_only", "page_size", "page_token", "with_concern", "concern_kind")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     OPEN_ONLY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    WITH_CONCERN_FIELD_NUMBER: _ClassVar[int]
+    CONCERN_KIND_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     open_only: bool
     page_size: int
     page_token: str
-    def __init__(self, office_code: _Optional[str] = ..., open_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    with_concern: bool
+    concern_kind: CounselingConcernKind
+    def __init__(self, office_code: _Optional[str] = ..., open_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., with_concern: _Optional[bool] = ..., concern_kind: _Optional[_Union[CounselingConcernKind, str]] = ...) -> None: ...
 
 class ListCounselingCasesResponse(_message.Message):
     __slots__ = ("cases", "next_page_token")
@@ -921,7 +983,7 @@ class GetStatisticsRequest(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
 
 class Statistics(_message.Message):
-    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate")
+    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -939,6 +1001,8 @@ class Statistics(_message.Message):
     CORRECTIONS_APPROVED_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_COMPLIANCE_RATE_FIELD_NUMBER: _ClassVar[int]
     ARCHIVE_RATE_FIELD_NUMBER: _ClassVar[int]
+    COUNSELING_DOMESTIC_VIOLENCE_FIELD_NUMBER: _ClassVar[int]
+    COUNSELING_TRAFFICKING_SUSPECTED_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     from_date: str
     to_date: str
@@ -956,7 +1020,9 @@ class Statistics(_message.Message):
     corrections_approved: int
     registration_compliance_rate: float
     archive_rate: float
-    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ...) -> None: ...
+    counseling_domestic_violence: int
+    counseling_trafficking_suspected: int
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ...) -> None: ...
 
 class VerifyRecordRequest(_message.Message):
     __slots__ = ("name", "document_number")
