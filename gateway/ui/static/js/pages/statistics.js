@@ -6,6 +6,7 @@ import { start } from "../shell.js";
 
 const FIGURES = ["marriagesRegistered", "divorcesRegistered", "courtDivorces", "certificatesReissued", "recordCertificates",
   "divorceApplications", "divorceWithdrawn", "divorceDeemedWithdrawn", "counselingReceived", "counselingReconciled",
+  "counselingDomesticViolence", "counselingTraffickingSuspected",
   "historicalImported", "correctionsApproved", "registrationComplianceRate", "archiveRate"];
 const session = start();
 
