@@ -9,18 +9,23 @@ from playwright.sync_api import expect
 from tests.ui.support import resident_id, shot, sign_in, today
 
 
-def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_listed(page):
+def open_case(page, topic: str) -> tuple[str, str]:
+    """A counselor opens a case on the counseling screen; its name, as the concern form offers it."""
     sign_in(page, "marriage_counselor")
     page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
-    topic = f"家暴求助 {resident_id(True)[-6:]}"
+    topic = f"{topic} {resident_id(True)[-6:]}"
     page.get_by_label("辅导事项").fill(topic)
     page.get_by_role("button", name="受理", exact=True).click()
     expect(page.locator("#open-result")).to_contain_text(topic)
     case = page.locator("#concern-case option", has_text=topic).get_attribute("value")
-    form = page.locator("#concern-form")
+    page.locator("#concern-case").select_option(case)
+    return case, topic
+
+
+def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_listed(page):
+    case, topic = open_case(page, "家暴求助")
 
     # Domestic violence: the help list appears, and at least one is asked for before anything is sent.
-    form.locator("#concern-case").select_option(case)
     expect(page.locator("#concern-help")).to_be_hidden()
     page.get_by_label("发现的情况").select_option(label="家庭暴力")
     expect(page.locator("#concern-help")).to_be_visible()
@@ -34,7 +39,7 @@ def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_l
     expect(page.locator("#concern-result")).to_contain_text(f"已记录：{topic}（家庭暴力）")
 
     # Suspected trafficking: the report's time and reference are asked for, then it is recorded.
-    form.locator("#concern-case").select_option(case)
+    page.locator("#concern-case").select_option(case)
     page.get_by_label("发现的情况").select_option(label="疑似拐卖、绑架")
     expect(page.locator("#concern-report")).to_be_visible()
     expect(page.locator("#concern-help")).to_be_hidden()
@@ -59,13 +64,7 @@ def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_l
 
 
 def test_a_report_time_in_the_future_is_refused_at_its_field(page):
-    sign_in(page, "marriage_counselor")
-    page.goto("/ui/marriage/counseling")
-    topic = f"疑似拐卖 {resident_id(True)[-6:]}"
-    page.get_by_label("辅导事项").fill(topic)
-    page.get_by_role("button", name="受理", exact=True).click()
-    expect(page.locator("#open-result")).to_contain_text(topic)
-    page.locator("#concern-case").select_option(page.locator("#concern-case option", has_text=topic).get_attribute("value"))
+    open_case(page, "疑似拐卖")
     page.get_by_label("发现的情况").select_option(label="疑似拐卖、绑架")
     page.get_by_label("报案时间").fill(f"{(today() + dt.timedelta(days=1)).isoformat()}T09:00")
     page.get_by_label("接警回执号或受理的公安机关").fill("赤公接警0001号")
