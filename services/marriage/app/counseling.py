@@ -48,10 +48,13 @@ def _changed(uow: UnitOfWork, c: Case, action: str) -> None:
     for session in shown.sessions:
         session.summary = ""
     shown.topic = mask_text(shown.topic)  # typed text: an ID number in it leaves masked
+    # A concern leaves as its kind and day only: what staff did, where a victim of domestic violence
+    # was told to seek help and the police report stay with the office (a victim's safety may depend
+    # on it: the case names a divorce application, and so the couple).
     for concern in shown.concerns:
-        concern.action = mask_text(concern.action)
-        if concern.HasField("police_report"):
-            concern.police_report.reference = mask_text(concern.police_report.reference)
+        concern.action = ""
+        del concern.help[:]
+        concern.ClearField("police_report")
     uow.emit("counseling_case_changed", events_pb2.CounselingCaseChanged(counseling_case=shown),
               office_code=case.office_code)
 

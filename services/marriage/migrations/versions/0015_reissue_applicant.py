@@ -6,13 +6,13 @@ divorce certificates, did not record an application (NULL = not recorded). A row
 carry the agent's document and the reference (CHECK).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
