@@ -728,6 +728,7 @@ EN: dict[str, str] = {
     "reason.OFFICE_CLOSED": "Office closed that day",
     "reason.OFFICE_NOT_FOUND": "No such office",
     "reason.OFFICE_NOT_DESIGNATED": "Office not designated for foreign, Hong Kong/Macao/Taiwan or overseas-Chinese cases",
+    "reason.DESIGNATION_BY_ADMIN_ONLY": "Only an account administrator sets an office's designation for foreign cases",
     "reason.CASE_CLOSED": "Case closed",
     "reason.CASE_NOT_FOUND": "No such counseling case",
     "reason.COUNSELOR_REQUIRED": "Counselor required",

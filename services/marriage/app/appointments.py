@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
-from servicekit.errors import invalid, not_found, precondition
+from servicekit import context
+from servicekit.errors import invalid, not_found, permission_denied, precondition
 from servicekit.paging import Seek
 from servicekit.pii import mask_name
 from servicekit.uow import UnitOfWork
@@ -107,6 +108,8 @@ async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
         raise invalid("NAME_REQUIRED", "须录入婚姻登记机关名称", "office.display_name")
     repo = AppointmentRepository(uow.session)
     existing = await repo.office(code)
+    if cmd.foreign_cases != (existing.foreign_cases if existing else False):
+        _require_designating()
     rush_opens = existing.hours.rush_opens if existing else min(cmd.opens, RUSH_OPENS_BY)
     rush_closes = existing.hours.rush_closes if existing else max(cmd.closes, RUSH_CLOSES_NOT_BEFORE)
     multiplier = existing.hours.rush_multiplier if existing else 2
@@ -117,6 +120,20 @@ async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
         "name": name, "opens": cmd.opens.isoformat(), "closes": cmd.closes.isoformat(), "capacity": cmd.capacity,
         "foreign_cases": cmd.foreign_cases})
     return office
+
+
+# Who may set an office's designation for foreign cases: the province designates (rules.md §1.1
+# Art 2), and an account administrator records its decision — not the office's own registrars, whom
+# UpsertOffice otherwise lets keep their hours and capacity. The system caller seeds offices.
+DESIGNATING_ROLES = frozenset({"admin", "system"})
+
+
+def _require_designating() -> None:
+    if not context.current().caller.roles & DESIGNATING_ROLES:
+        raise permission_denied(
+            "DESIGNATION_BY_ADMIN_ONLY",
+            "办理涉外、涉港澳台、华侨婚姻登记的机关由省级民政部门指定：是否指定，须由账号管理员依指定文件设置"
+            "（本次未作任何更改；修改办公时间和预约名额时请保持原指定状态）")
 
 
 async def add_special_date(uow: UnitOfWork, sd: SpecialDateRecord) -> SpecialDateRecord:

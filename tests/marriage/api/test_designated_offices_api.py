@@ -46,10 +46,12 @@ def taiwan_residence_permit() -> pb.Party:
     return party(resident_id(born, "F", address="830000", sequence=f"{int(unique()[-6:], 16) % 100:02d}"), "林志玲")
 
 
-async def upsert_office(service, secrets, code: str, foreign_cases: bool) -> pb.Office:
+async def upsert_office(service, secrets, code: str, foreign_cases: bool, *, roles=("admin",),
+                        capacity: int = 40) -> pb.Office:
+    """UpsertOffice as an account administrator (who alone sets the designation) unless ``roles``."""
     return await stub(service).UpsertOffice(pb.UpsertOfficeRequest(request_id=unique("o-"), office=pb.Office(
         office_code=code, display_name=f"测试婚姻登记处{code}", opens_at="08:30", closes_at="17:00",
-        daily_capacity=40, foreign_cases=foreign_cases)), metadata=md(secrets))
+        daily_capacity=capacity, foreign_cases=foreign_cases)), metadata=secrets.caller_metadata(*roles))
 
 
 async def designated_office(service, secrets) -> str:
@@ -155,3 +157,20 @@ async def test_a_certificate_is_reissued_only_at_a_designated_office(marriage, s
     await upsert_office(marriage, secrets, elsewhere, True)
     reissued = await stub(marriage).ReissueCertificate(request, metadata=md(secrets))
     assert reissued.document_number == f"BJ{elsewhere}-{TODAY.year}-000001"
+
+
+async def test_only_an_administrator_designates_an_office_its_registrars_keep_the_designation(marriage, secrets):
+    """The province designates (rules.md §1.1 Art 2): a registrar, whom UpsertOffice lets change the
+    office's hours and capacity, may neither designate it nor drop the designation."""
+    plain, designated = office_code(), await designated_office(marriage, secrets)
+    for code, wanted in ((plain, True), (designated, False)):
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await upsert_office(marriage, secrets, code, wanted, roles=REGISTRAR)
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert error_info(err.value).reason == "DESIGNATION_BY_ADMIN_ONLY"
+    # Nothing changed, and a registrar's change of capacity keeping the designation goes through.
+    assert (await upsert_office(marriage, secrets, designated, True, roles=REGISTRAR, capacity=60)).foreign_cases
+    listed = await stub(marriage).ListOffices(pb.ListOfficesRequest(page_size=1000), metadata=md(secrets))
+    by_code = {o.office_code: o for o in listed.offices}
+    assert plain not in by_code
+    assert (by_code[designated].foreign_cases, by_code[designated].daily_capacity) == (True, 60)
