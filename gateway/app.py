@@ -158,7 +158,7 @@ def create_app(
         Route("/docs", docs, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *AuthApi(signin, auth, revocations, limiter, clock).routes(),
-        *AdminApi(store, auth).routes(),
+        *AdminApi(store, auth, clock).routes(),
         Route("/v1/exchange/events", FeedApi(feed, auth, settings.feed_max_wait_s).events, methods=["GET"]),
         *(ui_routes(gateway) if with_ui else []),
     ]

@@ -17,7 +17,7 @@ from gateway.accounts import qualification
 from gateway.accounts.revocations import Revocations
 from gateway.accounts.roles import ADMIN
 from gateway.accounts.signin import SignIn
-from gateway.accounts.store import AccountStore, Actor, NewClient, NewUser, parse_assessed_on
+from gateway.accounts.store import Account, AccountStore, Actor, NewClient, NewUser, parse_assessed_on
 from gateway.authn import Authenticator
 from gateway.bodies import (
     FORM_TYPE,
@@ -198,9 +198,10 @@ class AdminApi:
     """Accounts of staff (`/v1/admin/users`) and exchange clients (`/v1/admin/clients`), for admins.
     An admin manages the accounts inside their own jurisdiction."""
 
-    def __init__(self, store: AccountStore, auth: Authenticator) -> None:
+    def __init__(self, store: AccountStore, auth: Authenticator, clock: Clock) -> None:
         self._store = store
         self._auth = auth
+        self._clock = clock
 
     def routes(self) -> list[Route]:
         return [
@@ -220,13 +221,23 @@ class AdminApi:
             raise forbidden(detail="仅账号管理员可以管理账号")
         return Actor(principal.subject, request.state.request_id, principal.caller.jurisdiction)
 
+    def _account(self, account: Account) -> dict[str, Any]:
+        """An account as the API shows it: a registrar's with their standing (rules.md §1.4) by the
+        gateway's today, as /v1/auth/me shows it to them — the admin's screen lists it."""
+        shown = account.to_json()
+        if qualification.REGISTRAR in account.roles:
+            shown["registrarQualification"] = qualification.standing(
+                account.assessed_on, self._clock.today()
+            ).to_json()
+        return shown
+
     async def list_users(self, request: Request) -> Response:
         accounts = await self._store.list_users(self._admin(request))
-        return json_response({"users": [a.to_json() for a in accounts]})
+        return json_response({"users": [self._account(a) for a in accounts]})
 
     async def get_user(self, request: Request) -> Response:
         account = await self._store.get_user(request.path_params["username"], self._admin(request))
-        return json_response(account.to_json())
+        return json_response(self._account(account))
 
     async def create_user(self, request: Request) -> Response:
         actor = self._admin(request)
@@ -248,17 +259,17 @@ class AdminApi:
             assessed_on,
         )
         account = await self._store.create_user(spec, actor)
-        return json_response(account.to_json(), status=201)
+        return json_response(self._account(account), status=201)
 
     async def update_user(self, request: Request) -> Response:
         actor = self._admin(request)
         changes = await self._store.user_changes(await _object(request), actor)
         account = await self._store.update_user(request.path_params["username"], changes, actor)
-        return json_response(account.to_json())
+        return json_response(self._account(account))
 
     async def unlock_user(self, request: Request) -> Response:
         account = await self._store.unlock_user(request.path_params["username"], self._admin(request))
-        return json_response(account.to_json())
+        return json_response(self._account(account))
 
     async def list_clients(self, request: Request) -> Response:
         clients = await self._store.list_clients(self._admin(request))

@@ -195,3 +195,33 @@ async def test_accounts_are_created_with_the_date_and_the_demo_registrar_has_a_c
     token = await gw.token("marriage_registrar", "civic-demo")
     me = (await gw.client.get("/v1/auth/me", headers={"Authorization": f"Bearer {token}"})).json()
     assert me["registrarQualification"]["state"] == "CURRENT"
+
+
+async def test_the_admin_sees_each_registrars_standing_by_the_gateways_today(start_gateway):
+    """The accounts screen lists the standing (rules.md §1.4) as the registrar's home page shows it,
+    counted by the gateway's today: assessed two years ago today is the last day (LAPSING, 0 days
+    left), a day earlier has lapsed; no standing on an account without the registrar's role."""
+    gw = await start_gateway()
+    admin = await gw.headers("admin")
+    today = gw.clock.today()
+    current = today - dt.timedelta(days=300)
+    last_day = await gw.add_user("marriage_registrar", assessed_on=years_after(today, -2))
+    lapsed = await gw.add_user("marriage_registrar", assessed_on=years_after(today, -2) - dt.timedelta(days=1))
+    registrar = await gw.add_user("marriage_registrar", assessed_on=current)
+    unrecorded = await gw.add_user("marriage_registrar", "supervisor", assessed_on=None)
+    counselor = await gw.add_user("marriage_counselor")
+
+    listed = {u["username"]: u for u in (await gw.client.get("/v1/admin/users", headers=admin)).json()["users"]}
+    assert listed[registrar]["registrarQualification"] == {
+        "state": "CURRENT", "assessedOn": current.isoformat(),
+        "qualifiedUntil": years_after(current, 2).isoformat(), "daysLeft": (years_after(current, 2) - today).days}
+    assert listed[last_day]["registrarQualification"]["state"] == "LAPSING"
+    assert listed[last_day]["registrarQualification"]["daysLeft"] == 0
+    assert listed[lapsed]["registrarQualification"]["state"] == "LAPSED"
+    assert listed[unrecorded]["registrarQualification"]["state"] == "UNRECORDED"
+    assert "registrarQualification" not in listed[counselor]
+
+    shown = (await gw.client.get(f"/v1/admin/users/{lapsed}", headers=admin)).json()
+    assert shown["registrarQualification"]["daysLeft"] == -1
+    changed = await gw.client.patch(f"/v1/admin/users/{lapsed}", headers=admin, json={"assessedOn": today.isoformat()})
+    assert changed.json()["registrarQualification"]["state"] == "CURRENT"
