@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 REGISTRAR = "marriage_registrar"
 COUNSELOR = "marriage_counselor"
 SUPERVISOR = "supervisor"
+ADMIN = "admin"
 MARRIAGE_STAFF = frozenset({REGISTRAR, COUNSELOR, SUPERVISOR})
 
 
@@ -88,9 +89,10 @@ DEPARTMENTS: list[Department] = [
         AUDIT,
         Screen("oversight.reports", frozenset({SUPERVISOR})),
     )),
-    Department("accounts", frozenset({"admin"}), (
-        Screen("accounts.users", frozenset({"admin"})),
-        Screen("accounts.clients", frozenset({"admin"})),
+    # 账号管理: the accounts API (/v1/admin/*) admits the account administrator only.
+    Department("accounts", frozenset({ADMIN}), (
+        Screen("accounts.users", frozenset({ADMIN}), "/ui/accounts/users", "accounts/users.html"),
+        Screen("accounts.clients", frozenset({ADMIN}), "/ui/accounts/clients", "accounts/clients.html"),
     )),
 ]
 

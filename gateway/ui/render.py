@@ -9,6 +9,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from gateway.accounts.roles import ROLES, SCOPES
 from gateway.ui import i18n, nav
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -16,6 +17,8 @@ LANG_COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+# The accounts screens offer every role and scope the accounts API knows (labels: role.*, scope.*).
+_env.globals.update(account_roles=tuple(ROLES), client_scopes=tuple(SCOPES))
 
 
 def _switch_links(request: Request, current: str) -> list[dict[str, str]]:

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 from gateway import problems
+from gateway.accounts.roles import ROLES, SCOPES
+from gateway.gateway_paths import SCHEMAS
 from gateway.ui import nav
 from gateway.ui.i18n import EN, ZH
 from gateway.ui.verification import OUTCOMES
@@ -29,6 +31,10 @@ def used_keys() -> set[str]:
         keys.add(f"dept.{department.key}")
         keys |= {f"screen.{s.key}" for s in department.screens}
     keys |= {f"screen.{s.key}" for s in nav.PRINTS}
+    # The accounts screens name every role and scope the accounts API knows, and each standing of a
+    # registrar's training assessment it reports (templates/accounts, pages/users.js).
+    keys |= {f"role.{r}" for r in ROLES} | {f"scope.{s}" for s in SCOPES}
+    keys |= {f"acct.standing.{s}" for s in SCHEMAS["RegistrarQualification"]["properties"]["state"]["enum"]}
     return keys
 
 

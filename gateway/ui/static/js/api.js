@@ -60,19 +60,22 @@ function urlOf(path, query) {
 // Calls on the session renew its token first when it is due (see renewIfDue); a call refused
 // because a renewal replaced its token while it was on the way is sent once more with the new one
 // (a 401 reaches no service: nothing was done).
-export async function call(method, path, { query, body, file, token } = {}) {
+// `requestId`: the submission's id as X-Request-Id, for calls without a request_id field of their
+// own (the accounts API, /v1/admin/*): its audit row names the submission.
+export async function call(method, path, { query, body, file, token, requestId: id } = {}) {
   if (token === undefined) await renewIfDue();
   const bearer = token ?? session()?.token;
-  const response = await send(method, urlOf(path, query), bearer, body, file);
+  const response = await send(method, urlOf(path, query), bearer, body, file, id);
   if (response.status === 401 && token === undefined && bearer && session()?.token && session().token !== bearer) {
-    return outcome(await send(method, urlOf(path, query), session().token, body, file));
+    return outcome(await send(method, urlOf(path, query), session().token, body, file, id));
   }
   return outcome(response);
 }
 
-async function send(method, url, bearer, body, file) {
+async function send(method, url, bearer, body, file, id) {
   const headers = {};
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (id) headers["X-Request-Id"] = id;
   let payload;
   if (file) {
     headers["Content-Type"] = "application/octet-stream";
