@@ -812,6 +812,8 @@ EN: dict[str, str] = {
     "reason.OFFICE_NOT_FOUND": "No such office",
     "reason.OFFICE_NOT_DESIGNATED": "Office not designated for foreign, Hong Kong/Macao/Taiwan or overseas-Chinese cases",
     "reason.DESIGNATION_BY_ADMIN_ONLY": "Only an account administrator sets an office's designation for foreign cases",
+    "reason.INVALID_DATE_RANGE": "Period starts after it ends",
+    "reason.DATE_RANGE_TOO_LONG": "Period longer than two years",
     "reason.CASE_CLOSED": "Case closed",
     "reason.CASE_NOT_FOUND": "No such counseling case",
     "reason.COUNSELOR_REQUIRED": "Counselor required",

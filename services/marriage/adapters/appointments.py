@@ -63,6 +63,10 @@ def _office(row) -> OfficeRecord:
         row.foreign_cases)
 
 
+def _special_date(row) -> SpecialDateRecord:
+    return SpecialDateRecord(row.office_code, row.date, row.label, row.opens, row.closes, row.capacity)
+
+
 def _appointment(row) -> AppointmentRecord:
     return AppointmentRecord(str(row.id), row.office_code, row.date, row.kind, row.state, row.queue_number,
                              row.contact_name, row.contact_phone)
@@ -95,8 +99,14 @@ class AppointmentRepository:
     async def special_date(self, office_code: str, day: dt.date) -> SpecialDateRecord | None:
         row = (await self.session.execute(select(t.special_dates).where(
             t.special_dates.c.office_code == office_code, t.special_dates.c.date == day))).first()
-        return SpecialDateRecord(row.office_code, row.date, row.label, row.opens, row.closes, row.capacity) \
-            if row else None
+        return _special_date(row) if row else None
+
+    async def special_dates(self, office_code: str, d_from: dt.date, d_to: dt.date) -> list[SpecialDateRecord]:
+        """The dates added for the office from ``d_from`` to ``d_to`` (inclusive), in date order."""
+        sd = t.special_dates.c
+        rows = await self.session.execute(select(t.special_dates).where(
+            sd.office_code == office_code, sd.date >= d_from, sd.date <= d_to).order_by(sd.date))
+        return [_special_date(r) for r in rows]
 
     async def save_special_date(self, sd: SpecialDateRecord) -> None:
         values = {"label": sd.label, "opens": sd.opens, "closes": sd.closes, "capacity": sd.capacity}

@@ -8,7 +8,8 @@ from marriage.adapters.appointments import APPOINTMENT_LIST, OFFICE_LIST, Specia
 from marriage.api.base import ApiBase
 from marriage.api.convert import PB_KIND, optional_time, parse_date, parse_time, resource_id
 from marriage.app import appointments as uc
-from marriage.app.messages import appointment_pb, hhmm, office_pb, special_date_pb
+from marriage.app.messages import appointment_pb, hhmm, office_pb, special_date_pb, special_day_pb
+from marriage.domain.appointments import a_year_on
 
 
 class AppointmentsApi(ApiBase):
@@ -40,6 +41,15 @@ class AppointmentsApi(ApiBase):
             return special_date_pb(await uc.add_special_date(uow, sd))
 
         return await self.change("AddSpecialDate", request, pb.SpecialDate, work)
+
+    async def ListSpecialDates(self, request: pb.ListSpecialDatesRequest,
+                               context: grpc.aio.ServicerContext) -> pb.ListSpecialDatesResponse:
+        d_from = parse_date(request.from_date, "from_date", self.infra.clock.today())
+        d_to = parse_date(request.to_date, "to_date", a_year_on(d_from))
+        async with self.read() as session:
+            found = await uc.special_dates(session, self.calendar, request.office_code, d_from, d_to)
+        return pb.ListSpecialDatesResponse(special_dates=[special_day_pb(d) for d in found],
+                                           from_date=d_from.isoformat(), to_date=d_to.isoformat())
 
     async def CreateAppointment(self, request: pb.CreateAppointmentRequest,
                                 context: grpc.aio.ServicerContext) -> pb.Appointment:

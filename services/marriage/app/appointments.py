@@ -29,6 +29,7 @@ from marriage.domain.appointments import (
     OfficeHours,
     check_bookable,
     check_servable,
+    check_special_dates_period,
     contact_phone,
     day_plan,
 )
@@ -165,13 +166,45 @@ def _rush_label(day: dt.date, cal: WorkCalendar) -> str:
 async def plan_of(repo: AppointmentRepository, office: OfficeRecord, day: dt.date,
                   cal: WorkCalendar) -> tuple[DayPlan, str]:
     """The office's hours and capacity on a day, and why the day is special ('' when it is not)."""
-    special = await repo.special_date(office.code, day)
+    return plan_with(office, day, cal, await repo.special_date(office.code, day))
+
+
+def plan_with(office: OfficeRecord, day: dt.date, cal: WorkCalendar,
+              special: SpecialDateRecord | None) -> tuple[DayPlan, str]:
+    """``plan_of`` with the day's added special date (or None) already read: the calendar's plan
+    (rush dates open longer with a multiple of the capacity, rest days closed), and an added date's
+    own hours, capacity and label over it where it set them."""
     plan = day_plan(office.hours, day, cal, {day} if special else ())
     if special is not None:
         plan = DayPlan(day, special.opens or plan.opens, special.closes or plan.closes,
                        special.capacity or plan.capacity, True)
-        return plan, special.label or "特殊办公日"
+        return plan, special.label or _rush_label(day, cal) or "特殊办公日"
     return plan, _rush_label(day, cal) or ("" if plan.is_open else REST_DAY_LABEL)
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    office_code: str
+    plan: DayPlan
+    label: str
+    built_in: bool  # a rush date of the calendar (2·14, 5·20, 5·21, 七夕, holidays-cn.csv)
+    added: bool  # AddSpecialDate set it
+
+
+async def special_dates(session: AsyncSession, cal: WorkCalendar, code_raw: str, d_from: dt.date,
+                        d_to: dt.date) -> list[SpecialDay]:
+    """The office's special dates from ``d_from`` to ``d_to`` (inclusive): the calendar's rush dates
+    and those added (rules.md §1.10 peak days), each planned by ``plan_with`` as a booking on it is."""
+    code = office_code(code_raw)
+    require_jurisdiction(code)
+    check_special_dates_period(d_from, d_to)
+    repo = AppointmentRepository(session)
+    office = await load_office(repo, code)
+    added = {sd.date: sd for sd in await repo.special_dates(code, d_from, d_to)}
+    built_in = {day for year in range(d_from.year, d_to.year + 1) for day in cal.rush_dates(year)
+                if d_from <= day <= d_to}
+    return [SpecialDay(code, *plan_with(office, day, cal, added.get(day)), day in built_in, day in added)
+            for day in sorted(built_in | added.keys())]
 
 
 def _appointment_changed(uow: UnitOfWork, a: AppointmentRecord, action: str) -> None:

@@ -6,6 +6,7 @@ a divorce (``full_ids``, audited by the caller); names and phones of appointment
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -18,6 +19,9 @@ from marriage.adapters.repository import MarriageRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
 from marriage.domain.divorce import CertificatesPresented
+
+if TYPE_CHECKING:  # a type only: marriage.app.appointments imports this module
+    from marriage.app.appointments import SpecialDay
 
 ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASSPORT,
               "HK_MACAO_PERMIT": pb.ID_TYPE_HK_MACAO_PERMIT, "TAIWAN_PERMIT": pb.ID_TYPE_TAIWAN_PERMIT}
@@ -113,6 +117,13 @@ def office_pb(office: OfficeRecord) -> pb.Office:
 def special_date_pb(sd: SpecialDateRecord) -> pb.SpecialDate:
     return pb.SpecialDate(office_code=sd.office_code, date=iso(sd.date), label=sd.label, opens_at=hhmm(sd.opens),
                           closes_at=hhmm(sd.closes), capacity=sd.capacity or 0)
+
+
+def special_day_pb(d: SpecialDay) -> pb.SpecialDate:
+    """A day of ListSpecialDates, with the hours and capacity a booking on it gets."""
+    return pb.SpecialDate(office_code=d.office_code, date=iso(d.plan.day), label=d.label, opens_at=hhmm(d.plan.opens),
+                          closes_at=hhmm(d.plan.closes), capacity=d.plan.capacity, built_in=d.built_in,
+                          added=d.added)
 
 
 def appointment_pb(a: AppointmentRecord) -> pb.Appointment:

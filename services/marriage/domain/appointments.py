@@ -87,6 +87,28 @@ def check_bookable(plan: DayPlan, booked: int) -> None:
     check_capacity(booked, plan.capacity)
 
 
+# ListSpecialDates: a year from the first day unless asked otherwise, two at most (731 days: a
+# period starting on 29 February or spanning one still fits).
+SPECIAL_DATES_SPAN = dt.timedelta(days=731)
+
+
+def a_year_on(day: dt.date) -> dt.date:
+    """The same date a year later (29 February → 1 March)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return dt.date(day.year + 1, 3, 1)
+
+
+def check_special_dates_period(d_from: dt.date, d_to: dt.date) -> None:
+    """A period of special dates to list: in order, and two years at most."""
+    if d_from > d_to:
+        raise invalid("INVALID_DATE_RANGE", "查询期间的开始日期不能晚于结束日期，请重新选择", "from_date")
+    if d_to - d_from > SPECIAL_DATES_SPAN:
+        raise invalid("DATE_RANGE_TOO_LONG",
+                      f"查询期间最长两年（{SPECIAL_DATES_SPAN.days} 天）：请缩短期间，分次查询", "to_date")
+
+
 APPOINTMENT_STATE_WORDS = {"BOOKED": "已预约", "CANCELLED": "已取消", "SERVED": "已办理"}
 APPOINTMENT_KIND_WORDS = {"MARRIAGE": "结婚登记", "DIVORCE": "离婚登记", "REISSUE": "补领婚姻登记证"}
 

@@ -4,9 +4,11 @@ import pytest
 from marriage.domain.appointments import (
     DayPlan,
     OfficeHours,
+    a_year_on,
     check_bookable,
     check_capacity,
     check_servable,
+    check_special_dates_period,
     contact_phone,
     day_plan,
 )
@@ -101,3 +103,24 @@ def test_a_booking_is_served_by_its_own_business_on_its_own_day(kind, day, reaso
         check_servable(kind, day, "MARRIAGE", D(2024, 3, 5))
     assert (caught.value.reason, caught.value.kind) == (reason, ErrorKind.FAILED_PRECONDITION)
     assert "预约" in caught.value.message
+
+
+@pytest.mark.parametrize(("day", "year_on"), [(D(2024, 3, 1), D(2025, 3, 1)), (D(2024, 2, 29), D(2025, 3, 1)),
+                                               (D(2025, 12, 31), D(2026, 12, 31))])
+def test_a_year_on_is_the_same_date_a_year_later(day, year_on):
+    assert a_year_on(day) == year_on
+
+
+@pytest.mark.parametrize("days", [0, 1, 365, 731])
+def test_a_special_dates_period_of_up_to_731_days_is_listed(days):
+    check_special_dates_period(D(2024, 3, 1), D(2024, 3, 1) + dt.timedelta(days=days))
+
+
+@pytest.mark.parametrize(("start", "end", "reason", "field"), [
+    (D(2024, 3, 2), D(2024, 3, 1), "INVALID_DATE_RANGE", "from_date"),
+    (D(2024, 3, 1), D(2024, 3, 1) + dt.timedelta(days=732), "DATE_RANGE_TOO_LONG", "to_date"),
+])
+def test_a_reversed_or_longer_period_is_refused_at_its_field(start, end, reason, field):
+    with pytest.raises(DomainError) as err:
+        check_special_dates_period(start, end)
+    assert (err.value.kind, err.value.reason, err.value.violations[0].field) == (ErrorKind.INVALID_ARGUMENT, reason, field)

@@ -147,6 +147,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.AddSpecialDateRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.SpecialDate.FromString,
                 _registered_method=True)
+        self.ListSpecialDates = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/ListSpecialDates',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.FromString,
+                _registered_method=True)
         self.CreateAppointment = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/CreateAppointment',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CreateAppointmentRequest.SerializeToString,
@@ -404,6 +409,15 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListSpecialDates(self, request, context):
+        """List an office's special dates in a period (default today to a year on, at most two years):
+        the built-in rush dates (2·14, 5·20, 5·21, 七夕 and the calendar's listed ones) and the dates
+        an administrator added, each with the hours and capacity a booking on it gets.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateAppointment(self, request, context):
         """Book an appointment (预约); never overbooked.
         """
@@ -640,6 +654,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.AddSpecialDate,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.AddSpecialDateRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.SpecialDate.SerializeToString,
+            ),
+            'ListSpecialDates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSpecialDates,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.SerializeToString,
             ),
             'CreateAppointment': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateAppointment,
@@ -1323,6 +1342,33 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/AddSpecialDate',
             civic_dot_marriage_dot_v1_dot_resources__pb2.AddSpecialDateRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.SpecialDate.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSpecialDates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/ListSpecialDates',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -613,20 +613,44 @@ class ListOfficesResponse(_message.Message):
     def __init__(self, offices: _Optional[_Iterable[_Union[Office, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SpecialDate(_message.Message):
-    __slots__ = ("office_code", "date", "label", "opens_at", "closes_at", "capacity")
+    __slots__ = ("office_code", "date", "label", "opens_at", "closes_at", "capacity", "built_in", "added")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     DATE_FIELD_NUMBER: _ClassVar[int]
     LABEL_FIELD_NUMBER: _ClassVar[int]
     OPENS_AT_FIELD_NUMBER: _ClassVar[int]
     CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_FIELD_NUMBER: _ClassVar[int]
+    BUILT_IN_FIELD_NUMBER: _ClassVar[int]
+    ADDED_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     date: str
     label: str
     opens_at: str
     closes_at: str
     capacity: int
-    def __init__(self, office_code: _Optional[str] = ..., date: _Optional[str] = ..., label: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., capacity: _Optional[int] = ...) -> None: ...
+    built_in: bool
+    added: bool
+    def __init__(self, office_code: _Optional[str] = ..., date: _Optional[str] = ..., label: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., capacity: _Optional[int] = ..., built_in: _Optional[bool] = ..., added: _Optional[bool] = ...) -> None: ...
+
+class ListSpecialDatesRequest(_message.Message):
+    __slots__ = ("office_code", "from_date", "to_date")
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    office_code: str
+    from_date: str
+    to_date: str
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
+
+class ListSpecialDatesResponse(_message.Message):
+    __slots__ = ("special_dates", "from_date", "to_date")
+    SPECIAL_DATES_FIELD_NUMBER: _ClassVar[int]
+    FROM_DATE_FIELD_NUMBER: _ClassVar[int]
+    TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    special_dates: _containers.RepeatedCompositeFieldContainer[SpecialDate]
+    from_date: str
+    to_date: str
+    def __init__(self, special_dates: _Optional[_Iterable[_Union[SpecialDate, _Mapping]]] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
 
 class AddSpecialDateRequest(_message.Message):
     __slots__ = ("request_id", "office_code", "special_date")
