@@ -76,6 +76,9 @@ DEPARTMENTS: list[Department] = [
         _marriage("statistics", "statistics", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),
         # 空白证书: registrars keep the account; supervisors and auditors see it (the API lets them list only).
         _marriage("blanks", "blanks", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),
+        # 登记机关设置: hours and capacity (UpsertOffice: registrars, admin — the designation for foreign
+        # cases admin only), special dates (ListSpecialDates; AddSpecialDate: supervisors, admin).
+        _marriage("offices", "offices", frozenset({REGISTRAR, SUPERVISOR, "admin"})),
     )),
     Department("funeral", frozenset({"funeral_officer"}),
                _soon("funeral", "cremations", "cemeteries", "rectification", "unclaimed")),

@@ -133,19 +133,29 @@ def open_day(url: str, token: str) -> dt.date:
     raise AssertionError("no bookable day in the next 30 days")
 
 
+def demo_office(url: str, token: str) -> dict:
+    """The demo office as ListOffices gives it (JSON)."""
+    resp = httpx.get(f"{url}/v1/offices", params={"pageSize": 100}, headers={"Authorization": f"Bearer {token}"},
+                     timeout=10)
+    resp.raise_for_status()
+    return next(o for o in resp.json()["offices"] if o["officeCode"] == OFFICE)
+
+
+def put_office(url: str, token: str, office: dict) -> dict:
+    """UpsertOffice with ``office`` whole (it replaces the office): how a test sets the demo office
+    up, and restores it as it found it."""
+    resp = httpx.post(f"{url}/v1/offices", headers={"Authorization": f"Bearer {token}"}, timeout=10, json={
+        "requestId": f"ui-office-{next(_serials)}-{_random.randrange(10**9)}", "office": office})
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
 def designate_office(url: str, token: str, foreign_cases: bool) -> None:
     """Sets whether the demo office is designated for foreign, Hong Kong/Macao/Taiwan and
     overseas-Chinese cases (rules.md §1.1 Art 2; not designated when seeded), its hours and capacity
     kept: a test registering a passport party needs it, one showing the refusal needs it not."""
-    headers = {"Authorization": f"Bearer {token}"}
-    resp = httpx.get(f"{url}/v1/offices", params={"pageSize": 100}, headers=headers, timeout=10)
-    resp.raise_for_status()
-    office = next(o for o in resp.json()["offices"] if o["officeCode"] == OFFICE)
-    resp = httpx.post(f"{url}/v1/offices", headers=headers, timeout=10, json={
-        "requestId": f"ui-designate-{next(_serials)}-{_random.randrange(10**9)}",
-        "office": {**office, "foreignCases": foreign_cases}})
-    assert resp.status_code == 200, resp.text
-    assert resp.json().get("foreignCases", False) is foreign_cases
+    saved = put_office(url, token, {**demo_office(url, token), "foreignCases": foreign_cases})
+    assert saved.get("foreignCases", False) is foreign_cases
 
 
 def register_via_api(url: str, token: str, couple: Couple) -> dict:
