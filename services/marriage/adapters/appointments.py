@@ -14,6 +14,8 @@ from marriage.adapters import tables as t
 from marriage.domain.appointments import OfficeHours
 
 OFFICE_LIST = Keyset("offices", t.offices.c.code)
+# An office's special dates, built-in and added, merged in memory (ListSpecialDates): by date.
+SPECIAL_DATE_LIST = Keyset("specialDates", t.special_dates.c.date)
 # A day's appointments in queue order. Nothing in the table makes a queue number unique within its
 # day, so the id breaks ties: without it two rows on the same number could each fall on either page.
 APPOINTMENT_LIST = Keyset("appointments", t.appointments.c.queue_number, t.appointments.c.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import grpc
 from civic.marriage.v1 import resources_pb2 as pb
 
-from marriage.adapters.appointments import APPOINTMENT_LIST, OFFICE_LIST, SpecialDateRecord
+from marriage.adapters.appointments import APPOINTMENT_LIST, OFFICE_LIST, SPECIAL_DATE_LIST, SpecialDateRecord
 from marriage.api.base import ApiBase
 from marriage.api.convert import PB_KIND, optional_time, parse_date, parse_time, resource_id
 from marriage.app import appointments as uc
@@ -44,11 +44,13 @@ class AppointmentsApi(ApiBase):
 
     async def ListSpecialDates(self, request: pb.ListSpecialDatesRequest,
                                context: grpc.aio.ServicerContext) -> pb.ListSpecialDatesResponse:
+        seek = SPECIAL_DATE_LIST.seek(request)
         d_from = parse_date(request.from_date, "from_date", self.infra.clock.today())
         d_to = parse_date(request.to_date, "to_date", a_year_on(d_from))
         async with self.read() as session:
             found = await uc.special_dates(session, self.calendar, request.office_code, d_from, d_to)
-        return pb.ListSpecialDatesResponse(special_dates=[special_day_pb(d) for d in found],
+        page, token = seek.slice(found, key=lambda d: (d.plan.day,))
+        return pb.ListSpecialDatesResponse(special_dates=[special_day_pb(d) for d in page], next_page_token=token,
                                            from_date=d_from.isoformat(), to_date=d_to.isoformat())
 
     async def CreateAppointment(self, request: pb.CreateAppointmentRequest,

@@ -63,6 +63,15 @@ async def test_an_added_date_shows_with_its_hours_and_capacity(marriage, secrets
     later = await listed(marriage, secrets, office, "2025-05-01", "2025-06-30")
     assert [(d.date, d.label, d.capacity, d.added) for d in later.special_dates] == [
         ("2025-05-20", "5·20", 6, False), ("2025-05-21", "5·21", 6, False), ("2025-06-01", "周年庆", 6, True)]
+    # Page by page, as every list: the same dates, each once.
+    paged, token = [], ""
+    while True:
+        page = await stub(marriage).ListSpecialDates(pb.ListSpecialDatesRequest(
+            office_code=office, page_size=2, page_token=token), metadata=secrets.caller_metadata(*REGISTRAR))
+        paged += [d.date for d in page.special_dates]
+        if not (token := page.next_page_token):
+            break
+    assert paged == [d.date for d in found.special_dates]
     # An office's added dates are its own.
     other = await new_office(marriage, secrets, capacity=3)
     assert [d.date for d in (await listed(marriage, secrets, other, "2024-06-01", "2024-06-30")).special_dates] == []

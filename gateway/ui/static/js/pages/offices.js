@@ -78,9 +78,13 @@ function sourceOf(day) {
 }
 
 async function showSpecial() {
-  const found = await get(`/v1/offices/${current.officeCode}/specialDates`,
-    { fromDate: $("#range-from").value, toDate: $("#range-to").value });
-  const days = found.specialDates || [];
+  const query = { fromDate: $("#range-from").value, toDate: $("#range-to").value, pageSize: 1000 };
+  const days = [];
+  let found;
+  do { // two years hold at most 731 dates: a page or so
+    found = await get(`/v1/offices/${current.officeCode}/specialDates`, { ...query, pageToken: found?.nextPageToken });
+    days.push(...(found.specialDates || []));
+  } while (found.nextPageToken);
   $("#range-from").value = found.fromDate;
   $("#range-to").value = found.toDate;
   $("#special-summary").textContent = t("office.specialSummary", { from: found.fromDate, to: found.toDate, count: days.length });

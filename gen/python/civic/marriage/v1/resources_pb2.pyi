@@ -633,24 +633,30 @@ class SpecialDate(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., date: _Optional[str] = ..., label: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., capacity: _Optional[int] = ..., built_in: _Optional[bool] = ..., added: _Optional[bool] = ...) -> None: ...
 
 class ListSpecialDatesRequest(_message.Message):
-    __slots__ = ("office_code", "from_date", "to_date")
+    __slots__ = ("office_code", "from_date", "to_date", "page_size", "page_token")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     from_date: str
     to_date: str
-    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListSpecialDatesResponse(_message.Message):
-    __slots__ = ("special_dates", "from_date", "to_date")
+    __slots__ = ("special_dates", "from_date", "to_date", "next_page_token")
     SPECIAL_DATES_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     special_dates: _containers.RepeatedCompositeFieldContainer[SpecialDate]
     from_date: str
     to_date: str
-    def __init__(self, special_dates: _Optional[_Iterable[_Union[SpecialDate, _Mapping]]] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, special_dates: _Optional[_Iterable[_Union[SpecialDate, _Mapping]]] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AddSpecialDateRequest(_message.Message):
     __slots__ = ("request_id", "office_code", "special_date")
