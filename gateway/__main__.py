@@ -1,4 +1,4 @@
-"""`python -m gateway serve | migrate | users add NAME … | clients add ID …`."""
+"""`python -m gateway serve | migrate | users add NAME … | clients add ID … | clients rotate-secret ID`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     add_client.add_argument("--scope", action="append", required=True, dest="scopes")
     add_client.add_argument("--jurisdiction", default="")
     add_client.add_argument("--display-name", default="")
+    rotate = clients.add_parser(
+        "rotate-secret",
+        help="issue a new secret for an exchange client and print it (once): the old secret and the "
+        "client's tokens stop working at once",
+    )
+    rotate.add_argument("client_id")
     return parser
 
 
@@ -77,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             args.username, password, tuple(args.roles), args.jurisdiction, args.display_name, args.assessed_on
         )
         return asyncio.run(_with_store(settings, lambda store: _add_user(store, spec)))
+    if args.action == "rotate-secret":
+        return asyncio.run(_with_store(settings, lambda store: _rotate_secret(store, args.client_id)))
     spec_client = NewClient(args.client_id, tuple(args.scopes), args.jurisdiction, args.display_name)
     return asyncio.run(_with_store(settings, lambda store: _add_client(store, spec_client)))
 
@@ -133,6 +141,13 @@ async def _add_user(store: AccountStore, spec: NewUser) -> int:
 async def _add_client(store: AccountStore, spec: NewClient) -> int:
     client, secret = await store.create_client(spec, CLI)
     print(f"created client {client.client_id} ({', '.join(client.scopes)})")
+    print(f"client_secret: {secret}")
+    return 0
+
+
+async def _rotate_secret(store: AccountStore, client_id: str) -> int:
+    client, secret = await store.rotate_client_secret(client_id, CLI)
+    print(f"new secret for client {client.client_id}: the old secret and its tokens no longer work")
     print(f"client_secret: {secret}")
     return 0
 

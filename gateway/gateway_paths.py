@@ -38,7 +38,7 @@ _CLIENT_ID = {
     "name": "clientId",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "pattern": "^[^/]+$"},
+    "schema": {"type": "string", "pattern": "^[^/:]+$"},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -190,9 +190,21 @@ SCHEMAS: dict[str, Any] = {
             "active": {"type": "boolean"},
             "createTime": _NULLABLE_TIME,
             "updateTime": _NULLABLE_TIME,
-            "clientSecret": {"type": "string", "description": "仅在创建时返回一次"},
+            "clientSecret": {"type": "string", "description": "仅在创建或重置密钥时返回一次"},
         },
         "required": ["clientId", "displayName", "scopes", "jurisdiction", "active"],
+    },
+    "ExchangeClientChanges": {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "description": "只修改所提供的字段。修改授权范围、辖区或启用状态时，该客户端已签发的令牌全部失效。",
+        "properties": {
+            "active": {"type": "boolean"},
+            "scopes": {**_STRINGS, "minItems": 1, "description": "授权范围（feed.read、import.write）"},
+            "jurisdiction": {"type": "string", "description": "区划代码前缀（2、4、6、9 或 12 位数字），空表示全局"},
+            "displayName": _STRING,
+        },
     },
     "NewExchangeClient": {
         "type": "object",
@@ -406,24 +418,32 @@ _PATHS: dict[str, dict[str, Any]] = {
         "parameters": [_CLIENT_ID],
         "patch": {
             "operationId": "Admin.UpdateClient",
-            "summary": "启用或停用数据交换客户端",
+            "summary": "修改数据交换客户端（启用、停用、授权范围、辖区、名称）",
             **_ADMIN,
+            "description": "修改授权范围、辖区或启用状态时，该客户端已签发的令牌全部失效，须以客户端凭证重新换取。",
             "requestBody": {
                 "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {"active": {"type": "boolean"}},
-                            "required": ["active"],
-                        }
-                    }
-                },
+                "content": {"application/json": {"schema": _ref("ExchangeClientChanges")}},
             },
             "responses": {
                 "200": _json(_ref("ExchangeClient")),
                 **_problems("400", "401", "403", "404", "413", "415"),
+            },
+        },
+    },
+    "/v1/admin/clients/{clientId}:rotateSecret": {
+        "parameters": [_CLIENT_ID],
+        "post": {
+            "operationId": "Admin.RotateClientSecret",
+            "summary": "重置数据交换客户端的密钥（新密钥仅返回一次）",
+            **_ADMIN,
+            "description": "签发新密钥（系统只保存其摘要）：原密钥立即不能再登录，该客户端已签发的令牌全部失效，"
+            "登录失败造成的锁定一并解除。客户端标识、授权范围与辖区不变。",
+            "responses": {
+                "200": _json(
+                    {"allOf": [_ref("ExchangeClient"), {"required": ["clientSecret"]}]}, "已重置"
+                ),
+                **_problems("401", "403", "404"),
             },
         },
     },

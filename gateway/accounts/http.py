@@ -212,6 +212,7 @@ class AdminApi:
             Route("/v1/admin/users/{username}", self.update_user, methods=["PATCH"]),
             Route("/v1/admin/clients", self.list_clients, methods=["GET"]),
             Route("/v1/admin/clients", self.create_client, methods=["POST"]),
+            Route("/v1/admin/clients/{client_id}:rotateSecret", self.rotate_client_secret, methods=["POST"]),
             Route("/v1/admin/clients/{client_id}", self.update_client, methods=["PATCH"]),
         ]
 
@@ -295,9 +296,16 @@ class AdminApi:
 
     async def update_client(self, request: Request) -> Response:
         actor = self._admin(request)
-        body = _fields(await _object(request), {"active": bool}, required=("active",))
-        client = await self._store.set_client_active(request.path_params["client_id"], body["active"], actor)
+        changes = self._store.client_changes(await _object(request), actor)
+        client = await self._store.update_client(request.path_params["client_id"], changes, actor)
         return json_response(client.to_json())
+
+    async def rotate_client_secret(self, request: Request) -> Response:
+        """A new secret, answered this once (the response is not cached: Cache-Control no-store)."""
+        client, secret = await self._store.rotate_client_secret(
+            request.path_params["client_id"], self._admin(request)
+        )
+        return json_response({**client.to_json(), "clientSecret": secret})
 
 
 async def _object(request: Request) -> dict[str, Any]:

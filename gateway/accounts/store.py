@@ -1,5 +1,6 @@
 """Staff accounts and exchange clients: create, read, change — each change audited in the same
-transaction, and tokens issued before a change of password, roles, jurisdiction or status revoked."""
+transaction, and tokens issued before a change of password or secret, roles or scopes, jurisdiction
+or status revoked."""
 
 from __future__ import annotations
 
@@ -174,6 +175,15 @@ def _outside(jurisdiction: str, actor: Actor) -> bool:
     return not jurisdiction.startswith(actor.within)
 
 
+def _jurisdiction_change_problem(value: Any, actor: Actor) -> str | None:
+    """A PATCH's new jurisdiction (of an account or a client): a division-code prefix, as at
+    creation, inside the admin's own."""
+    problem = jurisdiction_problem(value) if isinstance(value, str) else "应为字符串"
+    if problem is None and _outside(value, actor):
+        problem = f"只能设为本辖区（{actor.within}）内的区划"
+    return problem
+
+
 def assessment_problem(value: dt.date | None, today: dt.date) -> str | None:
     """A recorded assessment date cannot lie ahead of the gateway's today."""
     if value is not None and value > today:
@@ -308,10 +318,7 @@ class AccountStore:
             elif key == "roles":
                 _set_or_flag(changes, "roles", value, _names_problem(value, ROLES, "角色"))
             elif key == "jurisdiction":
-                problem = jurisdiction_problem(value) if isinstance(value, str) else "应为字符串"
-                if problem is None and _outside(value, actor):
-                    problem = f"只能设为本辖区（{actor.within}）内的区划"
-                _set_or_flag(changes, "jurisdiction", value, problem)
+                _set_or_flag(changes, "jurisdiction", value, _jurisdiction_change_problem(value, actor))
             elif key == "active" and isinstance(value, bool):
                 changes.values["active"] = value
             elif key == "assessedOn":
@@ -449,25 +456,70 @@ class AccountStore:
             )
         return [ExchangeClient.from_row(row) for row in rows]
 
-    async def set_client_active(self, client_id: str, active: bool, actor: Actor) -> ExchangeClient:
-        async with self._db.transaction() as session:
-            before = (
-                (
-                    await session.execute(
-                        select(clients).where(clients.c.client_id == client_id).with_for_update()
-                    )
-                )
-                .mappings()
-                .first()
+    async def _locked_client_row(self, session: AsyncSession, client_id: str, actor: Actor) -> RowMapping:
+        query = select(clients).where(clients.c.client_id == client_id).with_for_update()
+        row = (await session.execute(query)).mappings().first()
+        if row is None or _outside(row["jurisdiction"], actor):
+            raise Problem(404, "CLIENT_NOT_FOUND", f"客户端 {client_id} 不存在")
+        return row
+
+    def client_changes(self, body: dict[str, Any], actor: Actor) -> Changes:
+        """An admin's PATCH body → column values, or violations. Each field is optional; only what
+        is sent changes. Scopes and jurisdiction are checked as at creation (`check_new_client`)."""
+        changes = Changes()
+        if not body:
+            changes.violations.append(
+                Violation("", "请至少提供一项要修改的内容：active、scopes、jurisdiction 或 displayName")
             )
-            if before is None or _outside(before["jurisdiction"], actor):
-                raise Problem(404, "CLIENT_NOT_FOUND", f"客户端 {client_id} 不存在")
+        for key, value in body.items():
+            if key == "displayName" and isinstance(value, str):
+                changes.values["display_name"] = value.strip()
+            elif key == "scopes":
+                _set_or_flag(changes, "scopes", value, _names_problem(value, SCOPES, "授权范围"))
+            elif key == "jurisdiction":
+                _set_or_flag(changes, "jurisdiction", value, _jurisdiction_change_problem(value, actor))
+            elif key == "active" and isinstance(value, bool):
+                changes.values["active"] = value
+            elif key in ("displayName", "active"):
+                changes.violations.append(Violation(key, "类型错误"))
+            else:
+                changes.violations.append(Violation(key, "未知字段或不可修改"))
+        if "scopes" in changes.values:
+            changes.values["scopes"] = sorted(set(changes.values["scopes"]))
+        return changes
+
+    async def update_client(self, client_id: str, changes: Changes, actor: Actor) -> ExchangeClient:
+        """Active, scopes, jurisdiction, display name: a changed scope set, jurisdiction or status
+        ends the client's tokens (a token carries the scopes and jurisdiction it was issued with, so
+        a narrowed client must not go on reading under its old one)."""
+        if changes.violations:
+            raise bad_request("INVALID_CLIENT", "客户端信息有误", changes.violations)
+        return await self._change_client(client_id, changes.values, actor, "client.update")
+
+    async def rotate_client_secret(self, client_id: str, actor: Actor) -> tuple[ExchangeClient, str]:
+        """A new secret for the client (shown once; only its hash is kept, as at creation): the old
+        one stops signing in and the tokens issued with it end. A lock-out earned by a platform still
+        trying the lost secret is lifted, as a password reset lifts a person's."""
+        secret = new_client_secret()
+        values = {
+            "secret_hash": await self._passwords.hash(secret), "failed_attempts": 0, "locked_until": None
+        }
+        client = await self._change_client(client_id, values, actor, "client.rotate_secret")
+        return client, secret
+
+    async def _change_client(
+        self, client_id: str, values: dict[str, Any], actor: Actor, action: str
+    ) -> ExchangeClient:
+        """Change a client's row, audited with before and after (never a secret hash) in the same
+        transaction; the client's tokens end when a session field (`_SESSION_FIELDS`) changed."""
+        async with self._db.transaction() as session:
+            before = await self._locked_client_row(session, client_id, actor)
             after = (
                 (
                     await session.execute(
                         update(clients)
                         .where(clients.c.client_id == client_id)
-                        .values(active=active, updated_at=func.now())
+                        .values(**values, updated_at=func.now())
                         .returning(*clients.c)
                     )
                 )
@@ -477,12 +529,14 @@ class AccountStore:
             await _audit(
                 session,
                 actor,
-                "client.update",
+                action,
                 f"clients/{client_id}",
                 ExchangeClient.from_row(before).to_json(),
                 ExchangeClient.from_row(after).to_json(),
+                changed=sorted(values),
             )
-            await self._revocations.revoke_subject(session, CLIENT_PREFIX + client_id)
+            if any(before[name] != after[name] for name in _SESSION_FIELDS if name in values):
+                await self._revocations.revoke_subject(session, CLIENT_PREFIX + client_id)
         await self._revocations.refresh()
         return ExchangeClient.from_row(after)
 
@@ -522,6 +576,7 @@ async def _audit(
 
 
 def _column_label(column: str) -> str:
-    return {"password_hash": "password", "failed_attempts": "lock", "locked_until": "lock"}.get(
-        column, column
-    )
+    labels = {
+        "password_hash": "password", "secret_hash": "secret", "failed_attempts": "lock", "locked_until": "lock"
+    }
+    return labels.get(column, column)
