@@ -1,6 +1,7 @@
 """账号管理 (the account administrator's screens): 用户账号 records a registrar's training-assessment
 date (rules.md §1.4) and the registrar's home page and registering calls follow it; 数据交换客户端
-shows a new client's secret once. Only `admin` sees or uses them. Accounts made here have unique
+shows a new client's secret once, resets a lost one (shown once in the same panel) and changes a
+client's scopes, jurisdiction and name. Only `admin` sees or uses them. Accounts made here have unique
 names: the suite is shared by every UI test."""
 from __future__ import annotations
 
@@ -184,3 +185,115 @@ def test_a_new_clients_secret_is_shown_once_and_works(suite, new_context):
     refused = httpx.post(f"{suite.url}/v1/auth/token", timeout=10, data={
         "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
     assert refused.status_code in (400, 401, 403)
+
+
+def _client_token(url: str, client_id: str, secret: str) -> httpx.Response:
+    return httpx.post(f"{url}/v1/auth/token", timeout=10, data={
+        "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+
+
+def _new_client(url: str, *scopes: str) -> tuple[str, str]:
+    """A client of the demo admin's jurisdiction (赤壁市), made through the API."""
+    client_id = _unique("exchange")
+    made = httpx.post(f"{url}/v1/admin/clients", timeout=10,
+                      headers={"Authorization": f"Bearer {api_token(url, 'admin')}"},
+                      json={"clientId": client_id, "scopes": list(scopes), "jurisdiction": OFFICE,
+                            "displayName": "待维护交换平台"})
+    assert made.status_code == 201, made.text
+    return client_id, made.json()["clientSecret"]
+
+
+def test_a_reset_secret_is_asked_for_shown_once_and_replaces_the_old_one(suite, new_context):
+    client_id, old_secret = _new_client(suite.url, "feed.read")
+    old_token = _client_token(suite.url, client_id, old_secret).json()["access_token"]
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, "admin")
+    page.goto("/ui/accounts/clients")
+    expect(page.locator("#clients-table")).to_contain_text(client_id)
+    expect(page.locator("#clients-title ~ p.hint")).not_to_contain_text("不能修改")
+
+    page.get_by_role("button", name=f"重置密钥 {client_id}").click()  # asks first
+    confirm = page.locator("#rotate-section")
+    expect(confirm).to_be_visible()
+    expect(page.locator("#rotate-title")).to_be_focused()
+    expect(page.locator("#rotate-title")).to_have_text(f"重置客户端 {client_id} 的密钥")
+    expect(confirm).to_contain_text("原密钥立即失效")
+    expect(page.locator("#secret-panel")).to_be_hidden()
+    page.locator("#rotate-cancel").click()  # cancelled: nothing changed
+    expect(confirm).to_be_hidden()
+    assert _client_token(suite.url, client_id, old_secret).status_code == 200
+
+    page.get_by_role("button", name=f"重置密钥 {client_id}").click()
+    page.get_by_role("button", name="确认重置密钥").click()
+    panel = page.locator("#secret-panel")
+    expect(panel).to_be_visible()
+    expect(page.locator("#secret-title")).to_have_text(f"客户端 {client_id} 的新密钥")
+    expect(page.locator("#secret-title")).to_be_focused()
+    expect(panel).to_contain_text("此密钥只显示这一次")
+    expect(page.locator("#clients-result")).to_contain_text(f"已重置客户端 {client_id} 的密钥，原密钥已失效")
+    expect(confirm).to_be_hidden()
+    secret = page.locator("#secret-value").input_value()
+    assert len(secret) >= 16 and secret != old_secret
+    page.get_by_role("button", name="复制密钥").click()
+    expect(page.locator("#secret-copied")).to_have_text("已复制到剪贴板。")
+    assert page.evaluate("() => navigator.clipboard.readText()") == secret
+    shot(page, "98-client-secret-reset")
+    assert secret not in page.url and secret not in _stored(page)
+
+    assert _client_token(suite.url, client_id, secret).status_code == 200
+    refused = _client_token(suite.url, client_id, old_secret)
+    assert refused.status_code == 401 and refused.json()["reason"] == "INVALID_CREDENTIALS"
+    feed = httpx.get(f"{suite.url}/v1/exchange/events", timeout=10, headers={"Authorization": f"Bearer {old_token}"})
+    assert feed.status_code == 401 and feed.json()["reason"] == "TOKEN_REVOKED"
+
+    page.get_by_role("button", name="已妥善保存，关闭").click()
+    expect(panel).to_be_hidden()
+    assert page.locator("#secret-value").input_value() == ""
+    page.reload()
+    expect(page.locator(f'#clients-table tr[data-client-id="{client_id}"]')).to_be_visible()
+    assert secret not in page.content()
+
+
+def test_the_admin_edits_a_clients_scopes_and_the_row_shows_them(suite, page):
+    client_id, secret = _new_client(suite.url, "feed.read")
+    old_token = _client_token(suite.url, client_id, secret).json()["access_token"]
+    sign_in(page, "admin")
+    page.goto("/ui/accounts/clients")
+    client_row = page.locator(f'#clients-table tr[data-client-id="{client_id}"]')
+    expect(client_row).to_contain_text("读取变更事件流")
+
+    page.get_by_role("button", name=f"修改 {client_id}").click()
+    expect(page.locator("#edit-title")).to_be_focused()
+    expect(page.locator("#edit-signout-note")).to_contain_text("令牌立即失效")
+    form = page.locator("#edit-form")
+    expect(form.get_by_role("checkbox", name="读取变更事件流")).to_be_checked()
+    expect(page.locator("#edit-jurisdiction")).to_have_value(OFFICE)
+
+    page.locator("#edit-jurisdiction").fill("42128")  # the API's refusal, in Chinese, at the field
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.locator("#edit-errors")).to_contain_text("客户端信息有误")
+    expect(page.locator("#edit-jurisdiction-error")).to_contain_text("区划代码前缀")
+
+    page.locator("#edit-jurisdiction").fill(OFFICE)
+    form.get_by_role("checkbox", name="读取变更事件流").uncheck()
+    form.get_by_role("checkbox", name="批量导入").check()
+    page.locator("#edit-name").fill("省数据共享平台")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.locator("#clients-result")).to_contain_text(f"已保存客户端 {client_id} 的修改（批量导入）；其令牌已失效")
+    expect(client_row).to_contain_text("批量导入")
+    expect(client_row).to_contain_text("省数据共享平台")
+    expect(client_row).not_to_contain_text("读取变更事件流")
+    expect(page.locator("#clients-title ~ p.hint")).to_contain_text("重置其密钥")
+    shot(page, "99-client-edited")
+
+    feed = httpx.get(f"{suite.url}/v1/exchange/events", timeout=10, headers={"Authorization": f"Bearer {old_token}"})
+    assert feed.status_code == 401 and feed.json()["reason"] == "TOKEN_REVOKED"
+    issued = _client_token(suite.url, client_id, secret)
+    assert issued.status_code == 200 and issued.json()["scope"] == "import.write"
+    refused = httpx.get(f"{suite.url}/v1/exchange/events", timeout=10,
+                        headers={"Authorization": f"Bearer {issued.json()['access_token']}"})
+    assert refused.status_code == 403
+
+    page.reload()
+    expect(client_row).to_contain_text("批量导入")

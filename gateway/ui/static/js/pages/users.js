@@ -1,8 +1,9 @@
 // 用户账号: the account administrator lists, creates and edits staff accounts, unlocks a locked one
 // and resets a password (/v1/admin/users*). A registrar's training-assessment date (rules.md §1.4)
 // is asked for when 婚姻登记员 is ticked; the list shows the standing the gateway counts from it.
+import { atLeastOne, boxes, editedFields, fillEdit, ticked } from "../accounts.js";
 import { call, get, requestId } from "../api.js";
-import { $, $$, el, fillTable, row, today } from "../dom.js";
+import { $, el, fillTable, row, today } from "../dom.js";
 import { clearErrors, onSubmit, requestIdFor, showProblem } from "../forms.js";
 import { lang, t } from "../i18n.js";
 import { start } from "../shell.js";
@@ -16,10 +17,7 @@ let accounts = [];
 let editing = null; // the account in the edit form, as the list last showed it
 
 const path = (username, suffix = "") => `/v1/admin/users/${encodeURIComponent(username)}${suffix}`;
-const boxes = (prefix) => $$(`#${prefix}-roles-set input[type=checkbox]`);
-const ticked = (prefix) => boxes(prefix).filter((b) => b.checked).map((b) => b.value);
 const roleWords = (roles) => roles.map((r) => t(`role.${r}`)).join("、");
-const sameRoles = (a, b) => [...a].sort().join(" ") === [...b].sort().join(" ");
 const lockedNow = (a) => Boolean(a.lockedUntil) && Date.parse(a.lockedUntil) > Date.now();
 
 function standing(a) {
@@ -62,12 +60,10 @@ async function load() {
 
 // The assessment date belongs to registrars: shown (and sent) only while 婚姻登记员 is ticked.
 function showAssessed(prefix) {
-  $(`#${prefix}-assessed-field`).hidden = !ticked(prefix).includes(REGISTRAR);
+  $(`#${prefix}-assessed-field`).hidden = !ticked(prefix, "roles").includes(REGISTRAR);
 }
 
-function atLeastOneRole(prefix) {
-  return ticked(prefix).length ? [] : [{ input: boxes(prefix)[0], message: t("acct.rolesRequired") }];
-}
+const atLeastOneRole = (prefix) => atLeastOne(prefix, "roles", t("acct.rolesRequired"));
 
 function said(message) {
   $("#users-result").replaceChildren(el("p", { class: "ok" }, message));
@@ -80,9 +76,7 @@ function edit(a) {
     clearErrors(form);
   }
   $("#edit-title").textContent = t("acct.editTitle", { username: a.username, name: a.displayName || a.username });
-  $("#edit-name").value = a.displayName;
-  for (const box of boxes("edit")) box.checked = a.roles.includes(box.value);
-  $("#edit-jurisdiction").value = a.jurisdiction;
+  fillEdit(a, "roles");
   $("#edit-active").checked = a.active;
   $("#edit-assessed").value = a.assessedOn || "";
   showAssessed("edit");
@@ -93,13 +87,8 @@ function edit(a) {
 // Only what was changed goes out: a change of roles, jurisdiction, status or date ends the person's
 // sessions (the API revokes their tokens), so an unchanged field must not be sent as a change.
 function changes() {
-  const body = {};
-  const name = $("#edit-name").value.trim();
-  if (name !== editing.displayName) body.displayName = name;
-  const roles = ticked("edit");
-  if (!sameRoles(roles, editing.roles)) body.roles = roles;
-  const jurisdiction = $("#edit-jurisdiction").value.trim();
-  if (jurisdiction !== editing.jurisdiction) body.jurisdiction = jurisdiction;
+  const body = editedFields(editing, "roles");
+  const roles = ticked("edit", "roles");
   if ($("#edit-active").checked !== editing.active) body.active = $("#edit-active").checked;
   const assessed = $("#edit-assessed").value || null;
   if (roles.includes(REGISTRAR) && assessed !== (editing.assessedOn || null)) body.assessedOn = assessed;
@@ -121,14 +110,14 @@ async function unlock(a) {
 if (session) {
   for (const prefix of ["create", "edit"]) {
     $(`#${prefix}-assessed`).max = today();
-    for (const box of boxes(prefix)) box.addEventListener("change", () => showAssessed(prefix));
+    for (const box of boxes(prefix, "roles")) box.addEventListener("change", () => showAssessed(prefix));
   }
   $("#create-jurisdiction").value = session.jurisdiction;
   $("#filter-text").addEventListener("input", showList);
   onSubmit($("#filter-form"), load);
 
   onSubmit(createForm, async () => {
-    const roles = ticked("create");
+    const roles = ticked("create", "roles");
     const made = await call("POST", "/v1/admin/users", { requestId: requestIdFor(createForm), body: {
       username: $("#create-username").value.trim(), displayName: $("#create-name").value.trim(),
       password: $("#create-password").value, roles, jurisdiction: $("#create-jurisdiction").value.trim(),
