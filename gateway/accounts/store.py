@@ -313,15 +313,9 @@ class AccountStore:
         """An admin's PATCH body → column values (password hashed), or violations."""
         changes = Changes()
         for key, value in body.items():
-            if key == "displayName" and isinstance(value, str):
-                changes.values["display_name"] = value.strip()
-            elif key == "roles":
-                _set_or_flag(changes, "roles", value, _names_problem(value, ROLES, "角色"))
-            elif key == "jurisdiction":
-                _set_or_flag(changes, "jurisdiction", value, _jurisdiction_change_problem(value, actor))
-            elif key == "active" and isinstance(value, bool):
-                changes.values["active"] = value
-            elif key == "assessedOn":
+            if _shared_change(changes, key, value, actor, ("roles", ROLES, "角色")):
+                continue
+            if key == "assessedOn":
                 day, problem = parse_assessed_on(value)
                 problem = problem or assessment_problem(day, self._clock.today())
                 if problem:
@@ -334,12 +328,8 @@ class AccountStore:
                     changes.values["password_hash"] = await self._passwords.hash(value)
                 else:
                     changes.violations.append(Violation("password", problem))
-            elif key in ("displayName", "active"):
-                changes.violations.append(Violation(key, "类型错误"))
             else:
                 changes.violations.append(Violation(key, "未知字段或不可修改"))
-        if "roles" in changes.values:
-            changes.values["roles"] = sorted(set(changes.values["roles"]))
         return changes
 
     async def update_user(
@@ -472,20 +462,8 @@ class AccountStore:
                 Violation("", "请至少提供一项要修改的内容：active、scopes、jurisdiction 或 displayName")
             )
         for key, value in body.items():
-            if key == "displayName" and isinstance(value, str):
-                changes.values["display_name"] = value.strip()
-            elif key == "scopes":
-                _set_or_flag(changes, "scopes", value, _names_problem(value, SCOPES, "授权范围"))
-            elif key == "jurisdiction":
-                _set_or_flag(changes, "jurisdiction", value, _jurisdiction_change_problem(value, actor))
-            elif key == "active" and isinstance(value, bool):
-                changes.values["active"] = value
-            elif key in ("displayName", "active"):
-                changes.violations.append(Violation(key, "类型错误"))
-            else:
+            if not _shared_change(changes, key, value, actor, ("scopes", SCOPES, "授权范围")):
                 changes.violations.append(Violation(key, "未知字段或不可修改"))
-        if "scopes" in changes.values:
-            changes.values["scopes"] = sorted(set(changes.values["scopes"]))
         return changes
 
     async def update_client(self, client_id: str, changes: Changes, actor: Actor) -> ExchangeClient:
@@ -539,6 +517,29 @@ class AccountStore:
                 await self._revocations.revoke_subject(session, CLIENT_PREFIX + client_id)
         await self._revocations.refresh()
         return ExchangeClient.from_row(after)
+
+
+def _shared_change(
+    changes: Changes, key: str, value: Any, actor: Actor, names: tuple[str, dict[str, str], str]
+) -> bool:
+    """A PATCH field an account and a client share — displayName, active, jurisdiction and their
+    roles or scopes (`names`: the field, the known names, what they are called) — into `changes`;
+    False for a field of neither."""
+    column, known, what = names
+    if key == "displayName" and isinstance(value, str):
+        changes.values["display_name"] = value.strip()
+    elif key == "active" and isinstance(value, bool):
+        changes.values["active"] = value
+    elif key in ("displayName", "active"):
+        changes.violations.append(Violation(key, "类型错误"))
+    elif key == "jurisdiction":
+        _set_or_flag(changes, "jurisdiction", value, _jurisdiction_change_problem(value, actor))
+    elif key == column:
+        problem = _names_problem(value, known, what)
+        _set_or_flag(changes, column, None if problem else sorted(set(value)), problem)
+    else:
+        return False
+    return True
 
 
 def _set_or_flag(changes: Changes, column: str, value: Any, problem: str | None) -> None:

@@ -20,10 +20,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def client_token(gw, client_id: str, secret: str):
+async def client_token(gw, client_id: str, secret: str, **scope: str):
     return await gw.client.post(
         "/v1/auth/token",
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, **scope},
     )
 
 
@@ -158,15 +158,7 @@ async def test_narrowed_scopes_end_the_tokens_and_a_new_token_carries_them(start
     token = issued.json()["access_token"]
     assert (await gw.client.get("/v1/auth/me", headers=bearer(token))).json()["scopes"] == ["import.write"]
     assert (await gw.client.get("/v1/exchange/events", headers=bearer(token))).status_code == 403
-    asked = await gw.client.post(
-        "/v1/auth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": secret,
-            "scope": "feed.read",
-        },
-    )
+    asked = await client_token(gw, client_id, secret, scope="feed.read")
     assert asked.status_code == 400 and asked.json()["reason"] == "INVALID_SCOPE"
 
     # A new name alone, or the same scopes sent again, changes nothing a token carries: it goes on.
