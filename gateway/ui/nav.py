@@ -72,7 +72,8 @@ DEPARTMENTS: list[Department] = [
         _marriage("endings", "endings"),
         _marriage("imports", "imports"),
         _marriage("corrections", "corrections", frozenset({REGISTRAR, SUPERVISOR})),
-        _marriage("counseling", "counseling", frozenset({REGISTRAR, COUNSELOR})),
+        # 婚姻家庭辅导: supervisors read the cases, e.g. those with a domestic-violence or trafficking concern.
+        _marriage("counseling", "counseling", MARRIAGE_STAFF),
         _marriage("statistics", "statistics", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),
         # 空白证书: registrars keep the account; supervisors and auditors see it (the API lets them list only).
         _marriage("blanks", "blanks", frozenset({REGISTRAR, SUPERVISOR, "auditor"})),

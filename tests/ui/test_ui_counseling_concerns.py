@@ -6,7 +6,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from tests.ui.support import resident_id, shot, sign_in, today
+from tests.ui.support import resident_id, shot, sign_in, sign_out, today
 
 
 def open_case(page, topic: str) -> tuple[str, str]:
@@ -70,3 +70,25 @@ def test_a_report_time_in_the_future_is_refused_at_its_field(page):
     page.get_by_label("接警回执号或受理的公安机关").fill("赤公接警0001号")
     page.get_by_role("button", name="记录该情况").click()
     expect(page.locator("#concern-report-time-error")).to_contain_text("报案时间不能晚于现在")
+
+
+def test_a_supervisor_reads_the_cases_with_a_concern_and_changes_nothing(page):
+    """The supervisor looks for the cases where domestic violence or trafficking came up (rules.md
+    §1.9): the counseling screen is in their navigation, read-only — no form to open, add to, close or
+    record on a case."""
+    _, topic = open_case(page, "家暴求助")
+    page.get_by_label("发现的情况").select_option(label="家庭暴力")
+    page.get_by_label("采取的措施").fill("当场制止")
+    page.get_by_label("妇联").check()
+    page.get_by_role("button", name="记录该情况").click()
+    expect(page.locator("#concern-result")).to_contain_text(topic)
+    sign_out(page)
+
+    sign_in(page, "supervisor")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
+    for form in ("#open-form", "#session-form", "#close-form", "#concern-form"):
+        expect(page.locator(form)).to_be_hidden()
+    page.get_by_label("只显示发现家庭暴力、疑似拐卖的").check()
+    page.get_by_role("button", name="显示").click()
+    expect(page.locator("#cases-table tbody tr", has_text=topic)).to_contain_text("家庭暴力：已告知受害人 妇联")
+    shot(page, "16d-counseling-supervisor")
