@@ -67,14 +67,14 @@ class DivorceRepository:
             full_civil_capacity=a.declarations.full_civil_capacity if a.declarations else None,
             certificates_presented=str(a.certificates), created_at=now, updated_at=now))
 
-    async def save(self, record: ApplicationRecord, now: dt.datetime, refusal_reason: str = "") -> None:
+    async def save(self, record: ApplicationRecord, now: dt.datetime) -> None:
         a = record.application
         await self.session.execute(update(t.divorce_applications)
                                    .where(t.divorce_applications.c.id == uuid.UUID(a.id)).values(
             outcome=str(a.outcome) if a.outcome else None, closed_on=a.closed_on,
             cooling_off_end=a.cooling_off_end, issue_deadline=a.issue_deadline,
             withdrawn_by=record.withdrawn_by, certificate_number=record.certificate_number,
-            refusal_reason=refusal_reason, updated_at=now))
+            refusal_reason=a.refusal_reason, updated_at=now))
 
     async def get(self, application_id: str, party_keys: tuple[str, str] | None = None, *,
                   for_update: bool = False) -> ApplicationRecord | None:
@@ -120,7 +120,7 @@ def record_from_row(row, party_keys: tuple[str, str]) -> ApplicationRecord:
         row.issue_deadline, _agreement(row.agreement),
         DivorceState(row.outcome) if row.outcome else None, row.closed_on,
         None if row.full_civil_capacity is None else DivorceDeclarations(row.full_civil_capacity),
-        CertificatesPresented(row.certificates_presented))
+        CertificatesPresented(row.certificates_presented), row.refusal_reason)
     return ApplicationRecord(application, row.receipt_number, row.certificate_number, row.withdrawn_by)
 
 

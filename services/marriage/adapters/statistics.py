@@ -41,6 +41,9 @@ SELECT
   (SELECT count(*) FROM divorce_applications
      WHERE outcome = 'DEEMED_WITHDRAWN' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS divorce_deemed_withdrawn,
+  (SELECT count(*) FROM divorce_applications
+     WHERE outcome = 'REFUSED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
+     AS divorce_refused,
   (SELECT count(*) FROM counseling_cases
      WHERE received_on BETWEEN :d_from AND :d_to AND office_code LIKE :office) AS counseling_received,
   (SELECT count(*) FROM counseling_cases

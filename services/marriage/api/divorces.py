@@ -1,4 +1,4 @@
-"""Divorce by agreement over gRPC: apply, withdraw, register, print the certificate, look up."""
+"""Divorce by agreement over gRPC: apply, withdraw, register or refuse, print the certificate, look up."""
 from __future__ import annotations
 
 import grpc
@@ -69,6 +69,16 @@ class DivorcesApi(ApiBase):
                                               request.both_present))
 
         return await self.change("RegisterDivorce", request, pb.DivorceApplication, work)
+
+    async def RefuseDivorce(self, request: pb.RefuseDivorceRequest,
+                            context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
+        application_id = resource_id(request.name, "divorceApplications")
+
+        async def work(uow):
+            return self._pb(await uc.refuse(uow, self.infra.cipher, application_id, request.office_code,
+                                            request.reason))
+
+        return await self.change("RefuseDivorce", request, pb.DivorceApplication, work)
 
     async def PrintDivorceCertificate(self, request: pb.PrintDivorceCertificateRequest,
                                       context: grpc.aio.ServicerContext) -> pb.DivorceApplication:

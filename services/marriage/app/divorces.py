@@ -1,4 +1,4 @@
-"""Divorce by agreement: accept, withdraw, register, print the certificate, and the sweep that
+"""Divorce by agreement: accept, withdraw, register or refuse, print the certificate, and the sweep that
 lapses applications whose issue period has passed (deemed withdrawn)."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from servicekit import context
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.logging import get_logger
 from servicekit.paging import Seek
-from servicekit.pii import PiiCipher
+from servicekit.pii import PiiCipher, mask_text
 from servicekit.uow import UnitOfWork, UnitOfWorkFactory
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -66,14 +66,16 @@ def _audit_view(record: ApplicationRecord, today: dt.date) -> dict:
             "certificates_presented": str(a.certificates)}
 
 
-def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date) -> None:
+def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None, today: dt.date,
+             reason: str = "") -> None:
     record = app.record
     uow.audit(action, f"divorceApplications/{record.id}", office_code=record.application.office_code,
-              before=before, after=_audit_view(record, today))
+              before=before, after=_audit_view(record, today), reason=reason)
     shown = application_pb(record, today, app.marriage)
     # The agreement's terms (children, property, debts) stay in the record, read by the registry: the
     # event — the province's change feed — says that a voluntary agreement was made, not what it says.
     shown.agreement.CopyFrom(pb.DivorceAgreement(voluntary=shown.agreement.voluntary))
+    shown.refusal_reason = mask_text(shown.refusal_reason)  # typed text: an ID number in it leaves masked
     uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown),
               office_code=record.application.office_code)
 
@@ -172,6 +174,24 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, offi
               before=marriage_before, after=audit_view(marriage))
     uow.emit("marriage_ended", events_pb2.MarriageEnded(marriage=event_marriage_pb(marriage)),
              office_code=record_office_code)
+    return app
+
+
+async def refuse(uow: UnitOfWork, cipher: PiiCipher, application_id: str, office_raw: str,
+                 reason: str) -> Application:
+    """不予离婚登记 (rules.md §1.5): the review in the issue period, at the accepting office, finds
+    the requirements unmet. The application closes REFUSED and keeps the reason (the audit row and
+    the event carry it with ID numbers masked); the marriage stays registered, so the couple may
+    apply again (ApplyDivorce finds no open application)."""
+    office = office_code(office_raw)
+    require_jurisdiction(office)
+    app = await load_application(uow.session, cipher, application_id, for_update=True)
+    record = app.record
+    today = uow.clock.today()
+    before = _audit_view(record, today)
+    record.application.refuse(today, office, reason)
+    await DivorceRepository(uow.session).save(record, uow.clock.now())
+    _changed(uow, app, "divorce.refuse", before, today, reason=record.application.refusal_reason)
     return app
 
 

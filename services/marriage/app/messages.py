@@ -105,7 +105,7 @@ def application_pb(record: ApplicationRecord, today: dt.date, marriage: Marriage
         parties=marriage_pb(marriage, full_ids=full_ids).parties if marriage else [],
         declarations=pb.DivorceDeclarations(full_civil_capacity=a.declarations.full_civil_capacity)
         if a.declarations else None,
-        certificates_presented=CERTIFICATES_PB[a.certificates])
+        certificates_presented=CERTIFICATES_PB[a.certificates], refusal_reason=a.refusal_reason)
 
 
 def office_pb(office: OfficeRecord) -> pb.Office:

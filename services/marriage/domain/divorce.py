@@ -125,6 +125,7 @@ class DivorceApplication:
     # recorded them (migration 0013).
     declarations: DivorceDeclarations | None = None
     certificates: CertificatesPresented = CertificatesPresented.NOT_RECORDED
+    refusal_reason: str = ""  # the review's findings, as the registrar wrote them, once REFUSED
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -190,12 +191,18 @@ class DivorceApplication:
             DivorceRegistered(self.id, self.marriage_id, certificate_number, office_code, today))
 
     def refuse(self, today: dt.date, office_code: str, reason: str) -> None:
-        """The review finds the requirements unmet; the parties are told why."""
+        """不予离婚登记 (rules.md §1.5): both parties came in the issue period, at the accepting
+        registry, and the review finds the requirements unmet (they no longer agree, one is not
+        acting voluntarily, the agreement leaves children, property or debts unsettled, one lacks
+        capacity). The application closes REFUSED with the reason kept, the parties are told why;
+        the marriage stands, and a new application may follow."""
         self._require_issue_period(today, office_code)
         if not reason.strip():
-            raise invalid("REFUSAL_REASON_REQUIRED", "不予登记须说明理由", "reason")
+            raise invalid("REFUSAL_REASON_REQUIRED", "不予登记须说明理由：写明审查发现的不符合离婚登记条件的情形",
+                          "reason")
+        self.refusal_reason = reason.strip()
         self._close(DivorceState.REFUSED, today)
-        self.events.append(DivorceRefused(self.id, self.marriage_id, today, reason.strip()))
+        self.events.append(DivorceRefused(self.id, self.marriage_id, today, self.refusal_reason))
 
     def require_divorced(self, today: dt.date) -> None:
         """Only a registered divorce has a certificate (离婚证) to print."""

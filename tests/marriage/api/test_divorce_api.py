@@ -7,6 +7,7 @@ import pytest
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from marriage.domain.calendar import bundled_calendar
+from servicekit.pii import mask_id
 from servicekit.testing.plugin import unique
 from sqlalchemy import text
 
@@ -375,3 +376,104 @@ async def test_a_registrar_prints_the_divorce_certificate_with_the_numbers_in_fu
         await print_certificate(metadata=secrets.caller_metadata(*REGISTRAR, jurisdiction=office_code()))
     assert reason_of(err.value) == "OUT_OF_JURISDICTION"
     assert len(await audit_rows(marriage, app.name, "divorce.print_certificate")) == 2
+
+
+async def refuse_divorce(service, secrets, app, office: str, reason: str, request_id: str = ""):
+    return await stub(service).RefuseDivorce(pb.RefuseDivorceRequest(
+        request_id=request_id or unique("refuse-"), name=app.name, office_code=office, reason=reason),
+        metadata=secrets.caller_metadata(*REGISTRAR))
+
+
+async def test_the_review_refuses_with_its_reason_the_marriage_stands_and_the_couple_may_apply_again(
+        marriage, secrets, fake_clock):
+    """rules.md §1.5: in the issue period the review finds the requirements unmet → REFUSED with the
+    reason, kept in the record and shown; the audit row and the change feed carry it with ID numbers
+    masked; no divorce, no certificate, the marriage stays registered."""
+    office = office_code()
+    m, man, _ = await married(marriage, secrets, office)
+    start = plain_start(dt.date(2024, 3, 4))
+    fake_clock.set(start)
+    app = await apply(marriage, secrets, m, office)
+    fake_clock.set(start + 45 * DAY)
+    reason = f"男方（{man}）当场表示不同意离婚，双方已不再具有离婚合意"
+    done = await refuse_divorce(marriage, secrets, app, office, f"  {reason}\n")
+    assert (done.state, done.close_date, done.refusal_reason) == (
+        pb.DIVORCE_STATE_REFUSED, (start + 45 * DAY).isoformat(), reason)
+    assert done.certificate_number == ""
+    md = secrets.caller_metadata(*REGISTRAR)
+    assert await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
+                                                      metadata=md) == done
+    listed = await stub(marriage).ListDivorceApplications(pb.ListDivorceApplicationsRequest(
+        office_code=office, state=pb.DIVORCE_STATE_REFUSED), metadata=md)
+    assert [(a.name, a.refusal_reason) for a in listed.applications] == [(app.name, reason)]
+
+    got = await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md)
+    assert got.state == pb.MARRIAGE_STATE_REGISTERED and got.end_reason == pb.END_REASON_UNSPECIFIED
+    assert await marriage_ended_events(marriage, m.name) == []
+    (audit,) = await audit_rows(marriage, app.name, "divorce.refuse")
+    assert man not in audit.reason and mask_id(man) in audit.reason and audit.reason.endswith("离婚合意")
+    assert (audit.before["state"], audit.after["state"]) == ("AWAITING_ISSUE", "REFUSED")
+    changes = [e.application for e in await outbox_events(
+        marriage, "divorce_application_changed", events_pb2.DivorceApplicationChanged) if e.application.name == app.name]
+    assert [c.state for c in changes] == [pb.DIVORCE_STATE_COOLING_OFF, pb.DIVORCE_STATE_REFUSED]
+    assert man not in changes[-1].refusal_reason and mask_id(man) in changes[-1].refusal_reason
+    (stored,) = await rows(marriage, "SELECT refusal_reason FROM divorce_applications WHERE id = :i",
+                           i=uuid.UUID(app.name.split("/")[1]))
+    assert stored.refusal_reason == reason  # the record keeps what was typed
+
+    # Closed: the couple may apply again, on a new application with a new cooling-off.
+    again = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        **acceptance(), request_id=unique("again-"), marriage=m.name, agreement=agreement(), office_code=office),
+        metadata=md)
+    assert again.state == pb.DIVORCE_STATE_COOLING_OFF and again.refusal_reason == ""
+    assert again.cooling_off_end_date > done.close_date
+
+    report = await stub(marriage).GetStatistics(pb.GetStatisticsRequest(
+        office_code=office, from_date=f"{start.year}-01-01", to_date=f"{start.year}-12-31"),
+        metadata=secrets.caller_metadata("supervisor", jurisdiction=office))
+    assert (report.divorce_refused, report.divorces_registered, report.divorce_applications) == (1, 0, 2)
+
+
+async def test_a_refusal_outside_the_issue_period_elsewhere_without_a_reason_or_on_a_closed_application_writes_nothing(
+        marriage, secrets, fake_clock):
+    office = office_code()
+    start = plain_start(dt.date(2024, 3, 4))
+    (m1, *_), (m2, *_), (m3, *_) = [await married(marriage, secrets, office) for _ in range(3)]
+    fake_clock.set(start)
+    apps = [await apply(marriage, secrets, m, office) for m in (m1, m2, m3)]
+    app, lapsing, divorcing = apps
+    attempts = []
+
+    async def refused_as(application, at_office: str, reason: str, code=grpc.StatusCode.FAILED_PRECONDITION):
+        request_id = unique("refuse-")
+        attempts.append(request_id)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await refuse_divorce(marriage, secrets, application, at_office, reason, request_id)
+        assert err.value.code() == code
+        return reason_of(err.value)
+
+    fake_clock.set(start + 30 * DAY)  # the cooling-off's last day
+    assert await refused_as(app, office, "一方不愿离婚") == "COOLING_OFF_NOT_ELAPSED"
+    fake_clock.set(start + 31 * DAY)
+    assert await refused_as(app, "421281", "一方不愿离婚") == "NOT_AT_ACCEPTING_OFFICE"
+    assert await refused_as(app, office, " \n", grpc.StatusCode.INVALID_ARGUMENT) == "REFUSAL_REASON_REQUIRED"
+    assert (await register_divorce(marriage, secrets, divorcing, office)).state == pb.DIVORCE_STATE_DIVORCED
+    assert await refused_as(divorcing, office, "一方不愿离婚") == "APPLICATION_CLOSED"
+    fake_clock.set(start + 61 * DAY)  # the issue period has passed
+    assert await refused_as(lapsing, office, "一方不愿离婚") == "APPLICATION_LAPSED"
+
+    md = secrets.caller_metadata(*REGISTRAR)
+    for application, state in ((app, pb.DIVORCE_STATE_DEEMED_WITHDRAWN), (lapsing, pb.DIVORCE_STATE_DEEMED_WITHDRAWN),
+                               (divorcing, pb.DIVORCE_STATE_DIVORCED)):
+        got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=application.name),
+                                                         metadata=md)
+        assert (got.state, got.refusal_reason) == (state, "")
+        assert await audit_rows(marriage, application.name, "divorce.refuse") == []
+    assert not [e for e in await outbox_events(marriage, "divorce_application_changed",
+                                               events_pb2.DivorceApplicationChanged)
+                if e.application.state == pb.DIVORCE_STATE_REFUSED and e.application.name in {a.name for a in apps}]
+    (kept,) = await rows(marriage, "SELECT count(*) AS n FROM idempotency WHERE request_id = ANY(:r)", r=attempts)
+    assert kept.n == 0
+    (refused_rows,) = await rows(marriage, "SELECT count(*) AS n FROM divorce_applications WHERE office_code = :o "
+                                           "AND (outcome = 'REFUSED' OR refusal_reason <> '')", o=office)
+    assert refused_rows.n == 0

@@ -121,6 +121,26 @@ async def test_withdraw_register_and_endings_retried_change_nothing_twice(marria
         assert len(ended) == (0 if action == "marriage.revoke" else 1), action
 
 
+async def test_a_refusal_retried_changes_nothing_twice(marriage, secrets, fake_clock):
+    s, md = stub(marriage), secrets.caller_metadata(*REGISTRAR)
+    office = office_code()
+    fake_clock.set(dt.date(2024, 3, 4))
+    m = await s.RegisterMarriage(register_request(office=office), metadata=md)
+    app = await s.ApplyDivorce(pb.ApplyDivorceRequest(**acceptance(), request_id=unique(), marriage=m.name,
+                                                      agreement=agreement(), office_code=office), metadata=md)
+    fake_clock.set(dt.date.fromisoformat(app.cooling_off_end_date) + dt.timedelta(days=1))
+    request = pb.RefuseDivorceRequest(request_id=unique(), name=app.name, office_code=office,
+                                      reason="女方表示并非自愿离婚")
+    refused = await retried(s.RefuseDivorce, request, md, lambda r: setattr(r, "reason", "双方对财产分割有争议"))
+    fake_clock.set(fake_clock.today() + dt.timedelta(days=1))  # retried the next day: still the first answer
+    assert await s.RefuseDivorce(request, metadata=md) == refused
+    assert (refused.state, refused.refusal_reason) == (pb.DIVORCE_STATE_REFUSED, "女方表示并非自愿离婚")
+    assert len(await audit_rows(marriage, app.name, "divorce.refuse")) == 1
+    assert [e.application.state for e in await outbox_events(marriage, "divorce_application_changed",
+                                                             events_pb2.DivorceApplicationChanged)
+            if e.application.name == app.name] == [pb.DIVORCE_STATE_COOLING_OFF, pb.DIVORCE_STATE_REFUSED]
+
+
 async def test_appointment_and_counseling_calls_retried_change_nothing_twice(marriage, secrets, fake_clock):
     s, md = stub(marriage), secrets.caller_metadata(*REGISTRAR)
     code = office_code()

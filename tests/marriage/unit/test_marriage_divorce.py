@@ -12,7 +12,14 @@ from marriage.domain.divorce import (
 )
 from marriage.domain.eligibility import Declarations
 from marriage.domain.calendar import bundled_calendar
-from marriage.domain.events import DivorceApplied, DivorceLapsed, DivorceRegistered, DivorceTerminated, DivorceWithdrawn
+from marriage.domain.events import (
+    DivorceApplied,
+    DivorceLapsed,
+    DivorceRefused,
+    DivorceRegistered,
+    DivorceTerminated,
+    DivorceWithdrawn,
+)
 from marriage.domain.marriages import Marriage
 from servicekit.errors import DomainError, ErrorKind
 
@@ -147,8 +154,38 @@ def test_a_withdrawn_application_has_no_certificate_to_print(application, marria
 
 def test_refusal_after_review(application):
     assert refusal(application.refuse, day(40), OFFICE, " ").reason == "REFUSAL_REASON_REQUIRED"
-    application.refuse(day(40), OFFICE, "一方不具有完全民事行为能力")
+    assert application.outcome is None and application.refusal_reason == ""
+    application.refuse(day(40), OFFICE, "  一方不具有完全民事行为能力 ")
     assert application.state_on(day(40)) is DivorceState.REFUSED
+    assert (application.closed_on, application.refusal_reason) == (day(40), "一方不具有完全民事行为能力")
+    assert application.events[-1] == DivorceRefused("d1", "m1", day(40), "一方不具有完全民事行为能力")
+    assert application.state_on(day(61)) is DivorceState.REFUSED  # closed: it never lapses
+
+
+@pytest.mark.parametrize("n", [31, 60])
+def test_refusal_on_days_31_and_60(application, n):
+    application.refuse(day(n), OFFICE, "双方对子女抚养未达成一致")
+    assert (application.outcome, application.closed_on) == (DivorceState.REFUSED, day(n))
+
+
+@pytest.mark.parametrize("n, office, reason", [
+    (30, OFFICE, "COOLING_OFF_NOT_ELAPSED"),  # the last day of the cooling-off
+    (61, OFFICE, "APPLICATION_LAPSED"),  # the day after the issue period
+    (40, "421202", "NOT_AT_ACCEPTING_OFFICE"),
+])
+def test_refusal_outside_the_issue_period_or_elsewhere_is_refused_and_changes_nothing(application, n, office,
+                                                                                     reason):
+    error = refusal(application.refuse, day(n), office, "一方不愿离婚")
+    assert (error.reason, error.kind) == (reason, ErrorKind.FAILED_PRECONDITION)
+    assert (application.outcome, application.refusal_reason, application.events[-1:]) == (
+        None, "", [application.events[0]])
+
+
+def test_a_closed_application_cannot_be_refused(application):
+    application.register(day(40), OFFICE, True, "L421281-2024-000001")
+    error = refusal(application.refuse, day(40), OFFICE, "一方不愿离婚")
+    assert (error.reason, error.metadata) == ("APPLICATION_CLOSED", {"state": "DIVORCED"})
+    assert application.refusal_reason == ""
 
 
 def test_sweep_lapses_only_after_day_60(application):

@@ -82,6 +82,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
                 _registered_method=True)
+        self.RefuseDivorce = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/RefuseDivorce',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RefuseDivorceRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
+                _registered_method=True)
         self.PrintDivorceCertificate = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/PrintDivorceCertificate',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintDivorceCertificateRequest.SerializeToString,
@@ -302,6 +307,19 @@ class MarriageServiceServicer:
 
     def RegisterDivorce(self, request, context):
         """Register the divorce (离婚登记) in the 30 days after the cooling-off, both present.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefuseDivorce(self, request, context):
+        """Refuse the divorce registration (不予离婚登记, rules.md §1.5): in the 30 days after the
+        cooling-off, at the accepting office, the review finds the requirements unmet (the parties no
+        longer agree, one is not acting voluntarily, the agreement leaves children, property or debts
+        unsettled, one lacks capacity). The application closes REFUSED with the reason, which it keeps
+        and shows (`refusal_reason`); the marriage stays registered, and the couple may apply again.
+        Refused with COOLING_OFF_NOT_ELAPSED, NOT_AT_ACCEPTING_OFFICE, APPLICATION_LAPSED,
+        APPLICATION_CLOSED or REFUSAL_REASON_REQUIRED as RegisterDivorce is.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -588,6 +606,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             'RegisterDivorce': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterDivorce,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.SerializeToString,
+            ),
+            'RefuseDivorce': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefuseDivorce,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RefuseDivorceRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.SerializeToString,
             ),
             'PrintDivorceCertificate': grpc.unary_unary_rpc_method_handler(
@@ -990,6 +1013,33 @@ class MarriageService:
             target,
             '/civic.marriage.v1.MarriageService/RegisterDivorce',
             civic_dot_marriage_dot_v1_dot_resources__pb2.RegisterDivorceRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefuseDivorce(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/RefuseDivorce',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RefuseDivorceRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.DivorceApplication.FromString,
             options,
             channel_credentials,

@@ -361,7 +361,7 @@ class DivorceDeclarations(_message.Message):
     def __init__(self, full_civil_capacity: _Optional[bool] = ...) -> None: ...
 
 class DivorceApplication(_message.Message):
-    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties", "declarations", "certificates_presented")
+    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties", "declarations", "certificates_presented", "refusal_reason")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -376,6 +376,7 @@ class DivorceApplication(_message.Message):
     PARTIES_FIELD_NUMBER: _ClassVar[int]
     DECLARATIONS_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATES_PRESENTED_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_REASON_FIELD_NUMBER: _ClassVar[int]
     name: str
     marriage: str
     state: DivorceState
@@ -390,7 +391,8 @@ class DivorceApplication(_message.Message):
     parties: _containers.RepeatedCompositeFieldContainer[Party]
     declarations: DivorceDeclarations
     certificates_presented: CertificatesPresented
-    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ...) -> None: ...
+    refusal_reason: str
+    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ..., refusal_reason: _Optional[str] = ...) -> None: ...
 
 class ApplyDivorceRequest(_message.Message):
     __slots__ = ("request_id", "marriage", "agreement", "office_code", "declarations", "certificates_presented")
@@ -461,6 +463,18 @@ class RegisterDivorceRequest(_message.Message):
     office_code: str
     both_present: bool
     def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., office_code: _Optional[str] = ..., both_present: _Optional[bool] = ...) -> None: ...
+
+class RefuseDivorceRequest(_message.Message):
+    __slots__ = ("request_id", "name", "office_code", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    office_code: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., office_code: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class PrintDivorceCertificateRequest(_message.Message):
     __slots__ = ("name", "purpose")
@@ -1013,7 +1027,7 @@ class GetStatisticsRequest(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
 
 class Statistics(_message.Message):
-    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected")
+    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected", "divorce_refused")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -1033,6 +1047,7 @@ class Statistics(_message.Message):
     ARCHIVE_RATE_FIELD_NUMBER: _ClassVar[int]
     COUNSELING_DOMESTIC_VIOLENCE_FIELD_NUMBER: _ClassVar[int]
     COUNSELING_TRAFFICKING_SUSPECTED_FIELD_NUMBER: _ClassVar[int]
+    DIVORCE_REFUSED_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     from_date: str
     to_date: str
@@ -1052,7 +1067,8 @@ class Statistics(_message.Message):
     archive_rate: float
     counseling_domestic_violence: int
     counseling_trafficking_suspected: int
-    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ...) -> None: ...
+    divorce_refused: int
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ..., divorce_refused: _Optional[int] = ...) -> None: ...
 
 class VerifyRecordRequest(_message.Message):
     __slots__ = ("name", "document_number")
