@@ -31,6 +31,8 @@ BODY_LIMIT = 16 << 10
 MARRIAGE_SERVICE = "/civic.marriage.v1.MarriageService/"
 # Who may print what: the roles that may read the record (or register, for a refusal).
 READ_METHOD = {"marriages/": "GetMarriage", "divorceApplications/": "GetDivorceApplication"}
+# A refusal notice's kind → the call whose refusal it tells of (its policy says who may issue it).
+REFUSING_METHOD = {"marriage": "RegisterMarriage", "divorce": "RefuseDivorce"}
 _REASON = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 _OFFICE = re.compile(r"^[0-9]{6}([0-9]{6})?$")
 
@@ -66,7 +68,7 @@ class PrintApi:
         self._auth = auth
         self._links = links
         self._read = {prefix: _route(routes, method) for prefix, method in READ_METHOD.items()}
-        self._refuse = _policy(routes, "RegisterMarriage")
+        self._refuse = {kind: _policy(routes, method) for kind, method in REFUSING_METHOD.items()}
         self._backends = backends
         self._caller_tokens = caller_tokens
         self._deadline_s = deadline_s
@@ -114,15 +116,20 @@ class PrintApi:
             raise Problem(503, "BACKEND_NOT_CONFIGURED", f"{read.service.key} 服务未配置地址") from None
 
     async def refusal_notice(self, request: Request) -> Response:
-        """The refusal's reason and parties → a numbered notice whose QR code carries it, masked."""
+        """The refusal's reason and parties → a numbered notice whose QR code carries it, masked.
+        `kind`: the registration refused — marriage (the default) or divorce (不予离婚登记)."""
         principal = self._auth.require(request)
-        if not self._refuse.allows(principal.caller):
-            raise forbidden()
-        # A refusal is a registrar's decision: not while their assessment has lapsed (rules.md §1.4).
-        self._auth.require_qualified(principal, self._refuse)
         body = await read_json(request, BODY_LIMIT, empty={})
         if not isinstance(body, dict):
             raise bad_request("INVALID_ARGUMENT", "请求体应为 JSON 对象", [Violation("", "应为 JSON 对象")])
+        kind = body.get("kind") or "marriage"
+        if not isinstance(kind, str) or kind not in REFUSING_METHOD:
+            raise bad_request("INVALID_ARGUMENT", "告知书种类应为 marriage 或 divorce", [Violation("kind", "格式无效")])
+        refuse = self._refuse[kind]
+        if not refuse.allows(principal.caller):
+            raise forbidden()
+        # A refusal is a registrar's decision: not while their assessment has lapsed (rules.md §1.4).
+        self._auth.require_qualified(principal, refuse)
         violations: list[Violation] = []
         reason = _text(body, "reason", 64, violations, _REASON)
         detail = _text(body, "detail", 300, violations)
@@ -148,7 +155,9 @@ class PrintApi:
             public_detail = public_detail.replace(name, shown["name"])
         notice = {"no": number, "date": today.isoformat(), "office": office, "officeName": office_name,
                   "detail": public_detail, "parties": masked}
+        if kind != "marriage":  # a marriage's notice names no kind, as those issued before kinds did
+            notice["kind"] = kind
         url = verify_url(request, self._links.for_notice(notice))
-        log.info("refusal_notice_issued", number=number, reason=reason, caller=principal.subject)
+        log.info("refusal_notice_issued", number=number, kind=kind, reason=reason, caller=principal.subject)
         return json_response({"number": number, "date": today.isoformat(), "parties": masked, "url": url,
                               "qr": qr_data_url(url)})

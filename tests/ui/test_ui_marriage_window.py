@@ -254,6 +254,61 @@ def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(
     shot(scanned, "13e-divorce-certificate-verified")
 
 
+def test_refuse_a_divorce_with_the_reason_then_print_the_notice(page, suite, new_context):
+    """不予离婚登记 (rules.md §1.5): in the issue period, beside 办理离婚登记, the registrar writes the
+    review's findings and confirms; the page then shows the refusal and its reason and prints the
+    不予办理离婚登记告知书, whose QR code verifies it, masked."""
+    token = api_token(suite.url, "marriage_registrar")
+    couple = Couple.new()
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, couple))
+    accepted_days_ago(suite.state["database_url"], application, 40)  # the cooling-off is over
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
+    expect(page.locator("#application")).to_contain_text("待领离婚证")
+    refuse = page.locator("#refuse-form")
+    expect(refuse).to_be_visible()
+    expect(page.locator("#issue-form")).to_be_visible()
+    refuse.get_by_role("button", name="不予登记").click()  # no reason: asked for, nothing sent
+    expect(page.locator("#refuse-reason-error")).to_contain_text("必填")
+    reason = f"男方{couple.man}当场表示不同意离婚，双方已不再具有离婚合意"
+    page.get_by_label("不予登记的理由").fill(reason)
+    refuse.get_by_role("button", name="不予登记").click()
+    expect(refuse.locator(".confirm")).to_contain_text("双方婚姻关系不变")
+    expect(refuse.locator(".confirm")).not_to_contain_text("该婚姻即告终止")
+    expect(page.locator("#application")).to_contain_text("待领离婚证")  # nothing recorded before the confirmation
+    shot(page, "13f-divorce-refusal-confirm")
+    refuse.get_by_role("button", name="确认办理").click()
+    expect(page.locator("#divorce-result")).to_contain_text("已作出不予离婚登记的决定")
+    expect(page.locator("#application")).to_contain_text("不予登记")
+    expect(page.locator("#application")).to_contain_text(reason)
+    expect(refuse).to_be_hidden()
+    expect(page.locator("#issue-form")).to_be_hidden()
+    expect(page.locator("#print-refusal")).to_be_focused()
+    shot(page, "13g-divorce-refused")
+
+    page.reload()  # the record keeps the reason; the notice can be printed later
+    expect(page.locator("#application")).to_contain_text(reason)
+    expect(page.locator("#divorce-refusal")).to_contain_text("本申请不予离婚登记")
+    page.get_by_role("button", name="打印不予登记告知书").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#doc-title")).to_have_text("不予办理离婚登记告知书")
+    expect(page.locator("#n-text")).to_have_text(re.compile(r"^你们申请办理离婚登记。"))
+    expect(page.locator("#n-reason")).to_have_text(reason)
+    expect(page.locator("#n-basis")).to_contain_text("第一千零七十八条")
+    expect(page.locator("#n-addressee")).to_contain_text(couple.woman)
+    expect(page.locator("#n-number")).to_have_text(re.compile(r"^BY421281-\d{8}-\w{6}$"))
+    shot(page, "13h-divorce-refusal-notice")
+    link = page.locator("#verify-link").get_attribute("href")
+
+    scanned = new_context().new_page()
+    assert scanned.goto(link).status == 200
+    expect(scanned.locator(".verdict")).to_contain_text("本告知书由婚姻登记机关出具")
+    expect(scanned.locator("main")).to_contain_text("不予办理离婚登记告知书")
+    expect(scanned.locator("main")).to_contain_text("当场表示不同意离婚")
+    for text in (couple.man, couple.man_id, couple.woman_id):
+        expect(scanned.locator("main")).not_to_contain_text(text)
+
+
 def test_marital_status_lookup(page, suite):
     couple = Couple.new()
     marriage = register_via_api(suite.url, api_token(suite.url, "marriage_registrar"), couple)

@@ -211,6 +211,29 @@ async def test_a_refusal_notice_is_numbered_signed_and_verifies_masked(harness):
     assert {v["field"] for v in empty.json()["violations"]} >= {"reason", "detail", "officeCode", "parties"}
 
 
+async def test_a_divorce_refusal_notice_is_titled_for_the_divorce_and_issued_by_those_who_may_refuse(harness):
+    """不予离婚登记 prints the same numbered, signed notice, named for the divorce registration on the
+    verification page too; who may issue it is RefuseDivorce's policy."""
+    notice = {"kind": "divorce", "reason": "DIVORCE_REFUSED", "detail": "男方当场表示不同意离婚",
+              "officeCode": "421281", "officeName": "赤壁市婚姻登记处",
+              "parties": [{"name": "张伟", "idNumber": "4212**********0112"}, {"name": "王芳", "idNumber": "4212**********0229"}]}
+    made = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_registrar"))
+    assert made.status_code == 200, made.text
+    page = await harness.client.get(made.json()["url"].removeprefix("http://civic.test"))
+    assert page.status_code == 200 and "不予办理离婚登记告知书" in page.text and "不予办理结婚登记告知书" not in page.text
+    assert "男方当场表示不同意离婚" in page.text and "张伟" not in page.text
+    marriage = await harness.client.post("/ui/api/refusal-notices", json={**notice, "kind": "marriage"},
+                                         headers=harness.bearer("marriage_registrar"))
+    page = await harness.client.get(marriage.json()["url"].removeprefix("http://civic.test"))
+    assert "不予办理结婚登记告知书" in page.text and "不予办理离婚登记告知书" not in page.text
+    counselor = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_counselor"))
+    assert counselor.status_code == 403
+    for kind in ("funeral", ["divorce"]):
+        other = await harness.client.post("/ui/api/refusal-notices", json={**notice, "kind": kind},
+                                          headers=harness.bearer("marriage_registrar"))
+        assert other.status_code == 400 and other.json()["violations"][0]["field"] == "kind"
+
+
 async def test_a_divorce_certificate_stands_while_its_receipt_has_moved_on(harness):
     """One registered divorce application, two printed documents: its divorce certificate is borne
     out by the registered state; its acceptance receipt is not (the cooling-off is over)."""

@@ -179,8 +179,9 @@ export function watchId(input, { typeSelect = null, sex = "", day = today() } = 
 
 // A change that cannot be taken back (one that ends a marriage) in two steps: the first submit says
 // in the form's `.confirm` panel what will be recorded (`describe` → text, or a refusal thrown), the
-// second does it (`handler`). Editing the form, or 返回修改, goes back to the first step.
-export function confirmFirst(form, describe, handler) {
+// second does it (`handler`). Editing the form, or 返回修改, goes back to the first step. `final`: the
+// warning under it (the message key), by default that the marriage ends.
+export function confirmFirst(form, describe, handler, { final = "confirm.final" } = {}) {
   const panel = $(".confirm", form);
   const button = $("[type=submit]", form);
   const first = button.textContent;
@@ -195,7 +196,7 @@ export function confirmFirst(form, describe, handler) {
   return async () => {
     if (panel.hidden) {
       const what = await describe();
-      panel.replaceChildren(el("p", {}, what), el("p", {}, t("confirm.final")),
+      panel.replaceChildren(el("p", {}, what), el("p", {}, t(final)),
         el("button", { type: "button", onclick: () => { back(); button.focus(); } }, t("confirm.back")));
       panel.hidden = false;
       button.textContent = t("confirm.submit");

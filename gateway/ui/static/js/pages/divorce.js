@@ -1,8 +1,9 @@
 import { get, post } from "../api.js";
 import { $, definitions, pageParams, partiesText } from "../dom.js";
-import { onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
+import { confirmFirst, onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
 import { capacityText, certificatesText, label, t } from "../i18n.js";
 import { normalize } from "../idcheck.js";
+import { keepRefusal } from "../notice.js";
 import { auditLink, start } from "../shell.js";
 
 const RECEIPT_ROLES = ["marriage_registrar", "supervisor"];
@@ -11,6 +12,9 @@ const session = start();
 const name = `divorceApplications/${pageParams().application_id}`;
 const withdrawForm = $("#withdraw-form");
 const issueForm = $("#issue-form");
+const refuseForm = $("#refuse-form");
+// The refusal notice (不予登记告知书) is the refusing office's: its registrars print it.
+let refusal = null;
 
 function show(a) {
   const agreement = a.agreement || {};
@@ -18,6 +22,7 @@ function show(a) {
     [t("col.receipt"), a.receiptNumber], [t("col.state"), label(a.state)], [t("col.parties"), partiesText(a.parties)],
     [t("col.accepted"), a.acceptDate], [t("col.coolingEnd"), a.coolingOffEndDate], [t("col.issueDeadline"), a.issueDeadlineDate],
     [t("col.closeDate"), a.closeDate], [t("col.divorceCertificate"), a.certificateNumber],
+    ...(a.refusalReason ? [[t("div.refusalReason"), a.refusalReason]] : []),
     [t("div.capacityShown"), capacityText(a)], [t("div.certificates"), certificatesText(a)],
     [t("div.children"), agreement.childrenArrangement], [t("div.property"), agreement.propertyDivision], [t("div.debts"), agreement.debtHandling],
   ]);
@@ -31,6 +36,10 @@ function show(a) {
   certificate.hidden = a.state !== "DIVORCE_STATE_DIVORCED" || !session.roles.includes("marriage_registrar");
   withdrawForm.closest("section").hidden = a.state !== "DIVORCE_STATE_COOLING_OFF";
   issueForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
+  refuseForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
+  refusal = a.state === "DIVORCE_STATE_REFUSED" && session.roles.includes("marriage_registrar")
+    && a.officeCode === session.officeCode ? a : null;
+  $("#divorce-refusal").hidden = !refusal;
 }
 
 async function load() {
@@ -50,6 +59,20 @@ if (session) {
     show(a);
     $("#divorce-result").textContent = t("div.divorced", { number: a.certificateNumber });
     $("#print-certificate").focus();
+  });
+  onSubmit(refuseForm, confirmFirst(refuseForm, () => t("div.refuseConfirm"), async () => {
+    const a = await post(`/v1/${name}:refuse`, { requestId: requestIdFor(refuseForm), officeCode: session.officeCode, reason: $("#refuse-reason").value.trim() });
+    show(a);
+    refuseForm.reset();
+    $("#divorce-result").textContent = t("div.refused");
+    $("#print-refusal").focus();
+  }, { final: "div.refuseFinal" }));
+  $("#print-refusal").addEventListener("click", () => {
+    keepRefusal({
+      kind: "divorce", reason: "DIVORCE_REFUSED", detail: refusal.refusalReason, officeCode: refusal.officeCode,
+      officeName: session.officeName, parties: refusal.parties.map((p) => ({ name: p.name, idNumber: p.idNumber })),
+    });
+    location.assign("/ui/print/refusal");
   });
   $("#trail").replaceChildren(auditLink(name));
   load().catch((error) => showProblem($("#load-errors"), error, null));

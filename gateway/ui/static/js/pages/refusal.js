@@ -7,13 +7,17 @@ import { failed, ready, showQr, start } from "../print.js";
 async function load() {
   const refusal = refusalToPrint();
   if (!refusal) throw new ApiError(404, { title: t("print.noRefusal"), detail: t("print.noRefusalDetail") });
+  // A marriage's refusal (the registration form) or a divorce's (the application's page): the same
+  // notice, titled and worded for its registration.
+  const divorce = refusal.kind === "divorce";
   const notice = await post("/ui/api/refusal-notices", {
-    reason: refusal.reason, detail: refusal.detail, officeCode: refusal.officeCode, officeName: refusal.officeName,
+    kind: divorce ? "divorce" : "marriage", reason: refusal.reason, detail: refusal.detail, officeCode: refusal.officeCode, officeName: refusal.officeName,
     parties: refusal.parties.map((p) => ({ name: p.name, idNumber: p.idNumber })),
   });
+  if (divorce) $("#doc-title").textContent = t("print.refusalDivorce");
   $("#n-number").textContent = notice.number;
   $("#n-addressee").textContent = t("print.refusalTo", { names: refusal.parties.map((p, i) => `${p.name}（${notice.parties[i].idNumber}）`).join("、") });
-  $("#n-text").textContent = t("print.refusalText");
+  $("#n-text").textContent = t(divorce ? "print.refusalTextDivorce" : "print.refusalText");
   $("#n-reason").textContent = refusal.detail;
   const basis = optional(`print.refusalBasis.${refusal.reason}`);
   $("#n-basis").textContent = basis ? t("print.refusalBasis", { basis }) : "";

@@ -5,7 +5,7 @@ import { t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const FIGURES = ["marriagesRegistered", "divorcesRegistered", "courtDivorces", "certificatesReissued", "recordCertificates",
-  "divorceApplications", "divorceWithdrawn", "divorceDeemedWithdrawn", "counselingReceived", "counselingReconciled",
+  "divorceApplications", "divorceWithdrawn", "divorceDeemedWithdrawn", "divorceRefused", "counselingReceived", "counselingReconciled",
   "counselingDomesticViolence", "counselingTraffickingSuspected",
   "historicalImported", "correctionsApproved", "registrationComplianceRate", "archiveRate"];
 const session = start();
