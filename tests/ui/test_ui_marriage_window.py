@@ -214,7 +214,9 @@ def test_divorce_apply_print_receipt_then_withdraw_and_the_receipt_says_so(page,
     shot(scanned, "13b-withdrawn-receipt-verified")
 
 
-def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite, new_context):
+def open_awaiting_issue(page, suite) -> Couple:
+    """A couple's divorce application past its cooling-off (accepted 40 days ago), open on its page
+    for the registrar."""
     token = api_token(suite.url, "marriage_registrar")
     couple = Couple.new()
     application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, couple))
@@ -222,6 +224,11 @@ def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(
     sign_in(page, "marriage_registrar")
     page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
     expect(page.locator("#application")).to_contain_text("待领离婚证")
+    return couple
+
+
+def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite, new_context):
+    couple = open_awaiting_issue(page, suite)
     expect(page.locator("#print-certificate")).to_be_hidden()  # no certificate before the registration
     page.get_by_label("双方当事人均亲自到场").check()
     page.get_by_role("button", name="办理离婚登记").click()
@@ -258,13 +265,7 @@ def test_refuse_a_divorce_with_the_reason_then_print_the_notice(page, suite, new
     """不予离婚登记 (rules.md §1.5): in the issue period, beside 办理离婚登记, the registrar writes the
     review's findings and confirms; the page then shows the refusal and its reason and prints the
     不予办理离婚登记告知书, whose QR code verifies it, masked."""
-    token = api_token(suite.url, "marriage_registrar")
-    couple = Couple.new()
-    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, couple))
-    accepted_days_ago(suite.state["database_url"], application, 40)  # the cooling-off is over
-    sign_in(page, "marriage_registrar")
-    page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
-    expect(page.locator("#application")).to_contain_text("待领离婚证")
+    couple = open_awaiting_issue(page, suite)
     refuse = page.locator("#refuse-form")
     expect(refuse).to_be_visible()
     expect(page.locator("#issue-form")).to_be_visible()
