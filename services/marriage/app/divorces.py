@@ -153,6 +153,12 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, application_id: str, offi
     require_jurisdiction(office)
     app = await load_application(uow.session, cipher, application_id, for_update=True)
     record, marriage = app.record, app.marriage
+    # Issuing the 离婚证 registers the divorce (rules.md §1.1 Art 2): the accepting office must still be
+    # designated for a foreign case — its designation may have been withdrawn since the acceptance,
+    # or the application accepted before offices carried one. (Elsewhere the review refuses
+    # NOT_AT_ACCEPTING_OFFICE, which says where to go.)
+    if office == record.application.office_code:
+        await require_designated(uow.session, office, marriage.marriage.parties, "离婚登记")
     today = uow.clock.today()
     before, marriage_before = _audit_view(record, today), audit_view(marriage)
     # Allocated before the checks: a refusal rolls the transaction back and the number with it.

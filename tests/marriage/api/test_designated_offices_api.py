@@ -1,11 +1,14 @@
 """Foreign, Hong Kong/Macao/Taiwan and overseas-Chinese cases only at an office the province
-designated (rules.md §1.1, 婚姻登记条例 Art 2): RegisterMarriage, ApplyDivorce and ReissueCertificate
-elsewhere are refused OFFICE_NOT_DESIGNATED before anything is written; UpsertOffice sets the flag."""
+designated (rules.md §1.1, 婚姻登记条例 Art 2): RegisterMarriage, ApplyDivorce, RegisterDivorce and
+ReissueCertificate elsewhere are refused OFFICE_NOT_DESIGNATED before anything is written; UpsertOffice sets the flag."""
+import datetime as dt
+
 import grpc
 import pytest
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.testing.plugin import unique
 
+from tests.marriage.api.test_divorce_api import plain_start
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
     TODAY,
@@ -174,3 +177,31 @@ async def test_only_an_administrator_designates_an_office_its_registrars_keep_th
     by_code = {o.office_code: o for o in listed.offices}
     assert plain not in by_code
     assert (by_code[designated].foreign_cases, by_code[designated].daily_capacity) == (True, 60)
+
+
+async def test_a_foreign_divorce_is_registered_only_while_the_accepting_office_is_designated(
+        marriage, secrets, fake_clock):
+    """RegisterDivorce issues the 离婚证 of a foreign case: it too is registering (rules.md §1.1 Art 2),
+    checked when it happens — an application accepted at an office whose designation was then
+    withdrawn (or accepted before offices carried one) is not registered there."""
+    home = await designated_office(marriage, secrets)
+    m = await stub(marriage).RegisterMarriage(register_request(
+        office=home, parties=[party(person_id("M"), "张伟"), passport()]), metadata=md(secrets))
+    start = plain_start(dt.date(2024, 3, 4))
+    fake_clock.set(start)
+    app = await stub(marriage).ApplyDivorce(pb.ApplyDivorceRequest(
+        request_id=unique("ad-"), marriage=m.name, agreement=agreement(), office_code=home, **acceptance()),
+        metadata=md(secrets))
+    await upsert_office(marriage, secrets, home, False)  # the province withdrew the designation
+    fake_clock.set(start + dt.timedelta(days=31))
+    before = await written_at(marriage, home)
+    request = pb.RegisterDivorceRequest(request_id=unique("rd-"), name=app.name, office_code=home,
+                                        both_present=True)
+    await refused_not_designated(stub(marriage).RegisterDivorce, request, secrets, "涉外离婚登记")
+    assert await written_at(marriage, home) == before  # no audit row, event, serial or certificate
+    got = await stub(marriage).GetDivorceApplication(pb.GetDivorceApplicationRequest(name=app.name),
+                                                     metadata=md(secrets))
+    assert got.state == pb.DIVORCE_STATE_AWAITING_ISSUE and got.certificate_number == ""
+    await upsert_office(marriage, secrets, home, True)
+    done = await stub(marriage).RegisterDivorce(request, metadata=md(secrets))
+    assert done.state == pb.DIVORCE_STATE_DIVORCED and done.certificate_number == f"L{home}-2024-000001"
