@@ -80,8 +80,9 @@ class AppointmentRepository:
 
     # --- offices and special dates ---------------------------------------------------------------
 
-    async def office(self, code: str) -> OfficeRecord | None:
-        row = (await self.session.execute(select(t.offices).where(t.offices.c.code == code))).first()
+    async def office(self, code: str, *, for_update: bool = False) -> OfficeRecord | None:
+        query = select(t.offices).where(t.offices.c.code == code)
+        row = (await self.session.execute(query.with_for_update() if for_update else query)).first()
         return _office(row) if row else None
 
     async def offices(self, seek: Seek) -> tuple[list[OfficeRecord], str]:

@@ -108,7 +108,9 @@ async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
     if not name:
         raise invalid("NAME_REQUIRED", "须录入婚姻登记机关名称", "office.display_name")
     repo = AppointmentRepository(uow.session)
-    existing = await repo.office(code)
+    # Locked: the designation this call keeps or changes is the one it writes over (a registrar's
+    # save racing the admin's designation would otherwise drop it unchecked).
+    existing = await repo.office(code, for_update=True)
     if cmd.foreign_cases != (existing.foreign_cases if existing else False):
         _require_designating()
     rush_opens = existing.hours.rush_opens if existing else min(cmd.opens, RUSH_OPENS_BY)

@@ -1,12 +1,14 @@
 """Foreign, Hong Kong/Macao/Taiwan and overseas-Chinese cases only at an office the province
 designated (rules.md §1.1, 婚姻登记条例 Art 2): RegisterMarriage, ApplyDivorce, RegisterDivorce and
 ReissueCertificate elsewhere are refused OFFICE_NOT_DESIGNATED before anything is written; UpsertOffice sets the flag."""
+import asyncio
 import datetime as dt
 
 import grpc
 import pytest
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.testing.plugin import unique
+from sqlalchemy import text
 
 from tests.marriage.api.test_divorce_api import plain_start
 from tests.marriage.integration.marriage_support import (
@@ -24,6 +26,7 @@ from tests.marriage.integration.marriage_support import (
     rows,
     stub,
 )
+from tests.marriage.integration.test_record_races import waiting_on
 from tests.marriage.unit.marriage_ids import resident_id
 
 WAY = "请到经省级民政部门指定的涉外婚姻登记机关办理"
@@ -205,3 +208,23 @@ async def test_a_foreign_divorce_is_registered_only_while_the_accepting_office_i
     await upsert_office(marriage, secrets, home, True)
     done = await stub(marriage).RegisterDivorce(request, metadata=md(secrets))
     assert done.state == pb.DIVORCE_STATE_DIVORCED and done.certificate_number == f"L{home}-2024-000001"
+
+
+async def test_a_registrars_upsert_racing_the_admins_designation_does_not_undo_it(marriage, secrets):
+    """Two windows at once: the admin designates the office while its registrar saves the hours
+    from a page that showed it not designated. The registrar's call waits for the admin's row and
+    then finds the designation it would drop (DESIGNATION_BY_ADMIN_ONLY) — it must not read the
+    office before the admin's commit and then overwrite the flag with what its page showed."""
+    code = office_code()
+    await upsert_office(marriage, secrets, code, False)
+    async with marriage.infra.db.transaction() as admin:  # the admin's UpsertOffice, not yet committed
+        pid = (await admin.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        await admin.execute(text("UPDATE offices SET foreign_cases = true WHERE code = :c"), {"c": code})
+        registrar = asyncio.ensure_future(upsert_office(marriage, secrets, code, False, roles=REGISTRAR, capacity=60))
+        await waiting_on(marriage, pid, 1)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await registrar
+    assert error_info(err.value).reason == "DESIGNATION_BY_ADMIN_ONLY"
+    listed = await stub(marriage).ListOffices(pb.ListOfficesRequest(page_size=1000), metadata=md(secrets))
+    office = next(o for o in listed.offices if o.office_code == code)
+    assert (office.foreign_cases, office.daily_capacity) == (True, 40)
