@@ -3,7 +3,9 @@ or higher training and assessment at least every 2 years; failing = no registeri
 
 Plain rules, no I/O: the account's date of its last passed assessment (培训考核合格日期) and the
 gateway's "today" decide. "Registering" is every call whose policy admits `marriage_registrar` and is
-not read-only — derived from the protos' `(civic.api.v1.policy)` options, never a list of names.
+marked `registers` — a registration act, declared in the protos' `(civic.api.v1.policy)` options, never
+a list of names here. The registrar's other work (bookings, counseling and its duty to report, the
+archive's corrections, blanks in stock) stays open: the rule is "no registering", not "no work".
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ def standing(assessed_on: dt.date | None, today: dt.date) -> Standing:
 
 
 def registers(policy: MethodPolicy) -> bool:
-    """Whether a call under ``policy`` is registering work of a registrar (not a read)."""
-    return REGISTRAR in policy.roles and not policy.read_only
+    """Whether a call under ``policy`` is a registrar's registration act (policy.proto `registers`)."""
+    return REGISTRAR in policy.roles and policy.registers
 
 
 def blocked(caller: Caller, policy: MethodPolicy, assessed_on: dt.date | None, today: dt.date) -> bool:
@@ -82,8 +84,8 @@ def blocked(caller: Caller, policy: MethodPolicy, assessed_on: dt.date | None, t
 
 def signed_caller(caller: Caller, policy: MethodPolicy, assessed_on: dt.date | None, today: dt.date) -> Caller:
     """The caller a service is told of: without `marriage_registrar` on a registering call while not
-    qualified, so the service refuses it too (reads keep the role: they stay allowed)."""
-    if REGISTRAR in caller.roles and not policy.read_only and not is_qualified(assessed_on, today):
+    qualified, so the service refuses it too (other calls keep the role: they stay allowed)."""
+    if REGISTRAR in caller.roles and registers(policy) and not is_qualified(assessed_on, today):
         return replace(caller, roles=caller.roles - {REGISTRAR})
     return caller
 

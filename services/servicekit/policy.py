@@ -15,6 +15,7 @@ class MethodPolicy:
     roles: frozenset[str]
     scopes: frozenset[str]
     read_only: bool
+    registers: bool = False  # a registration act (rules.md §1.4): see policy.proto
 
     def allows(self, caller: Caller) -> bool:
         return bool(caller.roles & self.roles) or bool(caller.scopes & self.scopes)
@@ -22,7 +23,7 @@ class MethodPolicy:
 
 def policy_of(method: MethodDescriptor) -> MethodPolicy:
     opt = method.GetOptions().Extensions[policy_pb2.policy]
-    return MethodPolicy(frozenset(opt.roles), frozenset(opt.scopes), opt.read_only)
+    return MethodPolicy(frozenset(opt.roles), frozenset(opt.scopes), opt.read_only, opt.registers)
 
 
 def method_descriptor(full_method: str) -> MethodDescriptor | None:

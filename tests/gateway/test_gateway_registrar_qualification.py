@@ -134,7 +134,8 @@ async def test_another_role_admitting_the_call_is_not_blocked(start_gateway, mar
     both = await _bearer(gw, await gw.add_user("marriage_registrar", "marriage_counselor", assessed_on=None))
     opened = await gw.client.post("/v1/counselingCases", headers=both, json={"requestId": unique("r")})
     assert opened.status_code == 200, opened.text
-    assert service.callers["OpenCounselingCase"].roles == {"marriage_counselor"}  # signed without it
+    # Counseling is not a registration act: the caller is signed with both roles, as the account is.
+    assert service.callers["OpenCounselingCase"].roles == {"marriage_registrar", "marriage_counselor"}
     assert (await _register(gw, both)).json()["reason"] == "REGISTRAR_NOT_QUALIFIED"
 
 

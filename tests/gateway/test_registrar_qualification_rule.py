@@ -50,12 +50,15 @@ def test_the_home_page_standing_warns_from_60_days_before_the_lapse():
     assert q.standing(None, dt.date(2026, 3, 2)).to_json()["state"] == "UNRECORDED"
 
 
-def test_registering_calls_are_the_registrar_writes_of_the_policies():
+def test_registering_calls_are_the_registration_acts_the_policies_mark():
+    """"No registering" (§1.4): the acts of 婚姻登记 — not the registrar's other work, which includes
+    the duty to record and report domestic violence and suspected trafficking (§1.9)."""
     registering = {name for name, policy in POLICY.items() if q.registers(policy)}
-    assert {"RegisterMarriage", "RegisterDivorce", "ReissueCertificate", "PrintCertificate",
-            "ApplyDivorce", "RevokeRegistration"} <= registering
-    assert not registering & {"GetMarriage", "ListMarriages", "GetMaritalStatus", "GetStatistics",
-                              "AddSpecialDate", "ListAuditRecords"}
+    assert registering == {"RegisterMarriage", "ApplyDivorce", "RegisterDivorce", "RefuseDivorce",
+                           "PrintDivorceCertificate", "RevokeRegistration", "PrintCertificate",
+                           "ReissueCertificate", "UseCertificateBlank"}
+    assert not registering & {"RecordCounselingConcern", "OpenCounselingCase", "CreateAppointment",
+                              "ProposeCorrection", "ImportHistoricalRecords", "UpsertOffice"}
     for name in registering:
         assert "marriage_registrar" in POLICY[name].roles and not POLICY[name].read_only
 
@@ -69,15 +72,20 @@ def test_a_lapsed_registrar_is_blocked_only_where_no_other_role_admits_the_call(
     assert not q.blocked(registrar("marriage_counselor"), POLICY["OpenCounselingCase"], LAPSED, today)
     assert not q.blocked(registrar("admin"), POLICY["UpsertOffice"], LAPSED, today)
     assert not q.blocked(registrar("supervisor"), POLICY["ApproveCorrection"], LAPSED, today)
-    assert q.blocked(registrar("supervisor"), POLICY["ProposeCorrection"], LAPSED, today)
+    assert q.blocked(registrar("supervisor"), POLICY["ReissueCertificate"], LAPSED, today)
+    # Not registering: the registrar's other work, the duty to report among it, stays open.
+    for work in ("RecordCounselingConcern", "CreateAppointment", "ProposeCorrection", "UpsertOffice"):
+        assert not q.blocked(registrar(), POLICY[work], LAPSED, today), work
     counselor = Caller("c", roles=frozenset({"marriage_counselor"}))
     assert not q.blocked(counselor, POLICY["OpenCounselingCase"], None, today)
 
 
-def test_the_signed_caller_of_a_lapsed_registrar_lacks_the_role_except_on_reads():
+def test_the_signed_caller_of_a_lapsed_registrar_lacks_the_role_on_registering_calls_only():
     today = dt.date(2026, 6, 1)
-    write = q.signed_caller(registrar("marriage_counselor"), POLICY["OpenCounselingCase"], LAPSED, today)
-    assert write.roles == {"marriage_counselor"}
+    act = q.signed_caller(registrar("marriage_counselor"), POLICY["RegisterMarriage"], LAPSED, today)
+    assert act.roles == {"marriage_counselor"}
+    work = q.signed_caller(registrar(), POLICY["RecordCounselingConcern"], LAPSED, today)
+    assert work.roles == {"marriage_registrar"}
     read = q.signed_caller(registrar(), POLICY["GetMarriage"], LAPSED, today)
     assert read.roles == {"marriage_registrar"}
     current = q.signed_caller(registrar(), POLICY["RegisterMarriage"], dt.date(2025, 6, 1), today)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63ivic/api/v1/policy.proto\x12\x0c\x63ivic.api.v1\x1a google/protobuf/descriptor.proto\"@\n\x0cMethodPolicy\x12\r\n\x05roles\x18\x01 \x03(\t\x12\x0e\n\x06scopes\x18\x02 \x03(\t\x12\x11\n\tread_only\x18\x03 \x01(\x08:L\n\x06policy\x12\x1e.google.protobuf.MethodOptions\x18\xf5\x93\x03 \x01(\x0b\x32\x1a.civic.api.v1.MethodPolicyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x63ivic/api/v1/policy.proto\x12\x0c\x63ivic.api.v1\x1a google/protobuf/descriptor.proto\"S\n\x0cMethodPolicy\x12\r\n\x05roles\x18\x01 \x03(\t\x12\x0e\n\x06scopes\x18\x02 \x03(\t\x12\x11\n\tread_only\x18\x03 \x01(\x08\x12\x11\n\tregisters\x18\x04 \x01(\x08:L\n\x06policy\x12\x1e.google.protobuf.MethodOptions\x18\xf5\x93\x03 \x01(\x0b\x32\x1a.civic.api.v1.MethodPolicyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'civic.api.v1.policy_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_METHODPOLICY']._serialized_start=77
-  _globals['_METHODPOLICY']._serialized_end=141
+  _globals['_METHODPOLICY']._serialized_end=160
 # @@protoc_insertion_point(module_scope)

@@ -10,11 +10,13 @@ POLICY_FIELD_NUMBER: _ClassVar[int]
 policy: _descriptor.FieldDescriptor
 
 class MethodPolicy(_message.Message):
-    __slots__ = ("roles", "scopes", "read_only")
+    __slots__ = ("roles", "scopes", "read_only", "registers")
     ROLES_FIELD_NUMBER: _ClassVar[int]
     SCOPES_FIELD_NUMBER: _ClassVar[int]
     READ_ONLY_FIELD_NUMBER: _ClassVar[int]
+    REGISTERS_FIELD_NUMBER: _ClassVar[int]
     roles: _containers.RepeatedScalarFieldContainer[str]
     scopes: _containers.RepeatedScalarFieldContainer[str]
     read_only: bool
-    def __init__(self, roles: _Optional[_Iterable[str]] = ..., scopes: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ...) -> None: ...
+    registers: bool
+    def __init__(self, roles: _Optional[_Iterable[str]] = ..., scopes: _Optional[_Iterable[str]] = ..., read_only: _Optional[bool] = ..., registers: _Optional[bool] = ...) -> None: ...
