@@ -13,7 +13,7 @@ from servicekit import context
 from servicekit.errors import invalid, not_found, precondition
 from servicekit.logging import get_logger
 from servicekit.paging import Seek
-from servicekit.pii import PiiCipher, mask_text
+from servicekit.pii import PiiCipher
 from servicekit.uow import UnitOfWork, UnitOfWorkFactory
 from servicekit.uuid7 import uuid7
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -75,7 +75,9 @@ def _changed(uow: UnitOfWork, app: Application, action: str, before: dict | None
     # The agreement's terms (children, property, debts) stay in the record, read by the registry: the
     # event — the province's change feed — says that a voluntary agreement was made, not what it says.
     shown.agreement.CopyFrom(pb.DivorceAgreement(voluntary=shown.agreement.voluntary))
-    shown.refusal_reason = mask_text(shown.refusal_reason)  # typed text: an ID number in it leaves masked
+    # Nor the review's findings on a refusal (whether a party acts voluntarily, what the couple still
+    # disputes): the event says the application was refused; the record and its audit row keep why.
+    shown.refusal_reason = ""
     uow.emit("divorce_application_changed", events_pb2.DivorceApplicationChanged(application=shown),
               office_code=record.application.office_code)
 
