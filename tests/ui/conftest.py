@@ -61,8 +61,9 @@ def new_context(browser, suite) -> Iterator[Callable[..., object]]:
     made = []
 
     def make(**options: object) -> object:
-        context = browser.new_context(base_url=suite.url, viewport=VIEWPORT, locale="zh-CN",
-                                      timezone_id="Asia/Shanghai", **options)
+        # A test may give the workstation another zone (timezone_id) or window (viewport).
+        context = browser.new_context(**{"base_url": suite.url, "viewport": VIEWPORT, "locale": "zh-CN",
+                                         "timezone_id": "Asia/Shanghai", **options})
         context.set_default_timeout(15_000)
         made.append(context)
         return context

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 
 import httpx
 from playwright.sync_api import expect
 
 from gateway.accounts.qualification import years_after
-from tests.ui.support import OFFICE, PASSWORD, Couple, api_token, shot, sign_in, sign_out, today
+from tests.ui.support import BUREAU_TZ, OFFICE, PASSWORD, Couple, api_token, shot, sign_in, sign_out, today
 
 
 def _unique(prefix: str) -> str:
@@ -297,3 +298,38 @@ def test_the_admin_edits_a_clients_scopes_and_the_row_shows_them(suite, page):
 
     page.reload()
     expect(client_row).to_contain_text("批量导入")
+
+
+def test_lock_and_creation_times_are_the_bureaus_on_a_workstation_set_to_another_zone(suite, new_context):
+    """锁定至 and a client's 创建时间 are Beijing times, as the 审计 screen's are, whatever zone the
+    workstation's clock is set to: a clerk told "locked until 07:45" on a PC set to UTC would send
+    the person away for eight hours (the lock ends at 15:45 at the window)."""
+    username = _unique("locked")
+    admin = {"Authorization": f"Bearer {api_token(suite.url, 'admin')}"}
+    made = httpx.post(f"{suite.url}/v1/admin/users", headers=admin, timeout=10, json={
+        "username": username, "password": PASSWORD, "roles": ["marriage_counselor"], "jurisdiction": OFFICE})
+    assert made.status_code == 201, made.text
+    for _ in range(10):  # wrong passwords, each after the wait the last one set, until the account is locked
+        tried = httpx.post(f"{suite.url}/v1/auth/token", timeout=10,
+                           data={"grant_type": "password", "username": username, "password": "wrong-" + PASSWORD})
+        if tried.json().get("reason") == "ACCOUNT_LOCKED":
+            break
+        time.sleep(int(tried.headers.get("Retry-After", "0")))
+    else:
+        raise AssertionError("the account was not locked")
+    users = httpx.get(f"{suite.url}/v1/admin/users", headers=admin, timeout=10).json()["users"]
+    locked = next(u for u in users if u["username"] == username)["lockedUntil"]
+    client_id, _ = _new_client(suite.url, "feed.read")
+    client = next(c for c in httpx.get(f"{suite.url}/v1/admin/clients", headers=admin, timeout=10).json()["clients"]
+                  if c["clientId"] == client_id)
+
+    def beijing(iso: str) -> str:
+        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(BUREAU_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
+    page = new_context(timezone_id="UTC").new_page()
+    sign_in(page, "admin")
+    page.goto("/ui/accounts/users")
+    expect(_row(page, username)).to_contain_text(beijing(locked))
+    page.goto("/ui/accounts/clients")
+    expect(page.locator(f'#clients-table tr[data-client-id="{client_id}"]')).to_contain_text(
+        beijing(client["createTime"]))

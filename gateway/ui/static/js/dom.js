@@ -33,6 +33,14 @@ export function definitions(dl, pairs) {
 // Calendar days are the bureau's (Beijing), whatever the workstation's time zone.
 const bureauDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
 
+// A moment (an RFC 3339 timestamp) as the bureau's clock shows it: "2024-03-05 14:30:00" (Beijing).
+const bureauClock = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
+  day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+export function bureauTime(iso) {
+  return bureauClock.format(new Date(iso));
+}
+
 export function today() {
   return bureauDay.format(new Date());
 }

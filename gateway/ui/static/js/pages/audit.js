@@ -1,14 +1,12 @@
 import { get } from "../api.js";
-import { $, addDays, el, fillTable, row } from "../dom.js";
+import { $, addDays, bureauTime, el, fillTable, row } from "../dom.js";
 import { onSubmit, showProblem } from "../forms.js";
 import { actionLabel, t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const PAGE = 50;
 const PATHS = { marriage: "/v1/marriage/auditRecords", placenames: "/v1/placenames/auditRecords" };
-// Times are shown and days are counted in the bureau's zone (Beijing), whatever the workstation's.
-const shownTime = new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
-  day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+// Times are shown (bureauTime) and days are counted in the bureau's zone (Beijing), whatever the workstation's.
 const session = start();
 let nextPage = "";
 // The trail and filters of the list on the screen: 显示更多 continues it, whatever the form holds by
@@ -39,7 +37,7 @@ function changes(record) {
 function recordRow(r) {
   // The action in words, with its code beside it (what the 操作 filter and support use).
   const action = el("span", {}, actionLabel(r.action), " ", el("code", {}, r.action));
-  const line = row(shownTime.format(new Date(r.time)), r.actor, action, r.resource, r.officeCode, r.reason);
+  const line = row(bureauTime(r.time), r.actor, action, r.resource, r.officeCode, r.reason);
   line.append(el("td", {}, changes(r)));
   return line;
 }

@@ -4,9 +4,9 @@
 // lost it or it leaked — the new secret shown once in the same panel (/v1/admin/clients*).
 import { atLeastOne, editedFields, fillEdit, ticked } from "../accounts.js";
 import { call, get, requestId } from "../api.js";
-import { $, el, fillTable, row } from "../dom.js";
+import { $, bureauTime, el, fillTable, row } from "../dom.js";
 import { clearErrors, onSubmit, requestIdFor, showProblem } from "../forms.js";
-import { lang, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const session = start();
@@ -34,7 +34,7 @@ function actions(c) {
 
 function clientRow(c) {
   const r = row(c.clientId, c.displayName, scopeWords(c.scopes), c.jurisdiction || t("acct.everywhere"),
-    t(c.active ? "acct.isActive" : "acct.isInactive"), c.createTime ? new Date(c.createTime).toLocaleString(lang) : "");
+    t(c.active ? "acct.isActive" : "acct.isInactive"), c.createTime ? bureauTime(c.createTime) : "");
   r.dataset.clientId = c.clientId;
   r.append(el("td", {}, actions(c)));
   return r;

@@ -3,9 +3,9 @@
 // is asked for when 婚姻登记员 is ticked; the list shows the standing the gateway counts from it.
 import { atLeastOne, boxes, editedFields, fillEdit, ticked } from "../accounts.js";
 import { call, get, requestId } from "../api.js";
-import { $, el, fillTable, row, today } from "../dom.js";
+import { $, bureauTime, el, fillTable, row, today } from "../dom.js";
 import { clearErrors, onSubmit, requestIdFor, showProblem } from "../forms.js";
-import { lang, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { start } from "../shell.js";
 
 const REGISTRAR = "marriage_registrar";
@@ -35,7 +35,7 @@ function actions(a) {
 }
 
 function accountRow(a) {
-  const locked = lockedNow(a) ? new Date(a.lockedUntil).toLocaleString(lang) : "";
+  const locked = lockedNow(a) ? bureauTime(a.lockedUntil) : ""; // Beijing time, whatever the workstation's zone
   const r = row(a.username, a.displayName, roleWords(a.roles), a.jurisdiction || t("acct.everywhere"),
     t(a.active ? "acct.isActive" : "acct.isInactive"), locked, a.assessedOn || "", standing(a));
   r.dataset.username = a.username;
