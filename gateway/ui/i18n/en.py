@@ -746,6 +746,7 @@ EN: dict[str, str] = {
     "action.divorce.apply": "Divorce application accepted",
     "action.divorce.withdraw": "Divorce application withdrawn",
     "action.divorce.register": "Divorce registered",
+    "action.divorce.refuse": "Divorce registration refused",
     "action.divorce.lapse": "Divorce application lapsed",
     "action.divorce.extend_periods": "Divorce periods extended (holidays)",
     "action.divorce.terminate": "Divorce application terminated",

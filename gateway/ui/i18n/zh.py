@@ -764,6 +764,7 @@ ZH: dict[str, str] = {
     "action.divorce.apply": "受理离婚登记申请",
     "action.divorce.withdraw": "撤回离婚登记申请",
     "action.divorce.register": "办理离婚登记",
+    "action.divorce.refuse": "不予离婚登记",
     "action.divorce.lapse": "逾期视为撤回离婚登记申请",
     "action.divorce.extend_periods": "离婚申请期限顺延（节假日）",
     "action.divorce.terminate": "离婚登记申请终止办理",
