@@ -49,6 +49,7 @@ def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_l
     page.get_by_role("button", name="记录该情况").click()
     expect(page.locator("#concern-report-reference-error")).to_contain_text("必填")
     page.get_by_label("接警回执号或受理的公安机关").fill("赤壁市公安局蒲圻派出所")
+    page.get_by_label("采取的措施").fill("稳住当事人，等候民警到场")
     page.get_by_role("button", name="记录该情况").click()
     expect(page.locator("#concern-result")).to_contain_text("疑似拐卖、绑架")
 
@@ -58,7 +59,8 @@ def test_a_counselor_records_the_help_told_and_the_police_report_and_sees_them_l
     listed = page.locator("#cases-table tbody tr", has_text=topic)
     expect(listed.locator(".concerns li")).to_have_count(2)
     expect(listed).to_contain_text("家庭暴力：已告知受害人 妇联、向人民法院申请人身安全保护令")
-    expect(listed).to_contain_text(f"已于 {today().isoformat()} 00:00 向公安机关报案（赤壁市公安局蒲圻派出所）")
+    expect(listed).to_contain_text(f"已于 {today().isoformat()} 00:00 向公安机关报案（赤壁市公安局蒲圻派出所）；"
+                                   "措施：稳住当事人，等候民警到场")
     expect(page.locator("#cases-table")).not_to_contain_text("VICTIM_HELP")
     shot(page, "16c-counseling-concerns")
 
@@ -92,3 +94,20 @@ def test_a_supervisor_reads_the_cases_with_a_concern_and_changes_nothing(page):
     page.get_by_role("button", name="显示").click()
     expect(page.locator("#cases-table tbody tr", has_text=topic)).to_contain_text("家庭暴力：已告知受害人 妇联")
     shot(page, "16d-counseling-supervisor")
+
+
+def test_in_english_a_refusal_is_titled_in_english_not_with_the_apis_chinese_title(page):
+    """The API's problem titles are Chinese (与当前状态冲突, 请求有误): an English screen titled its
+    refusals with them before the reason in English words."""
+    case, _ = open_case(page, "疑似拐卖")
+    page.goto("/ui/marriage/counseling?lang=en")
+    expect(page.locator(f"#concern-case option[value='{case}']")).to_have_count(1)
+    page.locator("#concern-case").select_option(case)
+    page.locator("#concern-kind").select_option("COUNSELING_CONCERN_KIND_TRAFFICKING_SUSPECTED")
+    page.locator("#concern-report-time").fill(f"{(today() + dt.timedelta(days=1)).isoformat()}T09:00")
+    page.locator("#concern-report-reference").fill("赤公接警0002号")
+    page.locator("#concern-form button[type=submit]").click()
+    title = page.locator("#concern-errors .error-title")
+    expect(title).to_contain_text("DATE_IN_FUTURE")
+    expect(title).to_contain_text("Not done")
+    expect(title).not_to_contain_text("请求有误")

@@ -8,6 +8,8 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
+from gateway.accounts.qualification import qualified_until
+
 from tests.ui.support import PASSWORD, api_token, shot, sign_in, today
 
 
@@ -39,6 +41,22 @@ def test_the_home_page_warns_before_the_assessment_lapses_and_says_when_it_has(s
     sign_in(page, _registrar(suite.url, lapsed))
     expect(note).to_contain_text(f"最近一次合格：{lapsed.isoformat()}")
     expect(note).to_have_attribute("data-state", "LAPSED")
+
+
+def test_on_the_last_qualified_day_the_home_page_says_so_not_0_days_left(suite, page):
+    day = today()
+    # Assessed two years ago to the day (on 29 February no date is: then the day before the last).
+    candidates = [day - dt.timedelta(days=n) for n in range(728, 733)]
+    last_day = next((d for d in candidates if qualified_until(d) == day), None)
+    sign_in(page, _registrar(suite.url, last_day or min((d for d in candidates if qualified_until(d) > day),
+                                                        key=qualified_until)))
+    note = page.locator("#assessment")
+    expect(note).to_have_attribute("data-state", "LAPSING")
+    if last_day is not None:
+        expect(note).to_contain_text(f"今天（{day.isoformat()}）是培训考核满两年前可办理登记的最后一天")
+        expect(note).not_to_contain_text("还剩 0 天")
+    else:
+        expect(note).to_contain_text("还剩 1 天")
 
 
 def test_a_current_registrar_sees_no_warning(suite, page):

@@ -76,6 +76,7 @@ EN: dict[str, str] = {
     "dash.none": "None",
     # the registrar's training assessment (rules.md §1.4: every 2 years; lapsed = no registering)
     "dash.assessmentLapsing": "Your training assessment turns two years old on {until} ({days} days left): take the city-level assessment in time — after that day you may not register.",
+    "dash.assessmentLastDay": "Today ({until}) is the last day you may register before your training assessment turns two years old: from tomorrow you may not register until you pass a city-level or higher assessment.",
     "dash.assessmentLapsed": "Your training assessment is more than two years old (last passed {assessed}, lapsed after {until}): you may not register until you pass a city-level or higher assessment.",
     "dash.assessmentUnrecorded": "No training assessment date is recorded for your account, so you may not register: ask the account administrator to record it.",
     # 账号管理: staff accounts (用户账号) and exchange clients (数据交换客户端), for the account administrator
@@ -139,7 +140,7 @@ EN: dict[str, str] = {
     "scope.feed.read": "Read the change feed",
     "scope.import.write": "Bulk import",
     "client.list": "Clients",
-    "client.none": "No exchange clients yet",
+    "client.none": "No exchange clients in your jurisdiction yet (clients outside it, such as the province's platform, are managed by their own jurisdiction's administrator)",
     "client.changeNote": "A client's name, scopes and jurisdiction can be changed and its secret reset (the client ID stays). Changing scopes or jurisdiction, deactivating or resetting the secret ends the client's tokens at once.",
     "client.id": "Client ID",
     "client.idHint": "2–64 lower-case letters, digits, dots, underscores or hyphens; the other system signs in with it",
@@ -505,6 +506,7 @@ EN: dict[str, str] = {
     "cns.withConcern": "Only cases with domestic violence or suspected trafficking",
     "cns.concernViolence": "{date} Domestic violence: victim told of {help}; done: {action}",
     "cns.concernTrafficking": "{date} Suspected trafficking: reported to the police at {time} ({reference})",
+    "cns.concernTraffickingAction": "{date} Suspected trafficking: reported to the police at {time} ({reference}); done: {action}",
     "blank.stock": "Blank certificate stock",
     "blank.kind": "Certificate kind",
     "blank.inStock": "In stock",

@@ -79,6 +79,7 @@ ZH: dict[str, str] = {
     "dash.none": "暂无",
     # the registrar's training assessment (rules.md §1.4: every 2 years; lapsed = no registering)
     "dash.assessmentLapsing": "培训考核将于 {until} 满两年（还剩 {days} 天）：请及时参加市级以上民政部门培训考核，届满后不能办理登记。",
+    "dash.assessmentLastDay": "今天（{until}）是培训考核满两年前可办理登记的最后一天：明天起不能办理登记，请尽快参加市级以上民政部门培训考核。",
     "dash.assessmentLapsed": "培训考核已过期：已超过两年（最近一次合格：{assessed}，{until} 届满），现不能办理登记：须经市级以上民政部门培训考核合格后方可办理。",
     "dash.assessmentUnrecorded": "未登记培训考核合格日期，现不能办理登记：请账号管理员登记。",
     # 账号管理: staff accounts (用户账号) and exchange clients (数据交换客户端), for the account administrator
@@ -142,7 +143,7 @@ ZH: dict[str, str] = {
     "scope.feed.read": "读取变更事件流",
     "scope.import.write": "批量导入",
     "client.list": "客户端列表",
-    "client.none": "还没有数据交换客户端",
+    "client.none": "您的辖区内还没有数据交换客户端（辖区以外的客户端，如省级数据交换平台，由其辖区的账号管理员管理）",
     "client.changeNote": "可修改客户端的名称、授权范围和辖区，或重置其密钥（客户端标识不变）。修改授权范围、辖区，停用或重置密钥后，该客户端已签发的令牌立即失效。",
     "client.id": "客户端标识",
     "client.idHint": "2–64 位小写字母、数字、点、下划线或连字符；对方系统登录时使用",
@@ -518,6 +519,7 @@ ZH: dict[str, str] = {
     "cns.withConcern": "只显示发现家庭暴力、疑似拐卖的",
     "cns.concernViolence": "{date} 家庭暴力：已告知受害人 {help}；措施：{action}",
     "cns.concernTrafficking": "{date} 疑似拐卖、绑架：已于 {time} 向公安机关报案（{reference}）",
+    "cns.concernTraffickingAction": "{date} 疑似拐卖、绑架：已于 {time} 向公安机关报案（{reference}）；措施：{action}",
     "blank.stock": "空白证书库存",
     "blank.kind": "证书种类",
     "blank.inStock": "库存",

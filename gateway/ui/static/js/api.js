@@ -3,6 +3,8 @@
 // The token lives in this tab's sessionStorage and goes out only as a Bearer header: the gateway's
 // API reads nothing else (no cookie, so no cross-site request can act for the user), and the tab's
 // storage is gone when the window workstation's tab is closed.
+import { lang } from "./i18n.js";
+
 const KEY = "civic.session";
 
 export class ApiError extends Error {
@@ -11,7 +13,8 @@ export class ApiError extends Error {
     this.status = status;
     this.reason = problem.reason || "";
     this.detail = problem.detail || "";
-    this.title = problem.title || "";
+    // The API's titles are Chinese: in another language the screen gives its own ("Not done").
+    this.title = (lang.startsWith("zh") && problem.title) || "";
     this.violations = Array.isArray(problem.violations) ? problem.violations : [];
     this.metadata = problem.metadata || {};
   }

@@ -33,8 +33,10 @@ function offer(open, first) {
 // A recorded concern in words: the help a victim was told of, the report to the police.
 function concernText(k) {
   if (k.kind === TRAFFICKING) {
-    return t("cns.concernTrafficking", { date: k.date, time: (k.policeReport?.reportTime || "").slice(0, 16).replace("T", " "),
-      reference: k.policeReport?.reference || "" });
+    // What staff did is optional here (the report is what is required): shown when it was typed.
+    return t(k.action ? "cns.concernTraffickingAction" : "cns.concernTrafficking", { date: k.date,
+      time: (k.policeReport?.reportTime || "").slice(0, 16).replace("T", " "), reference: k.policeReport?.reference || "",
+      action: k.action });
   }
   return t("cns.concernViolence", { date: k.date, help: (k.help || []).map(label).join("、"), action: k.action });
 }

@@ -74,7 +74,9 @@ async function assessment() {
   const note = $("#assessment");
   try {
     const standing = (await get("/v1/auth/me")).registrarQualification;
-    const words = standing && ASSESSMENT_WORDS[standing.state];
+    // On the last qualified day "0 days left" would read as lapsed: it says today is the last day.
+    const lastDay = standing?.state === "LAPSING" && standing.daysLeft === 0;
+    const words = lastDay ? "dash.assessmentLastDay" : standing && ASSESSMENT_WORDS[standing.state];
     if (!words) return;
     note.textContent = t(words, { assessed: standing.assessedOn, until: standing.qualifiedUntil, days: standing.daysLeft });
     note.className = standing.state === "LAPSING" ? "warn" : "denied";
