@@ -69,6 +69,7 @@ class Gateway:
     openapi: dict
     auth: Authenticator
     caller_tokens: CallerTokens
+    clock: Clock
 
 
 def create_app(
@@ -122,6 +123,7 @@ def create_app(
         openapi,
         auth,
         caller_tokens,
+        clock,
     )
 
     @asynccontextmanager

@@ -26,7 +26,8 @@ def ui_routes(gateway: Gateway) -> list[BaseRoute]:
     verification = PublicVerification(gateway.routes, gateway.backends, caller_tokens, settings.deadline_s, links)
     return [
         Mount("/ui/static", StaticFiles(directory=STATIC), name="ui-static"),
-        *PrintApi(auth, gateway.routes, links, gateway.backends, caller_tokens, settings.deadline_s).routes(),
+        *PrintApi(auth, gateway.routes, links, gateway.backends, caller_tokens, settings.deadline_s,
+                  gateway.clock).routes(),
         *verification.routes(),
         *page_routes(),
     ]

@@ -2,12 +2,11 @@
 and a numbered, signed refusal notice (不予登记告知书), which is not a record of any service."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import grpc
-from servicekit.clock import BUREAU_TZ
+from servicekit.clock import Clock
 from servicekit.logging import get_logger
 from servicekit.pii import mask_id, mask_name, mask_text
 from servicekit.policy import MethodPolicy
@@ -64,8 +63,9 @@ def _text(body: dict[str, Any], key: str, limit: int, violations: list[Violation
 
 class PrintApi:
     def __init__(self, auth: Authenticator, routes: RouteTable, links: VerifyLinks, backends: Backends,
-                 caller_tokens: CallerTokens, deadline_s: float) -> None:
+                 caller_tokens: CallerTokens, deadline_s: float, clock: Clock) -> None:
         self._auth = auth
+        self._clock = clock  # the gateway's: a notice is dated by the same day as the rest of the gateway
         self._links = links
         self._read = {prefix: _route(routes, method) for prefix, method in READ_METHOD.items()}
         self._refuse = {kind: _policy(routes, method) for kind, method in REFUSING_METHOD.items()}
@@ -147,7 +147,7 @@ class PrintApi:
                             _text(party, "idNumber", 20, violations, where=where)))
         if violations:
             raise bad_request("INVALID_ARGUMENT", "告知书内容不完整", violations)
-        today = dt.datetime.now(BUREAU_TZ).date()
+        today = self._clock.today()
         number = f"BY{office}-{today:%Y%m%d}-{str(uuid7())[-6:].upper()}"
         masked = [{"name": mask_name(name), "idNumber": mask_id(id_number)} for name, id_number in parties]
         public_detail = mask_text(detail)

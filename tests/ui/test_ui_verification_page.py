@@ -15,6 +15,7 @@ from civic.marriage.v1 import marriage_service_pb2_grpc as pb_grpc
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit import context
 from servicekit.caller_token import CallerSigner, CallerVerifier, generate_keypair
+from servicekit.clock import FakeClock
 from servicekit.context import Caller
 from servicekit.errors import not_found
 from servicekit.interceptors import CallerAuthInterceptor, ErrorInterceptor, RequestContextInterceptor
@@ -100,10 +101,11 @@ class Harness:
     service: FakeMarriages
     links: VerifyLinks
     issuer: TokenIssuer
+    clock: FakeClock
 
     def bearer(self, role: str) -> dict[str, str]:
-        # a registrar whose training assessment is current (rules.md §1.4)
-        assessed = dt.date.today() - dt.timedelta(days=100)
+        # a registrar whose training assessment is current (rules.md §1.4) by the gateway's clock
+        assessed = self.clock.today() - dt.timedelta(days=100)
         token = self.issuer.issue(Caller(role, roles=frozenset({role}), jurisdiction="421281"),
                                   assessed_on=assessed).token
         return {"Authorization": f"Bearer {token}"}
@@ -127,14 +129,15 @@ async def harness() -> AsyncIterator[Harness]:
     backends = Backends({"marriage": f"127.0.0.1:{port}"})
     links = VerifyLinks(KEY)
     issuer = TokenIssuer(KEY, 900)
-    auth = Authenticator(issuer, Revocations(None, 900))  # type: ignore[arg-type] - nothing revoked, no database
-    caller_tokens = CallerTokens(CallerSigner(private))
+    clock = FakeClock()  # the gateway's clock: 2024-03-01 in Beijing
+    auth = Authenticator(issuer, Revocations(None, 900), clock)  # type: ignore[arg-type] - nothing revoked, no database
+    caller_tokens = CallerTokens(CallerSigner(private), clock=clock)
     verification = PublicVerification(routes, backends, caller_tokens, 5.0, links)
-    app = Starlette(routes=[*PrintApi(auth, routes, links, backends, caller_tokens, 5.0).routes(),
+    app = Starlette(routes=[*PrintApi(auth, routes, links, backends, caller_tokens, 5.0, clock).routes(),
                             *verification.routes()],
                     middleware=[Middleware(RequestMiddleware, metrics=Metrics())], exception_handlers={Problem: _problem})
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://civic.test") as client:
-        yield Harness(client, service, links, issuer)
+        yield Harness(client, service, links, issuer, clock)
     await backends.close()
     await server.stop(grace=None)
 
@@ -197,7 +200,8 @@ async def test_a_refusal_notice_is_numbered_signed_and_verifies_masked(harness):
     made = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_registrar"))
     assert made.status_code == 200, made.text
     body = made.json()
-    assert re.fullmatch(r"BY421281-\d{8}-\w{6}", body["number"])
+    # Dated and numbered by the gateway's day (as the rest of the gateway), not the machine's wall clock.
+    assert re.fullmatch(r"BY421281-20240301-\w{6}", body["number"]) and body["date"] == "2024-03-01"
     assert body["parties"][0] == {"name": "张*", "idNumber": "4212**********0112"}
     page = await harness.client.get(body["url"].removeprefix("http://civic.test"))
     assert page.status_code == 200 and "本告知书由婚姻登记机关出具" in page.text
