@@ -107,6 +107,18 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(re.compile(r"/ui/$"))
 
 
+def open_counseling_case(page, topic: str) -> tuple[str, str]:
+    """A counselor opens a case on the counseling screen (a unique topic: the suite is shared); its
+    name, as the screen's case selects offer it, and the topic."""
+    sign_in(page, "marriage_counselor")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
+    topic = f"{topic} {resident_id(True)[-6:]}"
+    page.get_by_label("辅导事项").fill(topic)
+    page.get_by_role("button", name="受理", exact=True).click()
+    expect(page.locator("#open-result")).to_contain_text(topic)
+    return page.locator("#session-case option", has_text=topic).get_attribute("value"), topic
+
+
 def sign_out(page) -> None:
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(re.compile(r"/ui/signin"))

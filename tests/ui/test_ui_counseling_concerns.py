@@ -6,18 +6,12 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from tests.ui.support import resident_id, shot, sign_in, sign_out, today
+from tests.ui.support import open_counseling_case, shot, sign_in, sign_out, today
 
 
 def open_case(page, topic: str) -> tuple[str, str]:
-    """A counselor opens a case on the counseling screen; its name, as the concern form offers it."""
-    sign_in(page, "marriage_counselor")
-    page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
-    topic = f"{topic} {resident_id(True)[-6:]}"
-    page.get_by_label("辅导事项").fill(topic)
-    page.get_by_role("button", name="受理", exact=True).click()
-    expect(page.locator("#open-result")).to_contain_text(topic)
-    case = page.locator("#concern-case option", has_text=topic).get_attribute("value")
+    """A counselor opens a case, chosen in the concern form."""
+    case, topic = open_counseling_case(page, topic)
     page.locator("#concern-case").select_option(case)
     return case, topic
 

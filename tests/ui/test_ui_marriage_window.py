@@ -18,6 +18,7 @@ from tests.ui.support import (
     designate_office,
     fill_registration,
     find_marriage,
+    open_counseling_case,
     open_day,
     register_via_api,
     register_via_ui,
@@ -426,13 +427,7 @@ def test_after_a_court_divorce_the_reissue_is_a_record_certificate_that_verifies
 
 
 def test_counseling_case_open_record_close(page):
-    sign_in(page, "marriage_counselor")
-    page.get_by_role("navigation").get_by_role("link", name="婚姻家庭辅导").click()
-    topic = f"夫妻沟通 {resident_id(True)[-6:]}"
-    page.get_by_label("辅导事项").fill(topic)
-    page.get_by_role("button", name="受理", exact=True).click()
-    expect(page.locator("#open-result")).to_contain_text(topic)
-    case = page.locator("#session-case option", has_text=topic).get_attribute("value")
+    case, topic = open_counseling_case(page, "夫妻沟通")
     page.locator("#session-case").select_option(case)
     page.get_by_label("辅导情况").fill("双方同意继续沟通")
     page.get_by_role("button", name="记录辅导").click()
