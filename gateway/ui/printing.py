@@ -2,6 +2,7 @@
 and a numbered, signed refusal notice (不予登记告知书), which is not a record of any service."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -103,13 +104,13 @@ class PrintApi:
                  caller=principal.subject)
         return json_response({"url": url, "qr": qr_data_url(url)})
 
-    async def _require_readable(self, request: Request, read: ApiRoute, principal: Principal, name: str) -> None:
+    async def _require_readable(self, request: Request, read: ApiRoute, principal: Principal, name: str) -> Any:
         """The record is read as the caller reads it (GetMarriage, GetDivorceApplication): a link is
         signed only for a record the caller may see — not for any id of another jurisdiction."""
         metadata = self._caller_tokens.metadata(principal, request.state.request_id, read.policy)
         try:
-            await self._backends.unary(read)(read.request_class(name=name), timeout=self._deadline_s,
-                                             metadata=metadata)
+            return await self._backends.unary(read)(read.request_class(name=name), timeout=self._deadline_s,
+                                                    metadata=metadata)
         except grpc.aio.AioRpcError as error:
             raise from_rpc_error(error) from None
         except BackendNotConfigured:
@@ -130,34 +131,70 @@ class PrintApi:
             raise forbidden()
         # A refusal is a registrar's decision: not while their assessment has lapsed (rules.md §1.4).
         self._auth.require_qualified(principal, refuse)
-        violations: list[Violation] = []
-        reason = _text(body, "reason", 64, violations, _REASON)
-        detail = _text(body, "detail", 300, violations)
-        office = _text(body, "officeCode", 12, violations, _OFFICE)
-        office_name = _text(body, "officeName", 50, violations)
-        raw_parties = body.get("parties")
-        if not isinstance(raw_parties, list) or not 1 <= len(raw_parties) <= 2:
-            violations.append(Violation("parties", "应为一至两名当事人"))
-            raw_parties = []
-        parties = []
-        for index, party in enumerate(raw_parties):
-            party = party if isinstance(party, dict) else {}
-            where = f"parties[{index}]."
-            parties.append((_text(party, "name", 50, violations, where=where),
-                            _text(party, "idNumber", 20, violations, where=where)))
-        if violations:
-            raise bad_request("INVALID_ARGUMENT", "告知书内容不完整", violations)
-        today = self._clock.today()
-        number = f"BY{office}-{today:%Y%m%d}-{str(uuid7())[-6:].upper()}"
+        if kind == "divorce":
+            refused = await self._refused_application(request, principal, body)
+        else:
+            refused = _typed_refusal(body, self._clock.today())
+        reason, detail, office, office_name, parties, day, serial = refused
+        number = f"BY{office}-{day:%Y%m%d}-{serial}"
         masked = [{"name": mask_name(name), "idNumber": mask_id(id_number)} for name, id_number in parties]
         public_detail = mask_text(detail)
         for (name, _), shown in zip(parties, masked):
             public_detail = public_detail.replace(name, shown["name"])
-        notice = {"no": number, "date": today.isoformat(), "office": office, "officeName": office_name,
+        notice = {"no": number, "date": day.isoformat(), "office": office, "officeName": office_name,
                   "detail": public_detail, "parties": masked}
         if kind != "marriage":  # a marriage's notice names no kind, as those issued before kinds did
             notice["kind"] = kind
         url = verify_url(request, self._links.for_notice(notice))
         log.info("refusal_notice_issued", number=number, kind=kind, reason=reason, caller=principal.subject)
-        return json_response({"number": number, "date": today.isoformat(), "parties": masked, "url": url,
-                              "qr": qr_data_url(url)})
+        return json_response({"number": number, "date": day.isoformat(), "parties": masked, "url": url,
+                              "qr": qr_data_url(url), "detail": detail})
+
+    async def _refused_application(self, request: Request, principal: Principal, body: dict[str, Any]) -> _Refusal:
+        """A divorce's notice tells of a refusal on record (RefuseDivorce): the application is read as
+        the caller reads it, and the notice carries its reason, office and parties, dated by the day of
+        the refusal and numbered by the application — a reprint is the same notice, not a new one
+        dated the day it was printed again."""
+        name = body.get("application")
+        if not isinstance(name, str) or not name.startswith("divorceApplications/") or not is_record_name(name):
+            raise bad_request("INVALID_NAME", "应为不予离婚登记的申请 divorceApplications/{id}",
+                              [Violation("application", "格式无效")])
+        violations: list[Violation] = []
+        office_name = _text(body, "officeName", 50, violations)
+        if violations:
+            raise bad_request("INVALID_ARGUMENT", "告知书内容不完整", violations)
+        app = await self._require_readable(request, self._read["divorceApplications/"], principal, name)
+        state = app.DESCRIPTOR.fields_by_name["state"].enum_type.values_by_number[app.state].name
+        if state != "DIVORCE_STATE_REFUSED" or not app.close_date:
+            raise Problem(409, "NOT_REFUSED", "该离婚登记申请未被决定不予登记，不能出具不予登记告知书")
+        parties = [(p.name, p.id_number) for p in app.parties]
+        serial = name.rsplit("/", 1)[1].replace("-", "")[-6:].upper()
+        return ("DIVORCE_REFUSED", app.refusal_reason, app.office_code, office_name, parties,
+                dt.date.fromisoformat(app.close_date), serial)
+
+
+# reason, detail, office code, office name, parties (name, ID number), the notice's day, its serial
+_Refusal = tuple[str, str, str, str, list[tuple[str, str]], dt.date, str]
+
+
+def _typed_refusal(body: dict[str, Any], today: dt.date) -> _Refusal:
+    """A marriage's refusal is not on record (a refused registration writes nothing): the window
+    sends what it refused and why, and the notice is issued that day under a number of its own."""
+    violations: list[Violation] = []
+    reason = _text(body, "reason", 64, violations, _REASON)
+    detail = _text(body, "detail", 300, violations)
+    office = _text(body, "officeCode", 12, violations, _OFFICE)
+    office_name = _text(body, "officeName", 50, violations)
+    raw_parties = body.get("parties")
+    if not isinstance(raw_parties, list) or not 1 <= len(raw_parties) <= 2:
+        violations.append(Violation("parties", "应为一至两名当事人"))
+        raw_parties = []
+    parties = []
+    for index, party in enumerate(raw_parties):
+        party = party if isinstance(party, dict) else {}
+        where = f"parties[{index}]."
+        parties.append((_text(party, "name", 50, violations, where=where),
+                        _text(party, "idNumber", 20, violations, where=where)))
+    if violations:
+        raise bad_request("INVALID_ARGUMENT", "告知书内容不完整", violations)
+    return reason, detail, office, office_name, parties, today, str(uuid7())[-6:].upper()

@@ -301,6 +301,11 @@ def test_refuse_a_divorce_with_the_reason_then_print_the_notice(page, suite, new
     expect(page.locator("#n-number")).to_have_text(re.compile(r"^BY421281-\d{8}-\w{6}$"))
     shot(page, "13h-divorce-refusal-notice")
     link = page.locator("#verify-link").get_attribute("href")
+    number = page.locator("#n-number").inner_text()
+    page.reload()  # printed again: the refusal on record, the same notice
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("#n-number")).to_have_text(number)
+    expect(page.locator("#n-reason")).to_have_text(reason)
 
     scanned = new_context().new_page()
     assert scanned.goto(link).status == 200

@@ -42,6 +42,7 @@ REGISTERED = "marriages/0190c0de-0000-7000-8000-000000000001"
 DIVORCED = "marriages/0190c0de-0000-7000-8000-000000000002"
 RECEIPT = "divorceApplications/0190c0de-0000-7000-8000-000000000003"
 DIVORCE = "divorceApplications/0190c0de-0000-7000-8000-000000000004"
+REFUSED = "divorceApplications/0190c0de-0000-7000-8000-00000000a5c1"
 RECORD_CERTIFICATE = "ZM421281-2026-000009"
 
 
@@ -59,6 +60,12 @@ class FakeMarriages(pb_grpc.MarriageServiceServicer):
 
     async def GetDivorceApplication(self, request, ctx):  # noqa: N802, ANN001, ANN201
         self.reads.append((request.name, context.current().caller))
+        if request.name == REFUSED:  # refused on 2024-02-20, as the service answers it (names whole)
+            return pb.DivorceApplication(
+                name=request.name, state=pb.DIVORCE_STATE_REFUSED, office_code="421281", close_date="2024-02-20",
+                refusal_reason="男方张伟当场表示不同意离婚",
+                parties=[pb.Party(name="张伟", id_number="4212**********0112"),
+                         pb.Party(name="王芳", id_number="4212**********0229")])
         if request.name not in (RECEIPT, DIVORCE):
             raise not_found("APPLICATION_NOT_FOUND", "离婚申请不存在")
         return pb.DivorceApplication(name=request.name)
@@ -215,19 +222,43 @@ async def test_a_refusal_notice_is_numbered_signed_and_verifies_masked(harness):
     assert {v["field"] for v in empty.json()["violations"]} >= {"reason", "detail", "officeCode", "parties"}
 
 
-async def test_a_divorce_refusal_notice_is_titled_for_the_divorce_and_issued_by_those_who_may_refuse(harness):
+async def test_a_divorce_refusal_notice_is_the_refusal_on_record_titled_for_the_divorce(harness):
     """不予离婚登记 prints the same numbered, signed notice, named for the divorce registration on the
-    verification page too; who may issue it is RefuseDivorce's policy."""
-    notice = {"kind": "divorce", "reason": "DIVORCE_REFUSED", "detail": "男方当场表示不同意离婚",
-              "officeCode": "421281", "officeName": "赤壁市婚姻登记处",
-              "parties": [{"name": "张伟", "idNumber": "4212**********0112"}, {"name": "王芳", "idNumber": "4212**********0229"}]}
+    verification page too. Its reason, office, parties and day are the application's, read as the
+    caller reads it: the notice is dated by the day of the refusal and numbered by the application, so
+    a reprint on a later day is the same notice. Who may issue it is RefuseDivorce's policy."""
+    notice = {"kind": "divorce", "application": REFUSED, "officeName": "赤壁市婚姻登记处",
+              # what an older page sent: not taken for a refusal on record
+              "reason": "DIVORCE_REFUSED", "detail": "另写的理由", "officeCode": "421202",
+              "parties": [{"name": "李四", "idNumber": "4212**********0112"}]}
     made = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_registrar"))
     assert made.status_code == 200, made.text
-    page = await harness.client.get(made.json()["url"].removeprefix("http://civic.test"))
+    body = made.json()
+    assert body["number"] == "BY421281-20240220-00A5C1" and body["date"] == "2024-02-20"
+    assert body["detail"] == "男方张伟当场表示不同意离婚"
+    assert body["parties"] == [{"name": "张*", "idNumber": "4212**********0112"},
+                               {"name": "王*", "idNumber": "4212**********0229"}]
+    assert harness.service.reads[-1] == (REFUSED, harness.service.reads[-1][1])
+    assert harness.service.reads[-1][1].subject == "marriage_registrar"
+    page = await harness.client.get(body["url"].removeprefix("http://civic.test"))
     assert page.status_code == 200 and "不予办理离婚登记告知书" in page.text and "不予办理结婚登记告知书" not in page.text
-    assert "男方当场表示不同意离婚" in page.text and "张伟" not in page.text
-    marriage = await harness.client.post("/ui/api/refusal-notices", json={**notice, "kind": "marriage"},
-                                         headers=harness.bearer("marriage_registrar"))
+    assert "男方张*当场表示不同意离婚" in page.text and "张伟" not in page.text and "另写的理由" not in page.text
+    assert "2024-02-20" in page.text
+    harness.clock.advance(days=9)  # printed again later: the same notice
+    again = (await harness.client.post("/ui/api/refusal-notices", json=notice,
+                                       headers=harness.bearer("marriage_registrar"))).json()
+    assert (again["number"], again["date"]) == (body["number"], body["date"])
+
+    pending = await harness.client.post("/ui/api/refusal-notices", json={**notice, "application": RECEIPT},
+                                        headers=harness.bearer("marriage_registrar"))
+    assert pending.status_code == 409 and pending.json()["reason"] == "NOT_REFUSED"
+    for missing in ({k: v for k, v in notice.items() if k != "application"}, {**notice, "application": REGISTERED}):
+        refused = await harness.client.post("/ui/api/refusal-notices", json=missing,
+                                            headers=harness.bearer("marriage_registrar"))
+        assert refused.status_code == 400 and refused.json()["violations"][0]["field"] == "application"
+    marriage = await harness.client.post(
+        "/ui/api/refusal-notices", json={**notice, "kind": "marriage", "officeCode": "421281"},
+        headers=harness.bearer("marriage_registrar"))
     page = await harness.client.get(marriage.json()["url"].removeprefix("http://civic.test"))
     assert "不予办理结婚登记告知书" in page.text and "不予办理离婚登记告知书" not in page.text
     counselor = await harness.client.post("/ui/api/refusal-notices", json=notice, headers=harness.bearer("marriage_counselor"))

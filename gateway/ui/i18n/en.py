@@ -801,6 +801,7 @@ EN: dict[str, str] = {
     "reason.INVALID_DOCUMENT": "No such document on the record",
     "reason.INVALID_DOCUMENT_NUMBER": "Invalid document number",
     "reason.INVALID_IDEMPOTENCY_KEY": "Invalid Idempotency-Key",
+    "reason.NOT_REFUSED": "The application was not refused",
     "reason.MALFORMED_JSON": "Malformed JSON",
     "reason.METHOD_NOT_ALLOWED": "Method not allowed",
     "reason.RATE_LIMITED": "Too many requests",

@@ -819,6 +819,7 @@ ZH: dict[str, str] = {
     "reason.INVALID_DOCUMENT": "该记录没有此种文书",
     "reason.INVALID_DOCUMENT_NUMBER": "文书编号无效",
     "reason.INVALID_IDEMPOTENCY_KEY": "Idempotency-Key 无效",
+    "reason.NOT_REFUSED": "该申请未被决定不予登记",
     "reason.MALFORMED_JSON": "请求体不是有效的 JSON",
     "reason.METHOD_NOT_ALLOWED": "不支持该请求方法",
     "reason.RATE_LIMITED": "请求过于频繁",

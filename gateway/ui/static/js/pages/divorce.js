@@ -68,8 +68,9 @@ if (session) {
     $("#print-refusal").focus();
   }, { final: "div.refuseFinal" }));
   $("#print-refusal").addEventListener("click", () => {
+    // The notice is the refusal on record: the gateway reads the application for its reason and day.
     keepRefusal({
-      kind: "divorce", reason: "DIVORCE_REFUSED", detail: refusal.refusalReason, officeCode: refusal.officeCode,
+      kind: "divorce", application: name, reason: "DIVORCE_REFUSED", detail: refusal.refusalReason, officeCode: refusal.officeCode,
       officeName: session.officeName, parties: refusal.parties.map((p) => ({ name: p.name, idNumber: p.idNumber })),
     });
     location.assign("/ui/print/refusal");
