@@ -192,23 +192,31 @@ def apply_divorce_via_api(url: str, token: str, marriage: dict) -> dict:
     return resp.json()
 
 
-def accepted_days_ago(database_url: str, application: dict, days: int) -> None:
-    """Moves an application's dates as if it had been accepted ``days`` ago: the running suite keeps
-    the real date, and a test cannot wait out the 30-day cooling-off (40 days ago: awaiting issue)."""
-    accepted = today() - dt.timedelta(days=days)
-
-    async def move() -> None:
+def _update_application(database_url: str, application: dict, assignments: str, *values: object) -> None:
+    async def update() -> None:
         conn = await asyncpg.connect(database_url)
         try:
-            await conn.execute("UPDATE marriage.divorce_applications SET accepted_on = $2, cooling_off_end = $3, "
-                               "issue_deadline = $4 WHERE id = $1::uuid", application["name"].split("/")[1],
-                               accepted, accepted + dt.timedelta(days=30), accepted + dt.timedelta(days=60))
+            await conn.execute(f"UPDATE marriage.divorce_applications SET {assignments} WHERE id = $1::uuid",
+                               application["name"].split("/")[1], *values)
         finally:
             await conn.close()
 
     # A thread of its own: Playwright's sync API holds this thread's event loop.
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, move()).result()
+        pool.submit(asyncio.run, update()).result()
+
+
+def accepted_days_ago(database_url: str, application: dict, days: int) -> None:
+    """Moves an application's dates as if it had been accepted ``days`` ago: the running suite keeps
+    the real date, and a test cannot wait out the 30-day cooling-off (40 days ago: awaiting issue)."""
+    accepted = today() - dt.timedelta(days=days)
+    _update_application(database_url, application, "accepted_on = $2, cooling_off_end = $3, issue_deadline = $4",
+                        accepted, accepted + dt.timedelta(days=30), accepted + dt.timedelta(days=60))
+
+
+def accepted_at(database_url: str, application: dict, office: str) -> None:
+    """As if another office (one the demo registrar's jurisdiction covers) had accepted the application."""
+    _update_application(database_url, application, "office_code = $2", office)
 
 
 def find_marriage(page, id_number: str) -> None:

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.ui.support import (
     ARTIFACTS,
     Couple,
+    accepted_at,
     accepted_days_ago,
     api_token,
     apply_divorce_via_api,
@@ -226,6 +227,22 @@ def open_awaiting_issue(page, suite) -> Couple:
     page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
     expect(page.locator("#application")).to_contain_text("待领离婚证")
     return couple
+
+
+def test_an_application_accepted_elsewhere_is_registered_there_not_here(page, suite):
+    """Registering or refusing a divorce happens only at the office that accepted the application
+    (rules.md §1.5): a registrar of another office sees where to go, not forms the service refuses."""
+    token = api_token(suite.url, "marriage_registrar")
+    application = apply_divorce_via_api(suite.url, token, register_via_api(suite.url, token, Couple.new()))
+    accepted_days_ago(suite.state["database_url"], application, 40)
+    accepted_at(suite.state["database_url"], application, "421281100000")  # a township office in the county
+    sign_in(page, "marriage_registrar")
+    page.goto(f"/ui/marriage/divorces/{application['name'].split('/')[1]}")
+    expect(page.locator("#application")).to_contain_text("待领离婚证")
+    expect(page.locator("#divorce-elsewhere")).to_be_visible()
+    expect(page.locator("#divorce-elsewhere")).to_contain_text("421281100000")
+    expect(page.locator("#issue-form")).to_be_hidden()
+    expect(page.locator("#refuse-form")).to_be_hidden()
 
 
 def test_register_a_divorce_then_print_its_certificate_with_the_numbers_in_full(page, suite, new_context):

@@ -345,6 +345,7 @@ EN: dict[str, str] = {
     "div.refuseSubmit": "Refuse",
     "div.refuseConfirm": "The divorce registration will be refused and the application closed; the marriage stands and the couple may apply again.",
     "div.refuseFinal": "Once recorded, the refusal cannot be withdrawn in this system. Check the reason against the review before confirming.",
+    "div.elsewhere": "This application was accepted by registry {office}: the divorce is registered (or refused) there, with both parties present.",
     "div.refused": "The divorce registration has been refused.",
     "div.refusedHint": "This divorce registration was refused. A refusal notice can be given to the parties.",
     "div.refusalReason": "Reason the divorce registration was refused",

@@ -354,6 +354,7 @@ ZH: dict[str, str] = {
     "div.refuseSubmit": "不予登记",
     "div.refuseConfirm": "将对本申请作出不予离婚登记的决定，申请随即办结；双方婚姻关系不变，可另行申请离婚登记。",
     "div.refuseFinal": "不予登记的决定作出后，本系统不能撤回。请与审查情况核对无误后确认。",
+    "div.elsewhere": "本申请由婚姻登记机关 {office} 受理：离婚登记须双方到受理申请的机关办理，不予登记亦由该机关决定。",
     "div.refused": "已作出不予离婚登记的决定。",
     "div.refusedHint": "本申请不予离婚登记。可向当事人出具不予登记告知书。",
     "div.refusalReason": "不予离婚登记的理由",

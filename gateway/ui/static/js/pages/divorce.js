@@ -35,8 +35,14 @@ function show(a) {
   certificate.href = `/ui/print/divorce-certificate/${pageParams().application_id}`;
   certificate.hidden = a.state !== "DIVORCE_STATE_DIVORCED" || !session.roles.includes("marriage_registrar");
   withdrawForm.closest("section").hidden = a.state !== "DIVORCE_STATE_COOLING_OFF";
-  issueForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
-  refuseForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE";
+  // Registered, or refused, only at the office that accepted the application (rules.md §1.5): elsewhere
+  // the page says where to go instead of offering forms the service would refuse.
+  const here = a.officeCode === session.officeCode;
+  issueForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE" || !here;
+  refuseForm.closest("section").hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE" || !here;
+  const elsewhere = $("#divorce-elsewhere");
+  elsewhere.textContent = t("div.elsewhere", { office: a.officeCode });
+  elsewhere.hidden = a.state !== "DIVORCE_STATE_AWAITING_ISSUE" || here || !session.roles.includes("marriage_registrar");
   refusal = a.state === "DIVORCE_STATE_REFUSED" && session.roles.includes("marriage_registrar")
     && a.officeCode === session.officeCode ? a : null;
   $("#divorce-refusal").hidden = !refusal;
