@@ -61,6 +61,12 @@ def precondition(reason: str, message: str, **metadata: str) -> DomainError:
     return DomainError(reason, message, ErrorKind.FAILED_PRECONDITION, [], dict(metadata))
 
 
+def aborted(reason: str, message: str, **metadata: str) -> DomainError:
+    """The change was made against a version of the record that is no longer current (an etag that
+    no longer matches): read it again, then decide (HTTP 409)."""
+    return DomainError(reason, message, ErrorKind.ABORTED, metadata=dict(metadata))
+
+
 def permission_denied(reason: str, message: str, **metadata: str) -> DomainError:
     return DomainError(reason, message, ErrorKind.PERMISSION_DENIED, [], dict(metadata))
 

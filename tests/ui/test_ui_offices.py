@@ -73,6 +73,30 @@ def test_a_registrar_changes_the_capacity_and_the_appointments_day_shows_it(page
         put_office(suite.url, admin, before)
 
 
+def test_a_save_over_a_change_made_meanwhile_is_refused_and_changes_nothing(page, suite):
+    """Two people at the same office's settings: the page saves with the version it read (etag), so
+    when someone else saved in between, the save is refused with a word to reopen the page rather
+    than silently putting the other change back."""
+    admin = api_token(suite.url, "admin")
+    before = demo_office(suite.url, admin)
+    try:
+        sign_in(page, "marriage_registrar")
+        open_offices_screen(page)
+        meanwhile = put_office(suite.url, admin, {**before, "dailyCapacity": before["dailyCapacity"] + 3})
+        page.get_by_label("每日预约名额").fill(str(before["dailyCapacity"] + 9))
+        page.get_by_role("button", name="保存设置").click()
+        expect(page.locator("#office-errors")).to_contain_text("已被他人修改")
+        assert demo_office(suite.url, admin)["dailyCapacity"] == meanwhile["dailyCapacity"]
+        shot(page, "62-office-changed-meanwhile")
+        page.reload()  # read again: the other change shows, and the save goes through
+        expect(page.locator("#office-capacity")).to_have_value(str(meanwhile["dailyCapacity"]))
+        page.get_by_label("每日预约名额").fill(str(before["dailyCapacity"] + 9))
+        page.get_by_role("button", name="保存设置").click()
+        expect(page.locator("#office-result")).to_contain_text(f"每日预约名额 {before['dailyCapacity'] + 9}")
+    finally:
+        put_office(suite.url, admin, before)
+
+
 def test_the_registrar_cannot_tick_the_designation_and_saving_keeps_it(page, suite):
     admin = api_token(suite.url, "admin")
     before = demo_office(suite.url, admin)

@@ -892,6 +892,7 @@ EN: dict[str, str] = {
     "reason.OFFICE_CLOSED": "Office closed that day",
     "reason.OFFICE_NOT_FOUND": "No such office",
     "reason.OFFICE_NOT_DESIGNATED": "Office not designated for foreign, Hong Kong/Macao/Taiwan or overseas-Chinese cases",
+    "reason.OFFICE_CHANGED": "Someone else changed this office's settings meanwhile: reopen the page, then change them",
     "reason.DESIGNATION_BY_ADMIN_ONLY": "Only an account administrator sets an office's designation for foreign cases",
     "reason.INVALID_DATE_RANGE": "Period starts after it ends",
     "reason.DATE_RANGE_TOO_LONG": "Period longer than two years",

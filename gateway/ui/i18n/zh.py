@@ -910,6 +910,7 @@ ZH: dict[str, str] = {
     "reason.OFFICE_CLOSED": "当日不办公",
     "reason.OFFICE_NOT_FOUND": "登记机关不存在",
     "reason.OFFICE_NOT_DESIGNATED": "本机关未经指定办理涉外、涉港澳台、华侨婚姻登记",
+    "reason.OFFICE_CHANGED": "登记机关的设置已被他人修改，请重新打开本页后再修改",
     "reason.DESIGNATION_BY_ADMIN_ONLY": "涉外婚姻登记机关的指定只能由账号管理员设置",
     "reason.INVALID_DATE_RANGE": "查询期间的开始日期晚于结束日期",
     "reason.DATE_RANGE_TOO_LONG": "查询期间超过两年",

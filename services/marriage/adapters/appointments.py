@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marriage.adapters import tables as t
-from marriage.domain.appointments import OfficeHours
+from marriage.domain.appointments import OfficeHours, hours_etag
 
 OFFICE_LIST = Keyset("offices", t.offices.c.code)
 # An office's special dates, built-in and added, merged in memory (ListSpecialDates): by date.
@@ -28,6 +28,10 @@ class OfficeRecord:
     hours: OfficeHours
     # Designated by the province for foreign / HK-Macao-Taiwan / overseas-Chinese cases (rules.md §1.1).
     foreign_cases: bool = False
+
+    @property
+    def etag(self) -> str:
+        return hours_etag(self.name, self.hours, self.foreign_cases)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ class AppointmentsApi(ApiBase):
     async def UpsertOffice(self, request: pb.UpsertOfficeRequest, context: grpc.aio.ServicerContext) -> pb.Office:
         o = request.office
         cmd = uc.UpsertOffice(o.office_code, o.display_name, parse_time(o.opens_at, "office.opens_at"),
-                              parse_time(o.closes_at, "office.closes_at"), o.daily_capacity, o.foreign_cases)
+                              parse_time(o.closes_at, "office.closes_at"), o.daily_capacity, o.foreign_cases,
+                              o.etag.strip())
 
         async def work(uow):
             return office_pb(await uc.upsert_office(uow, cmd))

@@ -28,6 +28,7 @@ from marriage.domain.appointments import (
     DayPlan,
     OfficeHours,
     check_bookable,
+    check_etag,
     check_servable,
     check_special_dates_period,
     contact_phone,
@@ -52,6 +53,7 @@ class UpsertOffice:
     capacity: int
     # Designated for foreign / HK-Macao-Taiwan / overseas-Chinese cases (rules.md §1.1 Art 2).
     foreign_cases: bool = False
+    etag: str = ""  # the settings' version the caller read (Office.etag); "" saves whatever they are now
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ async def upsert_office(uow: UnitOfWork, cmd: UpsertOffice) -> OfficeRecord:
     # Locked: the designation this call keeps or changes is the one it writes over (a registrar's
     # save racing the admin's designation would otherwise drop it unchecked).
     existing = await repo.office(code, for_update=True)
+    if cmd.etag:
+        check_etag(cmd.etag, existing.etag if existing else "")
     if cmd.foreign_cases != (existing.foreign_cases if existing else False):
         _require_designating()
     rush_opens = existing.hours.rush_opens if existing else min(cmd.opens, RUSH_OPENS_BY)

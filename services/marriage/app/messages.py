@@ -111,7 +111,8 @@ def application_pb(record: ApplicationRecord, today: dt.date, marriage: Marriage
 def office_pb(office: OfficeRecord) -> pb.Office:
     return pb.Office(name=f"offices/{office.code}", office_code=office.code, display_name=office.name,
                      opens_at=hhmm(office.hours.opens), closes_at=hhmm(office.hours.closes),
-                     daily_capacity=office.hours.capacity, foreign_cases=office.foreign_cases)
+                     daily_capacity=office.hours.capacity, foreign_cases=office.foreign_cases,
+                     etag=office.etag)
 
 
 def special_date_pb(sd: SpecialDateRecord) -> pb.SpecialDate:

@@ -6,12 +6,13 @@ those open with extended hours and a multiple of the usual capacity, on any day 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from servicekit.errors import exhausted, invalid, precondition
+from servicekit.errors import aborted, exhausted, invalid, precondition
 
 from marriage.domain.calendar import WorkCalendar
 
@@ -47,6 +48,21 @@ class OfficeHours:
             raise invalid("INVALID_OPENING_HOURS", "办公时间的开始时间须早于结束时间", "hours")
         if self.capacity < 1 or self.rush_multiplier < 1:
             raise invalid("INVALID_CAPACITY", "每日预约名额和热门日倍数须为正整数", "capacity")
+
+
+def hours_etag(name: str, hours: OfficeHours, foreign_cases: bool) -> str:
+    """The version of an office's settings: the same settings give the same etag (whoever saved
+    them, and however often), other settings another (UpsertOffice's check against lost updates)."""
+    fields = (name, hours.opens.isoformat(), hours.closes.isoformat(), hours.capacity, hours.rush_opens.isoformat(),
+              hours.rush_closes.isoformat(), hours.rush_multiplier, foreign_cases)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
+
+
+def check_etag(given: str, current: str) -> None:
+    """A save that says which version it was read with is refused when that is no longer the current one."""
+    if given and given != current:
+        raise aborted("OFFICE_CHANGED", "该登记机关的设置已被他人修改：请重新打开本页，查看最新设置后再修改（本次未作任何更改）",
+                      etag=current)
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,38 @@ async def test_a_booking_serves_only_a_marriage_registration_on_its_own_day(marr
         [pb.APPOINTMENT_STATE_BOOKED]
 
 
+async def test_a_save_over_settings_changed_since_they_were_read_is_refused(marriage, secrets):
+    """Office.etag (AIP-154): two people edit the same office from the same reading — the second save
+    is refused ABORTED OFFICE_CHANGED instead of silently writing the first one's change back, and
+    changes nothing; read again, it goes through. Without an etag a save replaces the settings."""
+    code = await new_office(marriage, secrets, capacity=40)
+    md = secrets.caller_metadata(*REGISTRAR)
+    read = (await stub(marriage).ListOffices(pb.ListOfficesRequest(page_size=1000), metadata=md))
+    office = next(o for o in read.offices if o.office_code == code)
+    assert len(office.etag) == 16
+
+    def edited(**changes) -> pb.UpsertOfficeRequest:
+        copy = pb.Office()
+        copy.CopyFrom(office)
+        for key, value in changes.items():
+            setattr(copy, key, value)
+        return pb.UpsertOfficeRequest(request_id=unique("o-"), office=copy)
+
+    first = await stub(marriage).UpsertOffice(edited(daily_capacity=60), metadata=md)
+    assert first.daily_capacity == 60 and first.etag != office.etag
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub(marriage).UpsertOffice(edited(opens_at="09:00"), metadata=md)  # read before the first save
+    assert err.value.code() == grpc.StatusCode.ABORTED and reason_of(err.value) == "OFFICE_CHANGED"
+    now = next(o for o in (await stub(marriage).ListOffices(pb.ListOfficesRequest(page_size=1000), metadata=md)).offices
+               if o.office_code == code)
+    assert (now.daily_capacity, now.opens_at, now.etag) == (60, "08:30", first.etag)
+    office = now
+    again = await stub(marriage).UpsertOffice(edited(opens_at="09:00"), metadata=md)
+    assert (again.daily_capacity, again.opens_at) == (60, "09:00")
+    unchecked = await stub(marriage).UpsertOffice(edited(etag="", daily_capacity=30), metadata=md)
+    assert unchecked.daily_capacity == 30 and unchecked.opens_at == "08:30"  # the whole office, as sent
+
+
 async def test_offices_outside_the_jurisdiction_are_denied(marriage, secrets):
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await stub(marriage).CreateAppointment(pb.CreateAppointmentRequest(

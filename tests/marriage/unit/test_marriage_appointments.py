@@ -7,10 +7,12 @@ from marriage.domain.appointments import (
     a_year_on,
     check_bookable,
     check_capacity,
+    check_etag,
     check_servable,
     check_special_dates_period,
     contact_phone,
     day_plan,
+    hours_etag,
 )
 from servicekit.errors import DomainError, ErrorKind
 
@@ -124,3 +126,25 @@ def test_a_reversed_or_longer_period_is_refused_at_its_field(start, end, reason,
     with pytest.raises(DomainError) as err:
         check_special_dates_period(start, end)
     assert (err.value.kind, err.value.reason, err.value.violations[0].field) == (ErrorKind.INVALID_ARGUMENT, reason, field)
+
+
+def test_an_offices_etag_is_its_settings_version():
+    """The same settings give the same etag whoever saves them; any one setting changed gives another;
+    a save read with an old etag is refused ABORTED, one without an etag is not checked."""
+    base = hours_etag("赤壁市婚姻登记处", OFFICE, False)
+    assert hours_etag("赤壁市婚姻登记处", OfficeHours(T(8, 30), T(17, 0), 40, T(7, 30), T(19, 0), rush_multiplier=3),
+                      False) == base
+    others = {hours_etag("赤壁市民政局婚姻登记处", OFFICE, False), hours_etag("赤壁市婚姻登记处", OFFICE, True)}
+    for changed in (OfficeHours(T(9, 0), T(17, 0), 40, T(7, 30), T(19, 0), 3),
+                    OfficeHours(T(8, 30), T(17, 30), 40, T(7, 30), T(19, 0), 3),
+                    OfficeHours(T(8, 30), T(17, 0), 41, T(7, 30), T(19, 0), 3),
+                    OfficeHours(T(8, 30), T(17, 0), 40, T(7, 0), T(19, 0), 3),
+                    OfficeHours(T(8, 30), T(17, 0), 40, T(7, 30), T(20, 0), 3),
+                    OfficeHours(T(8, 30), T(17, 0), 40, T(7, 30), T(19, 0), 2)):
+        others.add(hours_etag("赤壁市婚姻登记处", changed, False))
+    assert base not in others and len(others) == 8
+    check_etag(base, base)
+    check_etag("", base)
+    with pytest.raises(DomainError) as err:
+        check_etag(base, hours_etag("赤壁市婚姻登记处", OFFICE, True))
+    assert err.value.kind is ErrorKind.ABORTED and err.value.reason == "OFFICE_CHANGED"

@@ -585,7 +585,7 @@ class ReissueCertificateResponse(_message.Message):
     def __init__(self, outcome: _Optional[_Union[ReissueOutcome, str]] = ..., document_number: _Optional[str] = ..., marriage: _Optional[_Union[Marriage, _Mapping]] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Office(_message.Message):
-    __slots__ = ("name", "office_code", "display_name", "opens_at", "closes_at", "daily_capacity", "foreign_cases")
+    __slots__ = ("name", "office_code", "display_name", "opens_at", "closes_at", "daily_capacity", "foreign_cases", "etag")
     NAME_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -593,6 +593,7 @@ class Office(_message.Message):
     CLOSES_AT_FIELD_NUMBER: _ClassVar[int]
     DAILY_CAPACITY_FIELD_NUMBER: _ClassVar[int]
     FOREIGN_CASES_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     name: str
     office_code: str
     display_name: str
@@ -600,7 +601,8 @@ class Office(_message.Message):
     closes_at: str
     daily_capacity: int
     foreign_cases: bool
-    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., display_name: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., daily_capacity: _Optional[int] = ..., foreign_cases: _Optional[bool] = ...) -> None: ...
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., office_code: _Optional[str] = ..., display_name: _Optional[str] = ..., opens_at: _Optional[str] = ..., closes_at: _Optional[str] = ..., daily_capacity: _Optional[int] = ..., foreign_cases: _Optional[bool] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class UpsertOfficeRequest(_message.Message):
     __slots__ = ("request_id", "office")
