@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gateway.ui import i18n
+
 REGISTRAR = "marriage_registrar"
 COUNSELOR = "marriage_counselor"
 SUPERVISOR = "supervisor"
@@ -25,6 +27,10 @@ class Screen:
     template: str = ""
     script: str = ""  # the page's module under static/js/pages/ (default: the template's name)
     in_nav: bool = True  # detail and print pages are reached from other screens
+    # The language the page always has, whatever the reader chose ("" = the reader's): a printed
+    # document is issued in Chinese (结婚证, 受理回执单, 告知书 are legal documents in the registry's
+    # wording), so its sheet follows the document, not the screen.
+    language: str = ""
 
     @property
     def live(self) -> bool:
@@ -101,15 +107,17 @@ DEPARTMENTS: list[Department] = [
 ]
 
 # Printable documents: reached from the screens, laid out for paper.
+DOCUMENT_LANGUAGE = i18n.DEFAULT  # the language printed documents are issued in
 PRINTS: tuple[Screen, ...] = (
     Screen("print.certificate", frozenset({REGISTRAR}), "/ui/print/certificate/{record_id}",
-           "print/certificate.html", in_nav=False),
+           "print/certificate.html", in_nav=False, language=DOCUMENT_LANGUAGE),
     Screen("print.receipt", frozenset({REGISTRAR, SUPERVISOR}), "/ui/print/receipt/{record_id}",
-           "print/receipt.html", in_nav=False),
+           "print/receipt.html", in_nav=False, language=DOCUMENT_LANGUAGE),
     # Registrars only, as PrintDivorceCertificate (the full numbers, audited) allows no one else.
     Screen("print.divorceCertificate", frozenset({REGISTRAR}), "/ui/print/divorce-certificate/{record_id}",
-           "print/divorce_certificate.html", in_nav=False),
-    Screen("print.refusal", frozenset({REGISTRAR}), "/ui/print/refusal", "print/refusal.html", in_nav=False),
+           "print/divorce_certificate.html", in_nav=False, language=DOCUMENT_LANGUAGE),
+    Screen("print.refusal", frozenset({REGISTRAR}), "/ui/print/refusal", "print/refusal.html", in_nav=False,
+           language=DOCUMENT_LANGUAGE),
 )
 
 # Role → the dashboard partial (templates/home/) shown on its home page.

@@ -14,7 +14,7 @@ from gateway.ui.render import render
 
 def _screen_page(screen: nav.Screen):
     async def page(request: Request) -> Response:
-        return render(request, screen.template, screen=screen, script=screen.module,
+        return render(request, screen.template, language=screen.language, screen=screen, script=screen.module,
                       params=dict(request.path_params))
     return page
 

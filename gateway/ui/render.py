@@ -28,8 +28,9 @@ def _switch_links(request: Request, current: str) -> list[dict[str, str]]:
              "label": i18n.MESSAGES[lang]["lang.self"]} for lang in i18n.MESSAGES if lang != current]
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    lang = i18n.language_of(request)
+def render(request: Request, template: str, status: int = 200, language: str = "", **context: Any) -> HTMLResponse:
+    """The page in ``language`` when given (a printed document's), else in the reader's."""
+    lang = language or i18n.language_of(request)
     page = _env.get_template(template).render(
         t=i18n.Translator(lang), lang=lang, messages=i18n.MESSAGES[lang], switch=_switch_links(request, lang),
         departments=nav.DEPARTMENTS, audit=nav.AUDIT, path=request.url.path, **context)

@@ -153,6 +153,24 @@ def test_a_certificate_states_the_nationality_in_words(page, suite):
     shot(page, "qa-05-certificate-nationality")
 
 
+def test_a_certificate_prints_in_chinese_from_an_english_screen(page, suite):
+    """A 结婚证 is a legal document in the registry's wording: a registrar who reads the screens in
+    English still prints it in Chinese (before, the sheet followed the screen: "Marriage
+    certificate", "Nationality")."""
+    token = api_token(suite.url, "marriage_registrar")
+    marriage = register_via_api(suite.url, token, Couple.new())
+    sign_in(page, "marriage_registrar")
+    page.goto("/ui/marriage/status?lang=en")  # the reader's choice, kept in a cookie
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.goto(f"/ui/print/certificate/{marriage['name'].split('/')[1]}")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.locator("#doc-title")).to_have_text("结婚证")
+    expect(page.locator("#c-parties tr").first.locator("td").nth(2)).to_have_text("中国")
+    expect(page.locator("#screen")).not_to_contain_text("Certificate")
+    page.goto("/ui/marriage/status")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the screens stay in English
+
+
 def _closed_day(url: str, token: str):
     day = today()
     for _ in range(30):
