@@ -323,3 +323,26 @@ def test_the_home_panels_keep_their_tables_inside_them_at_1280(new_context, suit
         if width == 1280:
             assert not [p["title"] for p in panels if p["wider"]], panels
         shot(page, f"qa-10b-home-panels-{width}")
+
+
+def test_every_screen_fits_an_800_px_window(new_context, suite):
+    """At 800 px (a window beside the ID reader's program, a small laptop) no screen of any staff
+    role may push the page sideways: a table wider than the window scrolls within its own frame,
+    so the nav, the headings and the forms stay in place. 用户账号 and 审计 ran off the page.
+    There is an audit row and a marriage to list."""
+    token = api_token(suite.url, "marriage_registrar")
+    register_via_api(suite.url, token, Couple.new())
+    wide = []
+    for role in ("marriage_registrar", "marriage_counselor", "supervisor", "auditor", "admin"):
+        page = new_context(viewport={"width": 800, "height": 720}).new_page()
+        sign_in(page, role)
+        links = [a.get_attribute("href") for a in page.get_by_role("navigation").get_by_role("link").all()]
+        for href in dict.fromkeys(links):
+            page.goto(href)
+            expect(page.locator("#screen")).to_be_visible()
+            page.wait_for_load_state("networkidle")
+            if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+                wide.append((role, href))
+                shot(page, f"qa-11-800px-{role}-{href.strip('/').replace('/', '-')}")
+        page.context.close()
+    assert wide == []
