@@ -562,16 +562,33 @@ def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_se
     expect(page.locator("label[for=p0-birth] .req")).to_be_visible()
     page.get_by_role("button", name="办理结婚登记").click()
     expect(page.locator("#register-errors")).to_be_focused()
-    for field in ("p0-birth", "p0-nationality", "p1-birth", "p1-nationality"):
-        expect(page.locator(f"#{field}-error")).to_have_text("必填")
+    proof = ("proof-kind", "proof-issuer", "proof-number", "proof-date")  # the no-spouse proof (rules.md §1.3)
+    for field in ("birth", "nationality", *proof):
+        for side in ("p0", "p1"):
+            expect(page.locator(f"#{side}-{field}-error")).to_have_text("必填")
     assert sent == []
     shot(page, "03b-passport-required-fields")
     page.locator("#p0-birth").fill("1990-03-04")
     page.locator("#p0-nationality").fill("usa")
     page.locator("#p1-birth").fill("1992-05-06")
     page.locator("#p1-nationality").fill("GBR")
+    for side, kind, issuer in (("p0", "附海牙认证的无配偶证明", "Texas Secretary of State"),
+                               ("p1", "经公证的无配偶声明（港澳台居民）", "Notary Public, London")):
+        page.locator(f"#{side}-proof-kind").select_option(label=kind)
+        page.locator(f"#{side}-proof-issuer").fill(issuer)
+        page.locator(f"#{side}-proof-number").fill(f"AP-{serial}")
+        page.locator(f"#{side}-proof-date").fill("2026-01-05")
+    # A notarized declaration is Hong Kong's, Macao's and Taiwan's: from a foreigner the registry
+    # refuses it, at her proof's kind, and registers nothing.
+    page.locator("#p1-nationality").press("Enter")
+    expect(page.locator("#register-errors")).to_contain_text("NO_SPOUSE_PROOF_KIND")
+    expect(page.locator("#p1-proof-kind-error")).to_contain_text("不能以经公证的无配偶声明代替")
+    expect(page.locator("#register-result")).to_be_empty()
+    page.locator("#p1-proof-kind").select_option(label="使（领）馆出具的无配偶证明")
     page.locator("#p1-nationality").press("Enter")
     expect(page.locator("#register-result")).to_contain_text("结婚登记已办理")
+    # A mainland couple next: the proof is not asked of them.
+    expect(page.locator("#p0-proof-kind")).to_be_hidden()
 
 
 def test_a_foreign_case_at_an_office_not_designated_is_refused_in_chinese(page, suite):
@@ -588,6 +605,10 @@ def test_a_foreign_case_at_an_office_not_designated_is_refused_in_chinese(page, 
     page.locator("#p1-name").fill("陈美玲")
     page.locator("#p1-birth").fill("1994-02-03")
     page.locator("#p1-nationality").fill("CHN")
+    page.locator("#p1-proof-kind").select_option(label="经公证的无配偶声明（港澳台居民）")
+    page.locator("#p1-proof-issuer").fill("香港律师公证")
+    page.locator("#p1-proof-number").fill("HK-2026-0518")
+    page.locator("#p1-proof-date").fill("2026-01-05")
     page.get_by_label("双方均无配偶").check()
     page.get_by_label("双方没有直系血亲和三代以内旁系血亲关系").check()
     page.get_by_role("button", name="办理结婚登记").click()
@@ -820,7 +841,10 @@ def test_a_certificate_with_a_long_foreign_name_still_prints_on_one_sheet(page, 
                       json={"officeCode": "421281", "declarations": {"noSpouse": True, "noProhibitedKinship": True},
                             "parties": [{"idType": "ID_TYPE_PASSPORT", "idNumber": f"K{resident_id(True)[-9:-1]}",
                                          "name": long_name, "sex": "SEX_MALE", "birthDate": "1980-01-01",
-                                         "nationality": "GBR"},
+                                         "nationality": "GBR", "noSpouseProof": {
+                                             "kind": "NO_SPOUSE_PROOF_KIND_CONSULAR_CERTIFICATE",
+                                             "issuer": "British Embassy Beijing", "documentNumber": "BE-2026-77",
+                                             "issueDate": "2026-01-05"}},
                                         {"idNumber": resident_id(False), "name": "欧阳娜娜"}]})
     assert resp.status_code == 200, resp.text
     sign_in(page, "marriage_registrar")

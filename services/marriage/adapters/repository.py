@@ -24,6 +24,7 @@ from marriage.domain.applicants import ReissueApplicant
 from marriage.domain.certificates import CertificateKind
 from marriage.domain.marriages import Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
+from marriage.domain.proofs import NoSpouseProof, NoSpouseProofKind
 
 
 def party_hash(cipher: PiiCipher, number: str) -> bytes:
@@ -88,7 +89,10 @@ def _party_from_row(row, cipher: PiiCipher) -> Party:
         id_type = IdType(row.id_type)
     except ValueError:
         id_type = IdType.RESIDENT_ID
-    return Party(id_type, number, row.name, row.sex or None, row.birth_date, row.nationality)  # type: ignore[arg-type]
+    proof = (NoSpouseProof(NoSpouseProofKind(row.proof_kind), row.proof_issuer, row.proof_document, row.proof_date)
+             if row.proof_kind else None)
+    return Party(id_type, number, row.name, row.sex or None, row.birth_date, row.nationality,  # type: ignore[arg-type]
+                 proof)
 
 
 # The hot path's statements go straight to asyncpg on the transaction's connection (see
@@ -107,9 +111,17 @@ WITH m AS (
   INSERT INTO {t.SCHEMA}.marriages (id, certificate_number, office_code, register_date, state, created_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $6))
 INSERT INTO {t.SCHEMA}.marriage_parties
-  (marriage_id, position, id_type, id_hash, id_enc, id_masked, name, sex, birth_date, nationality)
+  (marriage_id, position, id_type, id_hash, id_enc, id_masked, name, sex, birth_date, nationality,
+   proof_kind, proof_issuer, proof_document, proof_date)
 SELECT $1, * FROM unnest($7::smallint[], $8::text[], $9::bytea[], $10::bytea[], $11::text[], $12::text[],
-                         $13::text[], $14::date[], $15::text[])"""
+                         $13::text[], $14::date[], $15::text[], $16::text[], $17::text[], $18::text[], $19::date[])"""
+
+
+def _proof_columns(parties: Sequence[Party]) -> tuple[list, list, list, list]:
+    """The parties' no-spouse proofs as _ADD's four arrays (NULLs for a party without one)."""
+    proofs = [p.no_spouse_proof for p in parties]
+    return ([str(x.kind) if x else None for x in proofs], [x.issuer if x else None for x in proofs],
+            [x.document_number if x else None for x in proofs], [x.issue_date if x else None for x in proofs])
 
 
 async def next_serial(session: AsyncSession, kind: str, office_code: str, year: int) -> int:
@@ -151,7 +163,8 @@ class MarriageRepository:
             _ADD, uuid.UUID(marriage.id), marriage.certificate_number, marriage.office_code, marriage.register_date,
             str(marriage.state), now, list(range(len(parties))), [str(p.id_type) for p in parties], list(hashes),
             [self.cipher.encrypt(p.id_number) for p in parties], list(masks), [p.name for p in parties],
-            [p.sex or "" for p in parties], [p.birth_date for p in parties], [p.nationality for p in parties])
+            [p.sex or "" for p in parties], [p.birth_date for p in parties], [p.nationality for p in parties],
+            *_proof_columns(parties))
         return MarriageRecord(marriage, masks, hashes, created_at=now, updated_at=now)  # type: ignore[arg-type]
 
     async def get(self, marriage_id: str, *, for_update: bool = False) -> MarriageRecord | None:

@@ -77,6 +77,15 @@ marriage_parties = Table(
     Column("sex", Text, nullable=False, server_default=""),  # 'M' / 'F'
     Column("birth_date", Date),
     Column("nationality", Text, nullable=False, server_default=""),
+    # The no-spouse proof a party who is not a mainland resident presented (domain.proofs; 0016).
+    Column("proof_kind", Text),
+    Column("proof_issuer", Text),
+    Column("proof_document", Text),
+    Column("proof_date", Date),
+    CheckConstraint("(proof_kind IS NULL AND proof_issuer IS NULL AND proof_document IS NULL AND proof_date IS NULL)"
+                    " OR (proof_kind IN ('NOTARIZED_DECLARATION','CONSULAR_CERTIFICATE','AUTHENTICATED_CERTIFICATE',"
+                    "'APOSTILLE_CERTIFICATE') AND coalesce(proof_issuer, '') <> '' AND coalesce(proof_document, '') <> '' "
+                    "AND proof_date IS NOT NULL)", name="no_spouse_proof"),
     PrimaryKeyConstraint("marriage_id", "position"),
     Index("ix_marriage_parties_id_hash", "id_hash"),
 )

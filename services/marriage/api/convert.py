@@ -8,7 +8,7 @@ from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.clock import BUREAU_TZ
 from servicekit.errors import invalid
 
-from marriage.app.marriages import PartyInput
+from marriage.app.marriages import PartyInput, ProofInput
 from marriage.domain.counseling import ConcernKind, CounselingOutcome, VictimHelp
 from marriage.domain.divorce import CertificatesPresented, DivorceState
 from marriage.domain.marriages import RevokingAuthority
@@ -89,9 +89,18 @@ def id_type(value: int) -> IdType:
     return PB_ID_TYPE.get(value, IdType.RESIDENT_ID)
 
 
+def _proof_input(index: int, p: pb.Party) -> ProofInput | None:
+    if not p.HasField("no_spouse_proof"):
+        return None
+    proof = p.no_spouse_proof
+    kind = pb.NoSpouseProofKind.Name(proof.kind).removeprefix("NO_SPOUSE_PROOF_KIND_") if proof.kind else None
+    return ProofInput(kind, proof.issuer, proof.document_number,
+                      optional_date(proof.issue_date, f"parties[{index}].no_spouse_proof.issue_date"))
+
+
 def party_input(index: int, p: pb.Party) -> PartyInput:
     return PartyInput(id_type(p.id_type), p.id_number, p.name, p.nationality, PB_SEX.get(p.sex),
-                      optional_date(p.birth_date, f"parties[{index}].birth_date"))
+                      optional_date(p.birth_date, f"parties[{index}].birth_date"), _proof_input(index, p))
 
 
 def required_enum(mapping: dict, value: int, reason: str, message: str, field_name: str):

@@ -6,7 +6,7 @@ outbox events, so the change, its audit and its event commit together or not at 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
@@ -54,9 +54,20 @@ from marriage.domain.certificates import (
 from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.marriages import Marriage, MarriageState, RevokingAuthority
 from marriage.domain.parties import IdType, Party, make_party
+from marriage.domain.proofs import check_proofs, make_proof
 from marriage.domain.status import MaritalStatus, PersonRecord, marital_status
 
 RECORD_CERTIFICATE_KIND = "ZM"  # 婚姻登记记录证明: numbered like certificates, in its own series
+
+
+@dataclass(frozen=True)
+class ProofInput:
+    """A no-spouse proof as typed at the window (domain.proofs)."""
+
+    kind: str | None
+    issuer: str
+    document_number: str
+    issue_date: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class PartyInput:
     nationality: str
     sex: str | None = None
     birth_date: dt.date | None = None
+    no_spouse_proof: ProofInput | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +134,11 @@ def _in_field(err: DomainError, prefix: str) -> DomainError:
 
 def _party(index: int, p: PartyInput) -> Party:
     try:
-        return make_party(p.id_type, p.id_number, p.name, p.nationality, p.sex, p.birth_date)
+        party = make_party(p.id_type, p.id_number, p.name, p.nationality, p.sex, p.birth_date)
+        if (proof := p.no_spouse_proof) is not None:
+            party = replace(party, no_spouse_proof=make_proof(proof.kind, proof.issuer, proof.document_number,
+                                                              proof.issue_date))
+        return party
     except DomainError as err:
         raise _in_field(err, f"parties[{index}]") from None
 
@@ -142,6 +158,7 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     parties = tuple(_party(i, p) for i, p in enumerate(cmd.parties))
     await require_designated(uow.session, office, parties, "结婚登记")  # before the claims below
     today = uow.clock.today()
+    check_proofs(parties, today)
     repo = MarriageRepository(uow.session, cipher)
     hashes = [repo.hash_of(p) for p in parties]
     marriage_id = str(uuid7())

@@ -19,6 +19,7 @@ from marriage.adapters.repository import MarriageRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
 from marriage.domain.divorce import CertificatesPresented
+from marriage.domain.proofs import NoSpouseProof
 
 if TYPE_CHECKING:  # a type only: marriage.app.appointments imports this module
     from marriage.app.appointments import SpecialDay
@@ -67,12 +68,20 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) >= 11 else "*" * len(phone)
 
 
+def proof_pb(proof: NoSpouseProof | None) -> pb.NoSpouseProof | None:
+    if proof is None:
+        return None
+    return pb.NoSpouseProof(kind=pb.NoSpouseProofKind.Value(f"NO_SPOUSE_PROOF_KIND_{proof.kind}"),
+                            issuer=proof.issuer, document_number=proof.document_number,
+                            issue_date=iso(proof.issue_date))
+
+
 def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriage:
     m = record.marriage
     parties = [pb.Party(id_type=ID_TYPE_PB.get(str(p.id_type), pb.ID_TYPE_UNSPECIFIED),
                         id_number=p.id_number if full_ids else mask,
                         name=p.name, nationality=p.nationality, sex=SEX_PB.get(p.sex or "", pb.SEX_UNSPECIFIED),
-                        birth_date=iso(p.birth_date))
+                        birth_date=iso(p.birth_date), no_spouse_proof=proof_pb(p.no_spouse_proof))
                for p, mask in zip(m.parties, record.id_masks)]
     return pb.Marriage(
         name=f"marriages/{m.id}", certificate_number=m.certificate_number, state=STATE_PB[str(m.state)],
@@ -173,5 +182,9 @@ def audit_view(record: MarriageRecord) -> dict:
         "register_date": iso(m.register_date), "end_date": iso(m.ended_on), "end_reason": record.end_reason,
         "end_reference": record.end_reference,
         "parties": [{"id_type": str(p.id_type), "id_masked": mask, "name": mask_name(p.name)}
+                    | ({"no_spouse_proof": {"kind": str(proof.kind), "issuer": proof.issuer,
+                                            "document_number": proof.document_number,
+                                            "issue_date": iso(proof.issue_date)}}
+                       if (proof := p.no_spouse_proof) else {})
                     for p, mask in zip(m.parties, record.id_masks)],
     }

@@ -7,10 +7,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from servicekit.errors import invalid
 from servicekit.identifiers import parse_resident_id
+
+if TYPE_CHECKING:
+    from marriage.domain.proofs import NoSpouseProof
 
 Sex = Literal["M", "F"]
 
@@ -35,6 +38,8 @@ class Party:
     sex: Sex
     birth_date: dt.date
     nationality: str
+    # Presented at registration by a party who is not a mainland resident (domain.proofs).
+    no_spouse_proof: NoSpouseProof | None = None
 
     @property
     def key(self) -> str:

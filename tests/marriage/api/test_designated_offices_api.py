@@ -21,6 +21,7 @@ from tests.marriage.integration.marriage_support import (
     office_code,
     party,
     person_id,
+    proof,
     register_request,
     reissue_request,
     rows,
@@ -38,18 +39,20 @@ def md(secrets):
 
 def passport(name: str = "Anna Schmidt", nationality: str = "DEU") -> pb.Party:
     return pb.Party(id_type=pb.ID_TYPE_PASSPORT, id_number=f"E{unique()[-8:].upper()}", name=name,
-                    nationality=nationality, sex=pb.SEX_FEMALE, birth_date="1995-06-01")
+                    nationality=nationality, sex=pb.SEX_FEMALE, birth_date="1995-06-01",
+                    no_spouse_proof=proof("CONSULAR_CERTIFICATE"))
 
 
 def hk_permit() -> pb.Party:
     return pb.Party(id_type=pb.ID_TYPE_HK_MACAO_PERMIT, id_number=f"H{unique()[-8:].upper()}", name="陈美玲",
-                    nationality="CHN", sex=pb.SEX_FEMALE, birth_date="1994-02-03")
+                    nationality="CHN", sex=pb.SEX_FEMALE, birth_date="1994-02-03", no_spouse_proof=proof())
 
 
 def taiwan_residence_permit() -> pb.Party:
     """A 台湾居民居住证: a resident-ID-shaped number with address code 830000, typed as a resident ID."""
     born = TODAY.replace(year=TODAY.year - 28)
-    return party(resident_id(born, "F", address="830000", sequence=f"{int(unique()[-6:], 16) % 100:02d}"), "林志玲")
+    return party(resident_id(born, "F", address="830000", sequence=f"{int(unique()[-6:], 16) % 100:02d}"), "林志玲",
+                 no_spouse_proof=proof())
 
 
 async def upsert_office(service, secrets, code: str, foreign_cases: bool, *, roles=("admin",),

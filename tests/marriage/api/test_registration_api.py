@@ -15,6 +15,7 @@ from tests.marriage.integration.marriage_support import (
     pages,
     party,
     person_id,
+    proof,
     reason_of,
     register_request,
     rows,
@@ -112,10 +113,27 @@ async def test_a_foreign_party_by_passport(marriage, secrets):
         foreign_cases=True)), metadata=secrets.caller_metadata("admin"))  # the province designates: an admin sets it
     foreign = pb.Party(id_type=pb.ID_TYPE_PASSPORT, id_number="e1234 5678", name="Anna Schmidt", nationality="DEU",
                        sex=pb.SEX_FEMALE, birth_date="1995-06-01")
-    m = await stub(marriage).RegisterMarriage(register_request(office=office, parties=[party(person_id("M")), foreign]),
+    man = party(person_id("M"))
+    # Without a no-spouse proof (rules.md §1.3) she is refused, naming what she must bring; a
+    # notarized declaration is Hong Kong's, Macao's and Taiwan's, not a foreigner's.
+    err = await refused(marriage, secrets, register_request(office=office, parties=[man, foreign]),
+                        grpc.StatusCode.INVALID_ARGUMENT)
+    assert reason_of(err) == "NO_SPOUSE_PROOF_REQUIRED"
+    assert violations_of(err) == ["parties[1].no_spouse_proof"]
+    foreign.no_spouse_proof.CopyFrom(proof("NOTARIZED_DECLARATION"))
+    err = await refused(marriage, secrets, register_request(office=office, parties=[man, foreign]),
+                        grpc.StatusCode.INVALID_ARGUMENT)
+    assert reason_of(err) == "NO_SPOUSE_PROOF_KIND"
+    foreign.no_spouse_proof.CopyFrom(proof("APOSTILLE_CERTIFICATE"))
+    m = await stub(marriage).RegisterMarriage(register_request(office=office, parties=[man, foreign]),
                                               metadata=secrets.caller_metadata(*REGISTRAR))
     assert m.parties[1].id_type == pb.ID_TYPE_PASSPORT and m.parties[1].nationality == "DEU"
     assert m.parties[1].id_number == "*********"  # too short to show any of it
+    # The proof is kept with her on the record; the mainland husband has none.
+    kept = (await stub(marriage).GetMarriage(pb.GetMarriageRequest(name=m.name),
+                                             metadata=secrets.caller_metadata(*REGISTRAR))).parties
+    assert kept[1].no_spouse_proof == foreign.no_spouse_proof
+    assert not kept[0].HasField("no_spouse_proof")
     status = await stub(marriage).GetMaritalStatus(
         pb.GetMaritalStatusRequest(id_type=pb.ID_TYPE_PASSPORT, id_number="E12345678"),
         metadata=secrets.caller_metadata(*REGISTRAR))

@@ -82,6 +82,14 @@ def party(number: str, name: str = "张三", **extra) -> pb.Party:
     return pb.Party(id_type=pb.ID_TYPE_RESIDENT_ID, id_number=number, name=name, nationality="CHN", **extra)
 
 
+def proof(kind: str = "NOTARIZED_DECLARATION", issued: dt.date | None = None) -> pb.NoSpouseProof:
+    """A no-spouse proof as a party who is not a mainland resident presents it (rules.md §1.3)."""
+    return pb.NoSpouseProof(kind=pb.NoSpouseProofKind.Value(f"NO_SPOUSE_PROOF_KIND_{kind}"),
+                            issuer="香港律师公证" if kind == "NOTARIZED_DECLARATION" else "德国驻华大使馆",
+                            document_number=f"NP-{_rng.randrange(10**6):06d}",
+                            issue_date=(issued or TODAY - dt.timedelta(days=20)).isoformat())
+
+
 def archive_volume() -> str:
     """A volume of a test's own for archive certificate numbers (鄂蒲婚字(1984){volume}第000001号):
     every test's imports stay in the shared registry, and a number already imported by another test

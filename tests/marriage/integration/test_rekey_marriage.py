@@ -129,9 +129,13 @@ async def test_rotation_rekey_and_reads_with_the_new_key_alone(marriage, secrets
         assert await blobs(marriage) == after
         assert (await run_rekey(secrets, infra, "--check", **rotated))[0] == 0
 
+        # A fresh token (tokens live 120 s; the rekey runs above can outlast one on a loaded machine),
+        # so that the refusal below is the old key's, not an expired token's.
+        registrar = secrets.caller_metadata("marriage_registrar", subject="clerk-a")
         # The old configuration can no longer read them; the new key alone can.
-        with pytest.raises(grpc.aio.AioRpcError):
+        with pytest.raises(grpc.aio.AioRpcError) as unreadable:
             await s.GetMarriage(pb.GetMarriageRequest(name=registered[0].name), metadata=registrar)
+        assert unreadable.value.code() != grpc.StatusCode.UNAUTHENTICATED, unreadable.value.details()
         v2 = await start_service(build_spec(), MarriageSettings, MIGRATIONS, pii_key=new_key,
                                  pii_key_version=2, lapse_sweep_interval_s=3600)
         s2 = stub(v2)

@@ -9,11 +9,21 @@ export async function maritalStatus(idType, idNumber) {
   return post("/v1/maritalStatus:lookup", { idType, idNumber: normalize(idNumber) });
 }
 
+// The no-spouse proofs the record keeps (parties who are not mainland residents, rules.md §1.3).
+function proofsShown(parties) {
+  const shown = (parties || []).filter((p) => p.noSpouseProof).map((p) => {
+    const proof = p.noSpouseProof;
+    return `${p.name}：${label(proof.kind)}，${proof.issuer} ${proof.documentNumber}（${proof.issueDate}）`;
+  });
+  return shown.length ? [el("dt", {}, t("party.proof")), el("dd", {}, shown.join("；"))] : null;
+}
+
 export function marriageCard(marriage) {
   const trail = auditLink(marriage.name);
   return el("dl", { class: "record" },
     el("dt", {}, t("col.certificate")), el("dd", {}, marriage.certificateNumber),
     el("dt", {}, t("col.parties")), el("dd", {}, partiesText(marriage.parties)),
+    proofsShown(marriage.parties),
     el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
     el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)),
     marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null,

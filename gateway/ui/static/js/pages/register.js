@@ -23,12 +23,30 @@ const parties = [0, 1].map((i) => ({
   sex: i === 0 ? "M" : "F",
   type: $(`#p${i}-idtype`), id: $(`#p${i}-id`), name: $(`#p${i}-name`),
   birth: $(`#p${i}-birth`), nationality: $(`#p${i}-nationality`), docs: $(`fieldset[data-party="${i}"] .docs-only`),
+  proof: $(`fieldset[data-party="${i}"] .proof-only`), proofKind: $(`#p${i}-proof-kind`),
+  proofIssuer: $(`#p${i}-proof-issuer`), proofNumber: $(`#p${i}-proof-number`), proofDate: $(`#p${i}-proof-date`),
 }));
 
+// Not a mainland resident: a passport or permit, or a resident-ID-shaped number of a 港澳台居民居住证
+// (81, 82, 83) or a 外国人永久居留身份证 (9) — as the service's parties.party_case_kind decides.
+function needsProof(p) {
+  return p.type.value !== RESIDENT_ID || /^(8[123]|9)/.test(normalize(p.id.value));
+}
+
+function showFor(p) {
+  p.docs.hidden = p.type.value === RESIDENT_ID;
+  p.proof.hidden = !needsProof(p);
+}
+
 function partyBody(p) {
-  const body = { idType: p.type.value, idNumber: normalize(p.id.value), name: p.name.value.trim() };
+  let body = { idType: p.type.value, idNumber: normalize(p.id.value), name: p.name.value.trim() };
+  if (needsProof(p)) {
+    body.noSpouseProof = { kind: p.proofKind.value || undefined, issuer: p.proofIssuer.value.trim(),
+      documentNumber: p.proofNumber.value.trim(), issueDate: p.proofDate.value };
+  }
   if (p.type.value === RESIDENT_ID) return body;
-  return { ...body, sex: p.sex === "M" ? "SEX_MALE" : "SEX_FEMALE", birthDate: p.birth.value, nationality: p.nationality.value.trim().toUpperCase() };
+  body = { ...body, sex: p.sex === "M" ? "SEX_MALE" : "SEX_FEMALE", birthDate: p.birth.value };
+  return { ...body, nationality: p.nationality.value.trim().toUpperCase() };
 }
 
 // Today's open marriage bookings; loaded again after each registration (which serves one).
@@ -61,14 +79,15 @@ function registered(marriage) {
     el("p", {}, t("reg.done", { number: marriage.certificateNumber, parties: marriage.parties.map((p) => p.name).join("、") })),
     el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")))));
   form.reset();
-  for (const p of parties) p.docs.hidden = true;
+  for (const p of parties) showFor(p);
   loadAppointments();
   $("#print-certificate").focus();
 }
 
 if (session) {
   const checks = parties.map((p) => {
-    p.type.addEventListener("change", () => { p.docs.hidden = p.type.value === RESIDENT_ID; });
+    p.type.addEventListener("change", () => showFor(p));
+    p.id.addEventListener("input", () => showFor(p));
     return watchId(p.id, { typeSelect: p.type, sex: p.sex, day });
   });
   const samePerson = () => (parties[0].id.value && normalize(parties[0].id.value) === normalize(parties[1].id.value)

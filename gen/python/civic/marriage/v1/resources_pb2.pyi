@@ -40,6 +40,14 @@ class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     END_REASON_DEATH: _ClassVar[EndReason]
     END_REASON_REVOKED: _ClassVar[EndReason]
 
+class NoSpouseProofKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NO_SPOUSE_PROOF_KIND_UNSPECIFIED: _ClassVar[NoSpouseProofKind]
+    NO_SPOUSE_PROOF_KIND_NOTARIZED_DECLARATION: _ClassVar[NoSpouseProofKind]
+    NO_SPOUSE_PROOF_KIND_CONSULAR_CERTIFICATE: _ClassVar[NoSpouseProofKind]
+    NO_SPOUSE_PROOF_KIND_AUTHENTICATED_CERTIFICATE: _ClassVar[NoSpouseProofKind]
+    NO_SPOUSE_PROOF_KIND_APOSTILLE_CERTIFICATE: _ClassVar[NoSpouseProofKind]
+
 class MaritalStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     MARITAL_STATUS_UNSPECIFIED: _ClassVar[MaritalStatus]
@@ -160,6 +168,11 @@ END_REASON_DIVORCE_REGISTERED: EndReason
 END_REASON_COURT_DIVORCE: EndReason
 END_REASON_DEATH: EndReason
 END_REASON_REVOKED: EndReason
+NO_SPOUSE_PROOF_KIND_UNSPECIFIED: NoSpouseProofKind
+NO_SPOUSE_PROOF_KIND_NOTARIZED_DECLARATION: NoSpouseProofKind
+NO_SPOUSE_PROOF_KIND_CONSULAR_CERTIFICATE: NoSpouseProofKind
+NO_SPOUSE_PROOF_KIND_AUTHENTICATED_CERTIFICATE: NoSpouseProofKind
+NO_SPOUSE_PROOF_KIND_APOSTILLE_CERTIFICATE: NoSpouseProofKind
 MARITAL_STATUS_UNSPECIFIED: MaritalStatus
 MARITAL_STATUS_UNMARRIED: MaritalStatus
 MARITAL_STATUS_MARRIED: MaritalStatus
@@ -223,20 +236,34 @@ CERTIFICATE_BLANK_STATE_USED: CertificateBlankState
 CERTIFICATE_BLANK_STATE_VOIDED: CertificateBlankState
 
 class Party(_message.Message):
-    __slots__ = ("id_type", "id_number", "name", "nationality", "sex", "birth_date")
+    __slots__ = ("id_type", "id_number", "name", "nationality", "sex", "birth_date", "no_spouse_proof")
     ID_TYPE_FIELD_NUMBER: _ClassVar[int]
     ID_NUMBER_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     NATIONALITY_FIELD_NUMBER: _ClassVar[int]
     SEX_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    NO_SPOUSE_PROOF_FIELD_NUMBER: _ClassVar[int]
     id_type: IdType
     id_number: str
     name: str
     nationality: str
     sex: Sex
     birth_date: str
-    def __init__(self, id_type: _Optional[_Union[IdType, str]] = ..., id_number: _Optional[str] = ..., name: _Optional[str] = ..., nationality: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., birth_date: _Optional[str] = ...) -> None: ...
+    no_spouse_proof: NoSpouseProof
+    def __init__(self, id_type: _Optional[_Union[IdType, str]] = ..., id_number: _Optional[str] = ..., name: _Optional[str] = ..., nationality: _Optional[str] = ..., sex: _Optional[_Union[Sex, str]] = ..., birth_date: _Optional[str] = ..., no_spouse_proof: _Optional[_Union[NoSpouseProof, _Mapping]] = ...) -> None: ...
+
+class NoSpouseProof(_message.Message):
+    __slots__ = ("kind", "issuer", "document_number", "issue_date")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ISSUER_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    kind: NoSpouseProofKind
+    issuer: str
+    document_number: str
+    issue_date: str
+    def __init__(self, kind: _Optional[_Union[NoSpouseProofKind, str]] = ..., issuer: _Optional[str] = ..., document_number: _Optional[str] = ..., issue_date: _Optional[str] = ...) -> None: ...
 
 class Declarations(_message.Message):
     __slots__ = ("no_spouse", "no_prohibited_kinship")
