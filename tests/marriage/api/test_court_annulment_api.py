@@ -191,9 +191,15 @@ async def test_the_statistics_count_judgments_by_their_date_in_the_office(marria
     office = office_code()
     first, _, _ = await married(marriage, secrets, office)
     second, _, _ = await married(marriage, secrets, office)
+    divorced, _, _ = await married(marriage, secrets, office)
     elsewhere, _, _ = await married(marriage, secrets, office_code())
+    fake_clock.set(dt.date(2024, 3, 5))
+    await stub(marriage).RecordCourtDivorce(pb.RecordCourtDivorceRequest(
+        request_id=unique(), marriage=divorced.name, court="赤壁市人民法院", document_number="(2024)鄂1281民初9号",
+        effective_date="2024-03-05"), metadata=md(secrets))
     fake_clock.set(LATER)
-    for m, day in ((first, "2024-03-20"), (second, "2024-04-01"), (elsewhere, "2024-03-20")):
+    for m, day in ((first, "2024-03-20"), (second, "2024-04-01"), (divorced, "2024-04-01"),
+                   (elsewhere, "2024-03-20")):
         await stub(marriage).RecordCourtAnnulment(annulment_request(m.name, judgment_date=day),
                                                   metadata=md(secrets))
 
@@ -202,6 +208,7 @@ async def test_the_statistics_count_judgments_by_their_date_in_the_office(marria
             office_code=office, from_date=d_from, to_date=d_to), metadata=md(secrets, "supervisor"))
         return got.court_annulments
 
+    # The divorced one ended in March, but was judged void in April: it counts in April.
     assert await count("2024-03-01", "2024-03-31") == 1
-    assert await count("2024-04-01", "2024-04-30") == 1
-    assert await count("2024-01-01", "2024-04-30") == 2
+    assert await count("2024-04-01", "2024-04-30") == 2
+    assert await count("2024-01-01", "2024-04-30") == 3
