@@ -280,8 +280,9 @@ class MarriageRepository:
         if row.deceased_position is not None and row.deceased_position < len(domain_parties):
             marriage.deceased_key = domain_parties[row.deceased_position].key
         if row.annulment_kind is not None:
-            marriage.annulment = Annulment(AnnulmentKind(row.annulment_kind), AnnulmentGround(row.annulment_ground),
-                                           row.annulment_court, row.annulment_document, row.annulment_date)
+            marriage.annulment = Annulment(
+                AnnulmentKind(row.annulment_kind), AnnulmentGround(row.annulment_ground), row.annulment_court,
+                row.annulment_document, row.annulment_date)
         return MarriageRecord(
             marriage, tuple(p.id_masked for p in party_rows), tuple(p.id_hash for p in party_rows),  # type: ignore[arg-type]
             row.end_reason, row.end_reference, row.historical, row.reissue_count, row.created_at, row.updated_at,

@@ -223,8 +223,8 @@ async def record_court_annulment(uow: UnitOfWork, cipher: PiiCipher, marriage_id
     record = await load(repo, marriage_id, for_update=True)
     await require_record_jurisdiction(repo, record)
     before = audit_view(record)
-    judgment = Annulment(judgment.kind, judgment.ground, judgment.court.strip(), judgment.document_number.strip(),
-                         judgment.judgment_date)
+    judgment = Annulment(judgment.kind, judgment.ground, judgment.court.strip(),
+                         judgment.document_number.strip(), judgment.judgment_date)
     if record.marriage.record_annulment(judgment, uow.clock.today()):
         record.end_reason = f"COURT_{judgment.kind}"
         record.end_reference = f"{judgment.court} {judgment.document_number}"

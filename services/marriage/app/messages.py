@@ -184,8 +184,8 @@ def blank_stock_pb(kind: BlankKind, counts: dict[BlankState, int]) -> pb.Certifi
 def _annulment_view(annulment: Annulment | None) -> dict:
     if annulment is None:
         return {}
-    return {"annulment": {"kind": str(annulment.kind), "ground": str(annulment.ground), "court": annulment.court,
-                          "document_number": annulment.document_number,
+    return {"annulment": {"kind": str(annulment.kind), "ground": str(annulment.ground),
+                          "court": annulment.court, "document_number": annulment.document_number,
                           "judgment_date": iso(annulment.judgment_date)}}
 
 

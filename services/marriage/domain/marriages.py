@@ -52,7 +52,8 @@ class AnnulmentGround(StrEnum):
 # 1051 makes a marriage void for bigamy, prohibited kinship or under age; 1052/1053 make it voidable
 # (a court annuls it) for coercion or a serious illness concealed before registration.
 GROUNDS_OF = {
-    AnnulmentKind.VOID: (AnnulmentGround.BIGAMY, AnnulmentGround.PROHIBITED_KINSHIP, AnnulmentGround.UNDER_LEGAL_AGE),
+    AnnulmentKind.VOID: (AnnulmentGround.BIGAMY, AnnulmentGround.PROHIBITED_KINSHIP,
+                         AnnulmentGround.UNDER_LEGAL_AGE),
     AnnulmentKind.ANNULLED: (AnnulmentGround.COERCION, AnnulmentGround.CONCEALED_ILLNESS),
 }
 KIND_WORDS = {AnnulmentKind.VOID: "宣告婚姻无效", AnnulmentKind.ANNULLED: "撤销婚姻"}

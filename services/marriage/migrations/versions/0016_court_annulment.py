@@ -46,8 +46,8 @@ def upgrade() -> None:
     for column in COLUMNS:
         op.add_column(TABLE, column, schema=SCHEMA)
     _states("REGISTERED", "DIVORCED", "ENDED_BY_DEATH", "REVOKED", "VOID")
-    op.create_check_constraint(RECORDED, TABLE, f"(state = 'VOID' AND {ALL_SET}) OR (state <> 'VOID' AND {ALL_NULL})",
-                               schema=SCHEMA)
+    op.create_check_constraint(RECORDED, TABLE,
+                               f"(state = 'VOID' AND {ALL_SET}) OR (state <> 'VOID' AND {ALL_NULL})", schema=SCHEMA)
 
 
 def downgrade() -> None:
@@ -58,7 +58,8 @@ def downgrade() -> None:
           end_reference = CASE WHEN end_reason IN ('COURT_VOID', 'COURT_ANNULLED') THEN end_reference
                                ELSE concat_ws('；', nullif(end_reference, ''),
                                               annulment_court || ' ' || annulment_document) END,
-          end_reason = CASE WHEN end_reason IN ('COURT_VOID', 'COURT_ANNULLED') THEN 'REVOKED' ELSE end_reason END
+          end_reason = CASE WHEN end_reason IN ('COURT_VOID', 'COURT_ANNULLED') THEN 'REVOKED'
+                            ELSE end_reason END
         WHERE state = 'VOID'""")
     _states("REGISTERED", "DIVORCED", "ENDED_BY_DEATH", "REVOKED")
     for column in reversed(COLUMNS):
