@@ -36,7 +36,8 @@ OUTCOMES = ("current", "changed", "notice", "invalid", "not_found", "unavailable
 CURRENT_STATES = frozenset({"MARRIAGE_STATE_REGISTERED", "DIVORCE_STATE_COOLING_OFF", "DIVORCE_STATE_AWAITING_ISSUE"})
 DOCUMENT_CURRENT_STATES = {
     "divorceCertificate": frozenset({"DIVORCE_STATE_DIVORCED", "MARRIAGE_STATE_DIVORCED"}),
-    # It certifies the record as it was when issued; only a revoked registration takes it back.
+    # It certifies the record as it was when issued; only a revoked registration, or a marriage a court
+    # declared void or annulled (MARRIAGE_STATE_VOID), takes it back.
     "recordCertificate": frozenset({"MARRIAGE_STATE_REGISTERED", "MARRIAGE_STATE_DIVORCED",
                                     "MARRIAGE_STATE_ENDED_BY_DEATH"}),
 }

@@ -1,5 +1,6 @@
-"""婚姻状况变更 in the browser: a registrar records a court divorce, a death or a revocation on the
-marriage found by a party's ID number, each confirmed before it is sent, on the whole running suite."""
+"""婚姻状况变更 in the browser: a registrar records a court divorce, a death, a revocation or a court's
+judgment of a void or annulled marriage on the marriage found by a party's ID number, each confirmed
+before it is sent, on the whole running suite."""
 from __future__ import annotations
 
 import datetime as dt
@@ -110,3 +111,34 @@ def test_a_court_divorce_effective_tomorrow_is_refused_at_its_date(page, suite):
     expect(page.locator("#ending-result")).to_be_empty()
     shot(page, "34-court-divorce-refused")
     assert status_of(suite.url, token, couple.man_id) == "MARITAL_STATUS_MARRIED"
+
+
+def test_a_judgment_of_a_void_marriage_offers_the_kinds_grounds_and_frees_both(page, suite):
+    token, couple, marriage = married_on_screen(page, suite, found_by="woman")
+    form = page.locator("#annul-form")
+    grounds = form.get_by_label("判决认定的事由").locator("option:not([disabled])")
+    expect(grounds).to_have_count(1)  # no kind chosen: only the prompt, no ground
+    form.get_by_label("判决类型").select_option(label="撤销婚姻")
+    expect(grounds).to_have_text(["请选择", "因胁迫结婚", "婚前隐瞒重大疾病"])
+    form.get_by_label("判决认定的事由").select_option(label="因胁迫结婚")
+    form.get_by_label("判决类型").select_option(label="宣告婚姻无效")  # the other kind's ground is dropped
+    expect(grounds).to_have_text(["请选择", "重婚", "有禁止结婚的亲属关系", "未到法定婚龄"])
+    expect(form.get_by_label("判决认定的事由")).to_have_value("")
+    form.get_by_label("判决认定的事由").select_option(label="重婚")
+    form.get_by_label("作出判决的法院").fill("赤壁市人民法院")
+    form.get_by_label("判决书编号").fill("(2025)鄂1281民初45号")
+    form.get_by_label("判决生效日期").fill(today().isoformat())
+    form.get_by_role("button", name="登记法院判决").click()
+    expect(form.locator(".confirm")).to_contain_text("在档案中注明该婚姻宣告婚姻无效（重婚）")
+    assert status_of(suite.url, token, couple.man_id) == "MARITAL_STATUS_MARRIED"
+    form.get_by_role("button", name="确认办理").click()
+    expect(page.locator("#ending-result")).to_contain_text(
+        f"婚姻状态：婚姻无效或被撤销；判决生效日期：{today().isoformat()}")
+    card = page.locator("#found-marriage")
+    expect(card).to_contain_text("婚姻无效或被撤销")
+    expect(card.locator(".annulment")).to_have_text(
+        f"宣告婚姻无效（重婚）：赤壁市人民法院 (2025)鄂1281民初45号，{today().isoformat()}生效")
+    expect(page.locator("#endings")).to_be_hidden()  # nothing is left to record on it
+    shot(page, "35-court-annulment-recorded")
+    for number in (couple.man_id, couple.woman_id):
+        assert status_of(suite.url, token, number) == "MARITAL_STATUS_UNMARRIED"

@@ -22,7 +22,7 @@ from marriage.adapters import tables as t
 from marriage.adapters.import_tables import import_defects, imports
 from marriage.domain.applicants import ReissueApplicant
 from marriage.domain.certificates import CertificateKind
-from marriage.domain.marriages import Marriage, MarriageState
+from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind, Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
 from marriage.domain.proofs import NoSpouseProof, NoSpouseProofKind
 
@@ -231,7 +231,7 @@ class MarriageRepository:
         await self.session.execute(update(t.marriages).where(t.marriages.c.id == uuid.UUID(m.id)).values(
             state=str(m.state), end_date=m.ended_on, end_reason=record.end_reason,
             end_reference=record.end_reference, deceased_position=deceased, reissue_count=record.reissue_count,
-            updated_at=now))
+            updated_at=now, **_annulment_columns(m.annulment)))
         record.updated_at = now
 
     async def add_certificate(self, marriage_id: str, kind: str, number: str, office_code: str,
@@ -292,10 +292,23 @@ class MarriageRepository:
                             domain_parties, MarriageState(row.state), row.end_date)  # type: ignore[arg-type]
         if row.deceased_position is not None and row.deceased_position < len(domain_parties):
             marriage.deceased_key = domain_parties[row.deceased_position].key
+        if row.annulment_kind is not None:
+            marriage.annulment = Annulment(
+                AnnulmentKind(row.annulment_kind), AnnulmentGround(row.annulment_ground), row.annulment_court,
+                row.annulment_document, row.annulment_date)
         return MarriageRecord(
             marriage, tuple(p.id_masked for p in party_rows), tuple(p.id_hash for p in party_rows),  # type: ignore[arg-type]
             row.end_reason, row.end_reference, row.historical, row.reissue_count, row.created_at, row.updated_at,
             defects)
+
+
+def _annulment_columns(annulment: Annulment | None) -> dict:
+    if annulment is None:
+        return {"annulment_kind": None, "annulment_ground": None, "annulment_court": None,
+                "annulment_document": None, "annulment_date": None}
+    return {"annulment_kind": str(annulment.kind), "annulment_ground": str(annulment.ground),
+            "annulment_court": annulment.court, "annulment_document": annulment.document_number,
+            "annulment_date": annulment.judgment_date}
 
 
 # The open defects as open_defects_query asks for them (NOT informational: the partial index).

@@ -27,6 +27,12 @@ SELECT
   (SELECT count(*) FROM marriages
      WHERE end_reason = 'COURT_DIVORCE' AND end_date BETWEEN :d_from AND :d_to AND {_OF_OFFICE.format(m="")})
      AS court_divorces,
+  -- Judgments of void or annulled marriages (rules.md §1.7) by the judgment's date, as court divorces
+  -- count by the date the judgment took effect: the period the court decided in, whenever the
+  -- registry came to record it (a late record moves an earlier period's figure, as a court divorce does).
+  (SELECT count(*) FROM marriages
+     WHERE annulment_date BETWEEN :d_from AND :d_to AND {_OF_OFFICE.format(m="")})
+     AS court_annulments,
   (SELECT count(*) FROM certificates
      WHERE kind IN ('BJ', 'BL') AND issue_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS certificates_reissued,

@@ -37,6 +37,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 SCHEMA = "marriage"
+# A judgment is recorded whole or not at all, and only on a VOID record (migration 0017).
+ANNULMENT_RECORDED = (
+    "(state = 'VOID' AND annulment_kind IS NOT NULL AND annulment_ground IS NOT NULL"
+    " AND annulment_court IS NOT NULL AND annulment_document IS NOT NULL AND annulment_date IS NOT NULL)"
+    " OR (state <> 'VOID' AND annulment_kind IS NULL AND annulment_ground IS NULL"
+    " AND annulment_court IS NULL AND annulment_document IS NULL AND annulment_date IS NULL)")
 metadata = service_metadata(SCHEMA)
 kit = kit_tables(metadata)
 
@@ -46,7 +52,7 @@ marriages = Table(
     Column("certificate_number", Text, nullable=False),
     Column("office_code", Text, nullable=False),
     Column("register_date", Date, nullable=False),
-    Column("state", Text, nullable=False),  # REGISTERED, DIVORCED, ENDED_BY_DEATH, REVOKED
+    Column("state", Text, nullable=False),  # REGISTERED, DIVORCED, ENDED_BY_DEATH, REVOKED, VOID
     Column("end_date", Date),
     Column("end_reason", Text, nullable=False, server_default=""),
     Column("end_reference", Text, nullable=False, server_default=""),
@@ -54,9 +60,17 @@ marriages = Table(
     Column("import_id", UUID(as_uuid=True)),
     Column("reissue_count", Integer, nullable=False, server_default=text("0")),
     Column("deceased_position", SmallInteger),  # which party died, when ENDED_BY_DEATH
+    # A court's judgment of a void (VOID) or annulled (ANNULLED) marriage (migration 0017): all set
+    # in state VOID, all NULL otherwise.
+    Column("annulment_kind", Text),
+    Column("annulment_ground", Text),
+    Column("annulment_court", Text),
+    Column("annulment_document", Text),
+    Column("annulment_date", Date),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint("state IN ('REGISTERED','DIVORCED','ENDED_BY_DEATH','REVOKED')", name="state"),
+    CheckConstraint("state IN ('REGISTERED','DIVORCED','ENDED_BY_DEATH','REVOKED','VOID')", name="state"),
+    CheckConstraint(ANNULMENT_RECORDED, name="annulment_recorded"),
     # Historical archives may hold duplicate numbers (flagged as defects); new ones never do.
     Index("uq_marriages_certificate_number", "certificate_number", unique=True,
           postgresql_where=text("NOT historical")),

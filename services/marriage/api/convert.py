@@ -11,20 +11,23 @@ from servicekit.errors import invalid
 from marriage.app.marriages import PartyInput, ProofInput
 from marriage.domain.counseling import ConcernKind, CounselingOutcome, VictimHelp
 from marriage.domain.divorce import CertificatesPresented, DivorceState
-from marriage.domain.marriages import RevokingAuthority
+from marriage.domain.marriages import AnnulmentGround, AnnulmentKind, RevokingAuthority
 from marriage.domain.parties import IdType
 
 PB_ID_TYPE = {pb.ID_TYPE_RESIDENT_ID: IdType.RESIDENT_ID, pb.ID_TYPE_PASSPORT: IdType.PASSPORT,
               pb.ID_TYPE_HK_MACAO_PERMIT: IdType.HK_MACAO_PERMIT, pb.ID_TYPE_TAIWAN_PERMIT: IdType.TAIWAN_PERMIT}
 PB_SEX = {pb.SEX_MALE: "M", pb.SEX_FEMALE: "F"}
 PB_MARRIAGE_STATE = {pb.MARRIAGE_STATE_REGISTERED: "REGISTERED", pb.MARRIAGE_STATE_DIVORCED: "DIVORCED",
-                     pb.MARRIAGE_STATE_ENDED_BY_DEATH: "ENDED_BY_DEATH", pb.MARRIAGE_STATE_REVOKED: "REVOKED"}
+                     pb.MARRIAGE_STATE_ENDED_BY_DEATH: "ENDED_BY_DEATH", pb.MARRIAGE_STATE_REVOKED: "REVOKED",
+                     pb.MARRIAGE_STATE_VOID: "VOID"}
 PB_DIVORCE_STATE = {pb.DivorceState.Value(f"DIVORCE_STATE_{s}"): s for s in DivorceState}
 PB_CERTIFICATES = {pb.CertificatesPresented.Value(f"CERTIFICATES_PRESENTED_{c}"): c
                    for c in CertificatesPresented}
 PB_AUTHORITY = {pb.REVOCATION_AUTHORITY_COURT: RevokingAuthority.COURT,
                 pb.REVOCATION_AUTHORITY_PROCURATORATE: RevokingAuthority.PROCURATORATE,
                 pb.REVOCATION_AUTHORITY_POLICE: RevokingAuthority.POLICE}
+PB_ANNULMENT_KIND = {pb.AnnulmentKind.Value(f"ANNULMENT_KIND_{k}"): k for k in AnnulmentKind}
+PB_ANNULMENT_GROUND = {pb.AnnulmentGround.Value(f"ANNULMENT_GROUND_{g}"): g for g in AnnulmentGround}
 PB_KIND = {pb.APPOINTMENT_KIND_MARRIAGE: "MARRIAGE", pb.APPOINTMENT_KIND_DIVORCE: "DIVORCE",
            pb.APPOINTMENT_KIND_REISSUE: "REISSUE"}
 PB_OUTCOME = {pb.COUNSELING_OUTCOME_RECONCILED: CounselingOutcome.RECONCILED,

@@ -7,6 +7,8 @@ from civic.marriage.v1 import resources_pb2 as pb
 from marriage.adapters.repository import MARRIAGE_LIST, MarriageFilter, MarriageRepository
 from marriage.api.base import ApiBase
 from marriage.api.convert import (
+    PB_ANNULMENT_GROUND,
+    PB_ANNULMENT_KIND,
     PB_AUTHORITY,
     PB_MARRIAGE_STATE,
     id_type,
@@ -22,6 +24,7 @@ from marriage.app.access import require_read_jurisdiction, visible_marriages
 from marriage.app.messages import marriage_pb
 from marriage.domain.certificates import ReissueOutcome
 from marriage.domain.eligibility import Declarations
+from marriage.domain.marriages import Annulment
 from marriage.domain.status import MaritalStatus
 
 STATUS_PB = {MaritalStatus.UNMARRIED: pb.MARITAL_STATUS_UNMARRIED, MaritalStatus.MARRIED: pb.MARITAL_STATUS_MARRIED,
@@ -87,6 +90,21 @@ class MarriagesApi(ApiBase):
                 uow, self.infra.cipher, marriage_id, request.document_number, request.court, effective))
 
         return await self.change("RecordCourtDivorce", request, pb.Marriage, work)
+
+    async def RecordCourtAnnulment(self, request: pb.RecordCourtAnnulmentRequest,
+                                   context: grpc.aio.ServicerContext) -> pb.Marriage:
+        marriage_id = resource_id(request.marriage, "marriages", "marriage")
+        judgment = Annulment(
+            required_enum(PB_ANNULMENT_KIND, request.kind, "ANNULMENT_KIND_REQUIRED",
+                          "须选择判决类型（宣告婚姻无效或撤销婚姻）", "kind"),
+            required_enum(PB_ANNULMENT_GROUND, request.ground, "ANNULMENT_GROUND_REQUIRED",
+                          "须选择判决认定的事由", "ground"),
+            request.court, request.document_number, parse_date(request.judgment_date, "judgment_date"))
+
+        async def work(uow):
+            return marriage_pb(await uc.record_court_annulment(uow, self.infra.cipher, marriage_id, judgment))
+
+        return await self.change("RecordCourtAnnulment", request, pb.Marriage, work)
 
     async def RecordDeath(self, request: pb.RecordDeathRequest,
                           context: grpc.aio.ServicerContext) -> pb.RecordDeathResponse:

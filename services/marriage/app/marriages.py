@@ -52,7 +52,7 @@ from marriage.domain.certificates import (
     require_printable,
 )
 from marriage.domain.eligibility import Declarations, check_marriage
-from marriage.domain.marriages import Marriage, MarriageState, RevokingAuthority
+from marriage.domain.marriages import NOT_A_MARRIAGE, Annulment, Marriage, MarriageState, RevokingAuthority
 from marriage.domain.parties import IdType, Party, make_party
 from marriage.domain.proofs import check_proofs, make_proof
 from marriage.domain.status import MaritalStatus, PersonRecord, marital_status
@@ -230,6 +230,25 @@ async def record_court_divorce(uow: UnitOfWork, cipher: PiiCipher, marriage_id: 
     return record
 
 
+async def record_court_annulment(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str,
+                                 judgment: Annulment) -> MarriageRecord:
+    """A court's judgment that the marriage is void or annulled, annotated on the archive (rules.md
+    §1.7). A current marriage ends with it (its parties free, a divorce application open on it
+    terminated); one that already ended keeps its ending, with the judgment beside it. Either way
+    the record is VOID and ``marriage_ended`` announces it with the record as it now stands."""
+    repo = MarriageRepository(uow.session, cipher)
+    record = await load(repo, marriage_id, for_update=True)
+    await require_record_jurisdiction(repo, record)
+    before = audit_view(record)
+    judgment = Annulment(judgment.kind, judgment.ground, judgment.court.strip(),
+                         judgment.document_number.strip(), judgment.judgment_date)
+    if record.marriage.record_annulment(judgment, uow.clock.today()):
+        record.end_reason = f"COURT_{judgment.kind}"
+        record.end_reference = f"{judgment.court} {judgment.document_number}"
+    await _ended(uow, repo, record, "marriage.court_annulment", before, _marriage_ended(record))
+    return record
+
+
 async def record_death(uow: UnitOfWork, cipher: PiiCipher, notice: DeathNotice) -> MarriageRecord | None:
     """End the deceased's current marriage. A notice for a death already recorded changes nothing
     and returns that marriage; ``None`` when the deceased had no marriage to end."""
@@ -320,15 +339,15 @@ async def print_certificate(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str
 
 async def _married_since(repo: MarriageRepository, record: MarriageRecord, since: dt.date,
                          other_couple_only: bool = False) -> bool:
-    """Whether a party of ``record`` has a marriage registered on or after ``since`` (revoked ones
-    aside); with ``other_couple_only``, a record of the same couple (a duplicate archive row) does
+    """Whether a party of ``record`` has a marriage registered on or after ``since`` (revoked and
+    void ones aside); with ``other_couple_only``, a record of the same couple (a duplicate archive row) does
     not count."""
     couple = set(record.party_hashes)
     for hash_ in record.party_hashes:
         if hash_ is None:
             continue
         for other in await repo.records_of(hash_):
-            if other.id != record.id and other.marriage.state is not MarriageState.REVOKED \
+            if other.id != record.id and other.marriage.state not in NOT_A_MARRIAGE \
                     and other.marriage.register_date >= since \
                     and not (other_couple_only and set(other.party_hashes) == couple):
                 return True
@@ -437,7 +456,7 @@ async def marital_status_of(session: AsyncSession, cipher: PiiCipher, id_type: I
         position = record.party_hashes.index(hash_)
         deceased = m.deceased_key is not None and m.party_keys.index(m.deceased_key) == position
         person.append(PersonRecord(m.state, m.register_date, m.ended_on, deceased))
-    relevant = [r for r in records if r.marriage.state is not MarriageState.REVOKED]
+    relevant = [r for r in records if r.marriage.state not in NOT_A_MARRIAGE]
     basis = max(relevant, key=_last_change) if relevant else None
     return StatusView(marital_status(person), basis, records)
 

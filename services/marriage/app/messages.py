@@ -19,6 +19,7 @@ from marriage.adapters.repository import MarriageRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
 from marriage.domain.divorce import CertificatesPresented
+from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind
 from marriage.domain.proofs import NoSpouseProof
 
 if TYPE_CHECKING:  # a type only: marriage.app.appointments imports this module
@@ -28,9 +29,13 @@ ID_TYPE_PB = {"RESIDENT_ID": pb.ID_TYPE_RESIDENT_ID, "PASSPORT": pb.ID_TYPE_PASS
               "HK_MACAO_PERMIT": pb.ID_TYPE_HK_MACAO_PERMIT, "TAIWAN_PERMIT": pb.ID_TYPE_TAIWAN_PERMIT}
 SEX_PB = {"M": pb.SEX_MALE, "F": pb.SEX_FEMALE}
 STATE_PB = {"REGISTERED": pb.MARRIAGE_STATE_REGISTERED, "DIVORCED": pb.MARRIAGE_STATE_DIVORCED,
-            "ENDED_BY_DEATH": pb.MARRIAGE_STATE_ENDED_BY_DEATH, "REVOKED": pb.MARRIAGE_STATE_REVOKED}
+            "ENDED_BY_DEATH": pb.MARRIAGE_STATE_ENDED_BY_DEATH, "REVOKED": pb.MARRIAGE_STATE_REVOKED,
+            "VOID": pb.MARRIAGE_STATE_VOID}
 END_REASON_PB = {"DIVORCE_REGISTERED": pb.END_REASON_DIVORCE_REGISTERED, "COURT_DIVORCE": pb.END_REASON_COURT_DIVORCE,
-                 "DEATH": pb.END_REASON_DEATH, "REVOKED": pb.END_REASON_REVOKED}
+                 "DEATH": pb.END_REASON_DEATH, "REVOKED": pb.END_REASON_REVOKED,
+                 "COURT_VOID": pb.END_REASON_COURT_VOID, "COURT_ANNULLED": pb.END_REASON_COURT_ANNULLED}
+ANNULMENT_KIND_PB = {k: pb.AnnulmentKind.Value(f"ANNULMENT_KIND_{k}") for k in AnnulmentKind}
+ANNULMENT_GROUND_PB = {g: pb.AnnulmentGround.Value(f"ANNULMENT_GROUND_{g}") for g in AnnulmentGround}
 DIVORCE_STATE_PB = {name: pb.DivorceState.Value(f"DIVORCE_STATE_{name}") for name in (
     "COOLING_OFF", "AWAITING_ISSUE", "WITHDRAWN", "DEEMED_WITHDRAWN", "DIVORCED", "REFUSED", "TERMINATED")}
 APPOINTMENT_STATE_PB = {"BOOKED": pb.APPOINTMENT_STATE_BOOKED, "CANCELLED": pb.APPOINTMENT_STATE_CANCELLED,
@@ -76,6 +81,14 @@ def proof_pb(proof: NoSpouseProof | None) -> pb.NoSpouseProof | None:
                             issue_date=iso(proof.issue_date))
 
 
+def annulment_pb(annulment: Annulment | None) -> pb.Annulment | None:
+    if annulment is None:
+        return None
+    return pb.Annulment(kind=ANNULMENT_KIND_PB[annulment.kind], ground=ANNULMENT_GROUND_PB[annulment.ground],
+                        court=annulment.court, document_number=annulment.document_number,
+                        judgment_date=iso(annulment.judgment_date))
+
+
 def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriage:
     m = record.marriage
     parties = [pb.Party(id_type=ID_TYPE_PB.get(str(p.id_type), pb.ID_TYPE_UNSPECIFIED),
@@ -89,7 +102,7 @@ def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriag
         end_reason=END_REASON_PB.get(record.end_reason, pb.END_REASON_UNSPECIFIED),
         end_reference=record.end_reference, historical=record.historical, defects=record.defects,
         reissue_count=record.reissue_count, create_time=_timestamp(record.created_at),
-        update_time=_timestamp(record.updated_at))
+        update_time=_timestamp(record.updated_at), annulment=annulment_pb(m.annulment))
 
 
 def event_marriage_pb(record: MarriageRecord) -> pb.Marriage:
@@ -97,6 +110,9 @@ def event_marriage_pb(record: MarriageRecord) -> pb.Marriage:
     number, a revocation's document) and leaves with any ID number in it masked, as audit rows keep it."""
     shown = marriage_pb(record)
     shown.end_reference = mask_text(shown.end_reference)
+    if shown.HasField("annulment"):
+        shown.annulment.document_number = mask_text(shown.annulment.document_number)
+        shown.annulment.court = mask_text(shown.annulment.court)
     return shown
 
 
@@ -174,13 +190,21 @@ def blank_stock_pb(kind: BlankKind, counts: dict[BlankState, int]) -> pb.Certifi
                                     used=counts[BlankState.USED], voided=counts[BlankState.VOIDED])
 
 
+def _annulment_view(annulment: Annulment | None) -> dict:
+    if annulment is None:
+        return {}
+    return {"annulment": {"kind": str(annulment.kind), "ground": str(annulment.ground),
+                          "court": annulment.court, "document_number": annulment.document_number,
+                          "judgment_date": iso(annulment.judgment_date)}}
+
+
 def audit_view(record: MarriageRecord) -> dict:
     """What the audit trail keeps of a marriage: masked IDs and names, never the full numbers."""
     m = record.marriage
     return {
         "certificate_number": m.certificate_number, "state": str(m.state), "office_code": m.office_code,
         "register_date": iso(m.register_date), "end_date": iso(m.ended_on), "end_reason": record.end_reason,
-        "end_reference": record.end_reference,
+        "end_reference": record.end_reference, **_annulment_view(m.annulment),
         "parties": [{"id_type": str(p.id_type), "id_masked": mask, "name": mask_name(p.name)}
                     | ({"no_spouse_proof": {"kind": str(proof.kind), "issuer": proof.issuer,
                                             "document_number": proof.document_number,

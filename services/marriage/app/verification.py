@@ -16,7 +16,8 @@ from marriage.domain.certificates import CertificateKind
 
 VERIFY_ACTION = "record.verify"
 MARRIAGE_LABELS = {"REGISTERED": "婚姻关系存续（已登记结婚）", "DIVORCED": "已离婚",
-                   "ENDED_BY_DEATH": "婚姻关系因一方死亡而终止", "REVOKED": "婚姻登记已被撤销"}
+                   "ENDED_BY_DEATH": "婚姻关系因一方死亡而终止", "REVOKED": "婚姻登记已被撤销",
+                   "VOID": "婚姻已被人民法院宣告无效或撤销"}
 # What each document issued on a record after registration is called on the page.
 DOCUMENT_KINDS = {CertificateKind.DIVORCE.value: "离婚证", CertificateKind.MARRIAGE_REISSUED.value: "结婚证（补发）",
                   CertificateKind.DIVORCE_REISSUED.value: "离婚证（补发）", RECORD_CERTIFICATE_KIND: "婚姻登记记录证明"}

@@ -58,14 +58,15 @@ def parse_certificate_number(text: str, field_name: str = "certificate_number") 
 _PRINTABLE_IN = {"J": {"REGISTERED"}, "BJ": {"REGISTERED"}, "L": {"DIVORCED"}, "BL": {"DIVORCED"},
                  "ZM": {"REGISTERED", "DIVORCED", "ENDED_BY_DEATH"}}
 STATE_WORDS = {"REGISTERED": "婚姻关系存续", "DIVORCED": "已离婚", "ENDED_BY_DEATH": "已因一方死亡而终止",
-                "REVOKED": "登记已被撤销"}
+                "REVOKED": "登记已被撤销", "VOID": "已被人民法院宣告无效或撤销"}
 
 
 def require_printable(series: str, state: str, number: str) -> None:
     """Refuse to print ``number`` (of ``series``) on a record in ``state`` where it no longer stands."""
     if state not in _PRINTABLE_IN.get(series, set()):
-        # A revoked registration is void: no 补领 either (Marriage.reissue), so none is offered.
-        remedy = "" if state == "REVOKED" else "；如需证明，请办理补领，出具婚姻登记记录证明"
+        # A revoked registration, or a marriage a court declared void or annulled, is void: no 补领
+        # either (Marriage.reissue), so none is offered.
+        remedy = "" if state in ("REVOKED", "VOID") else "；如需证明，请办理补领，出具婚姻登记记录证明"
         raise precondition("DOCUMENT_NOT_CURRENT",
                            f"该婚姻登记的现状为“{STATE_WORDS.get(state, state)}”，证书 {number} 已不能反映现状，不予打印"
                            + remedy, document_number=number, state=state)

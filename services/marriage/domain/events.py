@@ -77,6 +77,15 @@ class CourtDivorceRecorded:
 
 
 @dataclass(frozen=True)
+class CourtAnnulmentRecorded:
+    marriage_id: str
+    kind: str  # VOID or ANNULLED
+    ground: str
+    judgment_date: dt.date
+    document_ref: str
+
+
+@dataclass(frozen=True)
 class MarriageEndedByDeath:
     marriage_id: str
     deceased_key: str
@@ -153,6 +162,7 @@ DomainEvent = (
     | DivorceRegistered
     | DivorceRefused
     | CourtDivorceRecorded
+    | CourtAnnulmentRecorded
     | MarriageEndedByDeath
     | RegistrationRevoked
     | CertificateReissued

@@ -12,6 +12,7 @@ from marriage.domain.certificates import STATE_WORDS, ReissueDecision, reissue_k
 from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.events import (
     CertificateReissued,
+    CourtAnnulmentRecorded,
     CourtDivorceRecorded,
     DomainEvent,
     MarriageEndedByDeath,
@@ -26,6 +27,50 @@ class MarriageState(StrEnum):
     DIVORCED = "DIVORCED"
     ENDED_BY_DEATH = "ENDED_BY_DEATH"
     REVOKED = "REVOKED"
+    VOID = "VOID"  # a court declared it void or annulled it
+
+
+# Records that never were a marriage in law: a revoked registration (identity fraud, §1.7) and a
+# marriage a court declared void or annulled (void from the start, 民法典 1054). Marital status, the
+# bigamy check's history and a reissue's "married since" pass over them.
+NOT_A_MARRIAGE = frozenset({MarriageState.REVOKED, MarriageState.VOID})
+
+
+class AnnulmentKind(StrEnum):
+    VOID = "VOID"  # 宣告婚姻无效 (民法典 1051)
+    ANNULLED = "ANNULLED"  # 撤销婚姻 (民法典 1052, 1053)
+
+
+class AnnulmentGround(StrEnum):
+    BIGAMY = "BIGAMY"
+    PROHIBITED_KINSHIP = "PROHIBITED_KINSHIP"
+    UNDER_LEGAL_AGE = "UNDER_LEGAL_AGE"
+    COERCION = "COERCION"
+    CONCEALED_ILLNESS = "CONCEALED_ILLNESS"
+
+
+# 1051 makes a marriage void for bigamy, prohibited kinship or under age; 1052/1053 make it voidable
+# (a court annuls it) for coercion or a serious illness concealed before registration.
+GROUNDS_OF = {
+    AnnulmentKind.VOID: (AnnulmentGround.BIGAMY, AnnulmentGround.PROHIBITED_KINSHIP,
+                         AnnulmentGround.UNDER_LEGAL_AGE),
+    AnnulmentKind.ANNULLED: (AnnulmentGround.COERCION, AnnulmentGround.CONCEALED_ILLNESS),
+}
+KIND_WORDS = {AnnulmentKind.VOID: "宣告婚姻无效", AnnulmentKind.ANNULLED: "撤销婚姻"}
+GROUND_WORDS = {AnnulmentGround.BIGAMY: "重婚", AnnulmentGround.PROHIBITED_KINSHIP: "有禁止结婚的亲属关系",
+                AnnulmentGround.UNDER_LEGAL_AGE: "未到法定婚龄", AnnulmentGround.COERCION: "因胁迫结婚",
+                AnnulmentGround.CONCEALED_ILLNESS: "婚前隐瞒重大疾病"}
+
+
+@dataclass(frozen=True)
+class Annulment:
+    """A court's judgment that the marriage is void or annulled, as the archive records it."""
+
+    kind: AnnulmentKind
+    ground: AnnulmentGround
+    court: str
+    document_number: str
+    judgment_date: dt.date
 
 
 class RevokingAuthority(StrEnum):
@@ -53,6 +98,7 @@ class Marriage:
     state: MarriageState = MarriageState.REGISTERED
     ended_on: dt.date | None = None
     deceased_key: str | None = None
+    annulment: Annulment | None = None
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -104,14 +150,49 @@ class Marriage:
         self.events.append(MarriageEndedByDeath(self.id, deceased_key, death_date))
         return True
 
+    def _require_not_annulled(self, refused: str) -> None:
+        if self.state is MarriageState.VOID:
+            judged = KIND_WORDS[self.annulment.kind] if self.annulment else "宣告无效或撤销"
+            raise precondition("MARRIAGE_ANNULLED", f"该婚姻已被人民法院{judged}{refused}", state=str(self.state))
+
     def revoke(self, revoked_on: dt.date, authority: RevokingAuthority, document_ref: str) -> None:
         """Identity fraud (被结婚) found by a court, procuratorate or the police voids the registration."""
         if self.state is MarriageState.REVOKED:
             raise precondition("ALREADY_REVOKED", "该婚姻登记已被撤销")
+        self._require_not_annulled("，不能再撤销婚姻登记")
         ref = _required(document_ref, "DOCUMENT_REF_REQUIRED",
                         "须录入司法建议书、检察建议书或公安认定文书编号", "document_reference")
         self.state, self.ended_on = MarriageState.REVOKED, revoked_on
         self.events.append(RegistrationRevoked(self.id, revoked_on, str(authority), ref))
+
+    def record_annulment(self, judgment: Annulment, today: dt.date) -> bool:
+        """A court's judgment that the marriage is void or annulled (rules.md §1.7: the archive is
+        annotated). Void from the start (民法典 1054): the record stays, in state VOID, and no longer
+        makes its parties married. A marriage that already ended (divorce, death) keeps its end date
+        beside the judgment; a current one ends on the judgment date. ``True`` when it was current.
+
+        A revoked registration is refused (it is already void, by the registry); so is a second
+        judgment on a marriage already void."""
+        if self.state is MarriageState.REVOKED:
+            raise precondition("REGISTRATION_REVOKED", "该婚姻登记已被撤销，不能再录入法院宣告婚姻无效或撤销婚姻的判决",
+                               state=str(self.state))
+        self._require_not_annulled("，不能再次录入")
+        if judgment.ground not in GROUNDS_OF[judgment.kind]:
+            raise invalid("ANNULMENT_GROUND_MISMATCH",
+                          f"{KIND_WORDS[judgment.kind]}的事由只能是"
+                          + "、".join(GROUND_WORDS[g] for g in GROUNDS_OF[judgment.kind]), "ground")
+        _required(judgment.court, "COURT_REQUIRED", "须录入作出判决的人民法院", "court")
+        _required(judgment.document_number, "DOCUMENT_REF_REQUIRED", "须录入法院判决书编号", "document_number")
+        if judgment.judgment_date > today:
+            raise invalid("DATE_IN_FUTURE", "日期不能晚于今天", "judgment_date")
+        self._require_not_before_registration(judgment.judgment_date, "judgment_date")
+        was_current = self.state is MarriageState.REGISTERED
+        if was_current:
+            self.ended_on = judgment.judgment_date
+        self.state, self.annulment = MarriageState.VOID, judgment
+        self.events.append(CourtAnnulmentRecorded(self.id, str(judgment.kind), str(judgment.ground),
+                                                  judgment.judgment_date, judgment.document_number.strip()))
+        return was_current
 
     def reissue(self, issued_on: dt.date, office_code: str, state_unchanged: bool,
                 certificate_number: str) -> ReissueDecision:
@@ -124,6 +205,7 @@ class Marriage:
         if self.state is MarriageState.REVOKED:
             raise precondition("REGISTRATION_REVOKED", "该婚姻登记已被撤销，不予补发证书或出具婚姻登记记录证明",
                                state=str(self.state))
+        self._require_not_annulled("，不予补发证书或出具婚姻登记记录证明")  # void from the start, as revoked
         decision = reissue_kind(state_unchanged)
         self.events.append(
             CertificateReissued(self.id, str(decision.outcome), certificate_number, office_code, issued_on))

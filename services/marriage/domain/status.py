@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from marriage.domain.marriages import MarriageState
+from marriage.domain.marriages import NOT_A_MARRIAGE, MarriageState
 
 
 class MaritalStatus(StrEnum):
@@ -32,8 +32,9 @@ def _last_change(record: PersonRecord) -> tuple[dt.date, dt.date]:
 
 
 def marital_status(records: Iterable[PersonRecord]) -> MaritalStatus:
-    """The status the latest record gives; revoked registrations never existed in law."""
-    relevant = [record for record in records if record.state is not MarriageState.REVOKED]
+    """The status the latest record gives; revoked registrations and marriages a court declared void
+    or annulled never existed in law (民法典 1054): the status is as if they had not been registered."""
+    relevant = [record for record in records if record.state not in NOT_A_MARRIAGE]
     if not relevant:
         return MaritalStatus.UNMARRIED
     latest = max(relevant, key=_last_change)

@@ -25,7 +25,7 @@ from tests.marriage.integration.test_import_archive import stream_file
 
 COUNTS = ("marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued",
           "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn",
-          "divorce_refused",
+          "divorce_refused", "court_annulments",
           "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved")
 
 

@@ -18,6 +18,12 @@ function proofsShown(parties) {
   return shown.length ? [el("dt", {}, t("party.proof")), el("dd", {}, shown.join("；"))] : null;
 }
 
+// A court's judgment of a void or annulled marriage, as the record card shows it.
+export function annulmentText(a) {
+  return t("end.annulmentText", { kind: label(a.kind), ground: label(a.ground), court: a.court,
+    document: a.documentNumber, date: a.judgmentDate });
+}
+
 export function marriageCard(marriage) {
   const trail = auditLink(marriage.name);
   return el("dl", { class: "record" },
@@ -27,5 +33,6 @@ export function marriageCard(marriage) {
     el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
     el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)),
     marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null,
+    marriage.annulment ? [el("dt", {}, t("end.annulment")), el("dd", { class: "annulment" }, annulmentText(marriage.annulment))] : null,
     trail ? [el("dt", {}, t("screen.oversight.audit")), el("dd", {}, trail)] : null);
 }

@@ -8,24 +8,41 @@ import { start } from "../shell.js";
 
 const REGISTERED = "MARRIAGE_STATE_REGISTERED";
 const session = start();
-const forms = { court: $("#court-form"), death: $("#death-form"), revoke: $("#revoke-form") };
+const forms = { court: $("#court-form"), death: $("#death-form"), revoke: $("#revoke-form"), annul: $("#annul-form") };
+// Records that are no marriage in law: nothing more is recorded on them here.
+const VOIDED = ["MARRIAGE_STATE_REVOKED", "MARRIAGE_STATE_VOID"];
 let marriage = null;
 
 // The record as it stands, and the changes it still allows: a court divorce and a death end a
-// current marriage only; a registration is revoked once, whatever ended it since.
+// current marriage only; a registration is revoked once, and a court's judgment of a void or
+// annulled marriage recorded once, whatever ended it since (a divorce or a death stays beside it).
 function show(m) {
   marriage = m;
   $("#found-marriage").replaceChildren(marriageCard(m));
   forms.court.closest("section").hidden = m.state !== REGISTERED;
   forms.death.closest("section").hidden = m.state !== REGISTERED;
-  forms.revoke.closest("section").hidden = m.state === "MARRIAGE_STATE_REVOKED";
-  $("#endings").hidden = m.state === "MARRIAGE_STATE_REVOKED";
+  forms.revoke.closest("section").hidden = VOIDED.includes(m.state);
+  forms.annul.closest("section").hidden = VOIDED.includes(m.state);
+  $("#endings").hidden = VOIDED.includes(m.state);
+}
+
+// Only the grounds of the judgment chosen: void for bigamy, kinship or age (1051), annulled for
+// coercion or a concealed illness (1052, 1053).
+function offerGrounds() {
+  const kind = $("#annul-kind").value;
+  const ground = $("#annul-ground");
+  for (const option of ground.options) {
+    if (!option.dataset.kind) continue;
+    option.hidden = option.disabled = option.dataset.kind !== kind;
+  }
+  if (ground.selectedOptions[0]?.disabled) ground.value = "";
 }
 
 async function find() {
   $("#endings").hidden = true;
   $("#ending-result").replaceChildren(); // the previous person's
   for (const form of Object.values(forms)) form.reset();
+  offerGrounds();
   const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
   if (!found.marriage) {
     marriage = null;
@@ -39,6 +56,7 @@ function recorded(form, key, m) {
   $("#ending-result").replaceChildren(el("div", { class: "ok" },
     el("p", {}, t(key, { state: label(m.state), date: m.endDate }))));
   form.reset();
+  offerGrounds();
   show(m);
   $("#ending-result").focus();
 }
@@ -84,4 +102,23 @@ if (session) {
       requestId: requestIdFor(revoke), authority: $("#revoke-authority").value,
       documentReference: $("#revoke-document").value.trim(), reason: $("#revoke-reason").value.trim(),
     }))));
+
+  const annul = forms.annul;
+  $("#annul-kind").addEventListener("change", offerGrounds);
+  onSubmit(annul, confirmFirst(annul,
+    () => t("end.annulConfirm", { court: $("#annul-court").value.trim(), document: $("#annul-document").value.trim(),
+      date: $("#annul-date").value, kind: label($("#annul-kind").value), ground: label($("#annul-ground").value) }),
+    async () => {
+      const done = await post(`/v1/${marriage.name}:recordCourtAnnulment`, {
+        requestId: requestIdFor(annul), kind: $("#annul-kind").value, ground: $("#annul-ground").value,
+        court: $("#annul-court").value.trim(), documentNumber: $("#annul-document").value.trim(),
+        judgmentDate: $("#annul-date").value,
+      });
+      $("#ending-result").replaceChildren(el("div", { class: "ok" },
+        el("p", {}, t("end.annulDone", { state: label(done.state), date: done.annulment.judgmentDate }))));
+      annul.reset();
+      offerGrounds();
+      show(done);
+      $("#ending-result").focus();
+    }));
 }

@@ -97,6 +97,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtDivorceRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
                 _registered_method=True)
+        self.RecordCourtAnnulment = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/RecordCourtAnnulment',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtAnnulmentRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
+                _registered_method=True)
         self.RecordDeath = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/RecordDeath',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordDeathRequest.SerializeToString,
@@ -339,6 +344,15 @@ class MarriageServiceServicer:
 
     def RecordCourtDivorce(self, request, context):
         """Record a court divorce (judgment or mediation): no cooling-off, no certificate.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordCourtAnnulment(self, request, context):
+        """Record a court's judgment that a marriage is void (宣告婚姻无效) or annulled (撤销婚姻): the
+        archive is annotated (rules.md §1.7) and the marriage no longer counts for marital status (void
+        from the start, 民法典 1054). A marriage that already ended keeps its ending beside the judgment.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -621,6 +635,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
             'RecordCourtDivorce': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordCourtDivorce,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtDivorceRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.SerializeToString,
+            ),
+            'RecordCourtAnnulment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordCourtAnnulment,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtAnnulmentRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.SerializeToString,
             ),
             'RecordDeath': grpc.unary_unary_rpc_method_handler(
@@ -1094,6 +1113,33 @@ class MarriageService:
             target,
             '/civic.marriage.v1.MarriageService/RecordCourtDivorce',
             civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtDivorceRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordCourtAnnulment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/RecordCourtAnnulment',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RecordCourtAnnulmentRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
             options,
             channel_credentials,

@@ -31,6 +31,7 @@ class MarriageState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MARRIAGE_STATE_DIVORCED: _ClassVar[MarriageState]
     MARRIAGE_STATE_ENDED_BY_DEATH: _ClassVar[MarriageState]
     MARRIAGE_STATE_REVOKED: _ClassVar[MarriageState]
+    MARRIAGE_STATE_VOID: _ClassVar[MarriageState]
 
 class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -39,6 +40,23 @@ class EndReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     END_REASON_COURT_DIVORCE: _ClassVar[EndReason]
     END_REASON_DEATH: _ClassVar[EndReason]
     END_REASON_REVOKED: _ClassVar[EndReason]
+    END_REASON_COURT_VOID: _ClassVar[EndReason]
+    END_REASON_COURT_ANNULLED: _ClassVar[EndReason]
+
+class AnnulmentKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ANNULMENT_KIND_UNSPECIFIED: _ClassVar[AnnulmentKind]
+    ANNULMENT_KIND_VOID: _ClassVar[AnnulmentKind]
+    ANNULMENT_KIND_ANNULLED: _ClassVar[AnnulmentKind]
+
+class AnnulmentGround(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ANNULMENT_GROUND_UNSPECIFIED: _ClassVar[AnnulmentGround]
+    ANNULMENT_GROUND_BIGAMY: _ClassVar[AnnulmentGround]
+    ANNULMENT_GROUND_PROHIBITED_KINSHIP: _ClassVar[AnnulmentGround]
+    ANNULMENT_GROUND_UNDER_LEGAL_AGE: _ClassVar[AnnulmentGround]
+    ANNULMENT_GROUND_COERCION: _ClassVar[AnnulmentGround]
+    ANNULMENT_GROUND_CONCEALED_ILLNESS: _ClassVar[AnnulmentGround]
 
 class NoSpouseProofKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -163,11 +181,23 @@ MARRIAGE_STATE_REGISTERED: MarriageState
 MARRIAGE_STATE_DIVORCED: MarriageState
 MARRIAGE_STATE_ENDED_BY_DEATH: MarriageState
 MARRIAGE_STATE_REVOKED: MarriageState
+MARRIAGE_STATE_VOID: MarriageState
 END_REASON_UNSPECIFIED: EndReason
 END_REASON_DIVORCE_REGISTERED: EndReason
 END_REASON_COURT_DIVORCE: EndReason
 END_REASON_DEATH: EndReason
 END_REASON_REVOKED: EndReason
+END_REASON_COURT_VOID: EndReason
+END_REASON_COURT_ANNULLED: EndReason
+ANNULMENT_KIND_UNSPECIFIED: AnnulmentKind
+ANNULMENT_KIND_VOID: AnnulmentKind
+ANNULMENT_KIND_ANNULLED: AnnulmentKind
+ANNULMENT_GROUND_UNSPECIFIED: AnnulmentGround
+ANNULMENT_GROUND_BIGAMY: AnnulmentGround
+ANNULMENT_GROUND_PROHIBITED_KINSHIP: AnnulmentGround
+ANNULMENT_GROUND_UNDER_LEGAL_AGE: AnnulmentGround
+ANNULMENT_GROUND_COERCION: AnnulmentGround
+ANNULMENT_GROUND_CONCEALED_ILLNESS: AnnulmentGround
 NO_SPOUSE_PROOF_KIND_UNSPECIFIED: NoSpouseProofKind
 NO_SPOUSE_PROOF_KIND_NOTARIZED_DECLARATION: NoSpouseProofKind
 NO_SPOUSE_PROOF_KIND_CONSULAR_CERTIFICATE: NoSpouseProofKind
@@ -235,6 +265,20 @@ CERTIFICATE_BLANK_STATE_IN_STOCK: CertificateBlankState
 CERTIFICATE_BLANK_STATE_USED: CertificateBlankState
 CERTIFICATE_BLANK_STATE_VOIDED: CertificateBlankState
 
+class Annulment(_message.Message):
+    __slots__ = ("kind", "ground", "court", "document_number", "judgment_date")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    GROUND_FIELD_NUMBER: _ClassVar[int]
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    JUDGMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    kind: AnnulmentKind
+    ground: AnnulmentGround
+    court: str
+    document_number: str
+    judgment_date: str
+    def __init__(self, kind: _Optional[_Union[AnnulmentKind, str]] = ..., ground: _Optional[_Union[AnnulmentGround, str]] = ..., court: _Optional[str] = ..., document_number: _Optional[str] = ..., judgment_date: _Optional[str] = ...) -> None: ...
+
 class Party(_message.Message):
     __slots__ = ("id_type", "id_number", "name", "nationality", "sex", "birth_date", "no_spouse_proof")
     ID_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -274,7 +318,7 @@ class Declarations(_message.Message):
     def __init__(self, no_spouse: _Optional[bool] = ..., no_prohibited_kinship: _Optional[bool] = ...) -> None: ...
 
 class Marriage(_message.Message):
-    __slots__ = ("name", "certificate_number", "state", "register_date", "parties", "office_code", "end_date", "end_reason", "end_reference", "historical", "defects", "reissue_count", "create_time", "update_time")
+    __slots__ = ("name", "certificate_number", "state", "register_date", "parties", "office_code", "end_date", "end_reason", "end_reference", "historical", "defects", "reissue_count", "create_time", "update_time", "annulment")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -289,6 +333,7 @@ class Marriage(_message.Message):
     REISSUE_COUNT_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ANNULMENT_FIELD_NUMBER: _ClassVar[int]
     name: str
     certificate_number: str
     state: MarriageState
@@ -303,7 +348,8 @@ class Marriage(_message.Message):
     reissue_count: int
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., certificate_number: _Optional[str] = ..., state: _Optional[_Union[MarriageState, str]] = ..., register_date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., end_reference: _Optional[str] = ..., historical: _Optional[bool] = ..., defects: _Optional[_Iterable[str]] = ..., reissue_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    annulment: Annulment
+    def __init__(self, name: _Optional[str] = ..., certificate_number: _Optional[str] = ..., state: _Optional[_Union[MarriageState, str]] = ..., register_date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., end_reference: _Optional[str] = ..., historical: _Optional[bool] = ..., defects: _Optional[_Iterable[str]] = ..., reissue_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., annulment: _Optional[_Union[Annulment, _Mapping]] = ...) -> None: ...
 
 class RegisterMarriageRequest(_message.Message):
     __slots__ = ("request_id", "office_code", "parties", "declarations", "appointment")
@@ -524,6 +570,24 @@ class RecordCourtDivorceRequest(_message.Message):
     court: str
     effective_date: str
     def __init__(self, request_id: _Optional[str] = ..., marriage: _Optional[str] = ..., document_number: _Optional[str] = ..., court: _Optional[str] = ..., effective_date: _Optional[str] = ...) -> None: ...
+
+class RecordCourtAnnulmentRequest(_message.Message):
+    __slots__ = ("request_id", "marriage", "kind", "ground", "court", "document_number", "judgment_date")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    GROUND_FIELD_NUMBER: _ClassVar[int]
+    COURT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    JUDGMENT_DATE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    marriage: str
+    kind: AnnulmentKind
+    ground: AnnulmentGround
+    court: str
+    document_number: str
+    judgment_date: str
+    def __init__(self, request_id: _Optional[str] = ..., marriage: _Optional[str] = ..., kind: _Optional[_Union[AnnulmentKind, str]] = ..., ground: _Optional[_Union[AnnulmentGround, str]] = ..., court: _Optional[str] = ..., document_number: _Optional[str] = ..., judgment_date: _Optional[str] = ...) -> None: ...
 
 class RecordDeathRequest(_message.Message):
     __slots__ = ("request_id", "id_type", "id_number", "death_date", "death_certificate_number")
@@ -1056,7 +1120,7 @@ class GetStatisticsRequest(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
 
 class Statistics(_message.Message):
-    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected", "divorce_refused")
+    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected", "divorce_refused", "court_annulments")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -1077,6 +1141,7 @@ class Statistics(_message.Message):
     COUNSELING_DOMESTIC_VIOLENCE_FIELD_NUMBER: _ClassVar[int]
     COUNSELING_TRAFFICKING_SUSPECTED_FIELD_NUMBER: _ClassVar[int]
     DIVORCE_REFUSED_FIELD_NUMBER: _ClassVar[int]
+    COURT_ANNULMENTS_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     from_date: str
     to_date: str
@@ -1097,7 +1162,8 @@ class Statistics(_message.Message):
     counseling_domestic_violence: int
     counseling_trafficking_suspected: int
     divorce_refused: int
-    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ..., divorce_refused: _Optional[int] = ...) -> None: ...
+    court_annulments: int
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ..., divorce_refused: _Optional[int] = ..., court_annulments: _Optional[int] = ...) -> None: ...
 
 class VerifyRecordRequest(_message.Message):
     __slots__ = ("name", "document_number")
