@@ -56,7 +56,7 @@ class RevocationApi(ApiBase):
         case_id = resource_id(request.name, "revocationCases")
         d = request.decision
         decision = uc.DecisionInput(
-            required_enum(PB_REVOCATION_OUTCOME, d.outcome, "OUTCOME_REQUIRED",
+            required_enum(PB_REVOCATION_OUTCOME, d.outcome, "DECISION_OUTCOME_REQUIRED",
                           "须选择决定（撤销婚姻登记或不予撤销）", "decision.outcome"),
             d.decision_number, parse_date(d.decision_date, "decision.decision_date", self.infra.clock.today()),
             d.declined_reason, request.reason)
