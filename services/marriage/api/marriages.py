@@ -112,7 +112,7 @@ class MarriagesApi(ApiBase):
             if case_id:  # the case decides, as DecideRevocation would (its source and document by default)
                 return marriage_pb(await revocation_uc.revoke_by_case(
                     uow, self.infra.cipher, marriage_id, case_id, authority, request.document_reference,
-                    request.decision_number, request.reason))
+                    request.decision_number, request.reason, self.calendar))
             return marriage_pb(await uc.revoke(uow, self.infra.cipher, marriage_id, authority,
                                                request.document_reference, request.reason))
 

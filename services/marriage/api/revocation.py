@@ -63,7 +63,7 @@ class RevocationApi(ApiBase):
 
         async def work(uow):
             return revocation_case_pb(await uc.decide(uow, self.infra.cipher, case_id, decision,
-                                                      request.etag.strip()))
+                                                      request.etag.strip(), self.calendar))
 
         return await self.change("DecideRevocation", request, pb.RevocationCase, work)
 

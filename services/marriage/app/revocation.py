@@ -124,8 +124,8 @@ async def record_notice(uow: UnitOfWork, case_id: str, method: NoticeMethod, not
     return record
 
 
-async def _decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: DecisionInput,
-                  etag: str) -> tuple[CaseRecord, MarriageRecord | None]:
+async def _decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: DecisionInput, etag: str,
+                  cal: WorkCalendar) -> tuple[CaseRecord, MarriageRecord | None]:
     """Decide the case; revoking revokes the registration in the same transaction (the marriage
     locked before the case, as everywhere)."""
     cases = RevocationRepository(uow.session)
@@ -137,7 +137,7 @@ async def _decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: De
     case.check_etag(etag)
     _not_in_future(decision.decided_on, uow.clock.today(), "decision.decision_date")
     before = _view(case)
-    case.decide(decision.outcome, decision.number, decision.decided_on, decision.declined_reason)
+    case.decide(decision.outcome, decision.number, decision.decided_on, cal, decision.declined_reason)
     await cases.save(record, uow.clock.now())
     _changed(uow, record, "revocation.decide", before)
     if decision.outcome is not RevocationOutcome.REVOKE:
@@ -148,13 +148,14 @@ async def _decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: De
     return record, marriage
 
 
-async def decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: DecisionInput, etag: str) -> CaseRecord:
-    return (await _decide(uow, cipher, case_id, decision, etag))[0]
+async def decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: DecisionInput, etag: str,
+                 cal: WorkCalendar) -> CaseRecord:
+    return (await _decide(uow, cipher, case_id, decision, etag, cal))[0]
 
 
 async def revoke_by_case(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, case_id: str,
                          authority: RevokingAuthority | None, document_reference: str, decision_number: str,
-                         reason: str) -> MarriageRecord:
+                         reason: str, cal: WorkCalendar) -> MarriageRecord:
     """RevokeRegistration naming the marriage's case: the case decided REVOKED as DecideRevocation
     does (after the objection period, with the decision's number), today."""
     found = await _load(RevocationRepository(uow.session), case_id)
@@ -165,7 +166,7 @@ async def revoke_by_case(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, c
             (document_reference.strip() and document_reference.strip() != case.document_number):
         raise invalid("REVOCATION_CASE_MISMATCH", "作出认定的机关和文书编号须与撤销案件所载一致", "document_reference")
     decided = DecisionInput(RevocationOutcome.REVOKE, decision_number, uow.clock.today(), reason=reason)
-    _, marriage = await _decide(uow, cipher, case_id, decided, "")
+    _, marriage = await _decide(uow, cipher, case_id, decided, "", cal)
     assert marriage is not None
     return marriage
 

@@ -158,17 +158,22 @@ class RevocationCase:
         self.state = RevocationCaseState.NOTIFIED
         self._changed("NOTIFIED", notice_date)
 
-    def decide(self, outcome: RevocationOutcome, number: str, decided_on: dt.date, declined_reason: str = "") -> None:
+    def decide(self, outcome: RevocationOutcome, number: str, decided_on: dt.date, cal: WorkCalendar,
+               declined_reason: str = "") -> None:
         """决定 after the objection period: 已告知 → 已撤销 (the caller revokes the registration in the
-        same transaction) or 不予撤销 (with the reason)."""
+        same transaction) or 不予撤销 (with the reason). The period is judged by the calendar in force:
+        a holiday notice published since the notice that makes its last day a rest day extends it (the
+        later deadline is kept); a period is never shortened."""
         self._require(RevocationCaseState.NOTIFIED, step="作出决定")
         assert self.notice is not None
+        n = self.notice
+        ends = max(n.objection_deadline, objection_deadline(n.notice_date, n.method, cal))
         number = _text(number, "DECISION_NUMBER_REQUIRED", "须录入决定书文号", "decision.decision_number")
-        if decided_on <= self.notice.objection_deadline:
-            raise precondition(
-                "OBJECTION_PERIOD_NOT_ELAPSED",
-                f"当事人陈述、申辩期限至 {self.notice.objection_deadline.isoformat()} 届满，届满后方可作出决定",
-                objection_deadline=self.notice.objection_deadline.isoformat())
+        if decided_on <= ends:
+            raise precondition("OBJECTION_PERIOD_NOT_ELAPSED",
+                               f"当事人陈述、申辩期限至 {ends.isoformat()} 届满，届满后方可作出决定",
+                               objection_deadline=ends.isoformat())
+        self.notice = Notice(n.method, n.notice_date, ends)
         reason = ""
         if outcome is RevocationOutcome.DECLINE:
             reason = _text(declined_reason, "DECLINE_REASON_REQUIRED", "不予撤销须录入理由", "decision.declined_reason")

@@ -4,6 +4,7 @@ other step refused with the case's state, and the objection period (the bureau's
 import datetime as dt
 
 import pytest
+from marriage.domain.calendar import WorkCalendar
 from marriage.domain.events import RevocationCaseChanged
 from marriage.domain.marriages import RevokingAuthority
 from marriage.domain.revocation import (
@@ -32,7 +33,8 @@ def notified(cal, method=NoticeMethod.IN_PERSON, on=D(2024, 3, 4)) -> Revocation
 
 def decided(cal, outcome=RevocationOutcome.REVOKE) -> RevocationCase:
     case = notified(cal)
-    case.decide(outcome, "赤民撤字〔2024〕1号", D(2024, 3, 20), "证据不足" if outcome is RevocationOutcome.DECLINE else "")
+    case.decide(outcome, "赤民撤字〔2024〕1号", D(2024, 3, 20), cal,
+                "证据不足" if outcome is RevocationOutcome.DECLINE else "")
     return case
 
 
@@ -59,7 +61,7 @@ def test_the_full_path_to_revoked_then_served_and_filed(cal):
     case = notified(cal)
     assert case.state is S.NOTIFIED and case.is_open
     assert case.notice.objection_deadline == D(2024, 3, 19)  # 4 March + 15 = Tuesday 19 March
-    case.decide(RevocationOutcome.REVOKE, "赤民撤字〔2024〕1号", D(2024, 3, 20))
+    case.decide(RevocationOutcome.REVOKE, "赤民撤字〔2024〕1号", D(2024, 3, 20), cal)
     assert case.state is S.REVOKED and not case.is_open and case.decision.number == "赤民撤字〔2024〕1号"
     case.record_service(D(2024, 3, 22))
     assert case.state is S.SERVED and case.served_on == D(2024, 3, 22)
@@ -77,24 +79,24 @@ def test_the_path_to_declined_keeps_the_reason(cal):
 
 def test_declining_needs_a_reason_and_every_decision_a_number(cal):
     case = notified(cal)
-    assert refused(lambda: case.decide(RevocationOutcome.DECLINE, "赤民字1号", D(2024, 3, 20), " ")).reason \
+    assert refused(lambda: case.decide(RevocationOutcome.DECLINE, "赤民字1号", D(2024, 3, 20), cal, " ")).reason \
         == "DECLINE_REASON_REQUIRED"
-    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, " ", D(2024, 3, 20))).reason \
+    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, " ", D(2024, 3, 20), cal)).reason \
         == "DECISION_NUMBER_REQUIRED"
     assert case.state is S.NOTIFIED
 
 
 def test_no_decision_until_the_objection_period_has_elapsed(cal):
     case = notified(cal)
-    err = refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 19)))  # the last day itself
+    err = refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 19), cal))  # the last day itself
     assert err.reason == "OBJECTION_PERIOD_NOT_ELAPSED" and err.metadata["objection_deadline"] == "2024-03-19"
     assert err.kind is ErrorKind.FAILED_PRECONDITION and case.state is S.NOTIFIED
-    case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 20))
+    case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 20), cal)
 
 
 @pytest.mark.parametrize(("state_of", "step"), [
     # 审查中: only the notice
-    (opened, lambda c, cal: c.decide(RevocationOutcome.REVOKE, "n", D(2024, 6, 1))),
+    (opened, lambda c, cal: c.decide(RevocationOutcome.REVOKE, "n", D(2024, 6, 1), cal)),
     (opened, lambda c, cal: c.record_service(D(2024, 6, 1))),
     (opened, lambda c, cal: c.file(D(2024, 6, 1))),
     # 已告知: only the decision
@@ -103,7 +105,7 @@ def test_no_decision_until_the_objection_period_has_elapsed(cal):
     (notified, lambda c, cal: c.file(D(2024, 6, 1))),
     # 已撤销 / 不予撤销: only the service
     (decided, lambda c, cal: c.record_notice(NoticeMethod.MAIL, D(2024, 3, 21), cal)),
-    (decided, lambda c, cal: c.decide(RevocationOutcome.DECLINE, "n", D(2024, 6, 1), "r")),
+    (decided, lambda c, cal: c.decide(RevocationOutcome.DECLINE, "n", D(2024, 6, 1), cal, "r")),
     (decided, lambda c, cal: c.file(D(2024, 6, 1))),
     (lambda cal: decided(cal, RevocationOutcome.DECLINE), lambda c, cal: c.file(D(2024, 6, 1))),
 ])
@@ -119,7 +121,7 @@ def test_after_service_only_filing_and_after_filing_nothing(cal):
     case = decided(cal)
     case.record_service(D(2024, 3, 21))
     assert refused(lambda: case.record_service(D(2024, 3, 22))).reason == "REVOCATION_CASE_STATE"
-    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 6, 1))).reason == "REVOCATION_CASE_STATE"
+    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 6, 1), cal)).reason == "REVOCATION_CASE_STATE"
     case.file(D(2024, 3, 22))
     for step in (lambda: case.file(D(2024, 3, 23)), lambda: case.record_service(D(2024, 3, 23)),
                  lambda: case.record_notice(NoticeMethod.MAIL, D(2024, 3, 23), cal)):
@@ -154,11 +156,11 @@ def test_a_deadline_on_a_weekend_or_holiday_moves_to_the_next_working_day(cal):
 
 def test_a_decision_waits_past_a_deadline_moved_by_a_holiday(cal):
     case = notified(cal, NoticeMethod.MAIL, D(2024, 9, 16))
-    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 2))).reason \
+    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 2), cal)).reason \
         == "OBJECTION_PERIOD_NOT_ELAPSED"
-    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 8))).reason \
+    assert refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 8), cal)).reason \
         == "OBJECTION_PERIOD_NOT_ELAPSED"
-    case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 9))
+    case.decide(RevocationOutcome.REVOKE, "n", D(2024, 10, 9), cal)
     assert case.state is S.REVOKED
 
 
@@ -173,3 +175,18 @@ def test_the_etag_changes_with_every_step_and_a_stale_one_is_refused(cal):
     err = refused(lambda: case.check_etag(first))
     assert err.reason == "REVOCATION_CASE_CHANGED" and err.kind is ErrorKind.ABORTED
     assert err.metadata["etag"] == case.etag
+
+
+def test_a_holiday_notice_published_since_extends_the_period_never_shortens_it(cal):
+    """The deadline is judged by the calendar in force at the decision, as the divorce periods are."""
+    case = notified(cal)  # 4 March + 15: Tuesday 19 March
+    later = WorkCalendar(cal.holidays | {D(2024, 3, 19)}, cal.make_up_workdays, cal.rush)
+    err = refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 20), later))
+    assert err.reason == "OBJECTION_PERIOD_NOT_ELAPSED" and err.metadata["objection_deadline"] == "2024-03-20"
+    case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 21), later)
+    assert case.notice.objection_deadline == D(2024, 3, 20) and case.state is S.REVOKED
+    # A make-up working day added later takes no day back: 1 March + 15 = Saturday 16 → Monday 18 stays.
+    case = notified(cal, on=D(2024, 3, 1))
+    shorter = WorkCalendar(cal.holidays, cal.make_up_workdays | {D(2024, 3, 16)}, cal.rush)
+    err = refused(lambda: case.decide(RevocationOutcome.REVOKE, "n", D(2024, 3, 17), shorter))
+    assert err.metadata["objection_deadline"] == "2024-03-18"
