@@ -7,6 +7,8 @@ import pytest
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from servicekit.testing.plugin import unique
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from tests.marriage.integration.marriage_support import (
     REGISTRAR,
@@ -164,8 +166,6 @@ async def test_the_database_holds_one_open_case_per_marriage(marriage, secrets):
     """The partial unique index, whatever the service checks."""
     m = await registered(marriage, secrets)
     await stub(marriage).OpenRevocationCase(open_request(m), metadata=md(secrets))
-    from sqlalchemy import text
-    from sqlalchemy.exc import IntegrityError
     with pytest.raises(IntegrityError, match="uq_revocation_cases_open"):
         async with marriage.infra.db.transaction() as session:
             await session.execute(text(
