@@ -398,7 +398,7 @@ EN: dict[str, str] = {
     "end.deathDone": "Death recorded. State: {state}; ended on {date}.",
     "end.deathNothing": "This person has no current marriage; nothing was changed.",
     "end.revoke": "Revoke the registration",
-    "end.revokeHint": "When a court, procuratorate or the police find that someone's identity was used to register (被结婚), the registration is revoked on their document.",
+    "end.revokeHint": "When a court, procuratorate or the police find that someone's identity was used to register (被结婚), the registration is revoked on their document. A registration with an open revocation case is decided in that case (Revocation cases), after the parties were notified and the objection period has run.",
     "end.authority": "Authority that made the finding",
     "end.revokeDocument": "Finding's document reference",
     "end.revokeDocumentHint": "The judicial or procuratorial recommendation's or police finding's number",

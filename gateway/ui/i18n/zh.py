@@ -409,7 +409,7 @@ ZH: dict[str, str] = {
     "end.deathDone": "已登记死亡。婚姻状态：{state}；婚姻终止日期：{date}。",
     "end.deathNothing": "该人员没有现存的婚姻，未作变更。",
     "end.revoke": "撤销婚姻登记",
-    "end.revokeHint": "人民法院、人民检察院或公安机关认定冒用他人身份办理结婚登记（被结婚）的，依据其文书撤销该婚姻登记。",
+    "end.revokeHint": "人民法院、人民检察院或公安机关认定冒用他人身份办理结婚登记（被结婚）的，依据其文书撤销该婚姻登记。已立撤销案件的，须在“撤销婚姻登记案件”中经告知、陈述申辩期满后作出决定。",
     "end.authority": "作出认定的机关",
     "end.revokeDocument": "认定文书编号",
     "end.revokeDocumentHint": "司法建议书、检察建议书或公安机关认定文书的编号",
