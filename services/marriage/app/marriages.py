@@ -268,11 +268,13 @@ async def require_no_open_case(session: AsyncSession, marriage_id: str) -> None:
 
 async def revoke_record(uow: UnitOfWork, repo: MarriageRepository, record: MarriageRecord,
                         authority: RevokingAuthority, document_reference: str, reason: str, *,
-                        revocation_case: str = "", decision_number: str = "") -> None:
-    """The revocation itself, on a record loaded FOR UPDATE: the registration is revoked, its parties
-    freed, an open divorce application closed, with the audit row and registration_revoked."""
+                        revocation_case: str = "", decision_number: str = "", revoked_on: dt.date | None = None,
+                        ) -> None:
+    """The revocation itself, on a record loaded FOR UPDATE: the registration is revoked (today, or on
+    a case's decision date), its parties freed, an open divorce application closed, with the audit
+    row and registration_revoked."""
     before = audit_view(record)
-    record.marriage.revoke(uow.clock.today(), authority, document_reference)
+    record.marriage.revoke(revoked_on or uow.clock.today(), authority, document_reference)
     record.end_reason = "REVOKED"
     record.end_reference = document_reference.strip()
     revoked = events_pb2.RegistrationRevoked(

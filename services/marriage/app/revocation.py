@@ -144,7 +144,8 @@ async def _decide(uow: UnitOfWork, cipher: PiiCipher, case_id: str, decision: De
         return record, None
     await require_record_jurisdiction(marriages, marriage)
     await revoke_record(uow, marriages, marriage, case.source, case.document_number, decision.reason,
-                        revocation_case=f"revocationCases/{case.id}", decision_number=case.decision.number)
+                        revocation_case=f"revocationCases/{case.id}", decision_number=case.decision.number,
+                        revoked_on=case.decision.decided_on)
     return record, marriage
 
 

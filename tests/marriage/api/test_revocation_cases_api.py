@@ -82,8 +82,8 @@ async def test_the_full_path_to_revoked(marriage, secrets, fake_clock):
     assert (await s.GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))).state \
         == pb.MARRIAGE_STATE_REGISTERED
 
-    fake_clock.set(dt.date(2024, 3, 19))
-    case = await s.DecideRevocation(decide_request(case), metadata=md(secrets))
+    fake_clock.set(dt.date(2024, 3, 20))  # recorded the day after the decision: the decision's date counts
+    case = await s.DecideRevocation(decide_request(case, decision_date="2024-03-19"), metadata=md(secrets))
     assert case.state == pb.REVOCATION_CASE_STATE_REVOKED and case.decision.decision_date == "2024-03-19"
     assert case.decision.outcome == pb.REVOCATION_OUTCOME_REVOKE
     revoked = await s.GetMarriage(pb.GetMarriageRequest(name=m.name), metadata=md(secrets))
