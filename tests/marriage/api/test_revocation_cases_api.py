@@ -1,5 +1,6 @@
 """Revocation cases over gRPC (撤销婚姻登记, rules.md §1.4, §1.7): 审查 → 告知 → 决定 → 送达 → 归档,
 one open case per marriage, a direct revocation refused while one is open, idempotent steps, etags."""
+import asyncio
 import datetime as dt
 
 import grpc
@@ -272,3 +273,15 @@ async def test_reading_is_within_the_jurisdiction_and_steps_are_the_registrars(m
         request_id=unique(), name=case.name, notice=pb.RevocationNotice(method=pb.REVOCATION_NOTICE_METHOD_MAIL)),
         metadata=md(secrets, "supervisor")))
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_two_windows_opening_a_case_at_once_get_one_case_and_a_reason(marriage, secrets):
+    """Opening waits on the marriage's row lock, so the second sees the first case (REVOCATION_CASE_OPEN),
+    not the unique index's violation."""
+    m = await registered(marriage, secrets)
+    results = await asyncio.gather(*(stub(marriage).OpenRevocationCase(open_request(m), metadata=md(secrets))
+                                     for _ in range(4)), return_exceptions=True)
+    opened = [r for r in results if isinstance(r, pb.RevocationCase)]
+    refused = [r for r in results if isinstance(r, grpc.aio.AioRpcError)]
+    assert len(opened) == 1 and len(refused) == 3
+    assert {reason_of(r) for r in refused} == {"REVOCATION_CASE_OPEN"}
