@@ -76,6 +76,9 @@ DEPARTMENTS: list[Department] = [
         _marriage("status", "status", MARRIAGE_STAFF),
         # 婚姻状况变更: court divorce, death, revocation — registrars only, as the three calls allow.
         _marriage("endings", "endings"),
+        # 撤销婚姻登记案件: 审查 → 告知 → 决定 → 送达 → 归档; registrars act (as RevokeRegistration allows),
+        # supervisors read the cases (GetRevocationCase, ListRevocationCases).
+        _marriage("revocations", "revocations", frozenset({REGISTRAR, SUPERVISOR})),
         _marriage("imports", "imports"),
         _marriage("corrections", "corrections", frozenset({REGISTRAR, SUPERVISOR})),
         # 婚姻家庭辅导: supervisors read the cases, e.g. those with a domestic-violence or trafficking concern.

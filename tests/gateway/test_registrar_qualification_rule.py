@@ -55,7 +55,7 @@ def test_registering_calls_are_the_registration_acts_the_policies_mark():
     the duty to record and report domestic violence and suspected trafficking (§1.9)."""
     registering = {name for name, policy in POLICY.items() if q.registers(policy)}
     assert registering == {"RegisterMarriage", "ApplyDivorce", "RegisterDivorce", "RefuseDivorce",
-                           "PrintDivorceCertificate", "RevokeRegistration", "PrintCertificate",
+                           "PrintDivorceCertificate", "RevokeRegistration", "DecideRevocation", "PrintCertificate",
                            "ReissueCertificate", "UseCertificateBlank"}
     assert not registering & {"RecordCounselingConcern", "OpenCounselingCase", "CreateAppointment",
                               "ProposeCorrection", "ImportHistoricalRecords", "UpsertOffice"}

@@ -193,18 +193,32 @@ def apply_divorce_via_api(url: str, token: str, marriage: dict) -> dict:
     return resp.json()
 
 
-def _update_application(database_url: str, application: dict, assignments: str, *values: object) -> None:
+def _update_record(database_url: str, table: str, record: dict, assignments: str, *values: object) -> None:
+    """``UPDATE marriage.<table> SET <assignments>`` on the record (JSON, by its name's id; $1 is the id)."""
     async def update() -> None:
         conn = await asyncpg.connect(database_url)
         try:
-            await conn.execute(f"UPDATE marriage.divorce_applications SET {assignments} WHERE id = $1::uuid",
-                               application["name"].split("/")[1], *values)
+            await conn.execute(f"UPDATE marriage.{table} SET {assignments} WHERE id = $1::uuid",
+                               record["name"].split("/")[1], *values)
         finally:
             await conn.close()
 
     # A thread of its own: Playwright's sync API holds this thread's event loop.
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, update()).result()
+
+
+def _update_application(database_url: str, application: dict, assignments: str, *values: object) -> None:
+    _update_record(database_url, "divorce_applications", application, assignments, *values)
+
+
+def notified_days_ago(database_url: str, case: dict, days: int, deadline: dt.date) -> None:
+    """Moves a notified revocation case's dates as if it had been received and notified ``days`` ago,
+    with the objection deadline the service computes for that notice (``deadline``): the running suite
+    keeps the real date, and a test cannot wait out the 15-day objection period."""
+    notified = today() - dt.timedelta(days=days)
+    _update_record(database_url, "revocation_cases", case,
+                   "received_on = $2, notice_date = $2, objection_deadline = $3", notified, deadline)
 
 
 def accepted_days_ago(database_url: str, application: dict, days: int) -> None:

@@ -315,3 +315,47 @@ certificate_blanks = Table(
     Index("uq_certificate_blanks_document_copy_in_use", "document_number", "copy", unique=True,
           postgresql_where=text("state = 'USED'")),
 )
+
+revocation_cases = Table(
+    # 撤销婚姻登记 cases (rules.md §1.4, §1.7): 审查 → 告知 → 决定 → 送达 → 归档. Each step's columns are
+    # set from its state on (CHECKs), and a marriage has one undecided case at most (partial unique index).
+    "revocation_cases", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("marriage_id", UUID(as_uuid=True), ForeignKey(marriages.c.id), nullable=False),
+    Column("source", Text, nullable=False),  # COURT, PROCURATORATE, POLICE
+    Column("document_number", Text, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("office_code", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("notice_method", Text),
+    Column("notice_date", Date),
+    Column("objection_deadline", Date),
+    Column("outcome", Text),  # REVOKE, DECLINE once decided
+    Column("decision_number", Text, nullable=False, server_default=""),
+    Column("decision_date", Date),
+    Column("declined_reason", Text, nullable=False, server_default=""),
+    Column("service_date", Date),
+    Column("filed_date", Date),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("state IN ('REVIEWING','NOTIFIED','REVOKED','DECLINED','SERVED','FILED')", name="state"),
+    CheckConstraint("source IN ('COURT','PROCURATORATE','POLICE')", name="source"),
+    CheckConstraint("document_number <> ''", name="document_number"),
+    CheckConstraint("notice_method IN ('IN_PERSON','MAIL','PUBLIC_NOTICE')", name="notice_method"),
+    CheckConstraint("(state = 'REVIEWING') = (notice_date IS NULL) AND (notice_date IS NULL) = (notice_method IS NULL)"
+                    " AND (notice_date IS NULL) = (objection_deadline IS NULL)", name="notified"),
+    CheckConstraint("outcome IN ('REVOKE','DECLINE')", name="outcome"),
+    CheckConstraint("(state IN ('REVIEWING','NOTIFIED')) = (outcome IS NULL)"
+                    " AND (outcome IS NULL) = (decision_date IS NULL)"
+                    " AND (outcome IS NULL OR (decision_number <> '' AND decision_date > objection_deadline))"
+                    " AND (state <> 'REVOKED' OR outcome = 'REVOKE') AND (state <> 'DECLINED' OR outcome = 'DECLINE')"
+                    " AND (outcome IS DISTINCT FROM 'DECLINE' OR declined_reason <> '')", name="decided"),
+    CheckConstraint("(state IN ('SERVED','FILED')) = (service_date IS NOT NULL)"
+                    " AND (state = 'FILED') = (filed_date IS NOT NULL)", name="served_filed"),
+    Index("ix_revocation_cases_marriage", "marriage_id"),
+    Index("ix_revocation_cases_received_id", "received_on", "id"),
+    Index("ix_revocation_cases_office_received", "office_code", "received_on"),
+    # One undecided case per marriage.
+    Index("uq_revocation_cases_open", "marriage_id", unique=True,
+          postgresql_where=text("state IN ('REVIEWING','NOTIFIED')")),
+)

@@ -13,6 +13,7 @@ from marriage.domain.counseling import ConcernKind, CounselingOutcome, VictimHel
 from marriage.domain.divorce import CertificatesPresented, DivorceState
 from marriage.domain.marriages import AnnulmentGround, AnnulmentKind, RevokingAuthority
 from marriage.domain.parties import IdType
+from marriage.domain.revocation import NoticeMethod, RevocationCaseState, RevocationOutcome
 
 PB_ID_TYPE = {pb.ID_TYPE_RESIDENT_ID: IdType.RESIDENT_ID, pb.ID_TYPE_PASSPORT: IdType.PASSPORT,
               pb.ID_TYPE_HK_MACAO_PERMIT: IdType.HK_MACAO_PERMIT, pb.ID_TYPE_TAIWAN_PERMIT: IdType.TAIWAN_PERMIT}
@@ -28,6 +29,9 @@ PB_AUTHORITY = {pb.REVOCATION_AUTHORITY_COURT: RevokingAuthority.COURT,
                 pb.REVOCATION_AUTHORITY_POLICE: RevokingAuthority.POLICE}
 PB_ANNULMENT_KIND = {pb.AnnulmentKind.Value(f"ANNULMENT_KIND_{k}"): k for k in AnnulmentKind}
 PB_ANNULMENT_GROUND = {pb.AnnulmentGround.Value(f"ANNULMENT_GROUND_{g}"): g for g in AnnulmentGround}
+PB_REVOCATION_STATE = {pb.RevocationCaseState.Value(f"REVOCATION_CASE_STATE_{s}"): s for s in RevocationCaseState}
+PB_NOTICE_METHOD = {pb.RevocationNoticeMethod.Value(f"REVOCATION_NOTICE_METHOD_{m}"): m for m in NoticeMethod}
+PB_REVOCATION_OUTCOME = {pb.RevocationOutcome.Value(f"REVOCATION_OUTCOME_{o}"): o for o in RevocationOutcome}
 PB_KIND = {pb.APPOINTMENT_KIND_MARRIAGE: "MARRIAGE", pb.APPOINTMENT_KIND_DIVORCE: "DIVORCE",
            pb.APPOINTMENT_KIND_REISSUE: "REISSUE"}
 PB_OUTCOME = {pb.COUNSELING_OUTCOME_RECONCILED: CounselingOutcome.RECONCILED,

@@ -20,6 +20,7 @@ from marriage.api.convert import (
     resource_id,
 )
 from marriage.app import marriages as uc
+from marriage.app import revocation as revocation_uc
 from marriage.app.access import require_read_jurisdiction, visible_marriages
 from marriage.app.messages import marriage_pb
 from marriage.domain.certificates import ReissueOutcome
@@ -120,10 +121,16 @@ class MarriagesApi(ApiBase):
     async def RevokeRegistration(self, request: pb.RevokeRegistrationRequest,
                                  context: grpc.aio.ServicerContext) -> pb.Marriage:
         marriage_id = resource_id(request.name, "marriages")
-        authority = required_enum(PB_AUTHORITY, request.authority, "AUTHORITY_REQUIRED",
-                                  "须选择作出认定的机关（法院、检察院或公安机关）", "authority")
+        case_id = optional_resource_id(request.revocation_case, "revocationCases", "revocation_case")
+        authority = PB_AUTHORITY.get(request.authority) if case_id else required_enum(
+            PB_AUTHORITY, request.authority, "AUTHORITY_REQUIRED", "须选择作出认定的机关（法院、检察院或公安机关）",
+            "authority")
 
         async def work(uow):
+            if case_id:  # the case decides, as DecideRevocation would (its source and document by default)
+                return marriage_pb(await revocation_uc.revoke_by_case(
+                    uow, self.infra.cipher, marriage_id, case_id, authority, request.document_reference,
+                    request.decision_number, request.reason, self.calendar))
             return marriage_pb(await uc.revoke(uow, self.infra.cipher, marriage_id, authority,
                                                request.document_reference, request.reason))
 

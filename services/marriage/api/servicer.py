@@ -10,10 +10,11 @@ from marriage.api.counseling import CounselingApi
 from marriage.api.divorces import DivorcesApi
 from marriage.api.imports import ImportsApi
 from marriage.api.marriages import MarriagesApi
+from marriage.api.revocation import RevocationApi
 from marriage.api.verification import VerificationApi
 
 
-class MarriageServicer(ImportsApi, MarriagesApi, DivorcesApi, AppointmentsApi, CounselingApi, BlanksApi,
+class MarriageServicer(ImportsApi, MarriagesApi, RevocationApi, DivorcesApi, AppointmentsApi, CounselingApi, BlanksApi,
                        VerificationApi, AuditApi, marriage_service_pb2_grpc.MarriageServiceServicer):
     """Every RPC of civic.marriage.v1.MarriageService (historical imports and corrections in ImportsApi,
     the audit trail in AuditApi)."""

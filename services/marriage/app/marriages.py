@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from civic.marriage.v1 import events_pb2
 from civic.marriage.v1 import resources_pb2 as pb
 from google.protobuf.message import Message
-from servicekit.errors import DomainError, Violation, invalid, not_found
+from servicekit.errors import DomainError, Violation, invalid, not_found, precondition
 from servicekit.pii import PiiCipher, mask_id, mask_name, mask_text
 from servicekit.uow import UnitOfWork
 from servicekit.uuid7 import uuid7
@@ -24,6 +24,7 @@ from marriage.adapters.repository import (
     next_serial,
     party_hash,
 )
+from marriage.adapters.revocation import RevocationRepository
 from marriage.app.access import (
     record_office,
     require_jurisdiction,
@@ -55,6 +56,7 @@ from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.marriages import NOT_A_MARRIAGE, Annulment, Marriage, MarriageState, RevokingAuthority
 from marriage.domain.parties import IdType, Party, make_party
 from marriage.domain.proofs import check_proofs, make_proof
+from marriage.domain.revocation import STATE_WORDS as REVOCATION_STATE_WORDS
 from marriage.domain.status import MaritalStatus, PersonRecord, marital_status
 
 RECORD_CERTIFICATE_KIND = "ZM"  # 婚姻登记记录证明: numbered like certificates, in its own series
@@ -280,18 +282,44 @@ async def _ended_by_death_of(repo: MarriageRepository, hash_: bytes) -> Marriage
 
 async def revoke(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, authority: RevokingAuthority,
                  document_reference: str, reason: str) -> MarriageRecord:
+    """Revoke in one step. While a revocation case on the marriage is open (审查中 or 已告知) the case
+    decides (REVOCATION_CASE_OPEN): a revocation that names it goes through
+    ``marriage.app.revocation.revoke_by_case``."""
     repo = MarriageRepository(uow.session, cipher)
-    record = await load(repo, marriage_id, for_update=True)
+    record = await load(repo, marriage_id, for_update=True)  # a case opens under the same lock
     await require_record_jurisdiction(repo, record)
+    await require_no_open_case(uow.session, record.id)
+    await revoke_record(uow, repo, record, authority, document_reference, reason)
+    return record
+
+
+async def require_no_open_case(session: AsyncSession, marriage_id: str) -> None:
+    case = await RevocationRepository(session).open_of(marriage_id)
+    if case is not None:
+        raise precondition("REVOCATION_CASE_OPEN",
+                           f"该婚姻登记有正在办理的撤销案件（{case.case.document_number}，"
+                           f"{REVOCATION_STATE_WORDS[case.case.state]}）：请在该案件中办理撤销",
+                           revocation_case=f"revocationCases/{case.case.id}", state=str(case.case.state))
+
+
+async def revoke_record(uow: UnitOfWork, repo: MarriageRepository, record: MarriageRecord,
+                        authority: RevokingAuthority, document_reference: str, reason: str, *,
+                        revocation_case: str = "", decision_number: str = "", revoked_on: dt.date | None = None,
+                        ) -> None:
+    """The revocation itself, on a record loaded FOR UPDATE: the registration is revoked (today, or on
+    a case's decision date), its parties freed, an open divorce application closed, with the audit
+    row and registration_revoked."""
     before = audit_view(record)
-    record.marriage.revoke(uow.clock.today(), authority, document_reference)
+    record.marriage.revoke(revoked_on or uow.clock.today(), authority, document_reference)
     record.end_reason = "REVOKED"
     record.end_reference = document_reference.strip()
     revoked = events_pb2.RegistrationRevoked(
         marriage=event_marriage_pb(record), authority=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{authority}"),
-        document_reference=mask_text(record.end_reference))
+        document_reference=mask_text(record.end_reference), revocation_case=revocation_case,
+        decision_number=mask_text(decision_number))
+    if revocation_case:
+        reason = f"{reason.strip()}（{revocation_case}，撤销决定 {decision_number}）".lstrip()
     await _ended(uow, repo, record, "marriage.revoke", before, ("registration_revoked", revoked), reason.strip())
-    return record
 
 
 # --- certificate print ---------------------------------------------------------------------------

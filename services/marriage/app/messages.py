@@ -16,11 +16,13 @@ from servicekit.pii import mask_name, mask_text
 from marriage.adapters.appointments import AppointmentRecord, OfficeRecord, SpecialDateRecord
 from marriage.adapters.divorces import ApplicationRecord
 from marriage.adapters.repository import MarriageRecord
+from marriage.adapters.revocation import CaseRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
 from marriage.domain.divorce import CertificatesPresented
 from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind
 from marriage.domain.proofs import NoSpouseProof
+from marriage.domain.revocation import NoticeMethod, RevocationCaseState, RevocationOutcome
 
 if TYPE_CHECKING:  # a type only: marriage.app.appointments imports this module
     from marriage.app.appointments import SpecialDay
@@ -51,6 +53,9 @@ CERTIFICATES_PB = {c: pb.CertificatesPresented.Value(f"CERTIFICATES_PRESENTED_{c
                    for c in CertificatesPresented}
 BLANK_KIND_PB = {k: pb.CertificateBlankKind.Value(f"CERTIFICATE_BLANK_KIND_{k}") for k in BlankKind}
 BLANK_STATE_PB = {s: pb.CertificateBlankState.Value(f"CERTIFICATE_BLANK_STATE_{s}") for s in BlankState}
+REVOCATION_STATE_PB = {s: pb.RevocationCaseState.Value(f"REVOCATION_CASE_STATE_{s}") for s in RevocationCaseState}
+NOTICE_METHOD_PB = {m: pb.RevocationNoticeMethod.Value(f"REVOCATION_NOTICE_METHOD_{m}") for m in NoticeMethod}
+REVOCATION_OUTCOME_PB = {o: pb.RevocationOutcome.Value(f"REVOCATION_OUTCOME_{o}") for o in RevocationOutcome}
 
 
 def iso(day: dt.date | None) -> str:
@@ -175,6 +180,21 @@ def counseling_pb(case: CounselingCase, topic: str) -> pb.CounselingCase:
         outcome=OUTCOME_PB.get(str(case.outcome), pb.COUNSELING_OUTCOME_UNSPECIFIED) if case.outcome else
         pb.COUNSELING_OUTCOME_UNSPECIFIED,
         close_date=iso(case.closed_on), topic=topic, concerns=[concern_pb(c) for c in case.concerns])
+
+
+def revocation_case_pb(record: CaseRecord) -> pb.RevocationCase:
+    c, n, d = record.case, record.case.notice, record.case.decision
+    return pb.RevocationCase(
+        name=f"revocationCases/{c.id}", marriage=f"marriages/{c.marriage_id}",
+        source=pb.RevocationAuthority.Value(f"REVOCATION_AUTHORITY_{c.source}"), document_number=c.document_number,
+        received_date=iso(c.received_on), office_code=c.office_code, state=REVOCATION_STATE_PB[c.state],
+        notice=pb.RevocationNotice(method=NOTICE_METHOD_PB[n.method], notice_date=iso(n.notice_date),
+                                   objection_deadline_date=iso(n.objection_deadline)) if n else None,
+        decision=pb.RevocationDecision(outcome=REVOCATION_OUTCOME_PB[d.outcome], decision_number=d.number,
+                                       decision_date=iso(d.decided_on), declined_reason=d.declined_reason)
+        if d else None,
+        service_date=iso(c.served_on), filed_date=iso(c.filed_on), create_time=_timestamp(record.created_at),
+        update_time=_timestamp(record.updated_at), etag=c.etag)
 
 
 def blank_pb(blank: CertificateBlank) -> pb.CertificateBlank:

@@ -101,6 +101,15 @@ class RegistrationRevoked:
 
 
 @dataclass(frozen=True)
+class RevocationCaseChanged:
+    case_id: str
+    marriage_id: str
+    step: str  # OPENED, NOTIFIED, REVOKED, DECLINED, SERVED, FILED
+    state: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
 class CertificateReissued:
     marriage_id: str
     outcome: str  # REISSUED_CERTIFICATE or RECORD_CERTIFICATE
@@ -165,6 +174,7 @@ DomainEvent = (
     | CourtAnnulmentRecorded
     | MarriageEndedByDeath
     | RegistrationRevoked
+    | RevocationCaseChanged
     | CertificateReissued
     | CorrectionProposed
     | CorrectionDecided

@@ -150,7 +150,7 @@ class Marriage:
         self.events.append(MarriageEndedByDeath(self.id, deceased_key, death_date))
         return True
 
-    def _require_not_annulled(self, refused: str) -> None:
+    def require_not_annulled(self, refused: str) -> None:
         if self.state is MarriageState.VOID:
             judged = KIND_WORDS[self.annulment.kind] if self.annulment else "宣告无效或撤销"
             raise precondition("MARRIAGE_ANNULLED", f"该婚姻已被人民法院{judged}{refused}", state=str(self.state))
@@ -159,7 +159,7 @@ class Marriage:
         """Identity fraud (被结婚) found by a court, procuratorate or the police voids the registration."""
         if self.state is MarriageState.REVOKED:
             raise precondition("ALREADY_REVOKED", "该婚姻登记已被撤销")
-        self._require_not_annulled("，不能再撤销婚姻登记")
+        self.require_not_annulled("，不能再撤销婚姻登记")
         ref = _required(document_ref, "DOCUMENT_REF_REQUIRED",
                         "须录入司法建议书、检察建议书或公安认定文书编号", "document_reference")
         self.state, self.ended_on = MarriageState.REVOKED, revoked_on
@@ -176,7 +176,7 @@ class Marriage:
         if self.state is MarriageState.REVOKED:
             raise precondition("REGISTRATION_REVOKED", "该婚姻登记已被撤销，不能再录入法院宣告婚姻无效或撤销婚姻的判决",
                                state=str(self.state))
-        self._require_not_annulled("，不能再次录入")
+        self.require_not_annulled("，不能再次录入")
         if judgment.ground not in GROUNDS_OF[judgment.kind]:
             raise invalid("ANNULMENT_GROUND_MISMATCH",
                           f"{KIND_WORDS[judgment.kind]}的事由只能是"
@@ -205,7 +205,7 @@ class Marriage:
         if self.state is MarriageState.REVOKED:
             raise precondition("REGISTRATION_REVOKED", "该婚姻登记已被撤销，不予补发证书或出具婚姻登记记录证明",
                                state=str(self.state))
-        self._require_not_annulled("，不予补发证书或出具婚姻登记记录证明")  # void from the start, as revoked
+        self.require_not_annulled("，不予补发证书或出具婚姻登记记录证明")  # void from the start, as revoked
         decision = reissue_kind(state_unchanged)
         self.events.append(
             CertificateReissued(self.id, str(decision.outcome), certificate_number, office_code, issued_on))

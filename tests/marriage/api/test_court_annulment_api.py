@@ -179,6 +179,18 @@ async def test_a_revoked_registration_is_refused(marriage, secrets, fake_clock):
         grpc.StatusCode.FAILED_PRECONDITION, "REGISTRATION_REVOKED", [])
 
 
+async def test_a_void_marriage_gets_no_revocation_case(marriage, secrets, fake_clock):
+    """Void from the start by the court's judgment: there is no registration left for the registry to
+    revoke on a finding of identity fraud, one step or as a case."""
+    m, _, _ = await married(marriage, secrets)
+    fake_clock.set(LATER)
+    await stub(marriage).RecordCourtAnnulment(annulment_request(m.name), metadata=md(secrets))
+    assert await refusal(stub(marriage).OpenRevocationCase(pb.OpenRevocationCaseRequest(
+        request_id=unique("rc-"), revocation_case=pb.RevocationCase(
+            marriage=m.name, source=pb.REVOCATION_AUTHORITY_POLICE, document_number="赤公认〔2024〕13号")),
+        metadata=md(secrets))) == (grpc.StatusCode.FAILED_PRECONDITION, "MARRIAGE_ANNULLED", [])
+
+
 async def test_only_within_the_records_jurisdiction(marriage, secrets, fake_clock):
     m, _, _ = await married(marriage, secrets, "421281")
     fake_clock.set(LATER)

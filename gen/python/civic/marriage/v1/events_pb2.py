@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from civic.marriage.v1 import resources_pb2 as civic_dot_marriage_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ivic/marriage/v1/events.proto\x12\x11\x63ivic.marriage.v1\x1a!civic/marriage/v1/resources.proto\"U\n\x12MarriageRegistered\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\"P\n\rMarriageEnded\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\"\xad\x01\n\x13RegistrationRevoked\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\x12\x39\n\tauthority\x18\x03 \x01(\x0e\x32&.civic.marriage.v1.RevocationAuthority\x12\x1a\n\x12\x64ocument_reference\x18\x04 \x01(\t\"\x98\x01\n\x13\x43\x65rtificateReissued\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x10\n\x08marriage\x18\x02 \x01(\t\x12\x32\n\x07outcome\x18\x03 \x01(\x0e\x32!.civic.marriage.v1.ReissueOutcome\x12\x17\n\x0f\x64ocument_number\x18\x04 \x01(\t\x12\x10\n\x08\x62y_proxy\x18\x05 \x01(\x08\"i\n\x19\x44ivorceApplicationChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12:\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32%.civic.marriage.v1.DivorceApplication\"[\n\x12\x41ppointmentChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x33\n\x0b\x61ppointment\x18\x02 \x01(\x0b\x32\x1e.civic.marriage.v1.Appointment\"^\n\x19HistoricalImportCompleted\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x06report\x18\x02 \x01(\x0b\x32\x1f.civic.marriage.v1.ImportReport\"X\n\x11\x43orrectionChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x31\n\ncorrection\x18\x02 \x01(\x0b\x32\x1d.civic.marriage.v1.Correction\"e\n\x15\x43ounselingCaseChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12:\n\x0f\x63ounseling_case\x18\x02 \x01(\x0b\x32!.civic.marriage.v1.CounselingCase\"L\n\rOfficeChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12)\n\x06office\x18\x02 \x01(\x0b\x32\x19.civic.marriage.v1.Office\"\xca\x01\n\x19\x43\x65rtificateBlanksReceived\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0boffice_code\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.civic.marriage.v1.CertificateBlankKind\x12\x14\n\x0c\x66irst_serial\x18\x04 \x01(\t\x12\x13\n\x0blast_serial\x18\x05 \x01(\t\x12\r\n\x05\x63ount\x18\x06 \x01(\x03\x12\x15\n\rreceived_date\x18\x07 \x01(\t\"_\n\x17\x43\x65rtificateBlankChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x32\n\x05\x62lank\x18\x02 \x01(\x0b\x32#.civic.marriage.v1.CertificateBlankb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x63ivic/marriage/v1/events.proto\x12\x11\x63ivic.marriage.v1\x1a!civic/marriage/v1/resources.proto\"U\n\x12MarriageRegistered\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\"P\n\rMarriageEnded\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\"\xdf\x01\n\x13RegistrationRevoked\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12-\n\x08marriage\x18\x02 \x01(\x0b\x32\x1b.civic.marriage.v1.Marriage\x12\x39\n\tauthority\x18\x03 \x01(\x0e\x32&.civic.marriage.v1.RevocationAuthority\x12\x1a\n\x12\x64ocument_reference\x18\x04 \x01(\t\x12\x17\n\x0frevocation_case\x18\x05 \x01(\t\x12\x17\n\x0f\x64\x65\x63ision_number\x18\x06 \x01(\t\"e\n\x15RevocationCaseChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12:\n\x0frevocation_case\x18\x02 \x01(\x0b\x32!.civic.marriage.v1.RevocationCase\"\x98\x01\n\x13\x43\x65rtificateReissued\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x10\n\x08marriage\x18\x02 \x01(\t\x12\x32\n\x07outcome\x18\x03 \x01(\x0e\x32!.civic.marriage.v1.ReissueOutcome\x12\x17\n\x0f\x64ocument_number\x18\x04 \x01(\t\x12\x10\n\x08\x62y_proxy\x18\x05 \x01(\x08\"i\n\x19\x44ivorceApplicationChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12:\n\x0b\x61pplication\x18\x02 \x01(\x0b\x32%.civic.marriage.v1.DivorceApplication\"[\n\x12\x41ppointmentChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x33\n\x0b\x61ppointment\x18\x02 \x01(\x0b\x32\x1e.civic.marriage.v1.Appointment\"^\n\x19HistoricalImportCompleted\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12/\n\x06report\x18\x02 \x01(\x0b\x32\x1f.civic.marriage.v1.ImportReport\"X\n\x11\x43orrectionChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x31\n\ncorrection\x18\x02 \x01(\x0b\x32\x1d.civic.marriage.v1.Correction\"e\n\x15\x43ounselingCaseChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12:\n\x0f\x63ounseling_case\x18\x02 \x01(\x0b\x32!.civic.marriage.v1.CounselingCase\"L\n\rOfficeChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12)\n\x06office\x18\x02 \x01(\x0b\x32\x19.civic.marriage.v1.Office\"\xca\x01\n\x19\x43\x65rtificateBlanksReceived\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x13\n\x0boffice_code\x18\x02 \x01(\t\x12\x35\n\x04kind\x18\x03 \x01(\x0e\x32\'.civic.marriage.v1.CertificateBlankKind\x12\x14\n\x0c\x66irst_serial\x18\x04 \x01(\t\x12\x13\n\x0blast_serial\x18\x05 \x01(\t\x12\r\n\x05\x63ount\x18\x06 \x01(\x03\x12\x15\n\rreceived_date\x18\x07 \x01(\t\"_\n\x17\x43\x65rtificateBlankChanged\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x32\n\x05\x62lank\x18\x02 \x01(\x0b\x32#.civic.marriage.v1.CertificateBlankb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,23 +37,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MARRIAGEENDED']._serialized_start=175
   _globals['_MARRIAGEENDED']._serialized_end=255
   _globals['_REGISTRATIONREVOKED']._serialized_start=258
-  _globals['_REGISTRATIONREVOKED']._serialized_end=431
-  _globals['_CERTIFICATEREISSUED']._serialized_start=434
-  _globals['_CERTIFICATEREISSUED']._serialized_end=586
-  _globals['_DIVORCEAPPLICATIONCHANGED']._serialized_start=588
-  _globals['_DIVORCEAPPLICATIONCHANGED']._serialized_end=693
-  _globals['_APPOINTMENTCHANGED']._serialized_start=695
-  _globals['_APPOINTMENTCHANGED']._serialized_end=786
-  _globals['_HISTORICALIMPORTCOMPLETED']._serialized_start=788
-  _globals['_HISTORICALIMPORTCOMPLETED']._serialized_end=882
-  _globals['_CORRECTIONCHANGED']._serialized_start=884
-  _globals['_CORRECTIONCHANGED']._serialized_end=972
-  _globals['_COUNSELINGCASECHANGED']._serialized_start=974
-  _globals['_COUNSELINGCASECHANGED']._serialized_end=1075
-  _globals['_OFFICECHANGED']._serialized_start=1077
-  _globals['_OFFICECHANGED']._serialized_end=1153
-  _globals['_CERTIFICATEBLANKSRECEIVED']._serialized_start=1156
-  _globals['_CERTIFICATEBLANKSRECEIVED']._serialized_end=1358
-  _globals['_CERTIFICATEBLANKCHANGED']._serialized_start=1360
-  _globals['_CERTIFICATEBLANKCHANGED']._serialized_end=1455
+  _globals['_REGISTRATIONREVOKED']._serialized_end=481
+  _globals['_REVOCATIONCASECHANGED']._serialized_start=483
+  _globals['_REVOCATIONCASECHANGED']._serialized_end=584
+  _globals['_CERTIFICATEREISSUED']._serialized_start=587
+  _globals['_CERTIFICATEREISSUED']._serialized_end=739
+  _globals['_DIVORCEAPPLICATIONCHANGED']._serialized_start=741
+  _globals['_DIVORCEAPPLICATIONCHANGED']._serialized_end=846
+  _globals['_APPOINTMENTCHANGED']._serialized_start=848
+  _globals['_APPOINTMENTCHANGED']._serialized_end=939
+  _globals['_HISTORICALIMPORTCOMPLETED']._serialized_start=941
+  _globals['_HISTORICALIMPORTCOMPLETED']._serialized_end=1035
+  _globals['_CORRECTIONCHANGED']._serialized_start=1037
+  _globals['_CORRECTIONCHANGED']._serialized_end=1125
+  _globals['_COUNSELINGCASECHANGED']._serialized_start=1127
+  _globals['_COUNSELINGCASECHANGED']._serialized_end=1228
+  _globals['_OFFICECHANGED']._serialized_start=1230
+  _globals['_OFFICECHANGED']._serialized_end=1306
+  _globals['_CERTIFICATEBLANKSRECEIVED']._serialized_start=1309
+  _globals['_CERTIFICATEBLANKSRECEIVED']._serialized_end=1511
+  _globals['_CERTIFICATEBLANKCHANGED']._serialized_start=1513
+  _globals['_CERTIFICATEBLANKCHANGED']._serialized_end=1608
 # @@protoc_insertion_point(module_scope)

@@ -23,16 +23,28 @@ class MarriageEnded(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[_Union[_resources_pb2.Marriage, _Mapping]] = ...) -> None: ...
 
 class RegistrationRevoked(_message.Message):
-    __slots__ = ("event_id", "marriage", "authority", "document_reference")
+    __slots__ = ("event_id", "marriage", "authority", "document_reference", "revocation_case", "decision_number")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     AUTHORITY_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_CASE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_NUMBER_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     marriage: _resources_pb2.Marriage
     authority: _resources_pb2.RevocationAuthority
     document_reference: str
-    def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[_Union[_resources_pb2.Marriage, _Mapping]] = ..., authority: _Optional[_Union[_resources_pb2.RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ...) -> None: ...
+    revocation_case: str
+    decision_number: str
+    def __init__(self, event_id: _Optional[str] = ..., marriage: _Optional[_Union[_resources_pb2.Marriage, _Mapping]] = ..., authority: _Optional[_Union[_resources_pb2.RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ..., revocation_case: _Optional[str] = ..., decision_number: _Optional[str] = ...) -> None: ...
+
+class RevocationCaseChanged(_message.Message):
+    __slots__ = ("event_id", "revocation_case")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_CASE_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    revocation_case: _resources_pb2.RevocationCase
+    def __init__(self, event_id: _Optional[str] = ..., revocation_case: _Optional[_Union[_resources_pb2.RevocationCase, _Mapping]] = ...) -> None: ...
 
 class CertificateReissued(_message.Message):
     __slots__ = ("event_id", "marriage", "outcome", "document_number", "by_proxy")

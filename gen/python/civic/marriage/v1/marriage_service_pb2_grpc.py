@@ -112,6 +112,41 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
                 _registered_method=True)
+        self.OpenRevocationCase = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/OpenRevocationCase',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.OpenRevocationCaseRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.RecordRevocationNotice = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/RecordRevocationNotice',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationNoticeRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.DecideRevocation = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/DecideRevocation',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DecideRevocationRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.RecordRevocationService = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/RecordRevocationService',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationServiceRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.FileRevocationCase = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/FileRevocationCase',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.FileRevocationCaseRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.GetRevocationCase = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/GetRevocationCase',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetRevocationCaseRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+                _registered_method=True)
+        self.ListRevocationCases = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/ListRevocationCases',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesResponse.FromString,
+                _registered_method=True)
         self.PrintCertificate = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/PrintCertificate',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.PrintCertificateRequest.SerializeToString,
@@ -366,7 +401,62 @@ class MarriageServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeRegistration(self, request, context):
-        """Revoke a registration on a court, procuratorate or police finding of identity fraud.
+        """Revoke a registration on a court, procuratorate or police finding of identity fraud in one step.
+        While a revocation case on the marriage is open it is refused (REVOCATION_CASE_OPEN) unless it
+        names that case (`revocation_case`, with `decision_number`), which it then decides.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def OpenRevocationCase(self, request, context):
+        """Open a revocation case (撤销婚姻登记, rules.md §1.4, §1.7) on a finding of identity fraud: 审查中.
+        Refused REVOCATION_CASE_OPEN while another case on the marriage is open, ALREADY_REVOKED on a
+        revoked registration.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordRevocationNotice(self, request, context):
+        """Record the notice to the parties (告知): 审查中 → 已告知; the objection period starts the next day.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideRevocation(self, request, context):
+        """Decide (决定) after the objection period: revoke — the registration is revoked in the same
+        transaction, as RevokeRegistration does — or decline. 已告知 → 已撤销 / 不予撤销; refused
+        OBJECTION_PERIOD_NOT_ELAPSED up to the objection deadline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordRevocationService(self, request, context):
+        """Record the decision served on the parties (送达): 已撤销 / 不予撤销 → 已送达.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FileRevocationCase(self, request, context):
+        """File the case (归档): 已送达 → 已归档.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRevocationCase(self, request, context):
+        """Get a revocation case.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRevocationCases(self, request, context):
+        """List revocation cases (by office, state, marriage), the most recently received first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -651,6 +741,41 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.RevokeRegistration,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.SerializeToString,
+            ),
+            'OpenRevocationCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenRevocationCase,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.OpenRevocationCaseRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'RecordRevocationNotice': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordRevocationNotice,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationNoticeRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'DecideRevocation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideRevocation,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.DecideRevocationRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'RecordRevocationService': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordRevocationService,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationServiceRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'FileRevocationCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.FileRevocationCase,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.FileRevocationCaseRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'GetRevocationCase': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRevocationCase,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetRevocationCaseRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.SerializeToString,
+            ),
+            'ListRevocationCases': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRevocationCases,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesResponse.SerializeToString,
             ),
             'PrintCertificate': grpc.unary_unary_rpc_method_handler(
                     servicer.PrintCertificate,
@@ -1195,6 +1320,195 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/RevokeRegistration',
             civic_dot_marriage_dot_v1_dot_resources__pb2.RevokeRegistrationRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.Marriage.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenRevocationCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/OpenRevocationCase',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.OpenRevocationCaseRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordRevocationNotice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/RecordRevocationNotice',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationNoticeRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideRevocation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/DecideRevocation',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.DecideRevocationRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordRevocationService(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/RecordRevocationService',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RecordRevocationServiceRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FileRevocationCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/FileRevocationCase',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.FileRevocationCaseRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRevocationCase(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/GetRevocationCase',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.GetRevocationCaseRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.RevocationCase.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRevocationCases(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/ListRevocationCases',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.ListRevocationCasesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -100,6 +100,29 @@ class RevocationAuthority(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REVOCATION_AUTHORITY_PROCURATORATE: _ClassVar[RevocationAuthority]
     REVOCATION_AUTHORITY_POLICE: _ClassVar[RevocationAuthority]
 
+class RevocationCaseState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVOCATION_CASE_STATE_UNSPECIFIED: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_REVIEWING: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_NOTIFIED: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_REVOKED: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_DECLINED: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_SERVED: _ClassVar[RevocationCaseState]
+    REVOCATION_CASE_STATE_FILED: _ClassVar[RevocationCaseState]
+
+class RevocationNoticeMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVOCATION_NOTICE_METHOD_UNSPECIFIED: _ClassVar[RevocationNoticeMethod]
+    REVOCATION_NOTICE_METHOD_IN_PERSON: _ClassVar[RevocationNoticeMethod]
+    REVOCATION_NOTICE_METHOD_MAIL: _ClassVar[RevocationNoticeMethod]
+    REVOCATION_NOTICE_METHOD_PUBLIC_NOTICE: _ClassVar[RevocationNoticeMethod]
+
+class RevocationOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVOCATION_OUTCOME_UNSPECIFIED: _ClassVar[RevocationOutcome]
+    REVOCATION_OUTCOME_REVOKE: _ClassVar[RevocationOutcome]
+    REVOCATION_OUTCOME_DECLINE: _ClassVar[RevocationOutcome]
+
 class ReissueOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     REISSUE_OUTCOME_UNSPECIFIED: _ClassVar[ReissueOutcome]
@@ -225,6 +248,20 @@ REVOCATION_AUTHORITY_UNSPECIFIED: RevocationAuthority
 REVOCATION_AUTHORITY_COURT: RevocationAuthority
 REVOCATION_AUTHORITY_PROCURATORATE: RevocationAuthority
 REVOCATION_AUTHORITY_POLICE: RevocationAuthority
+REVOCATION_CASE_STATE_UNSPECIFIED: RevocationCaseState
+REVOCATION_CASE_STATE_REVIEWING: RevocationCaseState
+REVOCATION_CASE_STATE_NOTIFIED: RevocationCaseState
+REVOCATION_CASE_STATE_REVOKED: RevocationCaseState
+REVOCATION_CASE_STATE_DECLINED: RevocationCaseState
+REVOCATION_CASE_STATE_SERVED: RevocationCaseState
+REVOCATION_CASE_STATE_FILED: RevocationCaseState
+REVOCATION_NOTICE_METHOD_UNSPECIFIED: RevocationNoticeMethod
+REVOCATION_NOTICE_METHOD_IN_PERSON: RevocationNoticeMethod
+REVOCATION_NOTICE_METHOD_MAIL: RevocationNoticeMethod
+REVOCATION_NOTICE_METHOD_PUBLIC_NOTICE: RevocationNoticeMethod
+REVOCATION_OUTCOME_UNSPECIFIED: RevocationOutcome
+REVOCATION_OUTCOME_REVOKE: RevocationOutcome
+REVOCATION_OUTCOME_DECLINE: RevocationOutcome
 REISSUE_OUTCOME_UNSPECIFIED: ReissueOutcome
 REISSUE_OUTCOME_CERTIFICATE: ReissueOutcome
 REISSUE_OUTCOME_RECORD_CERTIFICATE: ReissueOutcome
@@ -610,18 +647,162 @@ class RecordDeathResponse(_message.Message):
     def __init__(self, marriage: _Optional[_Union[Marriage, _Mapping]] = ...) -> None: ...
 
 class RevokeRegistrationRequest(_message.Message):
-    __slots__ = ("request_id", "name", "authority", "document_reference", "reason")
+    __slots__ = ("request_id", "name", "authority", "document_reference", "reason", "revocation_case", "decision_number")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     AUTHORITY_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_CASE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_NUMBER_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     name: str
     authority: RevocationAuthority
     document_reference: str
     reason: str
-    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., authority: _Optional[_Union[RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    revocation_case: str
+    decision_number: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., authority: _Optional[_Union[RevocationAuthority, str]] = ..., document_reference: _Optional[str] = ..., reason: _Optional[str] = ..., revocation_case: _Optional[str] = ..., decision_number: _Optional[str] = ...) -> None: ...
+
+class RevocationNotice(_message.Message):
+    __slots__ = ("method", "notice_date", "objection_deadline_date")
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_DATE_FIELD_NUMBER: _ClassVar[int]
+    OBJECTION_DEADLINE_DATE_FIELD_NUMBER: _ClassVar[int]
+    method: RevocationNoticeMethod
+    notice_date: str
+    objection_deadline_date: str
+    def __init__(self, method: _Optional[_Union[RevocationNoticeMethod, str]] = ..., notice_date: _Optional[str] = ..., objection_deadline_date: _Optional[str] = ...) -> None: ...
+
+class RevocationDecision(_message.Message):
+    __slots__ = ("outcome", "decision_number", "decision_date", "declined_reason")
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    DECISION_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DECISION_DATE_FIELD_NUMBER: _ClassVar[int]
+    DECLINED_REASON_FIELD_NUMBER: _ClassVar[int]
+    outcome: RevocationOutcome
+    decision_number: str
+    decision_date: str
+    declined_reason: str
+    def __init__(self, outcome: _Optional[_Union[RevocationOutcome, str]] = ..., decision_number: _Optional[str] = ..., decision_date: _Optional[str] = ..., declined_reason: _Optional[str] = ...) -> None: ...
+
+class RevocationCase(_message.Message):
+    __slots__ = ("name", "marriage", "source", "document_number", "received_date", "office_code", "state", "notice", "decision", "service_date", "filed_date", "create_time", "update_time", "etag")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_DATE_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_DATE_FIELD_NUMBER: _ClassVar[int]
+    FILED_DATE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    marriage: str
+    source: RevocationAuthority
+    document_number: str
+    received_date: str
+    office_code: str
+    state: RevocationCaseState
+    notice: RevocationNotice
+    decision: RevocationDecision
+    service_date: str
+    filed_date: str
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    etag: str
+    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., source: _Optional[_Union[RevocationAuthority, str]] = ..., document_number: _Optional[str] = ..., received_date: _Optional[str] = ..., office_code: _Optional[str] = ..., state: _Optional[_Union[RevocationCaseState, str]] = ..., notice: _Optional[_Union[RevocationNotice, _Mapping]] = ..., decision: _Optional[_Union[RevocationDecision, _Mapping]] = ..., service_date: _Optional[str] = ..., filed_date: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class OpenRevocationCaseRequest(_message.Message):
+    __slots__ = ("request_id", "revocation_case")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REVOCATION_CASE_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    revocation_case: RevocationCase
+    def __init__(self, request_id: _Optional[str] = ..., revocation_case: _Optional[_Union[RevocationCase, _Mapping]] = ...) -> None: ...
+
+class RecordRevocationNoticeRequest(_message.Message):
+    __slots__ = ("request_id", "name", "notice", "etag")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    notice: RevocationNotice
+    etag: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., notice: _Optional[_Union[RevocationNotice, _Mapping]] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class DecideRevocationRequest(_message.Message):
+    __slots__ = ("request_id", "name", "decision", "etag", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    decision: RevocationDecision
+    etag: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., decision: _Optional[_Union[RevocationDecision, _Mapping]] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RecordRevocationServiceRequest(_message.Message):
+    __slots__ = ("request_id", "name", "service_date", "etag")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    service_date: str
+    etag: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., service_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class FileRevocationCaseRequest(_message.Message):
+    __slots__ = ("request_id", "name", "filed_date", "etag")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FILED_DATE_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    name: str
+    filed_date: str
+    etag: str
+    def __init__(self, request_id: _Optional[str] = ..., name: _Optional[str] = ..., filed_date: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+
+class GetRevocationCaseRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListRevocationCasesRequest(_message.Message):
+    __slots__ = ("office_code", "state", "page_size", "page_token", "marriage")
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGE_FIELD_NUMBER: _ClassVar[int]
+    office_code: str
+    state: RevocationCaseState
+    page_size: int
+    page_token: str
+    marriage: str
+    def __init__(self, office_code: _Optional[str] = ..., state: _Optional[_Union[RevocationCaseState, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., marriage: _Optional[str] = ...) -> None: ...
+
+class ListRevocationCasesResponse(_message.Message):
+    __slots__ = ("revocation_cases", "next_page_token")
+    REVOCATION_CASES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    revocation_cases: _containers.RepeatedCompositeFieldContainer[RevocationCase]
+    next_page_token: str
+    def __init__(self, revocation_cases: _Optional[_Iterable[_Union[RevocationCase, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class PrintCertificateRequest(_message.Message):
     __slots__ = ("name", "purpose", "document_number")
