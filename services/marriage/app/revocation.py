@@ -8,6 +8,7 @@ lock (the partial unique index uq_revocation_cases_open holds it in the database
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from civic.marriage.v1 import events_pb2
@@ -174,28 +175,27 @@ async def revoke_by_case(uow: UnitOfWork, cipher: PiiCipher, marriage_id: str, c
     return marriage
 
 
-async def record_service(uow: UnitOfWork, case_id: str, served_on: dt.date, etag: str) -> CaseRecord:
+async def _dated_step(uow: UnitOfWork, case_id: str, day: dt.date, etag: str, field_name: str, action: str,
+                     step: Callable[[RevocationCase, dt.date], None]) -> CaseRecord:
+    """A step that records the day it was done (送达, 归档): the case locked, its etag checked."""
     repo = RevocationRepository(uow.session)
     record = await _load(repo, case_id, for_update=True)
     record.case.check_etag(etag)
-    _not_in_future(served_on, uow.clock.today(), "service_date")
+    _not_in_future(day, uow.clock.today(), field_name)
     before = _view(record.case)
-    record.case.record_service(served_on)
+    step(record.case, day)
     await repo.save(record, uow.clock.now())
-    _changed(uow, record, "revocation.serve", before)
+    _changed(uow, record, action, before)
     return record
+
+
+async def record_service(uow: UnitOfWork, case_id: str, served_on: dt.date, etag: str) -> CaseRecord:
+    return await _dated_step(uow, case_id, served_on, etag, "service_date", "revocation.serve",
+                             RevocationCase.record_service)
 
 
 async def file_case(uow: UnitOfWork, case_id: str, filed_on: dt.date, etag: str) -> CaseRecord:
-    repo = RevocationRepository(uow.session)
-    record = await _load(repo, case_id, for_update=True)
-    record.case.check_etag(etag)
-    _not_in_future(filed_on, uow.clock.today(), "filed_date")
-    before = _view(record.case)
-    record.case.file(filed_on)
-    await repo.save(record, uow.clock.now())
-    _changed(uow, record, "revocation.file", before)
-    return record
+    return await _dated_step(uow, case_id, filed_on, etag, "filed_date", "revocation.file", RevocationCase.file)
 
 
 async def list_cases(session: AsyncSession, flt: CaseFilter, seek: Seek) -> tuple[list[CaseRecord], str]:
