@@ -67,25 +67,23 @@ class RevocationApi(ApiBase):
 
         return await self.change("DecideRevocation", request, pb.RevocationCase, work)
 
-    async def RecordRevocationService(self, request: pb.RecordRevocationServiceRequest,
-                                      context: grpc.aio.ServicerContext) -> pb.RevocationCase:
+    async def _dated_step(self, method: str, request, day_field: str, step) -> pb.RevocationCase:
+        """送达 and 归档: a case's step that records its day (today when none is given)."""
         case_id = resource_id(request.name, "revocationCases")
-        served_on = parse_date(request.service_date, "service_date", self.infra.clock.today())
+        day = parse_date(getattr(request, day_field), day_field, self.infra.clock.today())
 
         async def work(uow):
-            return revocation_case_pb(await uc.record_service(uow, case_id, served_on, request.etag.strip()))
+            return revocation_case_pb(await step(uow, case_id, day, request.etag.strip()))
 
-        return await self.change("RecordRevocationService", request, pb.RevocationCase, work)
+        return await self.change(method, request, pb.RevocationCase, work)
+
+    async def RecordRevocationService(self, request: pb.RecordRevocationServiceRequest,
+                                      context: grpc.aio.ServicerContext) -> pb.RevocationCase:
+        return await self._dated_step("RecordRevocationService", request, "service_date", uc.record_service)
 
     async def FileRevocationCase(self, request: pb.FileRevocationCaseRequest,
                                  context: grpc.aio.ServicerContext) -> pb.RevocationCase:
-        case_id = resource_id(request.name, "revocationCases")
-        filed_on = parse_date(request.filed_date, "filed_date", self.infra.clock.today())
-
-        async def work(uow):
-            return revocation_case_pb(await uc.file_case(uow, case_id, filed_on, request.etag.strip()))
-
-        return await self.change("FileRevocationCase", request, pb.RevocationCase, work)
+        return await self._dated_step("FileRevocationCase", request, "filed_date", uc.file_case)
 
     async def GetRevocationCase(self, request: pb.GetRevocationCaseRequest,
                                 context: grpc.aio.ServicerContext) -> pb.RevocationCase:
