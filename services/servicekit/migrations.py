@@ -126,3 +126,19 @@ def drop_audit_office(op: Operations, schema: str) -> None:
     # The office's index goes with its column; (at, id) is the time index's migration's.
     op.execute(f'DROP INDEX IF EXISTS "{schema}".ix_audit_log_actor_at')
     op.execute(f'ALTER TABLE "{schema}".audit_log DROP COLUMN IF EXISTS office_code')
+
+
+def add_checked_columns(op: Operations, schema: str, table: str, columns: Sequence, constraint: str,
+                        check: str) -> None:
+    """Nullable columns without a default (a catalogue change only, no rewrite of the table) and
+    the CHECK that holds them together. ``columns`` are ``sqlalchemy.Column`` objects."""
+    for column in columns:
+        op.add_column(table, column, schema=schema)
+    op.create_check_constraint(constraint, table, check, schema=schema)
+
+
+def drop_checked_columns(op: Operations, schema: str, table: str, columns: Sequence, constraint: str) -> None:
+    """What ``add_checked_columns`` added, the CHECK first."""
+    op.drop_constraint(constraint, table, schema=schema, type_="check")
+    for column in reversed(columns):
+        op.drop_column(table, column.name, schema=schema)

@@ -591,6 +591,32 @@ def test_a_passport_party_needs_birth_date_and_nationality_before_anything_is_se
     expect(page.locator("#p0-proof-kind")).to_be_hidden()
 
 
+def test_a_registration_of_an_earlier_cohabitation_asks_its_start_and_shows_the_effect_day(page, suite):
+    """补办结婚登记 (民法典 1049): ticking the box asks for the day the couple began living together,
+    required before anything is sent; the record shows the day its effect dates back to — here her
+    20th birthday, after they moved in — and so does the record card where the marriage is found."""
+    day = today()
+    her_birthday = turning(20, day - dt.timedelta(days=400))
+    couple = Couple(resident_id_born(turning(30, day), True), "郑明", resident_id_born(her_birthday, False), "冯丽")
+    sign_in(page, "marriage_registrar")
+    fill_registration(page, couple)
+    expect(page.locator("#reg-cohabitation")).to_be_hidden()
+    page.get_by_label("双方已以夫妻名义同居").check()
+    page.get_by_role("button", name="办理结婚登记").click()
+    expect(page.locator("#reg-cohabitation-error")).to_have_text("必填")
+    expect(page.locator("#register-result")).to_be_empty()
+    since = day - dt.timedelta(days=900)
+    page.locator("#reg-cohabitation").fill(since.isoformat())
+    page.get_by_role("button", name="办理结婚登记").click()
+    expect(page.locator("#retro-effect")).to_have_text(
+        f"补办结婚登记：同居起始日期 {since.isoformat()}，婚姻效力起算日 {(her_birthday.replace(year=her_birthday.year + 20)).isoformat()}")
+    shot(page, "03c-retroactive-registration")
+    expect(page.locator("#reg-cohabitation")).to_be_hidden()  # the next couple starts unticked
+    page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
+    find_marriage(page, couple.woman_id)
+    expect(page.locator("#found-marriage .cohabitation")).to_contain_text(f"同居起始 {since.isoformat()}")
+
+
 def test_a_foreign_case_at_an_office_not_designated_is_refused_in_chinese(page, suite):
     """Foreign, Hong Kong/Macao/Taiwan and overseas-Chinese cases only at an office the province
     designated (rules.md §1.1 Art 2): elsewhere the window says so and where to go, with no

@@ -25,6 +25,7 @@ from marriage.domain.certificates import CertificateKind
 from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind, Marriage, MarriageState
 from marriage.domain.parties import IdType, Party
 from marriage.domain.proofs import NoSpouseProof, NoSpouseProofKind
+from marriage.domain.retroactive import Cohabitation
 
 
 def party_hash(cipher: PiiCipher, number: str) -> bytes:
@@ -108,8 +109,9 @@ SELECT h, $2 FROM unnest($1::bytea[]) AS h ORDER BY h
 ON CONFLICT DO NOTHING RETURNING party_hash"""
 _ADD = f"""
 WITH m AS (
-  INSERT INTO {t.SCHEMA}.marriages (id, certificate_number, office_code, register_date, state, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $6))
+  INSERT INTO {t.SCHEMA}.marriages (id, certificate_number, office_code, register_date, state, created_at, updated_at,
+                                   cohabitation_start_date, effective_date)
+  VALUES ($1, $2, $3, $4, $5, $6, $6, $20, $21))
 INSERT INTO {t.SCHEMA}.marriage_parties
   (marriage_id, position, id_type, id_hash, id_enc, id_masked, name, sex, birth_date, nationality,
    proof_kind, proof_issuer, proof_document, proof_date)
@@ -122,6 +124,10 @@ def _proof_columns(parties: Sequence[Party]) -> tuple[list, list, list, list]:
     proofs = [p.no_spouse_proof for p in parties]
     return ([str(x.kind) if x else None for x in proofs], [x.issuer if x else None for x in proofs],
             [x.document_number if x else None for x in proofs], [x.issue_date if x else None for x in proofs])
+
+
+def _cohabitation_columns(cohabitation: Cohabitation | None) -> tuple[dt.date | None, dt.date | None]:
+    return (cohabitation.since, cohabitation.effective) if cohabitation else (None, None)
 
 
 async def next_serial(session: AsyncSession, kind: str, office_code: str, year: int) -> int:
@@ -164,7 +170,7 @@ class MarriageRepository:
             str(marriage.state), now, list(range(len(parties))), [str(p.id_type) for p in parties], list(hashes),
             [self.cipher.encrypt(p.id_number) for p in parties], list(masks), [p.name for p in parties],
             [p.sex or "" for p in parties], [p.birth_date for p in parties], [p.nationality for p in parties],
-            *_proof_columns(parties))
+            *_proof_columns(parties), *_cohabitation_columns(marriage.cohabitation))
         return MarriageRecord(marriage, masks, hashes, created_at=now, updated_at=now)  # type: ignore[arg-type]
 
     async def get(self, marriage_id: str, *, for_update: bool = False) -> MarriageRecord | None:
@@ -292,6 +298,8 @@ class MarriageRepository:
                             domain_parties, MarriageState(row.state), row.end_date)  # type: ignore[arg-type]
         if row.deceased_position is not None and row.deceased_position < len(domain_parties):
             marriage.deceased_key = domain_parties[row.deceased_position].key
+        if row.cohabitation_start_date is not None:
+            marriage.cohabitation = Cohabitation(row.cohabitation_start_date, row.effective_date)
         if row.annulment_kind is not None:
             marriage.annulment = Annulment(
                 AnnulmentKind(row.annulment_kind), AnnulmentGround(row.annulment_ground), row.annulment_court,

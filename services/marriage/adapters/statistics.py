@@ -21,6 +21,9 @@ SELECT
   (SELECT count(*) FROM marriages
      WHERE NOT historical AND register_date BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS marriages_registered,
+  (SELECT count(*) FROM marriages
+     WHERE NOT historical AND cohabitation_start_date IS NOT NULL AND register_date BETWEEN :d_from AND :d_to
+       AND office_code LIKE :office) AS marriages_retroactive,
   (SELECT count(*) FROM divorce_applications
      WHERE outcome = 'DIVORCED' AND closed_on BETWEEN :d_from AND :d_to AND office_code LIKE :office)
      AS divorces_registered,

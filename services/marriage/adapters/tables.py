@@ -43,6 +43,10 @@ ANNULMENT_RECORDED = (
     " AND annulment_court IS NOT NULL AND annulment_document IS NOT NULL AND annulment_date IS NOT NULL)"
     " OR (state <> 'VOID' AND annulment_kind IS NULL AND annulment_ground IS NULL"
     " AND annulment_court IS NULL AND annulment_document IS NULL AND annulment_date IS NULL)")
+COHABITATION_DATES = (
+    "(cohabitation_start_date IS NULL AND effective_date IS NULL) OR "
+    "(cohabitation_start_date IS NOT NULL AND effective_date IS NOT NULL"
+    " AND cohabitation_start_date <= effective_date AND effective_date <= register_date)")
 metadata = service_metadata(SCHEMA)
 kit = kit_tables(metadata)
 
@@ -67,10 +71,15 @@ marriages = Table(
     Column("annulment_court", Text),
     Column("annulment_document", Text),
     Column("annulment_date", Date),
+    # 补办结婚登记 (migration 0019): the declared cohabitation's start and the effect's first day;
+    # both NULL on an ordinary registration.
+    Column("cohabitation_start_date", Date),
+    Column("effective_date", Date),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("state IN ('REGISTERED','DIVORCED','ENDED_BY_DEATH','REVOKED','VOID')", name="state"),
     CheckConstraint(ANNULMENT_RECORDED, name="annulment_recorded"),
+    CheckConstraint(COHABITATION_DATES, name="cohabitation_dates"),
     # Historical archives may hold duplicate numbers (flagged as defects); new ones never do.
     Index("uq_marriages_certificate_number", "certificate_number", unique=True,
           postgresql_where=text("NOT historical")),

@@ -38,7 +38,8 @@ class MarriagesApi(ApiBase):
         cmd = uc.RegisterMarriage(
             request.office_code, tuple(party_input(i, p) for i, p in enumerate(request.parties)),
             Declarations(request.declarations.no_spouse, request.declarations.no_prohibited_kinship),
-            optional_resource_id(request.appointment, "appointments", "appointment"))
+            optional_resource_id(request.appointment, "appointments", "appointment"),
+            optional_date(request.cohabitation_start_date, "cohabitation_start_date"))
 
         async def work(uow):
             return marriage_pb(await uc.register(uow, self.infra.cipher, cmd))

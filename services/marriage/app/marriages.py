@@ -6,6 +6,7 @@ outbox events, so the change, its audit and its event commit together or not at 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from civic.marriage.v1 import events_pb2
@@ -56,6 +57,7 @@ from marriage.domain.eligibility import Declarations, check_marriage
 from marriage.domain.marriages import NOT_A_MARRIAGE, Annulment, Marriage, MarriageState, RevokingAuthority
 from marriage.domain.parties import IdType, Party, make_party
 from marriage.domain.proofs import check_proofs, make_proof
+from marriage.domain.retroactive import EarlierMarriage, effective_from
 from marriage.domain.revocation import STATE_WORDS as REVOCATION_STATE_WORDS
 from marriage.domain.status import MaritalStatus, PersonRecord, marital_status
 
@@ -89,6 +91,7 @@ class RegisterMarriage:
     parties: tuple[PartyInput, ...]
     declarations: Declarations
     appointment_id: str | None = None
+    cohabitation_since: dt.date | None = None  # 补办结婚登记: the declared start of living together
 
 
 @dataclass(frozen=True)
@@ -178,11 +181,23 @@ async def register(uow: UnitOfWork, cipher: PiiCipher, cmd: RegisterMarriage) ->
     serial = await next_serial(uow.session, CertificateKind.MARRIAGE.value, office, today.year)
     number = format_certificate_number(CertificateKind.MARRIAGE, office, today.year, serial)
     marriage = Marriage.register(marriage_id, number, office, today, ordered, cmd.declarations, ())
+    if cmd.cohabitation_since is not None:
+        marriage.cohabitation = effective_from(cmd.cohabitation_since, today, ordered,
+                                               await _earlier_marriages(repo, hashes, parties))
     record = await repo.add(marriage, uow.clock.now())
     uow.audit("marriage.register", f"marriages/{marriage_id}", office_code=office, after=audit_view(record))
     uow.emit("marriage_registered", events_pb2.MarriageRegistered(marriage=event_marriage_pb(record)),
              office_code=office)
     return record
+
+
+async def _earlier_marriages(repo: MarriageRepository, hashes: Sequence[bytes],
+                             parties: Sequence[Party]) -> list[EarlierMarriage]:
+    """The parties' other marriages on record, for the effect of a 补办 registration: void and
+    revoked records were never marriages (民法典 1054) and are left out."""
+    return [EarlierMarriage(party.key, record.marriage.register_date, record.marriage.ended_on)
+            for party, hash_ in zip(parties, hashes) for record in await repo.records_of(hash_)
+            if record.marriage.state not in NOT_A_MARRIAGE]
 
 
 async def _holding(repo: MarriageRepository, hash_: bytes) -> str:

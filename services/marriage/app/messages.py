@@ -22,6 +22,7 @@ from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingCo
 from marriage.domain.divorce import CertificatesPresented
 from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind
 from marriage.domain.proofs import NoSpouseProof
+from marriage.domain.retroactive import Cohabitation
 from marriage.domain.revocation import NoticeMethod, RevocationCaseState, RevocationOutcome
 
 if TYPE_CHECKING:  # a type only: marriage.app.appointments imports this module
@@ -107,7 +108,14 @@ def marriage_pb(record: MarriageRecord, *, full_ids: bool = False) -> pb.Marriag
         end_reason=END_REASON_PB.get(record.end_reason, pb.END_REASON_UNSPECIFIED),
         end_reference=record.end_reference, historical=record.historical, defects=record.defects,
         reissue_count=record.reissue_count, create_time=_timestamp(record.created_at),
-        update_time=_timestamp(record.updated_at), annulment=annulment_pb(m.annulment))
+        update_time=_timestamp(record.updated_at), annulment=annulment_pb(m.annulment),
+        cohabitation=cohabitation_pb(m.cohabitation))
+
+
+def cohabitation_pb(cohabitation: Cohabitation | None) -> pb.Cohabitation | None:
+    if cohabitation is None:
+        return None
+    return pb.Cohabitation(start_date=iso(cohabitation.since), effective_date=iso(cohabitation.effective))
 
 
 def event_marriage_pb(record: MarriageRecord) -> pb.Marriage:
@@ -225,6 +233,8 @@ def audit_view(record: MarriageRecord) -> dict:
         "certificate_number": m.certificate_number, "state": str(m.state), "office_code": m.office_code,
         "register_date": iso(m.register_date), "end_date": iso(m.ended_on), "end_reason": record.end_reason,
         "end_reference": record.end_reference, **_annulment_view(m.annulment),
+        **({"cohabitation": {"start_date": iso(c.since), "effective_date": iso(c.effective)}}
+           if (c := m.cohabitation) else {}),
         "parties": [{"id_type": str(p.id_type), "id_masked": mask, "name": mask_name(p.name)}
                     | ({"no_spouse_proof": {"kind": str(proof.kind), "issuer": proof.issuer,
                                             "document_number": proof.document_number,

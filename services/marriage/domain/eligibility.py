@@ -12,7 +12,7 @@ from marriage.domain.parties import Party, Sex
 
 # Marriage ages in force over time: (from, man, woman). Before the 1950 Marriage Law there is no
 # statutory age to check archive rows against.
-_LEGAL_AGES: tuple[tuple[dt.date, int, int], ...] = (
+LEGAL_AGES: tuple[tuple[dt.date, int, int], ...] = (
     (dt.date(1981, 1, 1), 22, 20),  # 1980 Marriage Law, kept by the Civil Code (Art 1047)
     (dt.date(1950, 5, 1), 20, 18),  # 1950 Marriage Law
 )
@@ -29,7 +29,7 @@ class Declarations:
 
 def legal_age_at(on: dt.date, sex: Sex) -> int | None:
     """Minimum marriage age in full years for ``sex`` on a day, or ``None`` before 1950-05-01."""
-    for since, man, woman in _LEGAL_AGES:
+    for since, man, woman in LEGAL_AGES:
         if on >= since:
             return man if sex == "M" else woman
     return None

@@ -20,6 +20,7 @@ from marriage.domain.events import (
     RegistrationRevoked,
 )
 from marriage.domain.parties import Party
+from marriage.domain.retroactive import Cohabitation
 
 
 class MarriageState(StrEnum):
@@ -99,6 +100,7 @@ class Marriage:
     ended_on: dt.date | None = None
     deceased_key: str | None = None
     annulment: Annulment | None = None
+    cohabitation: Cohabitation | None = None  # 补办结婚登记 (domain.retroactive)
     events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod

@@ -31,6 +31,8 @@ export function marriageCard(marriage) {
     el("dt", {}, t("col.parties")), el("dd", {}, partiesText(marriage.parties)),
     proofsShown(marriage.parties),
     el("dt", {}, t("col.date")), el("dd", {}, marriage.registerDate),
+    marriage.cohabitation ? [el("dt", {}, t("reg.retroactive")), el("dd", { class: "cohabitation" },
+      t("reg.retroCard", { since: marriage.cohabitation.startDate, effective: marriage.cohabitation.effectiveDate }))] : null,
     el("dt", {}, t("col.state")), el("dd", {}, label(marriage.state)),
     marriage.endDate ? [el("dt", {}, t("col.endDate")), el("dd", {}, marriage.endDate)] : null,
     marriage.annulment ? [el("dt", {}, t("end.annulment")), el("dd", { class: "annulment" }, annulmentText(marriage.annulment))] : null,

@@ -8,6 +8,7 @@ Revises: 0015
 """
 import sqlalchemy as sa
 from alembic import op
+from servicekit.migrations import add_checked_columns, drop_checked_columns
 
 revision = "0016"
 down_revision = "0015"
@@ -30,13 +31,8 @@ CHECK = ("(proof_kind IS NULL AND proof_issuer IS NULL AND proof_document IS NUL
 
 
 def upgrade() -> None:
-    # Nullable columns without a default: a catalogue change only, no rewrite of the table.
-    for column in COLUMNS:
-        op.add_column(TABLE, column, schema=SCHEMA)
-    op.create_check_constraint(CONSTRAINT, TABLE, CHECK, schema=SCHEMA)
+    add_checked_columns(op, SCHEMA, TABLE, COLUMNS, CONSTRAINT, CHECK)
 
 
 def downgrade() -> None:
-    op.drop_constraint(CONSTRAINT, TABLE, schema=SCHEMA, type_="check")
-    for column in reversed(COLUMNS):
-        op.drop_column(TABLE, column.name, schema=SCHEMA)
+    drop_checked_columns(op, SCHEMA, TABLE, COLUMNS, CONSTRAINT)

@@ -73,13 +73,19 @@ function refused(error) {
   $("#register-refusal").hidden = false;
 }
 
+const retro = $("#reg-retro");
+const showRetro = () => { $(".retro-only").hidden = !retro.checked; };
+
 function registered(marriage) {
   const id = idOf(marriage.name);
+  const cohabitation = marriage.cohabitation;
   $("#register-result").replaceChildren(el("div", { class: "ok" },
     el("p", {}, t("reg.done", { number: marriage.certificateNumber, parties: marriage.parties.map((p) => p.name).join("、") })),
+    cohabitation ? el("p", { id: "retro-effect" }, t("reg.retroDone", { since: cohabitation.startDate, effective: cohabitation.effectiveDate })) : "",
     el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")))));
   form.reset();
   for (const p of parties) showFor(p);
+  showRetro();
   loadAppointments();
   $("#print-certificate").focus();
 }
@@ -100,6 +106,7 @@ if (session) {
     const wrongSex = found.filter((p) => SEX_CHECKS.has(p.key));
     return found.filter((p) => !LEGAL_BARS.has(p.key) && !(SEX_CHECKS.has(p.key) && wrongSex.length === 1));
   };
+  retro.addEventListener("change", showRetro);
   loadAppointments();
   onSubmit(form, async () => {
     $("#register-refusal").hidden = true;
@@ -109,6 +116,7 @@ if (session) {
         requestId: requestIdFor(form), officeCode: session.officeCode, appointment: $("#reg-appointment").value,
         parties: parties.map(partyBody),
         declarations: { noSpouse: $("#reg-nospouse").checked, noProhibitedKinship: $("#reg-nokin").checked },
+        cohabitationStartDate: retro.checked ? $("#reg-cohabitation").value : undefined,
       }));
     } catch (error) {
       if (error instanceof ApiError && REFUSALS.has(error.reason)) {

@@ -355,7 +355,7 @@ class Declarations(_message.Message):
     def __init__(self, no_spouse: _Optional[bool] = ..., no_prohibited_kinship: _Optional[bool] = ...) -> None: ...
 
 class Marriage(_message.Message):
-    __slots__ = ("name", "certificate_number", "state", "register_date", "parties", "office_code", "end_date", "end_reason", "end_reference", "historical", "defects", "reissue_count", "create_time", "update_time", "annulment")
+    __slots__ = ("name", "certificate_number", "state", "register_date", "parties", "office_code", "end_date", "end_reason", "end_reference", "historical", "defects", "reissue_count", "create_time", "update_time", "annulment", "cohabitation")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -371,6 +371,7 @@ class Marriage(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     ANNULMENT_FIELD_NUMBER: _ClassVar[int]
+    COHABITATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     certificate_number: str
     state: MarriageState
@@ -386,21 +387,32 @@ class Marriage(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     annulment: Annulment
-    def __init__(self, name: _Optional[str] = ..., certificate_number: _Optional[str] = ..., state: _Optional[_Union[MarriageState, str]] = ..., register_date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., end_reference: _Optional[str] = ..., historical: _Optional[bool] = ..., defects: _Optional[_Iterable[str]] = ..., reissue_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., annulment: _Optional[_Union[Annulment, _Mapping]] = ...) -> None: ...
+    cohabitation: Cohabitation
+    def __init__(self, name: _Optional[str] = ..., certificate_number: _Optional[str] = ..., state: _Optional[_Union[MarriageState, str]] = ..., register_date: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., office_code: _Optional[str] = ..., end_date: _Optional[str] = ..., end_reason: _Optional[_Union[EndReason, str]] = ..., end_reference: _Optional[str] = ..., historical: _Optional[bool] = ..., defects: _Optional[_Iterable[str]] = ..., reissue_count: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., annulment: _Optional[_Union[Annulment, _Mapping]] = ..., cohabitation: _Optional[_Union[Cohabitation, _Mapping]] = ...) -> None: ...
+
+class Cohabitation(_message.Message):
+    __slots__ = ("start_date", "effective_date")
+    START_DATE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    start_date: str
+    effective_date: str
+    def __init__(self, start_date: _Optional[str] = ..., effective_date: _Optional[str] = ...) -> None: ...
 
 class RegisterMarriageRequest(_message.Message):
-    __slots__ = ("request_id", "office_code", "parties", "declarations", "appointment")
+    __slots__ = ("request_id", "office_code", "parties", "declarations", "appointment", "cohabitation_start_date")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     PARTIES_FIELD_NUMBER: _ClassVar[int]
     DECLARATIONS_FIELD_NUMBER: _ClassVar[int]
     APPOINTMENT_FIELD_NUMBER: _ClassVar[int]
+    COHABITATION_START_DATE_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     office_code: str
     parties: _containers.RepeatedCompositeFieldContainer[Party]
     declarations: Declarations
     appointment: str
-    def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[Declarations, _Mapping]] = ..., appointment: _Optional[str] = ...) -> None: ...
+    cohabitation_start_date: str
+    def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[Declarations, _Mapping]] = ..., appointment: _Optional[str] = ..., cohabitation_start_date: _Optional[str] = ...) -> None: ...
 
 class GetMarriageRequest(_message.Message):
     __slots__ = ("name",)
@@ -1301,7 +1313,7 @@ class GetStatisticsRequest(_message.Message):
     def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ...) -> None: ...
 
 class Statistics(_message.Message):
-    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected", "divorce_refused", "court_annulments")
+    __slots__ = ("office_code", "from_date", "to_date", "marriages_registered", "divorces_registered", "court_divorces", "certificates_reissued", "record_certificates", "divorce_applications", "divorce_withdrawn", "divorce_deemed_withdrawn", "counseling_received", "counseling_reconciled", "historical_imported", "corrections_approved", "registration_compliance_rate", "archive_rate", "counseling_domestic_violence", "counseling_trafficking_suspected", "divorce_refused", "court_annulments", "marriages_retroactive")
     OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_DATE_FIELD_NUMBER: _ClassVar[int]
     TO_DATE_FIELD_NUMBER: _ClassVar[int]
@@ -1323,6 +1335,7 @@ class Statistics(_message.Message):
     COUNSELING_TRAFFICKING_SUSPECTED_FIELD_NUMBER: _ClassVar[int]
     DIVORCE_REFUSED_FIELD_NUMBER: _ClassVar[int]
     COURT_ANNULMENTS_FIELD_NUMBER: _ClassVar[int]
+    MARRIAGES_RETROACTIVE_FIELD_NUMBER: _ClassVar[int]
     office_code: str
     from_date: str
     to_date: str
@@ -1344,7 +1357,8 @@ class Statistics(_message.Message):
     counseling_trafficking_suspected: int
     divorce_refused: int
     court_annulments: int
-    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ..., divorce_refused: _Optional[int] = ..., court_annulments: _Optional[int] = ...) -> None: ...
+    marriages_retroactive: int
+    def __init__(self, office_code: _Optional[str] = ..., from_date: _Optional[str] = ..., to_date: _Optional[str] = ..., marriages_registered: _Optional[int] = ..., divorces_registered: _Optional[int] = ..., court_divorces: _Optional[int] = ..., certificates_reissued: _Optional[int] = ..., record_certificates: _Optional[int] = ..., divorce_applications: _Optional[int] = ..., divorce_withdrawn: _Optional[int] = ..., divorce_deemed_withdrawn: _Optional[int] = ..., counseling_received: _Optional[int] = ..., counseling_reconciled: _Optional[int] = ..., historical_imported: _Optional[int] = ..., corrections_approved: _Optional[int] = ..., registration_compliance_rate: _Optional[float] = ..., archive_rate: _Optional[float] = ..., counseling_domestic_violence: _Optional[int] = ..., counseling_trafficking_suspected: _Optional[int] = ..., divorce_refused: _Optional[int] = ..., court_annulments: _Optional[int] = ..., marriages_retroactive: _Optional[int] = ...) -> None: ...
 
 class VerifyRecordRequest(_message.Message):
     __slots__ = ("name", "document_number")
