@@ -77,6 +77,12 @@ ZH: dict[str, str] = {
     "dash.lapsing": "本周即将视为撤回的申请（领证期限7日内届满）",
     "dash.recent": "最近办理的结婚登记",
     "dash.none": "暂无",
+    "dash.revocations": "撤销婚姻登记 — 待决定",
+    "dash.revocationsCount": "陈述、申辩期已届满、可作出决定 {ready} 件；期限未满 {running} 件",
+    "dash.revocationsNone": "没有已告知待决定的撤销婚姻登记案件",
+    "dash.revocationReady": "可作出决定",
+    "dash.revocationRunning": "期限未满",
+    "dash.allRevocations": "全部撤销婚姻登记案件",
     # the registrar's training assessment (rules.md §1.4: every 2 years; lapsed = no registering)
     "dash.assessmentLapsing": "培训考核将于 {until} 满两年（还剩 {days} 天）：请及时参加市级以上民政部门培训考核，届满后不能办理登记。",
     "dash.assessmentLastDay": "今天（{until}）是培训考核满两年前可办理登记的最后一天：明天起不能办理登记，请尽快参加市级以上民政部门培训考核。",
@@ -201,6 +207,7 @@ ZH: dict[str, str] = {
     "col.field": "字段",
     "col.message": "说明",
     "col.record": "婚姻登记记录",
+    "col.objectionEnds": "陈述、申辩期届满日",
     # parties and ID numbers
     "party.idType": "证件类型",
     "party.idNumber": "证件号码",
@@ -1066,6 +1073,7 @@ ZH: dict[str, str] = {
     "rev.served": "{date} 送达",
     "rev.filed": "{date} 归档",
     "rev.decideFrom": "{date} 起可作出决定",
+    "rev.caseIs": "案件 {document}（{state}）",
     "enum.REVOCATION_CASE_STATE_REVIEWING": "审查中",
     "enum.REVOCATION_CASE_STATE_NOTIFIED": "已告知",
     "enum.REVOCATION_CASE_STATE_REVOKED": "已撤销",
