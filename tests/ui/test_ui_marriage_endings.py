@@ -4,6 +4,7 @@ before it is sent, on the whole running suite."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import httpx
 from playwright.sync_api import expect
@@ -142,3 +143,59 @@ def test_a_judgment_of_a_void_marriage_offers_the_kinds_grounds_and_frees_both(p
     shot(page, "35-court-annulment-recorded")
     for number in (couple.man_id, couple.woman_id):
         assert status_of(suite.url, token, number) == "MARITAL_STATUS_UNMARRIED"
+
+
+def court_divorced_via_api(url: str, token: str, marriage: dict, document: str) -> None:
+    resp = httpx.post(f"{url}/v1/{marriage['name']}:recordCourtDivorce", headers={"Authorization": f"Bearer {token}"},
+                      timeout=10, json={"requestId": str(uuid.uuid4()), "court": "赤壁市人民法院",
+                                        "documentNumber": document, "effectiveDate": today().isoformat()})
+    assert resp.status_code == 200, resp.text
+
+
+def test_a_judgment_on_an_earlier_ended_marriage_is_recorded_on_the_marriage_chosen(page, suite):
+    """A court may declare void a marriage that already ended: the man, divorced by a court and married
+    again, has two records; the screen lists them, the current one shown. The divorced one, chosen,
+    offers no court divorce and no death (the service ends a current marriage only), but the
+    judgment; recorded, it offers nothing more, and the man stays married."""
+    token = api_token(suite.url, "marriage_registrar")
+    first = Couple.new()
+    earlier = register_via_api(suite.url, token, first)
+    court_divorced_via_api(suite.url, token, earlier, "(2025)鄂1281民初90号")
+    current = register_via_api(suite.url, token, Couple(first.man_id, first.man, resident_id(False), "司马秀英"))
+    sign_in(page, "marriage_registrar")
+    page.get_by_role("navigation").get_by_role("link", name="婚姻状况变更").click()
+    find_marriage(page, first.man_id)
+
+    card, records = page.locator("#found-marriage"), page.locator("#records-table > tbody > tr")
+    expect(card).to_contain_text(current["certificateNumber"])
+    expect(records).to_have_count(2)
+    expect(records.filter(has_text=current["certificateNumber"])).to_contain_text("当前所示")
+    ended = records.filter(has_text=earlier["certificateNumber"])
+    expect(ended).to_contain_text("已离婚")
+    ended.get_by_role("button", name="选择此婚姻").click()
+
+    expect(card).to_contain_text(earlier["certificateNumber"])
+    expect(card).to_contain_text("已离婚")
+    expect(page.locator("#court-form")).to_be_hidden()
+    expect(page.locator("#death-form")).to_be_hidden()
+    form = page.locator("#annul-form")
+    form.get_by_label("判决类型").select_option(label="撤销婚姻")
+    form.get_by_label("判决认定的事由").select_option(label="因胁迫结婚")
+    form.get_by_label("作出判决的法院").fill("赤壁市人民法院")
+    form.get_by_label("判决书编号").fill("(2025)鄂1281民初91号")
+    form.get_by_label("判决生效日期").fill(today().isoformat())
+    form.get_by_role("button", name="登记法院判决").click()
+    form.get_by_role("button", name="确认办理").click()
+    expect(page.locator("#ending-result")).to_contain_text("婚姻状态：婚姻无效或被撤销")
+    expect(card).to_contain_text(earlier["certificateNumber"])
+    expect(card.locator(".annulment")).to_contain_text("撤销婚姻（因胁迫结婚）")
+    expect(page.locator("#endings")).to_be_hidden()
+    expect(ended).to_contain_text("婚姻无效或被撤销")
+    shot(page, "36-earlier-marriage-annulled")
+    assert status_of(suite.url, token, first.man_id) == "MARITAL_STATUS_MARRIED"  # the current marriage stands
+    assert status_of(suite.url, token, first.woman_id) == "MARITAL_STATUS_UNMARRIED"
+
+    records.filter(has_text=current["certificateNumber"]).get_by_role("button", name="选择此婚姻").click()
+    expect(page.locator("#court-form")).to_be_visible()
+    expect(ended).to_contain_text("无可办理事项")  # a void marriage offers nothing
+    expect(ended.get_by_role("button")).to_have_count(0)

@@ -4,6 +4,8 @@ objection period's dates shown; on the whole running suite."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 
 import httpx
 from marriage.domain.calendar import bundled_calendar
@@ -99,3 +101,66 @@ def test_a_case_goes_step_by_step_offering_only_its_next_step(page, suite):
     expect(listed).to_contain_text(f"{today().isoformat()} 归档")
     expect(listed.locator("button.step")).to_have_count(0)
     shot(page, "18-revocation-case")
+
+
+def notified_case_via_api(url: str, token: str, finding: str) -> dict:
+    """Set-up: a marriage registered, a police finding's case opened on it and notified today in
+    person (the screen's own steps have the test above)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    marriage = register_via_api(url, token, Couple.new())
+    opened = httpx.post(f"{url}/v1/revocationCases", headers=headers, timeout=10, json={
+        "requestId": str(uuid.uuid4()), "revocationCase": {
+            "marriage": marriage["name"], "source": "REVOCATION_AUTHORITY_POLICE", "documentNumber": finding}})
+    assert opened.status_code == 200, opened.text
+    notified = httpx.post(f"{url}/v1/{opened.json()['name']}:recordNotice", headers=headers, timeout=10, json={
+        "requestId": str(uuid.uuid4()), "notice": {"method": "REVOCATION_NOTICE_METHOD_IN_PERSON"}})
+    assert notified.status_code == 200, notified.text
+    return notified.json()
+
+
+def test_the_home_panel_lists_the_cases_awaiting_a_decision_and_opens_each(new_context, suite):
+    """撤销婚姻登记 — 待决定 on the registrar's home: the office's notified cases, the one whose objection
+    period has run ready for a decision, the one still in its period with the day it ends; each opens
+    its case on the 撤销婚姻登记案件 screen (?case=), the first at its 作出决定 step. The panel keeps
+    its table inside it at 1280 px, and the page does not scroll sideways at 800 px."""
+    token = api_token(suite.url, "marriage_registrar")
+    serial = resident_id(True)[-6:]
+    ready_finding, running_finding = f"赤公认〔{today().year}〕{serial}-1号", f"赤公认〔{today().year}〕{serial}-2号"
+    ready = notified_case_via_api(suite.url, token, ready_finding)
+    running = notified_case_via_api(suite.url, token, running_finding)
+    ran_out = objection_deadline(today() - dt.timedelta(days=20), NoticeMethod.IN_PERSON, bundled_calendar())
+    notified_days_ago(suite.state["database_url"], ready, 20, ran_out)
+    running_ends = running["notice"]["objectionDeadlineDate"]
+
+    page = new_context(viewport={"width": 1280, "height": 720}).new_page()
+    sign_in(page, "marriage_registrar")
+    panel = page.locator(".panel", has=page.locator("#revocations-table"))
+    expect(panel.get_by_role("heading")).to_have_text("撤销婚姻登记 — 待决定")
+    ready_row = panel.locator("tbody tr", has_text=ready_finding)
+    running_row = panel.locator("tbody tr", has_text=running_finding)
+    expect(ready_row).to_contain_text(ran_out.isoformat())
+    expect(ready_row.locator("td").nth(3)).to_have_text("可作出决定")
+    expect(running_row).to_contain_text(running_ends)
+    expect(running_row.locator("td").nth(3)).to_have_text("期限未满")
+    expect(page.locator("#revocations-summary")).to_contain_text("可作出决定")
+    assert panel.evaluate("p => p.scrollWidth <= p.clientWidth"), "the panel's table runs past its border"
+    shot(page, "18b-home-revocations-due")
+
+    running_row.get_by_role("link", name=running_finding).click()
+    page.wait_for_url(re.compile(r"/ui/marriage/revocations\?case="))
+    decidable = (dt.date.fromisoformat(running_ends) + dt.timedelta(days=1)).isoformat()
+    expect(page.locator("#step-case")).to_contain_text(f"案件 {running_finding}（已告知）")
+    expect(page.locator("#step-case")).to_contain_text(f"{decidable} 起可作出决定")
+    expect(page.locator("#decide-form")).to_be_hidden()
+
+    page.go_back()
+    ready_row.get_by_role("link", name=ready_finding).click()
+    expect(page.locator("#step-case")).to_contain_text(f"案件 {ready_finding}（已告知）：作出决定")
+    expect(page.locator("#decide-form")).to_be_visible()
+    expect(page.locator("#decide-date")).to_have_value(today().isoformat())
+    shot(page, "18c-revocation-case-opened-from-home")
+
+    narrow = new_context(viewport={"width": 800, "height": 720}).new_page()
+    sign_in(narrow, "marriage_registrar")
+    expect(narrow.locator("#revocations-table tbody tr", has_text=ready_finding)).to_be_visible()
+    assert not narrow.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")

@@ -9,6 +9,12 @@ export async function maritalStatus(idType, idNumber) {
   return post("/v1/maritalStatus:lookup", { idType, idNumber: normalize(idNumber) });
 }
 
+// A record as the lists of records show it, before their actions column: certificate, parties,
+// registration date, state, end date (numbers masked, as the API gives them).
+export function recordCells(m) {
+  return [m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate];
+}
+
 // The no-spouse proofs the record keeps (parties who are not mainland residents, rules.md §1.3).
 function proofsShown(parties) {
   const shown = (parties || []).filter((p) => p.noSpouseProof).map((p) => {

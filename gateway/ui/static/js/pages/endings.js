@@ -1,9 +1,9 @@
 import { ApiError, post } from "../api.js";
-import { $, el } from "../dom.js";
+import { $, el, fillTable, row } from "../dom.js";
 import { confirmFirst, onSubmit, requestIdFor, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { normalize } from "../idcheck.js";
-import { marriageCard, maritalStatus } from "../lookup.js";
+import { marriageCard, maritalStatus, recordCells } from "../lookup.js";
 import { start } from "../shell.js";
 
 const REGISTERED = "MARRIAGE_STATE_REGISTERED";
@@ -12,18 +12,48 @@ const forms = { court: $("#court-form"), death: $("#death-form"), revoke: $("#re
 // Records that are no marriage in law: nothing more is recorded on them here.
 const VOIDED = ["MARRIAGE_STATE_REVOKED", "MARRIAGE_STATE_VOID"];
 let marriage = null;
+let records = []; // the person's records, newest first, as last read or recorded
 
 // The record as it stands, and the changes it still allows: a court divorce and a death end a
 // current marriage only; a registration is revoked once, and a court's judgment of a void or
 // annulled marriage recorded once, whatever ended it since (a divorce or a death stays beside it).
 function show(m) {
   marriage = m;
+  records = records.map((r) => (r.name === m.name ? m : r));
+  showRecords();
   $("#found-marriage").replaceChildren(marriageCard(m));
   forms.court.closest("section").hidden = m.state !== REGISTERED;
   forms.death.closest("section").hidden = m.state !== REGISTERED;
   forms.revoke.closest("section").hidden = VOIDED.includes(m.state);
   forms.annul.closest("section").hidden = VOIDED.includes(m.state);
   $("#endings").hidden = VOIDED.includes(m.state);
+}
+
+// A person with more than one record chooses the one the change is for: a court may judge void or
+// annul a marriage that already ended. A revoked or void record is listed with nothing to choose.
+function showRecords() {
+  $("#records").hidden = records.length < 2;
+  fillTable($("#records-table"), records.map((r) => {
+    const action = r.name === marriage?.name ? el("strong", {}, t("end.recordShown"))
+      : VOIDED.includes(r.state) ? t("end.recordNothing")
+        : el("button", { type: "button", onclick: () => choose(r) }, t("end.recordChoose"));
+    const tr = row(...recordCells(r), action);
+    if (r.name === marriage?.name) tr.setAttribute("aria-current", "true");
+    return tr;
+  }), "");
+}
+
+// Nothing of the previous record's left: its result, what was typed in its forms.
+function clear() {
+  $("#ending-result").replaceChildren();
+  for (const form of Object.values(forms)) form.reset();
+  offerGrounds();
+}
+
+function choose(m) {
+  clear();
+  show(m);
+  $("#found-marriage").scrollIntoView({ block: "nearest" });
 }
 
 // Only the grounds of the judgment chosen: void for bigamy, kinship or age (1051), annulled for
@@ -40,12 +70,12 @@ function offerGrounds() {
 
 async function find() {
   $("#endings").hidden = true;
-  $("#ending-result").replaceChildren(); // the previous person's
-  for (const form of Object.values(forms)) form.reset();
-  offerGrounds();
+  clear(); // the previous person's
   const found = await maritalStatus($("#find-idtype").value, $("#find-id").value);
+  records = found.records || [];
   if (!found.marriage) {
     marriage = null;
+    $("#records").hidden = true;
     $("#found-marriage").replaceChildren(el("p", { class: "warn" }, t("reissue.none")));
     return;
   }

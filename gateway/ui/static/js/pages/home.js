@@ -1,6 +1,7 @@
 import { get } from "../api.js";
 import { $, addDays, daysBetween, el, fillTable, idOf, partiesText, row, today } from "../dom.js";
 import { label, t } from "../i18n.js";
+import { caseHref, decidableFrom, recordOf } from "../revocation.js";
 import { start } from "../shell.js";
 
 const LAPSING_WITHIN_DAYS = 7;
@@ -66,6 +67,24 @@ async function recent(office) {
   }
 }
 
+// 撤销婚姻登记 — 待决定 (rules.md §1.4): the office's notified cases, the soonest objection deadline
+// first — those whose period has run may be decided now, the others say the day their period ends.
+async function revocationsDue(office, day) {
+  const table = $("#revocations-table");
+  try {
+    const { revocationCases } = await get("/v1/revocationCases", { officeCode: office, state: "REVOCATION_CASE_STATE_NOTIFIED", pageSize: 200 });
+    const list = revocationCases.sort((a, b) => a.notice.objectionDeadlineDate.localeCompare(b.notice.objectionDeadlineDate));
+    const ready = list.filter((c) => decidableFrom(c) <= day).length;
+    $("#revocations-summary").textContent = list.length ? t("dash.revocationsCount", { ready, running: list.length - ready }) : "";
+    const records = await Promise.all(list.map(recordOf));
+    fillTable(table, list.map((c, i) => row(el("a", { href: caseHref(c) }, c.documentNumber), records[i],
+      c.notice.objectionDeadlineDate, t(decidableFrom(c) <= day ? "dash.revocationReady" : "dash.revocationRunning"))),
+    t("dash.revocationsNone"));
+  } catch (error) {
+    failed(table, error);
+  }
+}
+
 // The registrar's training assessment (rules.md §1.4), as the gateway counts it by its own today:
 // a warning from 60 days before it lapses; lapsed or unrecorded, plainly that no registering is allowed.
 const ASSESSMENT_WORDS = { LAPSING: "dash.assessmentLapsing", LAPSED: "dash.assessmentLapsed", UNRECORDED: "dash.assessmentUnrecorded" };
@@ -95,4 +114,5 @@ if (session?.roles.includes("marriage_registrar")) {
   coolingOff(session.officeCode);
   lapsing(session.officeCode, day);
   recent(session.officeCode);
+  revocationsDue(session.officeCode, day);
 }

@@ -1,8 +1,9 @@
 import { get, post } from "../api.js";
-import { $, addDays, el, pagedTable, partiesText, row, today } from "../dom.js";
+import { $, el, pagedTable, row, today } from "../dom.js";
 import { confirmFirst, onSubmit, requestIdFor, showProblem, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
 import { marriageCard, maritalStatus } from "../lookup.js";
+import { decidableFrom, recordOf } from "../revocation.js";
 import { auditLink, start } from "../shell.js";
 
 const session = start();
@@ -15,9 +16,6 @@ let marriage = null;
 let current = null; // the case a step acts on, as it was read: its etag goes with the step
 
 const registrar = () => (session?.roles || []).includes("marriage_registrar");
-
-// The day a decision may first be made: the day after the objection period's last day.
-const decidableFrom = (c) => (c.notice?.objectionDeadlineDate ? addDays(c.notice.objectionDeadlineDate, 1) : "");
 
 function datesCell(c) {
   const lines = [];
@@ -32,21 +30,17 @@ function datesCell(c) {
   return lines.length ? el("ul", { class: "dates" }, ...lines.map((line) => el("li", {}, line))) : "";
 }
 
-// The next legal step only: a button for it, or — before the objection period has run — the day it opens.
-function actionCell(c) {
-  const step = NEXT[c.state];
-  if (!step || !registrar()) return "";
-  if (step === "decide" && today() < decidableFrom(c)) return el("span", { class: "hint" }, t("rev.decideFrom", { date: decidableFrom(c) }));
-  return el("button", { type: "button", class: "step", "data-step": step, onclick: () => choose(c, step) }, t(`rev.action.${step}`));
+// The case's next legal step when a registrar may take it now ("" before the objection period has run).
+function stepNow(c) {
+  const step = registrar() ? NEXT[c.state] : "";
+  return step === "decide" && today() < decidableFrom(c) ? "" : step || "";
 }
 
-async function recordOf(c) {
-  try {
-    const m = await get(`/v1/${c.marriage}`);
-    return [m.certificateNumber, " ", partiesText(m.parties)];
-  } catch {
-    return c.marriage; // out of the reader's jurisdiction or gone: the name, as it is
-  }
+// The next legal step only: a button for it, or — before the objection period has run — the day it opens.
+function actionCell(c) {
+  const step = stepNow(c);
+  if (step) return el("button", { type: "button", class: "step", "data-step": step, onclick: () => choose(c, step) }, t(`rev.action.${step}`));
+  return registrar() && NEXT[c.state] === "decide" ? el("span", { class: "hint" }, t("rev.decideFrom", { date: decidableFrom(c) })) : "";
 }
 
 const casePages = pagedTable($("#cases-table"), $("#cases-more"),
@@ -91,6 +85,23 @@ async function stepDone(c, key, params = {}) {
   hideSteps();
   $("#step-result").replaceChildren(el("div", { class: "ok" }, el("p", {}, t(key, { state: label(c.state), ...params }))));
   await cases();
+}
+
+// A link to one case (?case=<id>, as the home panel's 待决定 gives): its next step opened when it may
+// be taken now; otherwise the case with its dates, and the day a decision may be made.
+async function openAsked() {
+  const asked = new URLSearchParams(location.search).get("case");
+  if (!asked) return;
+  const c = await get(`/v1/revocationCases/${encodeURIComponent(asked)}`);
+  const step = stepNow(c);
+  if (step) {
+    choose(c, step);
+    return;
+  }
+  hideSteps();
+  $("#step-case").replaceChildren(el("p", {}, t("rev.caseIs", { document: c.documentNumber, state: label(c.state) })),
+    datesCell(c), actionCell(c));
+  $("#step").hidden = false;
 }
 
 async function find() {
@@ -161,4 +172,5 @@ if (session) {
   $("#step-cancel").addEventListener("click", hideSteps);
   onSubmit($("#cases-form"), cases);
   cases().catch((error) => showProblem($("#cases-errors"), error, null));
+  openAsked().catch((error) => showProblem($("#step-errors"), error, null));
 }

@@ -1,8 +1,8 @@
 import { get } from "../api.js";
-import { $, el, fillTable, idOf, pagedTable, partiesText, row } from "../dom.js";
+import { $, el, fillTable, idOf, pagedTable, row } from "../dom.js";
 import { onSubmit, showProblem, watchId } from "../forms.js";
 import { label, t } from "../i18n.js";
-import { maritalStatus } from "../lookup.js";
+import { maritalStatus, recordCells } from "../lookup.js";
 import { auditLink, start } from "../shell.js";
 
 const session = start();
@@ -17,7 +17,7 @@ function recordRow(m) {
     prints && m.state === "MARRIAGE_STATE_REGISTERED" && !m.historical
       ? el("a", { href: `/ui/print/certificate/${idOf(m.name)}` }, t("status.print")) : "",
     " ", auditLink(m.name));
-  return row(m.certificateNumber, partiesText(m.parties), m.registerDate, label(m.state), m.endDate, actions);
+  return row(...recordCells(m), actions);
 }
 
 function showRecords(table, records, empty) {
