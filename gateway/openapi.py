@@ -207,7 +207,7 @@ class OpenApiBuilder:
         path, path_params = openapi_path(route.template, json_names)
         doc = route.service.doc(route.method)
         parameters = [
-            self._path_parameter(p.name, p.whole_field, p.multi_segment, p.variable, json_names)
+            self._path_parameter(request, p.name, p.whole_field, p.multi_segment, p.variable, json_names)
             for p in path_params
         ]
         if not route.body or route.body != "*" or route.client_streaming:
@@ -248,7 +248,13 @@ class OpenApiBuilder:
         return path, operation
 
     def _path_parameter(
-        self, name: str, whole: bool, multi: bool, variable: Any, json_names: dict[tuple[str, ...], str]
+        self,
+        request: Descriptor,
+        name: str,
+        whole: bool,
+        multi: bool,
+        variable: Any,
+        json_names: dict[tuple[str, ...], str],
     ) -> dict[str, Any]:
         if variable is None:
             description = "路径段"
@@ -259,6 +265,9 @@ class OpenApiBuilder:
         schema: dict[str, Any] = {"type": "string", "minLength": 1}
         if not multi:
             schema["pattern"] = "^[^/]+$"
+        field = resolve_field(request, variable.field_path)[-1] if whole and variable is not None else None
+        if field is not None and field.type not in (F.TYPE_STRING, F.TYPE_MESSAGE):
+            schema = self._schemas.single(field)  # a number or an enum: the whole segment is its value
         return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
 
     def _query_parameters(self, route: Route) -> list[dict[str, Any]]:

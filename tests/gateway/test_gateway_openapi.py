@@ -106,6 +106,24 @@ def test_query_parameters_and_proto3_json_types(spec: dict) -> None:
     assert report["rowsRead"]["type"] == "string" and report["rowsRead"]["format"] == "int64"
 
 
+def test_the_work_calendar_operation_takes_the_year_as_an_integer_path_parameter(spec: dict) -> None:
+    path, method, op = operations(spec)["MarriageService.GetWorkCalendar"]
+    assert (path, method) == ("/v1/workCalendar/{year}", "get")
+    params = {(p["in"], p["name"]): p["schema"] for p in op["parameters"]}
+    assert params == {("path", "year"): {"type": "integer", "format": "int32", "minimum": -(2**31),
+                                         "maximum": 2**31 - 1},
+                      ("query", "officeCode"): {"type": "string"}}
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/civic.marriage.v1.WorkCalendar"
+    }
+    calendar = spec["components"]["schemas"]["civic.marriage.v1.WorkCalendar"]["properties"]
+    assert {"noticeLoaded", "noticeSource", "holidays", "makeUpWorkdays", "rushDates", "divorcePeriodsToday"} \
+        <= set(calendar)
+    application = spec["components"]["schemas"]["civic.marriage.v1.DivorceApplication"]["properties"]
+    assert application["periodsProvisional"] == {"type": "boolean"}
+    assert op["x-civic-read-only"] is True and "marriage_counselor" in op["x-civic-roles"]
+
+
 def test_every_list_describes_its_paging_once_for_all(spec: dict) -> None:
     lists = {name: op for name, (_, _, op) in operations(spec).items()
              if ".List" in name and "x-civic-grpc-method" in op}  # the services' (the gateway's own page otherwise)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gateway.descriptors import load_services
+from gateway.problems import Problem
 from gateway.routes import NoRoute, RouteTable, http_rule
 from gateway.templates import TemplateError, openapi_path, parse_template
+from gateway.transcoding import build_request
 
 
 def test_resource_name_variable_with_custom_verb() -> None:
@@ -112,3 +114,17 @@ def test_additional_bindings_and_nested_path_fields(things) -> None:
     assert patch.body == "thing" and patch.bound_fields() == {("thing", "name"), ("thing",)}
     count, _ = table.match("GET", "/v1/things:count")
     assert count.response_body == "count"
+
+
+def test_the_work_calendar_is_read_by_year_with_an_office_as_a_query_parameter() -> None:
+    table = RouteTable.from_services(load_services())
+    route, values = table.match("GET", "/v1/workCalendar/2027")
+    assert route.operation_id == "MarriageService.GetWorkCalendar" and route.body == ""
+    assert values == {("year",): "2027"}
+    assert route.policy.read_only and set(route.policy.roles) == {"marriage_registrar", "marriage_counselor",
+                                                                  "supervisor"}
+    request = build_request(route, values, [("officeCode", "421281")], None, "")
+    assert (request.year, request.office_code) == (2027, "421281")
+    with pytest.raises(Problem) as refused:
+        build_request(route, {("year",): "二〇二七"}, [], None, "")
+    assert [v.field for v in refused.value.violations] == ["year"]

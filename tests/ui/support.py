@@ -229,6 +229,12 @@ def accepted_days_ago(database_url: str, application: dict, days: int) -> None:
                         accepted, accepted + dt.timedelta(days=30), accepted + dt.timedelta(days=60))
 
 
+def periods_ending(database_url: str, application: dict, cooling_off_end: dt.date, issue_deadline: dt.date) -> None:
+    """Sets an application's last days as a calendar of other years would have ended its periods."""
+    _update_application(database_url, application, "cooling_off_end = $2, issue_deadline = $3", cooling_off_end,
+                        issue_deadline)
+
+
 def accepted_at(database_url: str, application: dict, office: str) -> None:
     """As if another office (one the demo registrar's jurisdiction covers) had accepted the application."""
     _update_application(database_url, application, "office_code = $2", office)

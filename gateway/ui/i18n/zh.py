@@ -87,6 +87,7 @@ ZH: dict[str, str] = {
     "dash.assessmentLapsing": "培训考核将于 {until} 满两年（还剩 {days} 天）：请及时参加市级以上民政部门培训考核，届满后不能办理登记。",
     "dash.assessmentLastDay": "今天（{until}）是培训考核满两年前可办理登记的最后一天：明天起不能办理登记，请尽快参加市级以上民政部门培训考核。",
     "dash.assessmentLapsed": "培训考核已过期：已超过两年（最近一次合格：{assessed}，{until} 届满），现不能办理登记：须经市级以上民政部门培训考核合格后方可办理。",
+    "dash.calendarMissing": "{years}年节假日安排（国务院办公厅通知）尚未载入：今日受理的离婚登记申请，冷静期至 {end}、领证期限至 {deadline} 为暂定日期，通知载入后如最后一日为休息日将自动顺延。",
     "dash.assessmentUnrecorded": "未登记培训考核合格日期，现不能办理登记：请账号管理员登记。",
     # 账号管理: staff accounts (用户账号) and exchange clients (数据交换客户端), for the account administrator
     "acct.list": "账号列表",
@@ -377,6 +378,7 @@ ZH: dict[str, str] = {
     "div.refused": "已作出不予离婚登记的决定。",
     "div.refusedHint": "本申请不予离婚登记。可向当事人出具不予登记告知书。",
     "div.refusalReason": "不予离婚登记的理由",
+    "div.provisional": "暂定期限：冷静期届满日或领证期限所在年度的国务院办公厅节假日安排通知尚未载入本系统，上述日期仅按周末和法定节假日计算。通知公布后，期限的最后一日如为休息日，顺延至其后的第一个工作日（通知载入后系统自动顺延）。",
     # reissue
     "reissue.findId": "一方当事人证件号码",
     "reissue.none": "未找到该当事人的婚姻登记记录",
@@ -635,6 +637,7 @@ ZH: dict[str, str] = {
     "print.qrAlt": "核验二维码",
     "print.receipt": "离婚登记申请受理回执单",
     "print.receiptCooling": "自受理之日起三十日内（{from} 至 {to}），任何一方不愿意离婚的，可以持本回执单和本人身份证件向受理机关撤回离婚登记申请。",
+    "print.receiptProvisional": "注：上述期限届满日所在年度的节假日安排尚未由国务院办公厅公布（或尚未载入），日期按周末和法定节假日计算。节假日安排公布后，期限的最后一日如为休息日，顺延至其后的第一个工作日，登记机关据此为您顺延。",
     "print.receiptIssue": "冷静期届满后三十日内（{from} 至 {to}），双方应当亲自到受理机关申请发给离婚证；未申请的，视为撤回离婚登记申请。",
     "print.refusal": "不予办理结婚登记告知书",
     "print.noticeNumber": "告知书编号",
@@ -940,6 +943,7 @@ ZH: dict[str, str] = {
     "reason.AGENT_IS_APPLICANT": "代理人不能是当事人本人",
     "reason.INVALID_CERTIFICATE_NUMBER": "证书字号格式有误",
     "reason.INVALID_DATE": "日期无效",
+    "reason.INVALID_YEAR": "年份无效",
     "reason.INVALID_TIME": "时间格式有误",
     "reason.MARRIAGE_NOT_CURRENT": "婚姻登记状态不符",
     "reason.MARRIAGE_NOT_FOUND": "婚姻登记记录不存在",

@@ -15,7 +15,7 @@ from marriage.domain.divorce import CertificatesPresented, DivorceAgreement, Div
 
 class DivorcesApi(ApiBase):
     def _pb(self, app: uc.Application) -> pb.DivorceApplication:
-        return application_pb(app.record, self.infra.clock.today(), app.marriage)
+        return application_pb(app.record, self.infra.clock.today(), app.marriage, cal=self.calendar)
 
     async def ApplyDivorce(self, request: pb.ApplyDivorceRequest,
                            context: grpc.aio.ServicerContext) -> pb.DivorceApplication:
@@ -85,4 +85,4 @@ class DivorcesApi(ApiBase):
         application_id = resource_id(request.name, "divorceApplications")
         async with self.infra.uow() as uow:  # the audit row commits before the numbers leave
             app = await uc.print_certificate(uow, self.infra.cipher, application_id, request.purpose)
-        return application_pb(app.record, self.infra.clock.today(), app.marriage, full_ids=True)
+        return application_pb(app.record, self.infra.clock.today(), app.marriage, full_ids=True, cal=self.calendar)

@@ -35,6 +35,7 @@ from marriage.domain.appointments import (
     day_plan,
 )
 from marriage.domain.calendar import WorkCalendar, qixi
+from marriage.domain.calendar_year import ADDED_DAY_NAME
 from marriage.domain.parties import Party, foreign_case_kind
 
 KINDS = frozenset({"MARRIAGE", "DIVORCE", "REISSUE"})
@@ -184,7 +185,7 @@ def plan_with(office: OfficeRecord, day: dt.date, cal: WorkCalendar,
     if special is not None:
         plan = DayPlan(day, special.opens or plan.opens, special.closes or plan.closes,
                        special.capacity or plan.capacity, True)
-        return plan, special.label or _rush_label(day, cal) or "特殊办公日"
+        return plan, special.label or _rush_label(day, cal) or ADDED_DAY_NAME
     return plan, _rush_label(day, cal) or ("" if plan.is_open else REST_DAY_LABEL)
 
 

@@ -19,7 +19,9 @@ from marriage.adapters.repository import MarriageRecord
 from marriage.adapters.revocation import CaseRecord
 from marriage.domain.blanks import BlankKind, BlankState, CertificateBlank
 from marriage.domain.counseling import ConcernKind, CounselingCase, CounselingConcern, VictimHelp
-from marriage.domain.divorce import CertificatesPresented
+from marriage.domain.calendar import WorkCalendar, bundled_calendar
+from marriage.domain.calendar_year import CalendarYear, NamedDay
+from marriage.domain.divorce import CertificatesPresented, divorce_periods, periods_provisional
 from marriage.domain.marriages import Annulment, AnnulmentGround, AnnulmentKind
 from marriage.domain.proofs import NoSpouseProof
 from marriage.domain.retroactive import Cohabitation
@@ -130,7 +132,8 @@ def event_marriage_pb(record: MarriageRecord) -> pb.Marriage:
 
 
 def application_pb(record: ApplicationRecord, today: dt.date, marriage: MarriageRecord | None, *,
-                   full_ids: bool = False) -> pb.DivorceApplication:
+                   full_ids: bool = False, cal: WorkCalendar | None = None) -> pb.DivorceApplication:
+    """``periods_provisional`` by ``cal``, else by the calendar the service ships."""
     a = record.application
     return pb.DivorceApplication(
         name=f"divorceApplications/{a.id}", marriage=f"marriages/{a.marriage_id}",
@@ -143,7 +146,8 @@ def application_pb(record: ApplicationRecord, today: dt.date, marriage: Marriage
         parties=marriage_pb(marriage, full_ids=full_ids).parties if marriage else [],
         declarations=pb.DivorceDeclarations(full_civil_capacity=a.declarations.full_civil_capacity)
         if a.declarations else None,
-        certificates_presented=CERTIFICATES_PB[a.certificates], refusal_reason=a.refusal_reason)
+        certificates_presented=CERTIFICATES_PB[a.certificates], refusal_reason=a.refusal_reason,
+        periods_provisional=a.periods_provisional(cal or bundled_calendar()))
 
 
 def office_pb(office: OfficeRecord) -> pb.Office:
@@ -163,6 +167,22 @@ def special_day_pb(d: SpecialDay) -> pb.SpecialDate:
     return pb.SpecialDate(office_code=d.office_code, date=iso(d.plan.day), label=d.label, opens_at=hhmm(d.plan.opens),
                           closes_at=hhmm(d.plan.closes), capacity=d.plan.capacity, built_in=d.built_in,
                           added=d.added)
+
+
+def _calendar_days(days: tuple[NamedDay, ...]) -> list[pb.CalendarDay]:
+    return [pb.CalendarDay(date=iso(d.day), name=d.name, added=d.added) for d in days]
+
+
+def work_calendar_pb(year: CalendarYear, office_code: str, today: dt.date, cal: WorkCalendar) -> pb.WorkCalendar:
+    """The year, with the periods of a divorce application accepted ``today`` by ``cal``."""
+    cooling_off_end, issue_deadline = divorce_periods(today, cal)
+    return pb.WorkCalendar(
+        year=year.year, notice_loaded=year.notice_loaded, notice_source=year.notice_source,
+        holidays=_calendar_days(year.holidays), make_up_workdays=_calendar_days(year.make_up_workdays),
+        rush_dates=_calendar_days(year.rush_dates), office_code=office_code,
+        divorce_periods_today=pb.DivorcePeriods(
+            accept_date=iso(today), cooling_off_end_date=iso(cooling_off_end), issue_deadline_date=iso(issue_deadline),
+            provisional=periods_provisional(cal, cooling_off_end, issue_deadline)))
 
 
 def appointment_pb(a: AppointmentRecord) -> pb.Appointment:

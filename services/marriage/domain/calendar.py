@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, cached_property
 from importlib.resources import files
@@ -35,9 +35,10 @@ def qixi(year: int) -> dt.date:
     return LunarDate(year, 7, 7).to_solar_date()
 
 
-def _fixed_rush_dates(year: int) -> frozenset[dt.date]:
-    """2·14, 5·20, 5·21 and 七夕: the dates couples choose every year."""
-    return frozenset({dt.date(year, 2, 14), dt.date(year, 5, 20), dt.date(year, 5, 21), qixi(year)})
+def fixed_rush_names(year: int) -> dict[dt.date, str]:
+    """2·14, 5·20, 5·21 and 七夕: the dates couples choose every year, named as the file names them."""
+    return {dt.date(year, 2, 14): "2·14 情人节（结婚登记热门日）", dt.date(year, 5, 20): "5·20（结婚登记热门日）",
+            dt.date(year, 5, 21): "5·21（结婚登记热门日）", qixi(year): "七夕（农历七月初七，结婚登记热门日）"}
 
 
 # The 全国年节及纪念日放假办法 as revised on 2024-11-10 (国务院令第795号), in force from 2025-01-01.
@@ -51,21 +52,26 @@ def qingming(year: int) -> dt.date:
     return dt.date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
 
 
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The days off that 全国年节及纪念日放假办法 (2024 revision) gives every year, whatever the
+    year's notice adds around them, with their festivals: 元旦; 春节 (除夕 and 初一 to 初三); 清明;
+    劳动节 (1–2 May); 端午; 中秋; 国庆 (1–3 October)."""
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    return {
+        dt.date(year, 1, 1): "元旦",
+        **{new_year + dt.timedelta(days=n): "春节" for n in range(-1, 3)},
+        qingming(year): "清明节",
+        dt.date(year, 5, 1): "劳动节", dt.date(year, 5, 2): "劳动节",
+        LunarDate(year, 5, 5).to_solar_date(): "端午节",
+        LunarDate(year, 8, 15).to_solar_date(): "中秋节",
+        **{dt.date(year, 10, day): "国庆节" for day in (1, 2, 3)},
+    }
+
+
 @cache
 def statutory_days(year: int) -> frozenset[dt.date]:
-    """The days off that 全国年节及纪念日放假办法 (2024 revision) gives every year, whatever the
-    year's notice adds around them: 元旦; 春节 (除夕 and 初一 to 初三); 清明; 劳动节 (1–2 May); 端午;
-    中秋; 国庆 (1–3 October)."""
-    new_year = LunarDate(year, 1, 1).to_solar_date()
-    return frozenset({
-        dt.date(year, 1, 1),
-        *(new_year + dt.timedelta(days=n) for n in range(-1, 3)),
-        qingming(year),
-        dt.date(year, 5, 1), dt.date(year, 5, 2),
-        LunarDate(year, 5, 5).to_solar_date(),
-        LunarDate(year, 8, 15).to_solar_date(),
-        dt.date(year, 10, 1), dt.date(year, 10, 2), dt.date(year, 10, 3),
-    })
+    """The days of ``statutory_holidays``."""
+    return frozenset(statutory_holidays(year))
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,27 @@ class WorkCalendar:
     holidays: frozenset[dt.date]
     make_up_workdays: frozenset[dt.date]
     rush: frozenset[dt.date]
+    # The file's ``name`` of each (kind, date) row, and the ``source_notice`` of each year's holiday
+    # and make-up rows (its State Council notice): what GetWorkCalendar shows; no rule reads them.
+    names: Mapping[tuple[DayKind, dt.date], str] = field(default_factory=dict, compare=False)
+    notices: Mapping[int, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, str]]) -> WorkCalendar:
-        """Build from rows with ``date`` and ``kind``; an unknown kind is a data error."""
+        """Build from rows with ``date`` and ``kind`` (and optionally ``name`` and ``source_notice``);
+        an unknown kind is a data error."""
         days: dict[DayKind, set[dt.date]] = {kind: set() for kind in DayKind}
+        names: dict[tuple[DayKind, dt.date], str] = {}
+        notices: dict[int, dict[str, None]] = {}  # year → its notices in file order, once each
         for row in rows:
-            days[DayKind(row["kind"].strip())].add(dt.date.fromisoformat(row["date"].strip()))
+            kind, day = DayKind(row["kind"].strip()), dt.date.fromisoformat(row["date"].strip())
+            days[kind].add(day)
+            names[kind, day] = (row.get("name") or "").strip()
+            if kind is not DayKind.RUSH and (row.get("source_notice") or "").strip():
+                notices.setdefault(day.year, {})[row["source_notice"].strip()] = None
         return cls(frozenset(days[DayKind.HOLIDAY]), frozenset(days[DayKind.MAKE_UP_WORKDAY]),
-                   frozenset(days[DayKind.RUSH]))
+                   frozenset(days[DayKind.RUSH]), names,
+                   {year: "；".join(sources) for year, sources in notices.items()})
 
     @classmethod
     def from_csv_text(cls, text: str) -> WorkCalendar:
@@ -110,9 +128,13 @@ class WorkCalendar:
         period ending on one of the notice's bridging days may end too early until the file has it."""
         return frozenset(day.year for day in self.holidays)
 
+    def notice_loaded(self, year: int) -> bool:
+        """Whether the calendar holds the year's holiday notice (``covered_years``)."""
+        return year in self.covered_years
+
     def rush_dates(self, year: int) -> frozenset[dt.date]:
         """The listed rush dates of a year, plus the yearly ones for years the file does not cover."""
-        return frozenset(day for day in self.rush if day.year == year) | _fixed_rush_dates(year)
+        return frozenset(day for day in self.rush if day.year == year) | frozenset(fixed_rush_names(year))
 
 
 @cache

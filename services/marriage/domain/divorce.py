@@ -109,6 +109,13 @@ def divorce_periods(accepted: dt.date, cal: WorkCalendar) -> tuple[dt.date, dt.d
     return cooling_off_end, cal.roll_to_working_day(cooling_off_end + ISSUE_PERIOD)
 
 
+def periods_provisional(cal: WorkCalendar, *ends: dt.date) -> bool:
+    """Whether a period's last day falls in a year whose holiday notice the calendar lacks: it was
+    counted by weekends and the law's fixed days only, and moves to the next working day should the
+    notice make it a rest day (extend_periods, once the notice is loaded)."""
+    return any(not cal.notice_loaded(end.year) for end in ends)
+
+
 @dataclass
 class DivorceApplication:
     id: str
@@ -227,6 +234,11 @@ class DivorceApplication:
             return False
         self.cooling_off_end, self.issue_deadline = cooling_off_end, issue_deadline
         return True
+
+    def periods_provisional(self, cal: WorkCalendar) -> bool:
+        """An open application's periods, while either ends in a year without its notice
+        (``periods_provisional``); a closed one's periods are history."""
+        return self.outcome is None and periods_provisional(cal, self.cooling_off_end, self.issue_deadline)
 
     def lapse_if_due(self, today: dt.date) -> bool:
         """For the daily sweep: close an application whose issue period has passed."""

@@ -26,6 +26,7 @@ function show(a) {
     [t("div.capacityShown"), capacityText(a)], [t("div.certificates"), certificatesText(a)],
     [t("div.children"), agreement.childrenArrangement], [t("div.property"), agreement.propertyDivision], [t("div.debts"), agreement.debtHandling],
   ]);
+  $("#provisional").hidden = !a.periodsProvisional;
   const link = $("#print-receipt");
   link.href = `/ui/print/receipt/${pageParams().application_id}`;
   // The receipt print is a registrar's or a supervisor's (print.receipt in nav.py), not a counselor's.

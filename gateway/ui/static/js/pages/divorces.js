@@ -41,6 +41,7 @@ async function apply() {
   applyForm.hidden = true;
   $("#apply-result").replaceChildren(el("div", { class: "ok" },
     el("p", {}, t("div.accepted", { number: application.receiptNumber, end: application.coolingOffEndDate, deadline: application.issueDeadlineDate })),
+    ...(application.periodsProvisional ? [el("p", { class: "warn", id: "apply-provisional" }, t("div.provisional"))] : []),
     el("p", {},
       el("a", { class: "button primary", id: "print-receipt", href: `/ui/print/receipt/${id}` }, t("div.printReceipt")), " ",
       el("a", { class: "button", id: "open-application", href: `/ui/marriage/divorces/${id}` }, t("div.open")))));

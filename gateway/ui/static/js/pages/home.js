@@ -106,10 +106,30 @@ async function assessment() {
   }
 }
 
+// A divorce accepted today whose periods reach a year without its State Council holiday notice
+// (GetWorkCalendar's divorcePeriodsToday): one line naming the years, none when all is loaded.
+async function calendarNotice(day) {
+  const note = $("#calendar-missing");
+  try {
+    const periods = (await get(`/v1/workCalendar/${day.slice(0, 4)}`)).divorcePeriodsToday;
+    if (!periods?.provisional) return;
+    const years = [...new Set([periods.coolingOffEndDate, periods.issueDeadlineDate].map((d) => d.slice(0, 4)))];
+    const missing = [];
+    for (const year of years) {
+      if (!(await get(`/v1/workCalendar/${year}`)).noticeLoaded) missing.push(year);
+    }
+    note.textContent = t("dash.calendarMissing", { years: missing.join("、"), end: periods.coolingOffEndDate, deadline: periods.issueDeadlineDate });
+    note.hidden = false;
+  } catch {
+    // a calendar that cannot be read is no reason for a banner: the window works by the periods shown
+  }
+}
+
 const session = start();
 if (session?.roles.includes("marriage_registrar")) {
   const day = today();
   assessment();
+  calendarNotice(day);
   appointments(session.officeCode, day);
   coolingOff(session.officeCode);
   lapsing(session.officeCode, day);

@@ -15,6 +15,7 @@ async function load(session) {
   $("#r-certificates").textContent = certificatesText(a);
   $("#r-text-cooling").textContent = t("print.receiptCooling", { from: addDays(a.acceptDate, 1), to: a.coolingOffEndDate });
   $("#r-text-issue").textContent = t("print.receiptIssue", { from: addDays(a.coolingOffEndDate, 1), to: a.issueDeadlineDate });
+  $("#r-provisional").hidden = !a.periodsProvisional;
   const office = session.officeCode === a.officeCode ? session.officeName : a.officeCode;
   $("#r-seal").textContent = t("print.seal", { office });
   await qrFor(a.name);

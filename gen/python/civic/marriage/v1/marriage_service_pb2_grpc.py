@@ -197,6 +197,11 @@ class MarriageServiceStub:
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.SerializeToString,
                 response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.FromString,
                 _registered_method=True)
+        self.GetWorkCalendar = channel.unary_unary(
+                '/civic.marriage.v1.MarriageService/GetWorkCalendar',
+                request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetWorkCalendarRequest.SerializeToString,
+                response_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.WorkCalendar.FromString,
+                _registered_method=True)
         self.CreateAppointment = channel.unary_unary(
                 '/civic.marriage.v1.MarriageService/CreateAppointment',
                 request_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.CreateAppointmentRequest.SerializeToString,
@@ -540,6 +545,19 @@ class MarriageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetWorkCalendar(self, request, context):
+        """A year of the bureau's work calendar, as the divorce periods and the appointments count it: the
+        holidays and make-up working days (调休上班) with their names, the rush dates (热门登记日), and
+        whether the year's State Council holiday notice is loaded (with its source). A year without its
+        notice lists the days the 全国年节及纪念日放假办法 fixes as its holidays: periods reaching it are
+        provisional (DivorceApplication.periods_provisional). With office_code, the office's added
+        special dates are among the rush dates (as ListSpecialDates lists them; OUT_OF_JURISDICTION
+        or OFFICE_NOT_FOUND as it refuses).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateAppointment(self, request, context):
         """Book an appointment (预约); never overbooked.
         """
@@ -826,6 +844,11 @@ def add_MarriageServiceServicer_to_server(servicer, server):
                     servicer.ListSpecialDates,
                     request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.FromString,
                     response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.SerializeToString,
+            ),
+            'GetWorkCalendar': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetWorkCalendar,
+                    request_deserializer=civic_dot_marriage_dot_v1_dot_resources__pb2.GetWorkCalendarRequest.FromString,
+                    response_serializer=civic_dot_marriage_dot_v1_dot_resources__pb2.WorkCalendar.SerializeToString,
             ),
             'CreateAppointment': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateAppointment,
@@ -1779,6 +1802,33 @@ class MarriageService:
             '/civic.marriage.v1.MarriageService/ListSpecialDates',
             civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesRequest.SerializeToString,
             civic_dot_marriage_dot_v1_dot_resources__pb2.ListSpecialDatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetWorkCalendar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/civic.marriage.v1.MarriageService/GetWorkCalendar',
+            civic_dot_marriage_dot_v1_dot_resources__pb2.GetWorkCalendarRequest.SerializeToString,
+            civic_dot_marriage_dot_v1_dot_resources__pb2.WorkCalendar.FromString,
             options,
             channel_credentials,
             insecure,

@@ -483,7 +483,7 @@ class DivorceDeclarations(_message.Message):
     def __init__(self, full_civil_capacity: _Optional[bool] = ...) -> None: ...
 
 class DivorceApplication(_message.Message):
-    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties", "declarations", "certificates_presented", "refusal_reason")
+    __slots__ = ("name", "marriage", "state", "office_code", "accept_date", "cooling_off_end_date", "issue_deadline_date", "close_date", "certificate_number", "agreement", "receipt_number", "parties", "declarations", "certificates_presented", "refusal_reason", "periods_provisional")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MARRIAGE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -499,6 +499,7 @@ class DivorceApplication(_message.Message):
     DECLARATIONS_FIELD_NUMBER: _ClassVar[int]
     CERTIFICATES_PRESENTED_FIELD_NUMBER: _ClassVar[int]
     REFUSAL_REASON_FIELD_NUMBER: _ClassVar[int]
+    PERIODS_PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
     name: str
     marriage: str
     state: DivorceState
@@ -514,7 +515,8 @@ class DivorceApplication(_message.Message):
     declarations: DivorceDeclarations
     certificates_presented: CertificatesPresented
     refusal_reason: str
-    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ..., refusal_reason: _Optional[str] = ...) -> None: ...
+    periods_provisional: bool
+    def __init__(self, name: _Optional[str] = ..., marriage: _Optional[str] = ..., state: _Optional[_Union[DivorceState, str]] = ..., office_code: _Optional[str] = ..., accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., close_date: _Optional[str] = ..., certificate_number: _Optional[str] = ..., agreement: _Optional[_Union[DivorceAgreement, _Mapping]] = ..., receipt_number: _Optional[str] = ..., parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., declarations: _Optional[_Union[DivorceDeclarations, _Mapping]] = ..., certificates_presented: _Optional[_Union[CertificatesPresented, str]] = ..., refusal_reason: _Optional[str] = ..., periods_provisional: _Optional[bool] = ...) -> None: ...
 
 class ApplyDivorceRequest(_message.Message):
     __slots__ = ("request_id", "marriage", "agreement", "office_code", "declarations", "certificates_presented")
@@ -967,6 +969,56 @@ class AddSpecialDateRequest(_message.Message):
     office_code: str
     special_date: SpecialDate
     def __init__(self, request_id: _Optional[str] = ..., office_code: _Optional[str] = ..., special_date: _Optional[_Union[SpecialDate, _Mapping]] = ...) -> None: ...
+
+class GetWorkCalendarRequest(_message.Message):
+    __slots__ = ("year", "office_code")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    office_code: str
+    def __init__(self, year: _Optional[int] = ..., office_code: _Optional[str] = ...) -> None: ...
+
+class CalendarDay(_message.Message):
+    __slots__ = ("date", "name", "added")
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ADDED_FIELD_NUMBER: _ClassVar[int]
+    date: str
+    name: str
+    added: bool
+    def __init__(self, date: _Optional[str] = ..., name: _Optional[str] = ..., added: _Optional[bool] = ...) -> None: ...
+
+class DivorcePeriods(_message.Message):
+    __slots__ = ("accept_date", "cooling_off_end_date", "issue_deadline_date", "provisional")
+    ACCEPT_DATE_FIELD_NUMBER: _ClassVar[int]
+    COOLING_OFF_END_DATE_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_DEADLINE_DATE_FIELD_NUMBER: _ClassVar[int]
+    PROVISIONAL_FIELD_NUMBER: _ClassVar[int]
+    accept_date: str
+    cooling_off_end_date: str
+    issue_deadline_date: str
+    provisional: bool
+    def __init__(self, accept_date: _Optional[str] = ..., cooling_off_end_date: _Optional[str] = ..., issue_deadline_date: _Optional[str] = ..., provisional: _Optional[bool] = ...) -> None: ...
+
+class WorkCalendar(_message.Message):
+    __slots__ = ("year", "notice_loaded", "notice_source", "holidays", "make_up_workdays", "rush_dates", "office_code", "divorce_periods_today")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_LOADED_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    HOLIDAYS_FIELD_NUMBER: _ClassVar[int]
+    MAKE_UP_WORKDAYS_FIELD_NUMBER: _ClassVar[int]
+    RUSH_DATES_FIELD_NUMBER: _ClassVar[int]
+    OFFICE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DIVORCE_PERIODS_TODAY_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    notice_loaded: bool
+    notice_source: str
+    holidays: _containers.RepeatedCompositeFieldContainer[CalendarDay]
+    make_up_workdays: _containers.RepeatedCompositeFieldContainer[CalendarDay]
+    rush_dates: _containers.RepeatedCompositeFieldContainer[CalendarDay]
+    office_code: str
+    divorce_periods_today: DivorcePeriods
+    def __init__(self, year: _Optional[int] = ..., notice_loaded: _Optional[bool] = ..., notice_source: _Optional[str] = ..., holidays: _Optional[_Iterable[_Union[CalendarDay, _Mapping]]] = ..., make_up_workdays: _Optional[_Iterable[_Union[CalendarDay, _Mapping]]] = ..., rush_dates: _Optional[_Iterable[_Union[CalendarDay, _Mapping]]] = ..., office_code: _Optional[str] = ..., divorce_periods_today: _Optional[_Union[DivorcePeriods, _Mapping]] = ...) -> None: ...
 
 class Appointment(_message.Message):
     __slots__ = ("name", "office_code", "date", "kind", "state", "contact_name", "contact_phone", "queue_number")
