@@ -882,6 +882,7 @@ EN: dict[str, str] = {
     "reason.NO_SPOUSE_PROOF_KIND": "Wrong kind of no-spouse proof",
     "reason.NO_SPOUSE_PROOF_NOT_APPLICABLE": "No proof is entered for a mainland resident",
     "reason.NO_SPOUSE_PROOF_DATE": "No-spouse proof dated after the registration",
+    "reason.COHABITATION_DATE_INVALID": "Cohabitation start date impossible (after the registration or before a birth)",
     "reason.NO_SPOUSE_PROOF_ISSUER": "Issuer of the no-spouse proof missing",
     "reason.NO_SPOUSE_PROOF_NUMBER": "Number of the no-spouse proof missing",
     "reason.ID_DATA_MISMATCH": "Details do not match the ID number",

@@ -900,6 +900,7 @@ ZH: dict[str, str] = {
     "reason.NO_SPOUSE_PROOF_KIND": "无配偶证明种类不符",
     "reason.NO_SPOUSE_PROOF_NOT_APPLICABLE": "内地居民不录入无配偶证明",
     "reason.NO_SPOUSE_PROOF_DATE": "无配偶证明出具日期晚于登记日",
+    "reason.COHABITATION_DATE_INVALID": "同居起始日期不符（不能晚于登记日或早于当事人出生）",
     "reason.NO_SPOUSE_PROOF_ISSUER": "缺少无配偶证明的出具机构",
     "reason.NO_SPOUSE_PROOF_NUMBER": "缺少无配偶证明的编号",
     "reason.ID_DATA_MISMATCH": "录入信息与身份证号码不一致",
