@@ -615,6 +615,11 @@ def test_a_registration_of_an_earlier_cohabitation_asks_its_start_and_shows_the_
     page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
     find_marriage(page, couple.woman_id)
     expect(page.locator("#found-marriage .cohabitation")).to_contain_text(f"同居起始 {since.isoformat()}")
+    # The year's figures count it among the registrations (Statistics.marriages_retroactive).
+    sign_in(page, "supervisor")
+    page.goto("/ui/marriage/statistics")
+    counted = page.locator("#stats dt", has_text="其中补办结婚登记（对）").locator("xpath=following-sibling::dd[1]")
+    expect(counted).to_have_text(re.compile(r"^[1-9]\d*$"))
 
 
 def test_a_foreign_case_at_an_office_not_designated_is_refused_in_chinese(page, suite):

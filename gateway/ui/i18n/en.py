@@ -581,6 +581,7 @@ EN: dict[str, str] = {
     "stats.from": "From",
     "stats.to": "To",
     "stats.marriagesRegistered": "Marriages registered (couples)",
+    "stats.marriagesRetroactive": "of which registrations of an earlier cohabitation",
     "stats.divorcesRegistered": "Divorces registered (couples)",
     "stats.courtDivorces": "Court divorces",
     "stats.courtAnnulments": "Court judgments of void or annulled marriages",

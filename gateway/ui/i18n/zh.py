@@ -595,6 +595,7 @@ ZH: dict[str, str] = {
     "stats.from": "起始日期",
     "stats.to": "截止日期",
     "stats.marriagesRegistered": "结婚登记（对）",
+    "stats.marriagesRetroactive": "其中补办结婚登记（对）",
     "stats.divorcesRegistered": "离婚登记（对）",
     "stats.courtDivorces": "法院判决、调解离婚",
     "stats.courtAnnulments": "法院宣告婚姻无效、撤销婚姻",

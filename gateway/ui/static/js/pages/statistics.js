@@ -4,7 +4,7 @@ import { onSubmit, showProblem } from "../forms.js";
 import { t } from "../i18n.js";
 import { start } from "../shell.js";
 
-const FIGURES = ["marriagesRegistered", "divorcesRegistered", "courtDivorces", "courtAnnulments", "certificatesReissued", "recordCertificates",
+const FIGURES = ["marriagesRegistered", "marriagesRetroactive", "divorcesRegistered", "courtDivorces", "courtAnnulments", "certificatesReissued", "recordCertificates",
   "divorceApplications", "divorceWithdrawn", "divorceDeemedWithdrawn", "divorceRefused", "counselingReceived", "counselingReconciled",
   "counselingDomesticViolence", "counselingTraffickingSuspected",
   "historicalImported", "correctionsApproved", "registrationComplianceRate", "archiveRate"];
