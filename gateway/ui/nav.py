@@ -114,6 +114,9 @@ DOCUMENT_LANGUAGE = i18n.DEFAULT  # the language printed documents are issued in
 PRINTS: tuple[Screen, ...] = (
     Screen("print.certificate", frozenset({REGISTRAR}), "/ui/print/certificate/{record_id}",
            "print/certificate.html", in_nav=False, language=DOCUMENT_LANGUAGE),
+    # 申请结婚登记声明书: the parties sign them before the registrar; the numbers in full, as on the certificate.
+    Screen("print.declarations", frozenset({REGISTRAR}), "/ui/print/declarations/{record_id}",
+           "print/declarations.html", in_nav=False, language=DOCUMENT_LANGUAGE),
     Screen("print.receipt", frozenset({REGISTRAR, SUPERVISOR}), "/ui/print/receipt/{record_id}",
            "print/receipt.html", in_nav=False, language=DOCUMENT_LANGUAGE),
     # Registrars only, as PrintDivorceCertificate (the full numbers, audited) allows no one else.

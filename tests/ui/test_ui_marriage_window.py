@@ -612,6 +612,18 @@ def test_a_registration_of_an_earlier_cohabitation_asks_its_start_and_shows_the_
         f"补办结婚登记：同居起始日期 {since.isoformat()}，婚姻效力起算日 {(her_birthday.replace(year=her_birthday.year + 20)).isoformat()}")
     shot(page, "03c-retroactive-registration")
     expect(page.locator("#reg-cohabitation")).to_be_hidden()  # the next couple starts unticked
+    # The declarations each party signs before the registrar (申请结婚登记声明书), one sheet each,
+    # with the numbers in full and the cohabitation they register.
+    page.locator("#print-declarations").click()
+    expect(page.locator("#print-status")).to_contain_text("可以打印")
+    expect(page.locator("article.declaration")).to_have_count(2)
+    expect(page.locator("#d0-facts")).to_contain_text(couple.man_id)
+    expect(page.locator("#d1-facts")).to_contain_text(couple.woman_id)
+    expect(page.locator("#d0-text")).to_contain_text(f"本人与{couple.woman}均无配偶")
+    expect(page.locator("#d1-text")).to_contain_text(f"本人与{couple.man}均无配偶")
+    expect(page.locator("#d1-cohabitation")).to_have_text(f"双方自{since.isoformat()}起以夫妻名义共同生活，现申请补办结婚登记。")
+    shot(page, "03d-declarations")
+    page.go_back()
     page.get_by_role("navigation").get_by_role("link", name="补领婚姻登记证").click()
     find_marriage(page, couple.woman_id)
     expect(page.locator("#found-marriage .cohabitation")).to_contain_text(f"同居起始 {since.isoformat()}")

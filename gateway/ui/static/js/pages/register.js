@@ -82,7 +82,8 @@ function registered(marriage) {
   $("#register-result").replaceChildren(el("div", { class: "ok" },
     el("p", {}, t("reg.done", { number: marriage.certificateNumber, parties: marriage.parties.map((p) => p.name).join("、") })),
     cohabitation ? el("p", { id: "retro-effect" }, t("reg.retroDone", { since: cohabitation.startDate, effective: cohabitation.effectiveDate })) : "",
-    el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")))));
+    el("p", {}, el("a", { class: "button primary", href: `/ui/print/certificate/${id}`, id: "print-certificate" }, t("reg.printCertificate")),
+      " ", el("a", { class: "button", href: `/ui/print/declarations/${id}`, id: "print-declarations" }, t("reg.printDeclarations")))));
   form.reset();
   for (const p of parties) showFor(p);
   showRetro();
