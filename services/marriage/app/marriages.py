@@ -195,7 +195,7 @@ async def _earlier_marriages(repo: MarriageRepository, hashes: Sequence[bytes],
                              parties: Sequence[Party]) -> list[EarlierMarriage]:
     """The parties' other marriages on record, for the effect of a 补办 registration: void and
     revoked records were never marriages (民法典 1054) and are left out."""
-    return [EarlierMarriage(party.key, record.marriage.register_date, record.marriage.ended_on)
+    return [EarlierMarriage(party.key, record.marriage.ended_on)
             for party, hash_ in zip(parties, hashes) for record in await repo.records_of(hash_)
             if record.marriage.state not in NOT_A_MARRIAGE]
 

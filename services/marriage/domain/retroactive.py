@@ -33,12 +33,11 @@ class Cohabitation:
 
 @dataclass(frozen=True)
 class EarlierMarriage:
-    """A party's other marriage in the registry, as far as it bears on the effect: registered on
-    ``registered``, ended on ``ended`` (None: not ended). Void and revoked records are not marriages
-    (民法典 1054: void from the start) and are not passed in."""
+    """A party's other marriage on record (registered before this registration, as every record
+    read is), as far as it bears on the effect: ended on ``ended`` (None: not ended). Void and
+    revoked records are not marriages (民法典 1054: void from the start) and are not passed in."""
 
     party_key: str
-    registered: dt.date
     ended: dt.date | None
 
 
@@ -74,8 +73,8 @@ def effective_from(since: dt.date, register_date: dt.date, parties: Sequence[Par
     together since ``since``; refused when ``since`` is impossible. The parties are eligible on
     ``register_date`` (checked as for any registration), so the day is never after it.
 
-    A party married to someone else while living together (a marriage registered before
-    ``register_date`` that had not ended by ``since``) was free from the day after it ended."""
+    A party married to someone else while living together (a marriage on record that had not ended
+    by ``since``) was free from the day after it ended."""
     if since > register_date:
         raise invalid("COHABITATION_DATE_INVALID", "同居起始日期不能晚于登记日期", FIELD)
     for party in parties:
@@ -84,7 +83,7 @@ def effective_from(since: dt.date, register_date: dt.date, parties: Sequence[Par
     day = max(of_age_from(party, since) for party in parties)
     keys = {party.key for party in parties}
     for other in earlier:
-        if other.party_key in keys and other.registered <= register_date and (other.ended is None or other.ended >= since):
+        if other.party_key in keys and (other.ended is None or other.ended >= since):
             freed = other.ended + dt.timedelta(days=1) if other.ended else register_date
             day = max(day, freed)
     return Cohabitation(since, min(day, register_date))

@@ -55,16 +55,16 @@ def test_a_leap_day_birthday_reaches_its_age_on_1_march_of_a_common_year():
 
 
 def test_a_party_married_to_someone_else_meanwhile_was_free_the_day_after_it_ended():
-    divorced = EarlierMarriage(MAN.key, dt.date(2015, 1, 1), dt.date(2021, 4, 30))
+    divorced = EarlierMarriage(MAN.key, dt.date(2021, 4, 30))
     assert effect(dt.date(2020, 5, 1), earlier=[divorced]) == dt.date(2021, 5, 1)
     # A marriage ended before they moved in does not move the day; one of someone else neither.
     assert effect(dt.date(2021, 6, 1), earlier=[divorced]) == dt.date(2021, 6, 1)
-    stranger = EarlierMarriage(person(dt.date(1980, 1, 1), "M", "吴十").key, dt.date(2015, 1, 1), dt.date(2022, 1, 1))
+    stranger = EarlierMarriage(person(dt.date(1980, 1, 1), "M", "吴十").key, dt.date(2022, 1, 1))
     assert effect(dt.date(2020, 5, 1), earlier=[stranger]) == dt.date(2020, 5, 1)
 
 
 def test_the_day_is_never_after_the_registration():
-    ended_today = EarlierMarriage(WOMAN.key, dt.date(2015, 1, 1), REGISTER)
+    ended_today = EarlierMarriage(WOMAN.key, REGISTER)
     assert effect(dt.date(2020, 5, 1), earlier=[ended_today]) == REGISTER
 
 
